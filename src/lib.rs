@@ -1,0 +1,19 @@
+//! slouchwatch: a local webcam posture monitor.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! image file / camera -> pose -> (posture -> alerts -> history -> report -> window: later stages)
+//! ```
+//!
+//! - [`pose`]: runs the MoveNet model on an image and returns 17 named keypoints.
+//! - [`images`]: lists and decodes image files (frames are never written anywhere).
+//! - [`analyze`]: the `slouchwatch analyze` command: images on disk in, one record per image out.
+//! - [`cli`]: command-line arguments and dispatch; `main.rs` only calls [`cli::main`].
+
+#![warn(missing_docs)]
+
+pub mod analyze;
+pub mod cli;
+pub mod images;
+pub mod pose;

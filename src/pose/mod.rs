@@ -1,0 +1,145 @@
+//! The pose stage: one RGB image in, the 17 body keypoints of one person out.
+//!
+//! Owns the ONNX model (MoveNet SinglePose, run by tract) and nothing else: it does not know
+//! about cameras, posture, time or the window. Pre- and post-processing are pure functions in
+//! their own files, so they are tested without the model:
+//!
+//! - [`preprocess`]: letterbox and area-average the image into the model's square input;
+//! - [`model`]: choose, read and check the model file;
+//! - [`postprocess`]: decode the output and map it back to source pixels;
+//! - [`keypoints`]: the [`Pose`] type and the "is a person in view" rule.
+
+pub mod keypoints;
+pub mod model;
+pub mod postprocess;
+pub mod preprocess;
+
+use std::sync::Arc;
+
+use image::RgbImage;
+use tract_onnx::prelude::*;
+
+pub use keypoints::{
+    KEYPOINT_COUNT, KEYPOINT_MIN_SCORE, Keypoint, KeypointName, PERSON_MIN_UPPER_BODY_KEYPOINTS,
+    Pose,
+};
+pub use model::{ModelChoice, ModelError};
+pub use preprocess::{Letterbox, Preprocessor};
+
+/// A frame the model could not turn into a pose.
+#[derive(Debug, thiserror::Error)]
+pub enum PoseError {
+    /// The image has no pixels.
+    #[error("the image is empty ({width}x{height} pixels)")]
+    EmptyImage {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// tract failed while running the model.
+    #[error("the pose model failed on this frame: {reason}")]
+    Inference {
+        /// What tract said.
+        reason: String,
+    },
+    /// The model ran but its output was not 17 finite keypoints.
+    #[error("the pose model returned {len} values that are not 17 finite keypoints")]
+    BadOutput {
+        /// How many values came back.
+        len: usize,
+    },
+}
+
+/// Runs MoveNet on images. Load once, then call [`PoseEstimator::estimate`] per frame; it keeps
+/// its input tensor and pre-processing buffers between calls.
+pub struct PoseEstimator {
+    model: ModelChoice,
+    plan: Arc<TypedRunnableModel>,
+    preprocessor: Preprocessor,
+    /// The model input, filled in place for every frame (shared with tract only during a run).
+    input: Arc<Tensor>,
+    /// The letterbox of the image last passed to [`PoseEstimator::prepare`].
+    letterbox: Letterbox,
+}
+
+impl PoseEstimator {
+    /// Reads, checks and optimises the chosen model (about 0.2 s for Lightning).
+    pub fn load(model: &ModelChoice) -> Result<PoseEstimator, ModelError> {
+        let loaded = model::load(model)?;
+        let size = loaded.input_size;
+        let input =
+            Tensor::zero::<f32>(&[1, size, size, 3]).map_err(|error| ModelError::Unsupported {
+                model: model.to_string(),
+                reason: format!("{error:#}"),
+            })?;
+        Ok(PoseEstimator {
+            model: model.clone(),
+            plan: loaded.plan,
+            preprocessor: Preprocessor::new(size),
+            input: Arc::new(input),
+            letterbox: Letterbox::for_image(size as u32, size as u32),
+        })
+    }
+
+    /// Which model this runs.
+    pub fn model(&self) -> &ModelChoice {
+        &self.model
+    }
+
+    /// Side of the model's square input, in pixels (192 for Lightning, 256 for Thunder).
+    pub fn input_size(&self) -> usize {
+        self.preprocessor.input_size()
+    }
+
+    /// Finds the keypoints of the person in `image`, in `image` pixels.
+    /// Always returns 17 keypoints; use [`Pose::person_in_view`] to know whether anyone is there.
+    pub fn estimate(&mut self, image: &RgbImage) -> Result<Pose, PoseError> {
+        self.prepare(image)?;
+        self.infer()
+    }
+
+    /// First half of [`PoseEstimator::estimate`]: letterbox `image` into the model input.
+    /// Public so benchmarks can time pre-processing apart from inference.
+    pub fn prepare(&mut self, image: &RgbImage) -> Result<(), PoseError> {
+        let (width, height) = image.dimensions();
+        if width == 0 || height == 0 {
+            return Err(PoseError::EmptyImage { width, height });
+        }
+        // tract drops its reference to the input when a run ends, so this is the only one left.
+        let tensor = Arc::make_mut(&mut self.input);
+        let mut view =
+            tensor
+                .to_plain_array_view_mut::<f32>()
+                .map_err(|error| PoseError::Inference {
+                    reason: format!("{error:#}"),
+                })?;
+        let buffer = view.as_slice_mut().ok_or_else(|| PoseError::Inference {
+            reason: "model input is not contiguous".to_owned(),
+        })?;
+        self.letterbox = self.preprocessor.fill(image, buffer);
+        Ok(())
+    }
+
+    /// Second half of [`PoseEstimator::estimate`]: run the model on the prepared input.
+    pub fn infer(&mut self) -> Result<Pose, PoseError> {
+        let outputs = self
+            .plan
+            .run(tvec!(TValue::from_const(self.input.clone())))
+            .map_err(|error| PoseError::Inference {
+                reason: format!("{error:#}"),
+            })?;
+        let output = outputs
+            .first()
+            .ok_or(PoseError::BadOutput { len: 0 })?
+            .to_plain_array_view::<f32>()
+            .map_err(|error| PoseError::Inference {
+                reason: format!("{error:#}"),
+            })?;
+        let values = output
+            .as_slice()
+            .ok_or(PoseError::BadOutput { len: output.len() })?;
+        postprocess::decode(values, &self.letterbox)
+            .ok_or(PoseError::BadOutput { len: values.len() })
+    }
+}
