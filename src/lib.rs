@@ -7,6 +7,7 @@
 //! ```
 //!
 //! - [`pose`]: runs the MoveNet model on an image and returns 17 named keypoints.
+//! - [`posture`]: posture measures, calibration and the per-frame verdict (pure).
 //! - [`images`]: lists and decodes image files (frames are never written anywhere).
 //! - [`analyze`]: the `slouchwatch analyze` command: images on disk in, one record per image out.
 //! - [`cli`]: command-line arguments and dispatch; `main.rs` only calls [`cli::main`].
@@ -17,3 +18,4 @@ pub mod analyze;
 pub mod cli;
 pub mod images;
 pub mod pose;
+pub mod posture;

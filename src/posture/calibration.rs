@@ -1,0 +1,616 @@
+//! Calibration: the person's own neutral posture, captured over several frames, against which
+//! the front-view measures and every threshold are set; and the check that they still sit where
+//! they calibrated.
+//!
+//! Pure: frames come in as poses, the result goes out as a value or JSON text. Reading and
+//! writing the file is the caller's job.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::metrics::{FrontReference, METRIC_COUNT, Metrics, front_metrics, side_metrics};
+use super::observation::{FrontObservation, Point, SideObservation};
+use super::placement::{CameraPlacement, PlacementSetting, detect};
+use crate::pose::Pose;
+
+/// Version of the calibration JSON this build writes and reads.
+pub const CALIBRATION_VERSION: u32 = 1;
+
+/// Frames for a calibration graded good: five seconds at the default two analysed frames a second.
+pub const GOOD_CALIBRATION_FRAMES: usize = 10;
+
+/// Frames for a calibration graded fair; fewer is poor (a single photo still calibrates).
+pub const FAIR_CALIBRATION_FRAMES: usize = 3;
+
+/// A frame is dropped as movement when the person's anchor (shoulder midpoint) is further than
+/// this many body scales (shoulder widths front, ear-to-shoulder lengths side) from the median,
+/// or their scale differs from the median by more than this fraction.
+pub const MOVEMENT_REJECT_SCALES: f32 = 0.1;
+
+/// Largest spread (robust standard deviation, degrees) of the forward-head measure over the
+/// calibration frames for the calibration to count as steady. About the 5-degree smallest real
+/// change of photo-based CVA (Gallego-Izquierdo et al. 2020), halved.
+pub const STEADY_MAX_SPREAD_DEG: f32 = 2.5;
+
+/// Share of the frame width kept free on each side for the person to count as centred.
+pub const CENTRED_MARGIN_FRACTION: f32 = 0.2;
+
+/// The calibration is stale when the person's anchor has moved more than this many calibrated
+/// body scales (about a shoulder width: the chair or the laptop moved, or they stood up).
+pub const STALE_SHIFT_SCALES: f32 = 0.75;
+
+/// The calibration is stale when the person's apparent size differs from the calibrated one by
+/// more than this factor either way (they sit much nearer or further than when calibrating).
+pub const STALE_SCALE_FACTOR: f32 = 1.5;
+
+/// Where the person was, for staleness and for following the calibrated person.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// Shoulder midpoint (front) or near shoulder (side), pixels.
+    pub position: Point,
+    /// Body scale, pixels: shoulder width (front) or ear-to-shoulder length (side).
+    pub scale_px: f32,
+}
+
+/// How trustworthy a calibration is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityGrade {
+    /// Enough steady frames of a centred person.
+    Good,
+    /// Usable, with a note on what to improve.
+    Fair,
+    /// Usable but weak; recalibrating is advised.
+    Poor,
+}
+
+/// The calibration's quality report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationQuality {
+    /// Overall grade.
+    pub grade: QualityGrade,
+    /// Frames the baseline was computed from.
+    pub frames_used: usize,
+    /// Frames offered.
+    pub frames_total: usize,
+    /// Whether the measures held still across the frames.
+    pub steady: bool,
+    /// Whether the person sat near the middle of the frame.
+    pub centred: bool,
+    /// Plain-language notes on what lowered the grade.
+    pub notes: Vec<String>,
+}
+
+/// A person's calibrated neutral posture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// File format version ([`CALIBRATION_VERSION`]).
+    pub version: u32,
+    /// Camera placement during calibration.
+    pub placement: CameraPlacement,
+    /// Frame width, pixels.
+    pub frame_width: u32,
+    /// Frame height, pixels.
+    pub frame_height: u32,
+    /// Where the person sat and how large they appeared.
+    pub anchor: Anchor,
+    /// Front-view reference geometry (front placement only).
+    pub front: Option<FrontReference>,
+    /// Median of each measure over the calibration frames: the person's neutral.
+    pub baseline: Metrics,
+    /// Robust spread (1.4826 x median absolute deviation) of each measure over the frames.
+    pub spread: Metrics,
+    /// Quality report.
+    pub quality: CalibrationQuality,
+    /// When it was taken (RFC 3339), set by the caller; the posture core has no clock.
+    #[serde(default)]
+    pub created: Option<String>,
+}
+
+/// Why no calibration could be made.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum CalibrationError {
+    /// No frame showed the person clearly enough.
+    #[error(
+        "none of the {total} frames shows a person clearly enough to calibrate ({needs}); sit \
+         facing the camera with your head and both shoulders in view, in good light, and try again"
+    )]
+    NoUsableFrames {
+        /// Frames offered.
+        total: usize,
+        /// What each frame needed.
+        needs: &'static str,
+    },
+}
+
+/// A calibration file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrationFileError {
+    /// Not valid calibration JSON.
+    #[error("the calibration file is damaged ({reason}); calibrate again to replace it")]
+    Corrupt {
+        /// What the parser said.
+        reason: String,
+    },
+    /// Written by a newer slouchwatch.
+    #[error(
+        "the calibration file has version {found}, but this slouchwatch reads version \
+         {CALIBRATION_VERSION}; update slouchwatch or calibrate again"
+    )]
+    UnsupportedVersion {
+        /// The version in the file.
+        found: u32,
+    },
+}
+
+/// Why the person no longer matches their calibration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaleReason {
+    /// The camera now sees them from the other placement.
+    PlacementChanged,
+    /// They sit far from where they calibrated, or stood up.
+    Moved,
+    /// They appear much nearer or further than when calibrating.
+    DistanceChanged,
+    /// The frame size changed (another camera or mode).
+    CameraChanged,
+}
+
+impl fmt::Display for StaleReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StaleReason::PlacementChanged => {
+                "the camera now sees you from another side than when you calibrated"
+            }
+            StaleReason::Moved => {
+                "you sit far from where you calibrated (or stood up, or the camera moved)"
+            }
+            StaleReason::DistanceChanged => {
+                "you sit much nearer or further than when you calibrated"
+            }
+            StaleReason::CameraChanged => "the camera picture changed size since you calibrated",
+        })
+    }
+}
+
+/// One usable calibration frame.
+struct Sample {
+    anchor: Anchor,
+    front: Option<FrontObservation>,
+    side: Option<SideObservation>,
+}
+
+fn sample(pose: &Pose, placement: CameraPlacement) -> Option<Sample> {
+    if !pose.person_in_view() {
+        return None;
+    }
+    match placement {
+        CameraPlacement::Front => {
+            let front = FrontObservation::from_pose(pose)?;
+            front.ear_width_px?;
+            front.neck_height_px?;
+            let anchor = Anchor {
+                position: front.shoulder_mid,
+                scale_px: front.shoulder_width_px,
+            };
+            Some(Sample {
+                anchor,
+                front: Some(front),
+                side: None,
+            })
+        }
+        CameraPlacement::Side => {
+            let side = SideObservation::from_pose(pose)?;
+            let anchor = Anchor {
+                position: side.shoulder,
+                scale_px: side.ear.distance(side.shoulder).max(1.0),
+            };
+            Some(Sample {
+                anchor,
+                front: None,
+                side: Some(side),
+            })
+        }
+    }
+}
+
+/// The anchor of a pose under a placement, if its keypoints allow.
+pub fn anchor_of(pose: &Pose, placement: CameraPlacement) -> Option<Anchor> {
+    match placement {
+        CameraPlacement::Front => FrontObservation::from_pose(pose).map(|front| Anchor {
+            position: front.shoulder_mid,
+            scale_px: front.shoulder_width_px,
+        }),
+        CameraPlacement::Side => SideObservation::from_pose(pose).map(|side| Anchor {
+            position: side.shoulder,
+            scale_px: side.ear.distance(side.shoulder).max(1.0),
+        }),
+    }
+}
+
+/// Median of `values` (which it reorders); `None` when empty.
+pub fn median(values: &mut [f32]) -> Option<f32> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f32::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+/// Robust standard deviation: 1.4826 times the median absolute deviation (equals the standard
+/// deviation for normal data, ignores outliers).
+pub fn robust_spread(values: &[f32]) -> Option<f32> {
+    let mut sorted = values.to_vec();
+    let centre = median(&mut sorted)?;
+    let mut deviations: Vec<f32> = values.iter().map(|v| (v - centre).abs()).collect();
+    median(&mut deviations).map(|mad| 1.4826 * mad)
+}
+
+fn median_of<T>(items: &[T], value: impl Fn(&T) -> Option<f32>) -> Option<f32> {
+    let mut values: Vec<f32> = items.iter().filter_map(value).collect();
+    median(&mut values)
+}
+
+/// Median and spread of each measure over frames.
+fn summarise(frames: &[Metrics]) -> (Metrics, Metrics) {
+    let mut baseline = [None; METRIC_COUNT];
+    let mut spread = [None; METRIC_COUNT];
+    for i in 0..METRIC_COUNT {
+        let values: Vec<f32> = frames
+            .iter()
+            .filter_map(|metrics| metrics.to_array()[i])
+            .collect();
+        baseline[i] = median(&mut values.clone());
+        spread[i] = robust_spread(&values);
+    }
+    (Metrics::from_array(baseline), Metrics::from_array(spread))
+}
+
+/// Builds a calibration from frames of the person sitting in their neutral posture.
+///
+/// Frames without a clear person are dropped, then frames where the person had moved away from
+/// the median position or size (movement); the reference geometry is the median of the rest.
+pub fn calibrate(
+    poses: &[Pose],
+    frame_size: (u32, u32),
+    setting: PlacementSetting,
+) -> Result<Calibration, CalibrationError> {
+    let placement = setting.fixed().unwrap_or_else(|| majority_placement(poses));
+    let needs = match placement {
+        CameraPlacement::Front => "both shoulders and both ears confident",
+        CameraPlacement::Side => "an ear, a shoulder and the nose or an eye confident",
+    };
+    let samples: Vec<Sample> = poses
+        .iter()
+        .filter_map(|pose| sample(pose, placement))
+        .collect();
+    let no_usable = CalibrationError::NoUsableFrames {
+        total: poses.len(),
+        needs,
+    };
+    let centre_x = median_of(&samples, |s| Some(s.anchor.position.x)).ok_or(no_usable.clone())?;
+    let centre_y = median_of(&samples, |s| Some(s.anchor.position.y)).ok_or(no_usable.clone())?;
+    let scale = median_of(&samples, |s| Some(s.anchor.scale_px)).ok_or(no_usable.clone())?;
+    let centre = Point {
+        x: centre_x,
+        y: centre_y,
+    };
+    let kept: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| {
+            s.anchor.position.distance(centre) <= MOVEMENT_REJECT_SCALES * scale
+                && (s.anchor.scale_px / scale - 1.0).abs() <= MOVEMENT_REJECT_SCALES
+        })
+        .collect();
+    if kept.is_empty() {
+        return Err(no_usable);
+    }
+
+    let front = (placement == CameraPlacement::Front).then(|| {
+        let front_of = |s: &&Sample| s.front;
+        FrontReference {
+            shoulder_width_px: median_of(&kept, |s| front_of(s).map(|f| f.shoulder_width_px))
+                .unwrap_or(scale),
+            ear_width_px: median_of(&kept, |s| front_of(s).and_then(|f| f.ear_width_px))
+                .unwrap_or(1.0),
+            neck_height_px: median_of(&kept, |s| front_of(s).and_then(|f| f.neck_height_px))
+                .unwrap_or(1.0),
+            nose_drop: median_of(&kept, |s| front_of(s).and_then(|f| f.nose_drop)),
+            frame_width_px: frame_size.0,
+        }
+    });
+    let frame_metrics: Vec<Metrics> = kept
+        .iter()
+        .map(|s| match (s.front, s.side) {
+            (Some(observation), _) => front_metrics(&observation, front.as_ref()),
+            (None, Some(observation)) => side_metrics(&observation),
+            (None, None) => Metrics::default(),
+        })
+        .collect();
+    let (baseline, spread) = summarise(&frame_metrics);
+    let anchor = Anchor {
+        position: centre,
+        scale_px: scale,
+    };
+    let quality = grade(kept.len(), poses.len(), &spread, anchor, frame_size);
+    Ok(Calibration {
+        version: CALIBRATION_VERSION,
+        placement,
+        frame_width: frame_size.0,
+        frame_height: frame_size.1,
+        anchor,
+        front,
+        baseline,
+        spread,
+        quality,
+        created: None,
+    })
+}
+
+fn majority_placement(poses: &[Pose]) -> CameraPlacement {
+    let detected: Vec<CameraPlacement> = poses.iter().filter_map(detect).collect();
+    let side = detected
+        .iter()
+        .filter(|&&p| p == CameraPlacement::Side)
+        .count();
+    if side * 2 > detected.len() {
+        CameraPlacement::Side
+    } else {
+        CameraPlacement::Front
+    }
+}
+
+fn grade(
+    used: usize,
+    total: usize,
+    spread: &Metrics,
+    anchor: Anchor,
+    frame_size: (u32, u32),
+) -> CalibrationQuality {
+    let mut notes = Vec::new();
+    let steady = spread
+        .forward_head_deg
+        .is_none_or(|s| s <= STEADY_MAX_SPREAD_DEG);
+    if !steady {
+        notes.push(
+            "your head moved during calibration: sit still and look at the screen".to_owned(),
+        );
+    }
+    let margin = CENTRED_MARGIN_FRACTION * frame_size.0 as f32;
+    let centred = (margin..=frame_size.0 as f32 - margin).contains(&anchor.position.x);
+    if !centred {
+        notes.push("you sat near the edge of the picture: move the camera or your chair so you are in the middle".to_owned());
+    }
+    if used < GOOD_CALIBRATION_FRAMES {
+        notes.push(format!(
+            "only {used} usable frame(s) of {total}: calibrate over at least {GOOD_CALIBRATION_FRAMES} for a steadier baseline"
+        ));
+    }
+    let grade = if used < FAIR_CALIBRATION_FRAMES || !steady {
+        QualityGrade::Poor
+    } else if used < GOOD_CALIBRATION_FRAMES || !centred {
+        QualityGrade::Fair
+    } else {
+        QualityGrade::Good
+    };
+    CalibrationQuality {
+        grade,
+        frames_used: used,
+        frames_total: total,
+        steady,
+        centred,
+        notes,
+    }
+}
+
+impl Calibration {
+    /// The calibration as pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising plain numbers, strings and enums cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads calibration JSON, refusing damaged files and newer versions.
+    pub fn from_json(text: &str) -> Result<Calibration, CalibrationFileError> {
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            version: u32,
+        }
+        let version = serde_json::from_str::<VersionOnly>(text)
+            .map_err(|error| CalibrationFileError::Corrupt {
+                reason: error.to_string(),
+            })?
+            .version;
+        if version != CALIBRATION_VERSION {
+            return Err(CalibrationFileError::UnsupportedVersion { found: version });
+        }
+        serde_json::from_str(text).map_err(|error| CalibrationFileError::Corrupt {
+            reason: error.to_string(),
+        })
+    }
+
+    /// Whether the person in `pose` still sits where they calibrated; the reason if not.
+    /// `None` also when the pose is too unclear to tell (the verdict then says unknown anyway).
+    pub fn staleness(&self, pose: &Pose, frame_size: (u32, u32)) -> Option<StaleReason> {
+        if frame_size != (self.frame_width, self.frame_height) {
+            return Some(StaleReason::CameraChanged);
+        }
+        if let Some(now) = detect(pose)
+            && now != self.placement
+        {
+            return Some(StaleReason::PlacementChanged);
+        }
+        let anchor = anchor_of(pose, self.placement)?;
+        let scale = anchor.scale_px / self.anchor.scale_px;
+        if !(1.0 / STALE_SCALE_FACTOR..=STALE_SCALE_FACTOR).contains(&scale) {
+            return Some(StaleReason::DistanceChanged);
+        }
+        if anchor.position.distance(self.anchor.position)
+            > STALE_SHIFT_SCALES * self.anchor.scale_px
+        {
+            return Some(StaleReason::Moved);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pose::{KEYPOINT_COUNT, Keypoint, KeypointName};
+
+    /// A front-view upright person, shifted by (dx, dy) and scaled about the shoulder midpoint.
+    fn front_pose(dx: f32, dy: f32, scale: f32) -> Pose {
+        use KeypointName::*;
+        let mut keypoints = [Keypoint {
+            x: 0.0,
+            y: 0.0,
+            score: 0.05,
+        }; KEYPOINT_COUNT];
+        let at = |x: f32, y: f32| Keypoint {
+            x: 640.0 + dx + (x - 640.0) * scale,
+            y: 500.0 + dy + (y - 500.0) * scale,
+            score: 0.9,
+        };
+        for (name, x, y) in [
+            (LeftShoulder, 840.0, 500.0),
+            (RightShoulder, 440.0, 500.0),
+            (LeftEar, 720.0, 300.0),
+            (RightEar, 560.0, 300.0),
+            (LeftEye, 670.0, 290.0),
+            (RightEye, 610.0, 290.0),
+            (Nose, 640.0, 310.0),
+        ] {
+            keypoints[name.index()] = at(x, y);
+        }
+        Pose { keypoints }
+    }
+
+    #[test]
+    fn median_and_spread_ignore_an_outlier() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+        let spread = robust_spread(&[10.0, 10.0, 10.0, 11.0, 9.0, 100.0]).unwrap();
+        assert!(spread < 1.5, "{spread}");
+    }
+
+    #[test]
+    fn steady_centred_frames_make_a_good_calibration() {
+        let poses: Vec<Pose> = (0..12)
+            .map(|i| front_pose((i % 3) as f32, 0.0, 1.0))
+            .collect();
+        let calibration = calibrate(&poses, (1280, 720), PlacementSetting::Auto).unwrap();
+        assert_eq!(calibration.placement, CameraPlacement::Front);
+        assert_eq!(
+            calibration.quality.grade,
+            QualityGrade::Good,
+            "{:?}",
+            calibration.quality
+        );
+        assert_eq!(calibration.quality.frames_used, 12);
+        let front = calibration.front.unwrap();
+        assert_eq!(front.shoulder_width_px, 400.0);
+        assert_eq!(front.ear_width_px, 160.0);
+        assert_eq!(front.neck_height_px, 200.0);
+        assert!(calibration.spread.forward_head_deg.unwrap() < 0.1);
+    }
+
+    #[test]
+    fn moving_and_unclear_frames_are_dropped() {
+        let mut poses: Vec<Pose> = (0..8).map(|_| front_pose(0.0, 0.0, 1.0)).collect();
+        poses.push(front_pose(200.0, 0.0, 1.0));
+        poses.push(front_pose(0.0, 0.0, 1.4));
+        let mut unclear = front_pose(0.0, 0.0, 1.0);
+        unclear.keypoints[KeypointName::LeftEar.index()].score = 0.1;
+        poses.push(unclear);
+        let calibration = calibrate(&poses, (1280, 720), PlacementSetting::Front).unwrap();
+        assert_eq!(calibration.quality.frames_used, 8);
+        assert_eq!(calibration.quality.frames_total, 11);
+        assert_eq!(calibration.quality.grade, QualityGrade::Fair);
+        assert!(
+            calibration
+                .quality
+                .notes
+                .iter()
+                .any(|note| note.contains("only 8 usable"))
+        );
+    }
+
+    #[test]
+    fn an_off_centre_single_photo_is_poor_but_usable() {
+        let calibration = calibrate(
+            &[front_pose(-500.0, 0.0, 0.5)],
+            (1280, 720),
+            PlacementSetting::Auto,
+        )
+        .unwrap();
+        assert_eq!(calibration.quality.grade, QualityGrade::Poor);
+        assert!(!calibration.quality.centred);
+    }
+
+    #[test]
+    fn no_person_is_an_error_that_says_what_to_do() {
+        let mut nobody = front_pose(0.0, 0.0, 1.0);
+        for keypoint in &mut nobody.keypoints {
+            keypoint.score = 0.05;
+        }
+        let error = calibrate(&[nobody], (1280, 720), PlacementSetting::Auto).unwrap_err();
+        assert!(error.to_string().contains("both shoulders in view"));
+    }
+
+    #[test]
+    fn json_round_trips_and_refuses_damage_and_future_versions() {
+        let calibration = calibrate(
+            &[front_pose(0.0, 0.0, 1.0)],
+            (1280, 720),
+            PlacementSetting::Auto,
+        )
+        .unwrap();
+        let json = calibration.to_json();
+        assert_eq!(Calibration::from_json(&json).unwrap(), calibration);
+        assert!(matches!(
+            Calibration::from_json(&json[..json.len() / 2]),
+            Err(CalibrationFileError::Corrupt { .. })
+        ));
+        let future = json.replacen("\"version\": 1", "\"version\": 99", 1);
+        assert!(matches!(
+            Calibration::from_json(&future),
+            Err(CalibrationFileError::UnsupportedVersion { found: 99 })
+        ));
+    }
+
+    #[test]
+    fn staleness_notices_moving_standing_and_distance() {
+        let calibration = calibrate(
+            &[front_pose(0.0, 0.0, 1.0)],
+            (1280, 720),
+            PlacementSetting::Auto,
+        )
+        .unwrap();
+        let frame = (1280, 720);
+        assert_eq!(
+            calibration.staleness(&front_pose(30.0, 20.0, 1.05), frame),
+            None
+        );
+        assert_eq!(
+            calibration.staleness(&front_pose(0.0, -350.0, 1.0), frame),
+            Some(StaleReason::Moved)
+        );
+        assert_eq!(
+            calibration.staleness(&front_pose(0.0, 0.0, 1.7), frame),
+            Some(StaleReason::DistanceChanged)
+        );
+        assert_eq!(
+            calibration.staleness(&front_pose(0.0, 0.0, 1.0), (640, 480)),
+            Some(StaleReason::CameraChanged)
+        );
+    }
+}

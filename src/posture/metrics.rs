@@ -1,0 +1,409 @@
+//! Posture measures: the numbers a person understands, in degrees, percent or ratios, computed
+//! from one frame's [`observation`](super::observation) and, for the front view, the calibrated
+//! reference. The geometric model behind the front-view estimates is in the module docs of
+//! [`crate::posture`].
+
+use serde::{Deserialize, Serialize};
+
+use super::observation::{FrontObservation, SideObservation};
+
+/// Horizontal field of view assumed for the camera, degrees. Laptop and monitor webcams span
+/// about 55-80 degrees; 65 sits in the middle. Only the front-view forward-head estimate depends
+/// on it, through the ratio of camera distance to neck length (a 20% error in the focal length
+/// scales that estimate by about 20%).
+pub const ASSUMED_HORIZONTAL_FOV_DEG: f32 = 65.0;
+
+/// Angle from vertical of the shoulder-joint-to-ear line when sitting upright, degrees, assumed
+/// for front-view calibrations (a front camera cannot measure it). With the shoulder joint rather
+/// than C7 as the lower point, an upright ear sits almost over the shoulder; 10 degrees matches
+/// the side-view photos of upright sitting we checked and keeps the estimate's zero honest.
+pub const NEUTRAL_NECK_ANGLE_DEG: f32 = 10.0;
+
+/// Hip-joint-to-shoulder-joint height in shoulder widths (about 50 cm over about 36 cm in adult
+/// anthropometric tables). Used to tell a whole-trunk lean toward the screen from the head alone
+/// moving forward.
+pub const TRUNK_HEIGHT_SHOULDER_WIDTHS: f32 = 1.4;
+
+/// How far the nose tip sits in front of the line between the ears, in head widths (about 10 cm
+/// over about 15 cm). Turns the nose's apparent drop and shift into head pitch and turn angles.
+pub const NOSE_DEPTH_HEAD_WIDTHS: f32 = 0.67;
+
+/// Beyond this head turn (degrees) the ears' apparent width no longer measures head distance,
+/// so the front-view forward-head and shrug estimates become unknown.
+pub const HEAD_TURN_LIMIT_DEG: f32 = 30.0;
+
+/// Focal length in pixels for an image `width_px` wide under [`ASSUMED_HORIZONTAL_FOV_DEG`].
+///
+/// ```
+/// let f = slouchwatch::posture::metrics::assumed_focal_px(1280);
+/// assert!((f - 1004.7).abs() < 0.5);
+/// ```
+pub fn assumed_focal_px(width_px: u32) -> f32 {
+    (width_px as f32 / 2.0) / (ASSUMED_HORIZONTAL_FOV_DEG.to_radians() / 2.0).tan()
+}
+
+/// The posture measures of one frame. `None` means unknown: the keypoints it needs were not
+/// confident, the camera placement cannot see it, or it needs a calibration that is missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Angle of the shoulder-joint-to-ear line from vertical, degrees; larger is a more forward
+    /// head. Side view: measured directly. Front view: estimated against the calibration (its
+    /// neutral is [`NEUTRAL_NECK_ANGLE_DEG`]), relative to the trunk, so leaning the whole trunk
+    /// toward the screen does not count.
+    pub forward_head_deg: Option<f32>,
+    /// Side view only: 90 minus `forward_head_deg`, a proxy for the craniovertebral angle. Not
+    /// the clinical CVA: that uses C7, which sits behind the shoulder joint, so clinical cut-offs
+    /// (40-50 degrees) do not apply to it directly.
+    pub cva_proxy_deg: Option<f32>,
+    /// How far the shoulders have rounded (drawn forward and in), degrees, 0 when as calibrated
+    /// or further back. Front: from the shoulder line's apparent width against the head, relative
+    /// to calibration. Side: how far the shoulder sits forward of the hip-to-ear line.
+    pub shoulder_rounding_deg: Option<f32>,
+    /// Front view, calibrated: how much the ear-to-shoulder gap has shrunk beyond what the head's
+    /// position explains, percent of the calibrated gap; a shrug.
+    pub shoulders_raised_pct: Option<f32>,
+    /// Sideways lean of the shoulder line from horizontal, degrees; positive when the shoulder on
+    /// the image's right is lower. Front view.
+    pub lean_deg: Option<f32>,
+    /// Sideways tilt of the head (ear or eye line) from horizontal, degrees; same sign rule.
+    pub head_tilt_deg: Option<f32>,
+    /// How far the head is pitched down, degrees: relative to calibration in the front view,
+    /// the ear-to-nose line below horizontal in the side view. Looking down is not slouching by
+    /// itself.
+    pub head_down_deg: Option<f32>,
+    /// Front view: how far the head is turned left or right, degrees (positive: nose toward the
+    /// image's right).
+    pub head_turn_deg: Option<f32>,
+    /// Side view: forward lean of the trunk (hip-to-shoulder line) from vertical, degrees.
+    pub trunk_lean_deg: Option<f32>,
+    /// Front view, calibrated: current distance to the camera over the calibrated one (0.8 is 20%
+    /// closer than when calibrated).
+    pub screen_distance: Option<f32>,
+}
+
+/// Number of fields in [`Metrics`].
+pub const METRIC_COUNT: usize = 10;
+
+/// JSON names of the [`Metrics`] fields, in [`Metrics::to_array`] order.
+pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
+    "forward_head_deg",
+    "cva_proxy_deg",
+    "shoulder_rounding_deg",
+    "shoulders_raised_pct",
+    "lean_deg",
+    "head_tilt_deg",
+    "head_down_deg",
+    "head_turn_deg",
+    "trunk_lean_deg",
+    "screen_distance",
+];
+
+impl Metrics {
+    /// All fields in a fixed order ([`METRIC_NAMES`]), for code that treats them alike
+    /// (medians, spreads, smoothing).
+    pub fn to_array(&self) -> [Option<f32>; METRIC_COUNT] {
+        [
+            self.forward_head_deg,
+            self.cva_proxy_deg,
+            self.shoulder_rounding_deg,
+            self.shoulders_raised_pct,
+            self.lean_deg,
+            self.head_tilt_deg,
+            self.head_down_deg,
+            self.head_turn_deg,
+            self.trunk_lean_deg,
+            self.screen_distance,
+        ]
+    }
+
+    /// The inverse of [`Metrics::to_array`].
+    pub fn from_array(values: [Option<f32>; METRIC_COUNT]) -> Metrics {
+        let [
+            forward_head_deg,
+            cva_proxy_deg,
+            shoulder_rounding_deg,
+            shoulders_raised_pct,
+            lean_deg,
+            head_tilt_deg,
+            head_down_deg,
+            head_turn_deg,
+            trunk_lean_deg,
+            screen_distance,
+        ] = values;
+        Metrics {
+            forward_head_deg,
+            cva_proxy_deg,
+            shoulder_rounding_deg,
+            shoulders_raised_pct,
+            lean_deg,
+            head_tilt_deg,
+            head_down_deg,
+            head_turn_deg,
+            trunk_lean_deg,
+            screen_distance,
+        }
+    }
+}
+
+/// The calibrated front-view geometry the front measures are relative to (medians over the
+/// calibration frames).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FrontReference {
+    /// Shoulder width, pixels (`W0`).
+    pub shoulder_width_px: f32,
+    /// Ear width, pixels (`E0`).
+    pub ear_width_px: f32,
+    /// Ear height above the shoulders, pixels (`v0`).
+    pub neck_height_px: f32,
+    /// Nose drop below the ears, in ear widths.
+    pub nose_drop: Option<f32>,
+    /// Width of the frame the calibration was taken in, pixels (sets the assumed focal length).
+    pub frame_width_px: u32,
+}
+
+/// Measures from a side-view observation. All are absolute; comparing them with a calibration
+/// is the verdict's job.
+pub fn side_metrics(side: &SideObservation) -> Metrics {
+    let forward_head_deg = side.forward_angle_deg(side.shoulder, side.ear);
+    let trunk_lean_deg = side
+        .hip
+        .map(|hip| side.forward_angle_deg(hip, side.shoulder));
+    let shoulder_rounding_deg = side.hip.map(|hip| {
+        side.forward_angle_deg(hip, side.shoulder) - side.forward_angle_deg(hip, side.ear)
+    });
+    let head_down_deg = side.nose.map(|nose| {
+        (nose.y - side.ear.y)
+            .atan2(side.facing * (nose.x - side.ear.x))
+            .to_degrees()
+    });
+    Metrics {
+        forward_head_deg: Some(forward_head_deg),
+        cva_proxy_deg: Some(90.0 - forward_head_deg),
+        shoulder_rounding_deg,
+        head_down_deg,
+        trunk_lean_deg,
+        ..Metrics::default()
+    }
+}
+
+/// Measures from a front-view observation. Without a reference only the lean, head tilt and head
+/// turn are known; forward head, rounding, shrug, head pitch and distance need the calibration.
+pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference>) -> Metrics {
+    let head_turn_deg = front
+        .nose_shift
+        .map(|shift| (shift / NOSE_DEPTH_HEAD_WIDTHS).atan().to_degrees());
+    let mut metrics = Metrics {
+        lean_deg: Some(front.shoulder_line_deg),
+        head_tilt_deg: front.head_line_deg,
+        head_turn_deg,
+        ..Metrics::default()
+    };
+    let Some(reference) = reference else {
+        return metrics;
+    };
+
+    // Trunk scale: how much nearer (>1) the trunk is than at calibration. The shoulders narrow
+    // when they round and the head grows when it comes forward, so each alone is biased; their
+    // median with 1 picks the reading both agree on (see the module docs).
+    let shoulder_scale = front.shoulder_width_px / reference.shoulder_width_px;
+    let head_turned_too_far = head_turn_deg.is_some_and(|turn| turn.abs() > HEAD_TURN_LIMIT_DEG);
+    let head_width = front
+        .ear_width_px
+        .zip(head_turn_deg.or(Some(0.0)))
+        .map(|(width, turn)| width / turn.to_radians().cos())
+        .filter(|_| !head_turned_too_far);
+    let head_scale = head_width.map(|width| width / reference.ear_width_px);
+    let trunk_scale = median3(1.0, shoulder_scale, head_scale.unwrap_or(shoulder_scale));
+    metrics.screen_distance = Some(1.0 / trunk_scale);
+    metrics.shoulder_rounding_deg =
+        Some((shoulder_scale / trunk_scale).min(1.0).acos().to_degrees());
+
+    metrics.head_down_deg = front
+        .nose_drop
+        .zip(reference.nose_drop)
+        .map(|(drop, neutral)| {
+            let pitch = |drop: f32| (drop / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin();
+            (pitch(drop) - pitch(neutral)).to_degrees()
+        });
+
+    let (Some(head_scale), Some(head_width), Some(neck_height)) =
+        (head_scale, head_width, front.neck_height_px)
+    else {
+        return metrics;
+    };
+    // Lengths in shoulder widths (w = 1), distances from the camera along its axis.
+    let neutral = NEUTRAL_NECK_ANGLE_DEG.to_radians();
+    let calibrated_distance =
+        assumed_focal_px(reference.frame_width_px) / reference.shoulder_width_px;
+    let neutral_rise = reference.neck_height_px / reference.shoulder_width_px;
+    let neck_length = neutral_rise / neutral.cos();
+    let calibrated_head_distance = calibrated_distance - neck_length * neutral.sin();
+
+    let shoulder_distance = calibrated_distance / trunk_scale;
+    let trunk_pitch = ((calibrated_distance - shoulder_distance) / TRUNK_HEIGHT_SHOULDER_WIDTHS)
+        .clamp(0.0, 1.0)
+        .asin();
+    let head_distance = calibrated_head_distance / head_scale;
+    let head_forward = shoulder_distance - head_distance;
+    let head_rise = neutral_rise * (neck_height / head_width)
+        / (reference.neck_height_px / reference.ear_width_px);
+    let neck_angle = head_forward.atan2(head_rise);
+    metrics.forward_head_deg = Some((neck_angle - trunk_pitch).to_degrees());
+
+    // A shrug shortens the ear-to-shoulder rise without moving the head forward.
+    let expected_rise = (neck_length.powi(2) - head_forward.powi(2)).max(0.0).sqrt();
+    metrics.shoulders_raised_pct =
+        Some(((expected_rise - head_rise) / neutral_rise * 100.0).max(0.0));
+    metrics
+}
+
+fn median3(a: f32, b: f32, c: f32) -> f32 {
+    a.max(b).min(a.min(b).max(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posture::observation::Point;
+
+    fn front(
+        shoulder_width: f32,
+        ear_width: f32,
+        neck_height: f32,
+        nose_drop: f32,
+    ) -> FrontObservation {
+        FrontObservation {
+            shoulder_mid: Point { x: 640.0, y: 500.0 },
+            shoulder_width_px: shoulder_width,
+            shoulder_line_deg: 0.0,
+            ear_mid: Some(Point {
+                x: 640.0,
+                y: 500.0 - neck_height,
+            }),
+            ear_width_px: Some(ear_width),
+            neck_height_px: Some(neck_height),
+            head_line_deg: Some(0.0),
+            nose_drop: Some(nose_drop),
+            nose_shift: Some(0.0),
+        }
+    }
+
+    fn reference() -> FrontReference {
+        FrontReference {
+            shoulder_width_px: 400.0,
+            ear_width_px: 160.0,
+            neck_height_px: 200.0,
+            nose_drop: Some(0.05),
+            frame_width_px: 1280,
+        }
+    }
+
+    #[test]
+    fn array_round_trip_keeps_every_field_in_place() {
+        let values: [Option<f32>; METRIC_COUNT] = std::array::from_fn(|i| Some(i as f32));
+        let metrics = Metrics::from_array(values);
+        assert_eq!(metrics.to_array(), values);
+        let json = serde_json::to_value(metrics).unwrap();
+        for (i, name) in METRIC_NAMES.iter().enumerate() {
+            assert_eq!(json[name].as_f64(), Some(i as f64), "{name}");
+        }
+    }
+
+    #[test]
+    fn median3_picks_the_middle() {
+        assert_eq!(median3(1.0, 0.8, 1.2), 1.0);
+        assert_eq!(median3(1.0, 1.3, 1.2), 1.2);
+        assert_eq!(median3(1.0, 0.7, 0.9), 0.9);
+    }
+
+    #[test]
+    fn the_calibrated_posture_measures_neutral() {
+        let metrics = front_metrics(&front(400.0, 160.0, 200.0, 0.05), Some(&reference()));
+        assert!((metrics.forward_head_deg.unwrap() - NEUTRAL_NECK_ANGLE_DEG).abs() < 1e-3);
+        assert!(metrics.shoulder_rounding_deg.unwrap().abs() < 1e-3);
+        assert!(metrics.shoulders_raised_pct.unwrap().abs() < 1e-3);
+        assert!(metrics.head_down_deg.unwrap().abs() < 1e-3);
+        assert_eq!(metrics.screen_distance, Some(1.0));
+    }
+
+    #[test]
+    fn narrower_shoulders_with_a_steady_head_read_as_rounding() {
+        let narrowed = 400.0 * 20f32.to_radians().cos();
+        let metrics = front_metrics(&front(narrowed, 160.0, 200.0, 0.05), Some(&reference()));
+        assert!((metrics.shoulder_rounding_deg.unwrap() - 20.0).abs() < 0.01);
+        assert!((metrics.forward_head_deg.unwrap() - NEUTRAL_NECK_ANGLE_DEG).abs() < 0.01);
+        assert_eq!(metrics.screen_distance, Some(1.0));
+    }
+
+    #[test]
+    fn moving_back_is_not_rounding() {
+        let metrics = front_metrics(&front(360.0, 144.0, 180.0, 0.05), Some(&reference()));
+        assert!(metrics.shoulder_rounding_deg.unwrap() < 0.01);
+        assert!((metrics.screen_distance.unwrap() - 1.0 / 0.9).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_bigger_lower_head_reads_as_forward_head() {
+        let metrics = front_metrics(&front(400.0, 180.0, 170.0, 0.05), Some(&reference()));
+        assert!(
+            metrics.forward_head_deg.unwrap() > NEUTRAL_NECK_ANGLE_DEG + 10.0,
+            "{metrics:?}"
+        );
+        assert!(metrics.shoulder_rounding_deg.unwrap() < 0.01);
+    }
+
+    #[test]
+    fn a_shorter_neck_with_the_head_in_place_reads_as_a_shrug() {
+        let metrics = front_metrics(&front(400.0, 160.0, 160.0, 0.05), Some(&reference()));
+        assert!(
+            (metrics.shoulders_raised_pct.unwrap() - 20.0).abs() < 1.0,
+            "{metrics:?}"
+        );
+        assert!(
+            metrics.forward_head_deg.unwrap() < NEUTRAL_NECK_ANGLE_DEG + 5.0,
+            "{metrics:?}"
+        );
+    }
+
+    #[test]
+    fn nose_drop_gives_head_pitch() {
+        let neutral_pitch = (0.05 / NOSE_DEPTH_HEAD_WIDTHS).asin();
+        let down = NOSE_DEPTH_HEAD_WIDTHS * (neutral_pitch + 30f32.to_radians()).sin();
+        let metrics = front_metrics(&front(400.0, 160.0, 200.0, down), Some(&reference()));
+        assert!(
+            (metrics.head_down_deg.unwrap() - 30.0).abs() < 0.01,
+            "{metrics:?}"
+        );
+        assert!((metrics.forward_head_deg.unwrap() - NEUTRAL_NECK_ANGLE_DEG).abs() < 0.01);
+    }
+
+    #[test]
+    fn without_calibration_only_lean_tilt_and_turn_are_known() {
+        let metrics = front_metrics(&front(400.0, 160.0, 200.0, 0.05), None);
+        assert_eq!(metrics.lean_deg, Some(0.0));
+        assert_eq!(metrics.head_tilt_deg, Some(0.0));
+        assert_eq!(metrics.head_turn_deg, Some(0.0));
+        assert_eq!(metrics.forward_head_deg, None);
+        assert_eq!(metrics.shoulder_rounding_deg, None);
+        assert_eq!(metrics.screen_distance, None);
+    }
+
+    #[test]
+    fn side_view_measures_the_ear_shoulder_line_directly() {
+        let side = SideObservation {
+            facing: 1.0,
+            ear: Point { x: 330.0, y: 200.0 },
+            shoulder: Point { x: 300.0, y: 330.0 },
+            hip: Some(Point { x: 290.0, y: 600.0 }),
+            nose: Some(Point { x: 400.0, y: 215.0 }),
+        };
+        let metrics = side_metrics(&side);
+        let expected = 30f32.atan2(130.0).to_degrees();
+        assert!((metrics.forward_head_deg.unwrap() - expected).abs() < 1e-4);
+        assert!((metrics.cva_proxy_deg.unwrap() - (90.0 - expected)).abs() < 1e-4);
+        assert!(metrics.trunk_lean_deg.unwrap() > 0.0);
+        // The ear is further forward of the hip line than the shoulder: no rounding.
+        assert!(metrics.shoulder_rounding_deg.unwrap() < 0.0);
+        assert!((metrics.head_down_deg.unwrap() - 15f32.atan2(70.0).to_degrees()).abs() < 1e-4);
+    }
+}

@@ -1,0 +1,285 @@
+//! Raw geometry read off one pose: distances and angles in image pixels and degrees, before any
+//! comparison with a calibration. Pure functions of the keypoints.
+//!
+//! Every quantity needs specific keypoints to pass [`KEYPOINT_MIN_SCORE`](crate::pose::KEYPOINT_MIN_SCORE);
+//! when they do not, it is `None`, never a guess.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pose::{Keypoint, KeypointName, Pose};
+
+/// A point in image pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Pixels from the left edge.
+    pub x: f32,
+    /// Pixels from the top edge.
+    pub y: f32,
+}
+
+impl Point {
+    fn of(keypoint: Keypoint) -> Point {
+        Point {
+            x: keypoint.x,
+            y: keypoint.y,
+        }
+    }
+
+    fn midpoint(a: Point, b: Point) -> Point {
+        Point {
+            x: (a.x + b.x) / 2.0,
+            y: (a.y + b.y) / 2.0,
+        }
+    }
+
+    /// Straight-line distance to `other`, in pixels.
+    pub fn distance(self, other: Point) -> f32 {
+        (self.x - other.x).hypot(self.y - other.y)
+    }
+}
+
+/// What a camera in front of the person shows: both shoulders and the head from the front.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FrontObservation {
+    /// Midpoint of the two shoulder keypoints.
+    pub shoulder_mid: Point,
+    /// Distance between the shoulder keypoints, pixels (`W` in the module docs).
+    pub shoulder_width_px: f32,
+    /// Angle of the shoulder line from horizontal, degrees; positive when the shoulder on the
+    /// image's right is lower.
+    pub shoulder_line_deg: f32,
+    /// Midpoint of the ears, when both are confident.
+    pub ear_mid: Option<Point>,
+    /// Distance between the ears, pixels (`E`): the head's apparent width.
+    pub ear_width_px: Option<f32>,
+    /// Height of the ear midpoint above the shoulder midpoint, measured square to the shoulder
+    /// line so that a sideways lean does not change it (`v`).
+    pub neck_height_px: Option<f32>,
+    /// Angle of the ear line (or, with ears hidden, the eye line) from horizontal, degrees; same
+    /// sign rule as `shoulder_line_deg`.
+    pub head_line_deg: Option<f32>,
+    /// How far the nose sits below the ear midpoint, square to the shoulder line, in ear widths.
+    pub nose_drop: Option<f32>,
+    /// How far the nose sits to the image's right of the ear midpoint, along the shoulder line, in
+    /// ear widths.
+    pub nose_shift: Option<f32>,
+}
+
+/// What a camera beside the desk shows: the near-side ear, shoulder and (if in frame) hip.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SideObservation {
+    /// +1 when the person faces the image's right, -1 when they face left.
+    pub facing: f32,
+    /// The more confident ear.
+    pub ear: Point,
+    /// The more confident shoulder.
+    pub shoulder: Point,
+    /// The more confident hip, if either is confident.
+    pub hip: Option<Point>,
+    /// The nose, if confident.
+    pub nose: Option<Point>,
+}
+
+fn confident_point(pose: &Pose, name: KeypointName) -> Option<Point> {
+    pose.confident(name).map(Point::of)
+}
+
+/// The more confident of a left/right pair, if either passes the threshold.
+fn better_of(pose: &Pose, left: KeypointName, right: KeypointName) -> Option<Point> {
+    let (l, r) = (pose.get(left), pose.get(right));
+    let best = if l.score >= r.score { l } else { r };
+    best.is_confident().then(|| Point::of(best))
+}
+
+/// Angle of the line from `right` to `left` (the person's right and left, as a camera facing
+/// them sees them) from horizontal, in degrees; positive when `left` (image right) is lower.
+fn line_angle_deg(right: Point, left: Point) -> f32 {
+    (left.y - right.y).atan2(left.x - right.x).to_degrees()
+}
+
+impl FrontObservation {
+    /// Reads the front-view geometry; `None` when either shoulder is not confident.
+    pub fn from_pose(pose: &Pose) -> Option<FrontObservation> {
+        let left_shoulder = confident_point(pose, KeypointName::LeftShoulder)?;
+        let right_shoulder = confident_point(pose, KeypointName::RightShoulder)?;
+        let shoulder_mid = Point::midpoint(left_shoulder, right_shoulder);
+        let shoulder_width_px = left_shoulder.distance(right_shoulder);
+        if shoulder_width_px < 1.0 {
+            return None;
+        }
+        // Unit vectors along the shoulder line (towards image right) and square to it (down).
+        let along = (
+            (left_shoulder.x - right_shoulder.x) / shoulder_width_px,
+            (left_shoulder.y - right_shoulder.y) / shoulder_width_px,
+        );
+        let down = (-along.1, along.0);
+        let project = |from: Point, to: Point, axis: (f32, f32)| {
+            (to.x - from.x) * axis.0 + (to.y - from.y) * axis.1
+        };
+
+        let ears = confident_point(pose, KeypointName::LeftEar)
+            .zip(confident_point(pose, KeypointName::RightEar));
+        let eyes = confident_point(pose, KeypointName::LeftEye)
+            .zip(confident_point(pose, KeypointName::RightEye));
+        let ear_mid = ears.map(|(left, right)| Point::midpoint(left, right));
+        let ear_width_px = ears
+            .map(|(left, right)| left.distance(right))
+            .filter(|&width| width >= 1.0);
+        let neck_height_px = ear_mid.map(|ear_mid| -project(shoulder_mid, ear_mid, down));
+        let head_line_deg = ears
+            .or(eyes)
+            .map(|(left, right)| line_angle_deg(right, left));
+        let nose = confident_point(pose, KeypointName::Nose);
+        let (nose_drop, nose_shift) = match (nose, ear_mid, ear_width_px) {
+            (Some(nose), Some(ear_mid), Some(width)) => (
+                Some(project(ear_mid, nose, down) / width),
+                Some(project(ear_mid, nose, along) / width),
+            ),
+            _ => (None, None),
+        };
+        Some(FrontObservation {
+            shoulder_mid,
+            shoulder_width_px,
+            shoulder_line_deg: line_angle_deg(right_shoulder, left_shoulder),
+            ear_mid,
+            ear_width_px,
+            neck_height_px,
+            head_line_deg,
+            nose_drop,
+            nose_shift,
+        })
+    }
+}
+
+impl SideObservation {
+    /// Reads the side-view geometry; `None` without a confident ear and shoulder, or without a
+    /// nose or eye to tell which way the person faces.
+    pub fn from_pose(pose: &Pose) -> Option<SideObservation> {
+        let ear = better_of(pose, KeypointName::LeftEar, KeypointName::RightEar)?;
+        let shoulder = better_of(
+            pose,
+            KeypointName::LeftShoulder,
+            KeypointName::RightShoulder,
+        )?;
+        let nose = confident_point(pose, KeypointName::Nose);
+        let face =
+            nose.or_else(|| better_of(pose, KeypointName::LeftEye, KeypointName::RightEye))?;
+        let facing = if face.x >= ear.x { 1.0 } else { -1.0 };
+        let hip = better_of(pose, KeypointName::LeftHip, KeypointName::RightHip);
+        Some(SideObservation {
+            facing,
+            ear,
+            shoulder,
+            hip,
+            nose,
+        })
+    }
+
+    /// Angle from vertical of the line from `lower` up to `upper`, degrees, positive when `upper`
+    /// is further forward (in the direction the person faces).
+    pub fn forward_angle_deg(&self, lower: Point, upper: Point) -> f32 {
+        (self.facing * (upper.x - lower.x))
+            .atan2(lower.y - upper.y)
+            .to_degrees()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pose::KEYPOINT_COUNT;
+
+    fn pose(points: &[(KeypointName, f32, f32)]) -> Pose {
+        let mut keypoints = [Keypoint {
+            x: 0.0,
+            y: 0.0,
+            score: 0.0,
+        }; KEYPOINT_COUNT];
+        for &(name, x, y) in points {
+            keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
+        }
+        Pose { keypoints }
+    }
+
+    #[test]
+    fn front_geometry_of_a_level_upright_person() {
+        use KeypointName::*;
+        let pose = pose(&[
+            (LeftShoulder, 400.0, 500.0),
+            (RightShoulder, 200.0, 500.0),
+            (LeftEar, 340.0, 300.0),
+            (RightEar, 260.0, 300.0),
+            (Nose, 300.0, 308.0),
+        ]);
+        let front = FrontObservation::from_pose(&pose).unwrap();
+        assert_eq!(front.shoulder_width_px, 200.0);
+        assert_eq!(front.ear_width_px, Some(80.0));
+        assert_eq!(front.neck_height_px, Some(200.0));
+        assert_eq!(front.shoulder_line_deg, 0.0);
+        assert_eq!(front.nose_drop, Some(0.1));
+        assert_eq!(front.nose_shift, Some(0.0));
+    }
+
+    #[test]
+    fn neck_height_ignores_a_sideways_lean() {
+        use KeypointName::*;
+        // The whole upper body rotated 10 degrees about the shoulder midpoint (300, 500).
+        let (sin, cos) = 10f32.to_radians().sin_cos();
+        let rotate = |x: f32, y: f32| {
+            (
+                300.0 + (x - 300.0) * cos - (y - 500.0) * sin,
+                500.0 + (x - 300.0) * sin + (y - 500.0) * cos,
+            )
+        };
+        let at = |name, x, y| {
+            let (rx, ry) = rotate(x, y);
+            (name, rx, ry)
+        };
+        let pose = pose(&[
+            at(LeftShoulder, 400.0, 500.0),
+            at(RightShoulder, 200.0, 500.0),
+            at(LeftEar, 340.0, 300.0),
+            at(RightEar, 260.0, 300.0),
+        ]);
+        let front = FrontObservation::from_pose(&pose).unwrap();
+        assert!((front.neck_height_px.unwrap() - 200.0).abs() < 1e-3);
+        assert!((front.shoulder_line_deg - 10.0).abs() < 1e-3);
+        assert!((front.head_line_deg.unwrap() - 10.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn front_needs_both_shoulders_and_both_ears_for_head_measures() {
+        use KeypointName::*;
+        let no_shoulder = pose(&[
+            (LeftShoulder, 400.0, 500.0),
+            (LeftEar, 340.0, 300.0),
+            (RightEar, 260.0, 300.0),
+        ]);
+        assert!(FrontObservation::from_pose(&no_shoulder).is_none());
+        let one_ear = pose(&[
+            (LeftShoulder, 400.0, 500.0),
+            (RightShoulder, 200.0, 500.0),
+            (LeftEar, 340.0, 300.0),
+        ]);
+        let front = FrontObservation::from_pose(&one_ear).unwrap();
+        assert_eq!(front.ear_width_px, None);
+        assert_eq!(front.neck_height_px, None);
+    }
+
+    #[test]
+    fn side_geometry_knows_which_way_the_person_faces() {
+        use KeypointName::*;
+        let facing_left = pose(&[
+            (LeftEar, 300.0, 200.0),
+            (LeftShoulder, 330.0, 330.0),
+            (Nose, 240.0, 215.0),
+            (LeftHip, 340.0, 600.0),
+        ]);
+        let side = SideObservation::from_pose(&facing_left).unwrap();
+        assert_eq!(side.facing, -1.0);
+        // Ear 30 px forward of the shoulder over 130 px of height: about 13 degrees forward.
+        let angle = side.forward_angle_deg(side.shoulder, side.ear);
+        assert!((angle - (30f32).atan2(130.0).to_degrees()).abs() < 1e-4);
+        assert!(side.hip.is_some());
+    }
+}

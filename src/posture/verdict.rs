@@ -1,0 +1,438 @@
+//! The verdict: from measures (and the calibration, if any) to good / bad / unknown and the list
+//! of problems. Thresholds are named defaults, scaled by the user's sensitivity and widened to the
+//! person's own calibration spread, never diagnoses.
+
+use serde::{Deserialize, Serialize};
+
+use super::calibration::Calibration;
+use super::metrics::Metrics;
+use super::placement::CameraPlacement;
+
+/// Forward-head change from the calibrated neutral that counts as a forward head, degrees. Twice
+/// the 5-degree smallest real change of photo-based CVA measurement (Gallego-Izquierdo et al.
+/// 2020), so noise alone does not trip it.
+pub const FORWARD_HEAD_CHANGE_DEG: f32 = 10.0;
+
+/// Side view without calibration: the ear-shoulder line's angle from vertical that counts as a
+/// forward head, degrees. Our upright side photos measure 10-15 and the hunched ones about 40;
+/// 25 corresponds to a CVA proxy of 65 (clinical CVA cut-offs of 40-50 use C7, which sits
+/// further back, so they are not comparable).
+pub const SIDE_FORWARD_HEAD_ABSOLUTE_DEG: f32 = 25.0;
+
+/// Shoulder-rounding change that counts as rounded shoulders, degrees.
+pub const SHOULDER_ROUNDING_CHANGE_DEG: f32 = 12.0;
+
+/// Side view without calibration: shoulder forward of the hip-to-ear line by this many degrees
+/// counts as rounded shoulders.
+pub const SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG: f32 = 8.0;
+
+/// Shrinking of the ear-to-shoulder gap that counts as raised shoulders, percent.
+pub const SHOULDERS_RAISED_PCT: f32 = 15.0;
+
+/// Sideways lean of the shoulder line that counts as leaning, degrees (change from calibration,
+/// or from level without one).
+pub const LEAN_DEG: f32 = 8.0;
+
+/// Front: this much nearer than calibrated counts as too close (0.85 = 15% nearer).
+pub const TOO_CLOSE_DISTANCE_RATIO: f32 = 0.85;
+
+/// Side: forward trunk lean (change from calibration) that counts as leaning in toward the screen.
+pub const TRUNK_LEAN_CHANGE_DEG: f32 = 12.0;
+
+/// A threshold is never tighter than this many calibration spreads, so a person whose keypoints
+/// jitter more is not warned by jitter.
+pub const SPREAD_MULTIPLIER: f32 = 3.0;
+
+/// Overall posture in a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Posture {
+    /// Every measure that could be judged is within its limit.
+    Good,
+    /// At least one problem.
+    Bad,
+    /// Nothing could be judged: no person, unclear keypoints, or a stale calibration.
+    Unknown,
+}
+
+/// One thing wrong with the posture in a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// The head has drifted forward of the shoulders.
+    ForwardHead,
+    /// The shoulders have rounded forward.
+    RoundedShoulders,
+    /// The shoulders are hunched up toward the ears.
+    ShouldersRaised,
+    /// Leaning to one side.
+    Leaning,
+    /// Head and shoulders have come toward the screen together.
+    TooClose,
+}
+
+/// How strict the verdict is: thresholds are divided by it (1.0 default; 1.5 warns at two thirds
+/// of the default change, 0.75 only at a third more).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity(pub f32);
+
+impl Default for Sensitivity {
+    fn default() -> Self {
+        Sensitivity(1.0)
+    }
+}
+
+/// Judges one frame's measures. `calibration` is `None` for uncalibrated use; `stale` makes the
+/// verdict unknown (the caller shows "recalibrate" instead).
+pub fn judge(
+    metrics: &Metrics,
+    placement: CameraPlacement,
+    calibration: Option<&Calibration>,
+    sensitivity: Sensitivity,
+) -> (Posture, Vec<Problem>) {
+    let scale = 1.0 / sensitivity.0.max(0.1);
+    // (current, neutral, spread) for a measure, when both current and neutral are known.
+    let change = |pick: fn(&Metrics) -> Option<f32>| -> Option<(f32, f32)> {
+        match calibration {
+            Some(calibration) => {
+                let now = pick(metrics)?;
+                let neutral = pick(&calibration.baseline)?;
+                Some((now - neutral, pick(&calibration.spread).unwrap_or(0.0)))
+            }
+            None => None,
+        }
+    };
+    let limit = |default: f32, spread: f32| (default * scale).max(SPREAD_MULTIPLIER * spread);
+
+    let mut judged = 0;
+    let mut problems = Vec::new();
+    let mut check = |problem: Problem, result: Option<bool>| {
+        if let Some(bad) = result {
+            judged += 1;
+            if bad {
+                problems.push(problem);
+            }
+        }
+    };
+
+    match placement {
+        CameraPlacement::Front => {
+            check(
+                Problem::ForwardHead,
+                change(|m| m.forward_head_deg)
+                    .map(|(delta, spread)| delta > limit(FORWARD_HEAD_CHANGE_DEG, spread)),
+            );
+            check(
+                Problem::RoundedShoulders,
+                change(|m| m.shoulder_rounding_deg)
+                    .map(|(delta, spread)| delta > limit(SHOULDER_ROUNDING_CHANGE_DEG, spread)),
+            );
+            check(
+                Problem::ShouldersRaised,
+                change(|m| m.shoulders_raised_pct)
+                    .map(|(delta, spread)| delta > limit(SHOULDERS_RAISED_PCT, spread)),
+            );
+            let lean = match calibration {
+                Some(_) => change(|m| m.lean_deg),
+                None => metrics.lean_deg.map(|lean| (lean, 0.0)),
+            };
+            check(
+                Problem::Leaning,
+                lean.map(|(delta, spread)| delta.abs() > limit(LEAN_DEG, spread)),
+            );
+            check(
+                Problem::TooClose,
+                metrics
+                    .screen_distance
+                    .map(|distance| distance < 1.0 - (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale),
+            );
+        }
+        CameraPlacement::Side => {
+            // Leaning the whole trunk in moves the ear forward too: that part is "too close".
+            let trunk_change = change(|m| m.trunk_lean_deg)
+                .map(|(delta, _)| delta.max(0.0))
+                .unwrap_or(0.0);
+            let forward_head = match calibration {
+                Some(_) => change(|m| m.forward_head_deg).map(|(delta, spread)| {
+                    delta - trunk_change > limit(FORWARD_HEAD_CHANGE_DEG, spread)
+                }),
+                None => metrics
+                    .forward_head_deg
+                    .map(|angle| angle > SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale),
+            };
+            check(Problem::ForwardHead, forward_head);
+            let rounding = match calibration {
+                Some(_) => change(|m| m.shoulder_rounding_deg)
+                    .map(|(delta, spread)| delta > limit(SHOULDER_ROUNDING_CHANGE_DEG, spread)),
+                None => metrics
+                    .shoulder_rounding_deg
+                    .map(|angle| angle > SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale),
+            };
+            check(Problem::RoundedShoulders, rounding);
+            check(
+                Problem::TooClose,
+                change(|m| m.trunk_lean_deg)
+                    .map(|(delta, spread)| delta > limit(TRUNK_LEAN_CHANGE_DEG, spread)),
+            );
+        }
+    }
+
+    let posture = if !problems.is_empty() {
+        Posture::Bad
+    } else if judged > 0 {
+        Posture::Good
+    } else {
+        Posture::Unknown
+    };
+    problems.sort();
+    (posture, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posture::calibration::{Anchor, CalibrationQuality, QualityGrade};
+    use crate::posture::observation::Point;
+
+    fn calibration(placement: CameraPlacement, baseline: Metrics, spread: Metrics) -> Calibration {
+        Calibration {
+            version: 1,
+            placement,
+            frame_width: 1280,
+            frame_height: 720,
+            anchor: Anchor {
+                position: Point { x: 640.0, y: 500.0 },
+                scale_px: 400.0,
+            },
+            front: None,
+            baseline,
+            spread,
+            quality: CalibrationQuality {
+                grade: QualityGrade::Good,
+                frames_used: 10,
+                frames_total: 10,
+                steady: true,
+                centred: true,
+                notes: vec![],
+            },
+            created: None,
+        }
+    }
+
+    fn front_neutral() -> Metrics {
+        Metrics {
+            forward_head_deg: Some(10.0),
+            shoulder_rounding_deg: Some(0.0),
+            shoulders_raised_pct: Some(0.0),
+            lean_deg: Some(1.0),
+            screen_distance: Some(1.0),
+            ..Metrics::default()
+        }
+    }
+
+    #[test]
+    fn front_calibrated_flags_each_problem_past_its_limit() {
+        let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
+        let judge_front = |metrics: Metrics| {
+            judge(
+                &metrics,
+                CameraPlacement::Front,
+                Some(&cal),
+                Sensitivity::default(),
+            )
+        };
+        assert_eq!(judge_front(front_neutral()), (Posture::Good, vec![]));
+        let forward = Metrics {
+            forward_head_deg: Some(21.0),
+            ..front_neutral()
+        };
+        assert_eq!(
+            judge_front(forward),
+            (Posture::Bad, vec![Problem::ForwardHead])
+        );
+        let just_under = Metrics {
+            forward_head_deg: Some(19.9),
+            ..front_neutral()
+        };
+        assert_eq!(judge_front(just_under).0, Posture::Good);
+        let many = Metrics {
+            shoulder_rounding_deg: Some(13.0),
+            shoulders_raised_pct: Some(16.0),
+            lean_deg: Some(-8.0),
+            screen_distance: Some(0.8),
+            ..front_neutral()
+        };
+        assert_eq!(
+            judge_front(many).1,
+            vec![
+                Problem::RoundedShoulders,
+                Problem::ShouldersRaised,
+                Problem::Leaning,
+                Problem::TooClose
+            ]
+        );
+    }
+
+    #[test]
+    fn a_jittery_calibration_widens_the_limit() {
+        let spread = Metrics {
+            forward_head_deg: Some(5.0),
+            ..Metrics::default()
+        };
+        let cal = calibration(CameraPlacement::Front, front_neutral(), spread);
+        let forward = Metrics {
+            forward_head_deg: Some(22.0),
+            ..front_neutral()
+        };
+        let (posture, _) = judge(
+            &forward,
+            CameraPlacement::Front,
+            Some(&cal),
+            Sensitivity::default(),
+        );
+        assert_eq!(
+            posture,
+            Posture::Good,
+            "12 degrees is within 3 spreads of 5"
+        );
+    }
+
+    #[test]
+    fn sensitivity_scales_the_limits() {
+        let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
+        let forward = Metrics {
+            forward_head_deg: Some(18.0),
+            ..front_neutral()
+        };
+        assert_eq!(
+            judge(
+                &forward,
+                CameraPlacement::Front,
+                Some(&cal),
+                Sensitivity(1.0)
+            )
+            .0,
+            Posture::Good
+        );
+        assert_eq!(
+            judge(
+                &forward,
+                CameraPlacement::Front,
+                Some(&cal),
+                Sensitivity(1.5)
+            )
+            .0,
+            Posture::Bad
+        );
+    }
+
+    #[test]
+    fn uncalibrated_front_judges_only_lean() {
+        let level = Metrics {
+            lean_deg: Some(2.0),
+            forward_head_deg: Some(60.0),
+            ..Metrics::default()
+        };
+        assert_eq!(
+            judge(&level, CameraPlacement::Front, None, Sensitivity::default()),
+            (Posture::Good, vec![])
+        );
+        let tilted = Metrics {
+            lean_deg: Some(12.0),
+            ..Metrics::default()
+        };
+        assert_eq!(
+            judge(
+                &tilted,
+                CameraPlacement::Front,
+                None,
+                Sensitivity::default()
+            )
+            .1,
+            vec![Problem::Leaning]
+        );
+        assert_eq!(
+            judge(
+                &Metrics::default(),
+                CameraPlacement::Front,
+                None,
+                Sensitivity::default()
+            )
+            .0,
+            Posture::Unknown
+        );
+    }
+
+    #[test]
+    fn uncalibrated_side_uses_absolute_limits() {
+        let upright = Metrics {
+            forward_head_deg: Some(12.0),
+            shoulder_rounding_deg: Some(2.0),
+            ..Metrics::default()
+        };
+        assert_eq!(
+            judge(
+                &upright,
+                CameraPlacement::Side,
+                None,
+                Sensitivity::default()
+            ),
+            (Posture::Good, vec![])
+        );
+        let hunched = Metrics {
+            forward_head_deg: Some(40.0),
+            shoulder_rounding_deg: Some(12.0),
+            ..Metrics::default()
+        };
+        assert_eq!(
+            judge(
+                &hunched,
+                CameraPlacement::Side,
+                None,
+                Sensitivity::default()
+            )
+            .1,
+            vec![Problem::ForwardHead, Problem::RoundedShoulders]
+        );
+    }
+
+    #[test]
+    fn side_trunk_lean_is_too_close_not_forward_head() {
+        let neutral = Metrics {
+            forward_head_deg: Some(12.0),
+            trunk_lean_deg: Some(5.0),
+            shoulder_rounding_deg: Some(0.0),
+            ..Metrics::default()
+        };
+        let cal = calibration(CameraPlacement::Side, neutral, Metrics::default());
+        let leaning_in = Metrics {
+            forward_head_deg: Some(27.0),
+            trunk_lean_deg: Some(20.0),
+            ..neutral
+        };
+        assert_eq!(
+            judge(
+                &leaning_in,
+                CameraPlacement::Side,
+                Some(&cal),
+                Sensitivity::default()
+            )
+            .1,
+            vec![Problem::TooClose]
+        );
+        let head_only = Metrics {
+            forward_head_deg: Some(27.0),
+            ..neutral
+        };
+        assert_eq!(
+            judge(
+                &head_only,
+                CameraPlacement::Side,
+                Some(&cal),
+                Sensitivity::default()
+            )
+            .1,
+            vec![Problem::ForwardHead]
+        );
+    }
+}
