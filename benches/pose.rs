@@ -14,11 +14,7 @@ const FRAME_SIZES: [(u32, u32); 2] = [(640, 480), (1920, 1080)];
 fn frame(width: u32, height: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
         let noise = (x.wrapping_mul(7919) ^ y.wrapping_mul(104729)) % 32;
-        Rgb([
-            (x * 255 / width) as u8,
-            (y * 255 / height) as u8,
-            (noise * 8) as u8,
-        ])
+        Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, (noise * 8) as u8])
     })
 }
 
@@ -29,9 +25,7 @@ fn preprocess(c: &mut Criterion) {
             let image = frame(width, height);
             let mut pre = Preprocessor::new(size);
             let mut out = vec![0.0; size * size * 3];
-            group.bench_function(format!("{width}x{height}->{size}"), |b| {
-                b.iter(|| pre.fill(&image, &mut out))
-            });
+            group.bench_function(format!("{width}x{height}->{size}"), |b| b.iter(|| pre.fill(&image, &mut out)));
         }
     }
     group.finish();
@@ -40,17 +34,10 @@ fn preprocess(c: &mut Criterion) {
 fn inference(c: &mut Criterion) {
     let mut group = c.benchmark_group("inference");
     group.sample_size(20);
-    for (name, model) in [
-        ("lightning", ModelChoice::Lightning),
-        ("thunder", ModelChoice::Thunder),
-    ] {
+    for (name, model) in [("lightning", ModelChoice::Lightning), ("thunder", ModelChoice::Thunder)] {
         let mut estimator = PoseEstimator::load(&model).expect("built-in model loads");
-        estimator
-            .prepare(&frame(640, 480))
-            .expect("frame is not empty");
-        group.bench_function(name, |b| {
-            b.iter(|| estimator.infer().expect("inference runs"))
-        });
+        estimator.prepare(&frame(640, 480)).expect("frame is not empty");
+        group.bench_function(name, |b| b.iter(|| estimator.infer().expect("inference runs")));
     }
     group.finish();
 }
@@ -58,13 +45,8 @@ fn inference(c: &mut Criterion) {
 fn load(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
-    for (name, model) in [
-        ("lightning", ModelChoice::Lightning),
-        ("thunder", ModelChoice::Thunder),
-    ] {
-        group.bench_function(name, |b| {
-            b.iter(|| PoseEstimator::load(&model).expect("built-in model loads"))
-        });
+    for (name, model) in [("lightning", ModelChoice::Lightning), ("thunder", ModelChoice::Thunder)] {
+        group.bench_function(name, |b| b.iter(|| PoseEstimator::load(&model).expect("built-in model loads")));
     }
     group.finish();
 }

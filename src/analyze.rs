@@ -45,18 +45,11 @@ pub enum AnalyzeError {
 }
 
 /// Decodes the image at `path` and finds the pose in it.
-pub fn analyze_file(
-    estimator: &mut PoseEstimator,
-    path: &Path,
-) -> Result<AnalysisRecord, AnalyzeError> {
+pub fn analyze_file(estimator: &mut PoseEstimator, path: &Path) -> Result<AnalysisRecord, AnalyzeError> {
     let image = images::load_rgb(path)?;
     let source = path.display().to_string();
-    let pose = estimator
-        .estimate(&image)
-        .map_err(|error| AnalyzeError::Pose {
-            path: source.clone(),
-            source: error,
-        })?;
+    let pose =
+        estimator.estimate(&image).map_err(|error| AnalyzeError::Pose { path: source.clone(), source: error })?;
     Ok(AnalysisRecord {
         source,
         width: image.width(),
@@ -74,16 +67,10 @@ pub fn summary_line(record: &AnalysisRecord) -> String {
     let confident = pose.confident_upper_body_count();
     let total = KeypointName::UPPER_BODY.len();
     if !record.person {
-        let _ = write!(
-            line,
-            "no person in view ({confident}/{total} head & shoulder points)"
-        );
+        let _ = write!(line, "no person in view ({confident}/{total} head & shoulder points)");
         return line;
     }
-    let _ = write!(
-        line,
-        "person in view ({confident}/{total} head & shoulder points)"
-    );
+    let _ = write!(line, "person in view ({confident}/{total} head & shoulder points)");
     for (label, name) in [
         ("nose", KeypointName::Nose),
         ("left ear", KeypointName::LeftEar),
@@ -109,29 +96,16 @@ mod tests {
     use crate::pose::{KEYPOINT_COUNT, Keypoint};
 
     fn record(score: f32) -> AnalysisRecord {
-        let mut keypoints = [Keypoint {
-            x: 10.4,
-            y: 20.6,
-            score,
-        }; KEYPOINT_COUNT];
+        let mut keypoints = [Keypoint { x: 10.4, y: 20.6, score }; KEYPOINT_COUNT];
         keypoints[KeypointName::RightEar.index()].score = 0.0;
         let pose = Pose { keypoints };
-        AnalysisRecord {
-            source: "a.png".into(),
-            width: 64,
-            height: 48,
-            person: pose.person_in_view(),
-            keypoints: pose,
-        }
+        AnalysisRecord { source: "a.png".into(), width: 64, height: 48, person: pose.person_in_view(), keypoints: pose }
     }
 
     #[test]
     fn summary_names_points_and_marks_unknown_ones() {
         let line = summary_line(&record(0.9));
-        assert!(
-            line.starts_with("a.png  64x48  person in view (6/7"),
-            "{line}"
-        );
+        assert!(line.starts_with("a.png  64x48  person in view (6/7"), "{line}");
         assert!(line.contains("nose (10, 21)"), "{line}");
         assert!(line.contains("right ear ?"), "{line}");
     }
@@ -150,11 +124,6 @@ mod tests {
         for key in ["source", "width", "height", "person", "keypoints"] {
             assert!(keys.contains(&key), "missing {key}");
         }
-        assert_eq!(
-            value["keypoints"]["left_shoulder"]["score"]
-                .as_f64()
-                .unwrap() as f32,
-            0.9
-        );
+        assert_eq!(value["keypoints"]["left_shoulder"]["score"].as_f64().unwrap() as f32, 0.9);
     }
 }

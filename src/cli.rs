@@ -63,10 +63,7 @@ fn init_logging(verbose: u8) {
         2 => tracing::Level::DEBUG,
         _ => tracing::Level::TRACE,
     };
-    tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).init();
 }
 
 /// Analyses every image; reports each failure on stderr and goes on. Exit code 1 if any image
@@ -86,14 +83,12 @@ fn run_analyze(paths: &[PathBuf], json: bool, model: &ModelChoice) -> ExitCode {
     let mut out = stdout.lock();
     let mut failures = 0usize;
     for entry in images::expand_paths(paths) {
-        let result = entry
-            .map_err(analyze::AnalyzeError::from)
-            .and_then(|path| analyze::analyze_file(&mut estimator, &path));
+        let result =
+            entry.map_err(analyze::AnalyzeError::from).and_then(|path| analyze::analyze_file(&mut estimator, &path));
         match result {
             Ok(record) => {
                 let line = if json {
-                    serde_json::to_string(&record)
-                        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+                    serde_json::to_string(&record).unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
                 } else {
                     analyze::summary_line(&record)
                 };

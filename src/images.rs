@@ -56,9 +56,7 @@ pub enum ImageInputError {
 pub fn has_image_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| {
-            IMAGE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
-        })
+        .is_some_and(|extension| IMAGE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()))
 }
 
 /// Expands each path: a file stays as it is (whatever its extension, so a wrong file is reported
@@ -86,10 +84,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf, ImageInputError>> 
 
 /// The image files directly inside `folder`, sorted by file name.
 pub fn images_in_folder(folder: &Path) -> Result<Vec<PathBuf>, ImageInputError> {
-    let unreadable = |source| ImageInputError::UnreadableFolder {
-        path: folder.to_owned(),
-        source,
-    };
+    let unreadable = |source| ImageInputError::UnreadableFolder { path: folder.to_owned(), source };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(unreadable)? {
         let path = entry.map_err(unreadable)?.path();
@@ -104,16 +99,11 @@ pub fn images_in_folder(folder: &Path) -> Result<Vec<PathBuf>, ImageInputError> 
 /// Decodes an image file to RGB, turned upright by its EXIF orientation (phone photos).
 /// The format is taken from the file's content, not its name.
 pub fn load_rgb(path: &Path) -> Result<RgbImage, ImageInputError> {
-    let not_an_image = |error: image::ImageError| ImageInputError::NotAnImage {
-        path: path.to_owned(),
-        reason: error.to_string(),
-    };
+    let not_an_image =
+        |error: image::ImageError| ImageInputError::NotAnImage { path: path.to_owned(), reason: error.to_string() };
     let reader = ImageReader::open(path)
         .and_then(|reader| reader.with_guessed_format())
-        .map_err(|source| ImageInputError::Unreadable {
-            path: path.to_owned(),
-            source,
-        })?;
+        .map_err(|source| ImageInputError::Unreadable { path: path.to_owned(), source })?;
     let mut decoder = reader.into_decoder().map_err(not_an_image)?;
     let orientation = decoder.orientation().map_err(not_an_image)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(not_an_image)?;
@@ -141,31 +131,14 @@ mod tests {
         }
         let empty = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.png");
-        let expanded = expand_paths(&[
-            dir.path().to_owned(),
-            missing.clone(),
-            empty.path().to_owned(),
-        ]);
+        let expanded = expand_paths(&[dir.path().to_owned(), missing.clone(), empty.path().to_owned()]);
         let names: Vec<String> = expanded[..3]
             .iter()
-            .map(|entry| {
-                entry
-                    .as_ref()
-                    .unwrap()
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
+            .map(|entry| entry.as_ref().unwrap().file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["a.jpg", "b.png", "c.PNG"]);
-        assert!(
-            matches!(&expanded[3], Err(ImageInputError::NotFound { path }) if *path == missing)
-        );
-        assert!(matches!(
-            &expanded[4],
-            Err(ImageInputError::EmptyFolder { .. })
-        ));
+        assert!(matches!(&expanded[3], Err(ImageInputError::NotFound { path }) if *path == missing));
+        assert!(matches!(&expanded[4], Err(ImageInputError::EmptyFolder { .. })));
         assert_eq!(expanded.len(), 5);
     }
 
@@ -175,10 +148,7 @@ mod tests {
         let path = dir.path().join("fake.jpg");
         std::fs::write(&path, b"definitely not a jpeg").unwrap();
         let error = load_rgb(&path).unwrap_err();
-        assert!(
-            matches!(error, ImageInputError::NotAnImage { .. }),
-            "{error}"
-        );
+        assert!(matches!(error, ImageInputError::NotAnImage { .. }), "{error}");
         assert!(error.to_string().contains("fake.jpg"));
     }
 
@@ -190,19 +160,14 @@ mod tests {
         image.save(&path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-        assert!(matches!(
-            load_rgb(&path),
-            Err(ImageInputError::NotAnImage { .. })
-        ));
+        assert!(matches!(load_rgb(&path), Err(ImageInputError::NotAnImage { .. })));
     }
 
     #[test]
     fn decodes_by_content_not_name() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("really-a-png.jpg");
-        RgbImage::from_pixel(5, 3, image::Rgb([9, 8, 7]))
-            .save_with_format(&path, image::ImageFormat::Png)
-            .unwrap();
+        RgbImage::from_pixel(5, 3, image::Rgb([9, 8, 7])).save_with_format(&path, image::ImageFormat::Png).unwrap();
         let image = load_rgb(&path).unwrap();
         assert_eq!(image.dimensions(), (5, 3));
         assert_eq!(image.get_pixel(4, 2).0, [9, 8, 7]);

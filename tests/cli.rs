@@ -6,100 +6,52 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn slouchwatch(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_slouchwatch")).args(args).output().unwrap()
 }
 
 fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
 }
 
 #[test]
 fn analyze_json_prints_one_object_per_image_of_a_folder_in_name_order() {
-    let output = slouchwatch(&[
-        "analyze".as_ref(),
-        "--json".as_ref(),
-        fixture("").as_os_str(),
-    ]);
-    assert!(
-        output.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = slouchwatch(&["analyze".as_ref(), "--json".as_ref(), fixture("").as_os_str()]);
+    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
     let records = json_lines(&output);
     let sources: Vec<String> = records
         .iter()
-        .map(|record| {
-            Path::new(record["source"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|record| Path::new(record["source"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     // The folder also holds .json and .onnx files: only images are taken.
-    assert_eq!(
-        sources,
-        [
-            "astronaut-tall.png",
-            "astronaut-wide.jpg",
-            "astronaut.png",
-            "coffee.png"
-        ]
-    );
+    assert_eq!(sources, ["astronaut-tall.png", "astronaut-wide.jpg", "astronaut.png", "coffee.png"]);
 
-    let persons: Vec<bool> = records
-        .iter()
-        .map(|record| record["person"].as_bool().unwrap())
-        .collect();
+    let persons: Vec<bool> = records.iter().map(|record| record["person"].as_bool().unwrap()).collect();
     assert_eq!(persons, [true, true, true, false]);
     let wide = &records[1];
-    assert_eq!(
-        (wide["width"].as_u64(), wide["height"].as_u64()),
-        (Some(768), Some(512))
-    );
+    assert_eq!((wide["width"].as_u64(), wide["height"].as_u64()), (Some(768), Some(512)));
     let keypoints = wide["keypoints"].as_object().unwrap();
     assert_eq!(keypoints.len(), 17);
     let nose = &keypoints["nose"];
     // The astronaut's face is in the left two thirds of the wide frame, in its upper half.
     let (x, y) = (nose["x"].as_f64().unwrap(), nose["y"].as_f64().unwrap());
-    assert!(
-        (150.0..300.0).contains(&x) && (60.0..200.0).contains(&y),
-        "nose at ({x}, {y})"
-    );
+    assert!((150.0..300.0).contains(&x) && (60.0..200.0).contains(&y), "nose at ({x}, {y})");
 }
 
 #[test]
 fn analyze_summary_is_one_readable_line_per_image() {
-    let output = slouchwatch(&[
-        "analyze".as_ref(),
-        fixture("astronaut.png").as_os_str(),
-        fixture("coffee.png").as_os_str(),
-    ]);
+    let output =
+        slouchwatch(&["analyze".as_ref(), fixture("astronaut.png").as_os_str(), fixture("coffee.png").as_os_str()]);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
-    assert!(
-        lines[0].contains("astronaut.png  512x512  person in view"),
-        "{stdout}"
-    );
+    assert!(lines[0].contains("astronaut.png  512x512  person in view"), "{stdout}");
     assert!(lines[0].contains("left shoulder ("), "{stdout}");
-    assert!(
-        lines[1].contains("coffee.png  600x400  no person in view"),
-        "{stdout}"
-    );
+    assert!(lines[1].contains("coffee.png  600x400  no person in view"), "{stdout}");
 }
 
 #[test]
@@ -117,26 +69,12 @@ fn bad_inputs_are_reported_and_the_rest_still_analysed() {
     ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("broken.jpg") && stderr.contains("not a readable image"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("missing.png") && stderr.contains("no such file"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("2 input(s) could not be analysed"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("broken.jpg") && stderr.contains("not a readable image"), "{stderr}");
+    assert!(stderr.contains("missing.png") && stderr.contains("no such file"), "{stderr}");
+    assert!(stderr.contains("2 input(s) could not be analysed"), "{stderr}");
     let records = json_lines(&output);
     assert_eq!(records.len(), 1);
-    assert!(
-        records[0]["source"]
-            .as_str()
-            .unwrap()
-            .ends_with("astronaut.png")
-    );
+    assert!(records[0]["source"].as_str().unwrap().ends_with("astronaut.png"));
 }
 
 #[test]
@@ -149,10 +87,7 @@ fn a_missing_model_stops_with_a_clear_message() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("/nowhere/model.onnx") && stderr.contains("does not exist"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("/nowhere/model.onnx") && stderr.contains("does not exist"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
 

@@ -14,22 +14,14 @@ const REFERENCE_TOLERANCE_PX: f32 = 1.5;
 /// How far a score may differ from the reference.
 const REFERENCE_SCORE_TOLERANCE: f32 = 0.02;
 
-const PHOTOS: [&str; 4] = [
-    "astronaut.png",
-    "astronaut-wide.jpg",
-    "astronaut-tall.png",
-    "coffee.png",
-];
+const PHOTOS: [&str; 4] = ["astronaut.png", "astronaut-wide.jpg", "astronaut-tall.png", "coffee.png"];
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn reference() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture("reference-keypoints.json")).unwrap())
-        .unwrap()
+    serde_json::from_str(&std::fs::read_to_string(fixture("reference-keypoints.json")).unwrap()).unwrap()
 }
 
 fn check_against_reference(model: ModelChoice, model_key: &str) {
@@ -38,24 +30,13 @@ fn check_against_reference(model: ModelChoice, model_key: &str) {
     for photo in PHOTOS {
         let expected = &reference["models"][model_key][photo];
         let image = load_rgb(&fixture(photo)).unwrap();
-        assert_eq!(
-            image.width() as u64,
-            expected["width"].as_u64().unwrap(),
-            "{photo}"
-        );
-        assert_eq!(
-            image.height() as u64,
-            expected["height"].as_u64().unwrap(),
-            "{photo}"
-        );
+        assert_eq!(image.width() as u64, expected["width"].as_u64().unwrap(), "{photo}");
+        assert_eq!(image.height() as u64, expected["height"].as_u64().unwrap(), "{photo}");
         let pose = estimator.estimate(&image).unwrap();
         for name in KeypointName::UPPER_BODY {
             let want = &expected["keypoints"][name.as_str()];
             let got = pose.get(name);
-            let (want_x, want_y) = (
-                want["x"].as_f64().unwrap() as f32,
-                want["y"].as_f64().unwrap() as f32,
-            );
+            let (want_x, want_y) = (want["x"].as_f64().unwrap() as f32, want["y"].as_f64().unwrap() as f32);
             let want_score = want["score"].as_f64().unwrap() as f32;
             // Points the model is unsure of wander freely; only confident ones must agree.
             if want_score >= 0.3 {
@@ -76,11 +57,7 @@ fn check_against_reference(model: ModelChoice, model_key: &str) {
             );
         }
         let person = photo != "coffee.png";
-        assert_eq!(
-            pose.person_in_view(),
-            person,
-            "{model_key} {photo}: person in view"
-        );
+        assert_eq!(pose.person_in_view(), person, "{model_key} {photo}: person in view");
     }
 }
 
@@ -101,10 +78,7 @@ fn a_model_file_on_disk_loads_like_the_built_in_one() {
     let mut built_in = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
     assert_eq!(from_file.input_size(), 192);
     let image = load_rgb(&fixture("astronaut.png")).unwrap();
-    assert_eq!(
-        from_file.estimate(&image).unwrap(),
-        built_in.estimate(&image).unwrap()
-    );
+    assert_eq!(from_file.estimate(&image).unwrap(), built_in.estimate(&image).unwrap());
 }
 
 #[test]
@@ -150,37 +124,16 @@ fn missing_model_file_names_the_path() {
 #[test]
 fn model_with_wrong_input_shape_says_what_was_expected() {
     let error = load_error(fixture("wrong-input.onnx"));
-    assert!(
-        matches!(
-            error,
-            ModelError::WrongShape {
-                what: "input shape",
-                ..
-            }
-        ),
-        "{error}"
-    );
+    assert!(matches!(error, ModelError::WrongShape { what: "input shape", .. }), "{error}");
     let message = error.to_string();
-    assert!(
-        message.contains("wrong-input.onnx") && message.contains("[1, 3, 224, 224]"),
-        "{message}"
-    );
+    assert!(message.contains("wrong-input.onnx") && message.contains("[1, 3, 224, 224]"), "{message}");
     assert!(message.contains("[1,S,S,3]"), "{message}");
 }
 
 #[test]
 fn model_with_wrong_output_shape_says_what_was_expected() {
     let error = load_error(fixture("wrong-output.onnx"));
-    assert!(
-        matches!(
-            error,
-            ModelError::WrongShape {
-                what: "output shape",
-                ..
-            }
-        ),
-        "{error}"
-    );
+    assert!(matches!(error, ModelError::WrongShape { what: "output shape", .. }), "{error}");
     assert!(error.to_string().contains("[1,1,17,3]"));
 }
 
@@ -188,9 +141,7 @@ fn model_with_wrong_output_shape_says_what_was_expected() {
 fn truncated_and_non_onnx_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let truncated = dir.path().join("truncated.onnx");
-    let bytes =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/movenet-lightning.onnx"))
-            .unwrap();
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/movenet-lightning.onnx")).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
     let error = load_error(truncated);
     assert!(error.to_string().contains("truncated.onnx"), "{error}");

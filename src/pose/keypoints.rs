@@ -163,10 +163,7 @@ impl Pose {
 
     /// How many head-and-shoulder keypoints pass [`KEYPOINT_MIN_SCORE`].
     pub fn confident_upper_body_count(&self) -> usize {
-        KeypointName::UPPER_BODY
-            .iter()
-            .filter(|&&name| self.get(name).is_confident())
-            .count()
+        KeypointName::UPPER_BODY.iter().filter(|&&name| self.get(name).is_confident()).count()
     }
 
     /// The "no person in view" rule: a person is in view when at least
@@ -207,17 +204,10 @@ mod tests {
     use super::*;
 
     fn pose_with_scores(score_of: impl Fn(KeypointName) -> f32) -> Pose {
-        let mut keypoints = [Keypoint {
-            x: 0.0,
-            y: 0.0,
-            score: 0.0,
-        }; KEYPOINT_COUNT];
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.0 }; KEYPOINT_COUNT];
         for name in KeypointName::ALL {
-            keypoints[name.index()] = Keypoint {
-                x: name.index() as f32,
-                y: 2.0 * name.index() as f32,
-                score: score_of(name),
-            };
+            keypoints[name.index()] =
+                Keypoint { x: name.index() as f32, y: 2.0 * name.index() as f32, score: score_of(name) };
         }
         Pose { keypoints }
     }
@@ -233,13 +223,8 @@ mod tests {
 
     #[test]
     fn person_rule_counts_only_confident_head_and_shoulders() {
-        let everything_but_upper_body = pose_with_scores(|name| {
-            if KeypointName::UPPER_BODY.contains(&name) {
-                0.0
-            } else {
-                0.9
-            }
-        });
+        let everything_but_upper_body =
+            pose_with_scores(|name| if KeypointName::UPPER_BODY.contains(&name) { 0.0 } else { 0.9 });
         assert!(!everything_but_upper_body.person_in_view());
 
         let just_enough = pose_with_scores(|name| match name {
@@ -247,10 +232,7 @@ mod tests {
             KeypointName::LeftShoulder => KEYPOINT_MIN_SCORE,
             _ => 0.1,
         });
-        assert_eq!(
-            just_enough.confident_upper_body_count(),
-            PERSON_MIN_UPPER_BODY_KEYPOINTS
-        );
+        assert_eq!(just_enough.confident_upper_body_count(), PERSON_MIN_UPPER_BODY_KEYPOINTS);
         assert!(just_enough.person_in_view());
 
         let one_short = pose_with_scores(|name| match name {

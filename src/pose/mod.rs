@@ -20,8 +20,7 @@ use image::RgbImage;
 use tract_onnx::prelude::*;
 
 pub use keypoints::{
-    KEYPOINT_COUNT, KEYPOINT_MIN_SCORE, Keypoint, KeypointName, PERSON_MIN_UPPER_BODY_KEYPOINTS,
-    Pose,
+    KEYPOINT_COUNT, KEYPOINT_MIN_SCORE, Keypoint, KeypointName, PERSON_MIN_UPPER_BODY_KEYPOINTS, Pose,
 };
 pub use model::{ModelChoice, ModelError};
 pub use preprocess::{Letterbox, Preprocessor};
@@ -68,11 +67,8 @@ impl PoseEstimator {
     pub fn load(model: &ModelChoice) -> Result<PoseEstimator, ModelError> {
         let loaded = model::load(model)?;
         let size = loaded.input_size;
-        let input =
-            Tensor::zero::<f32>(&[1, size, size, 3]).map_err(|error| ModelError::Unsupported {
-                model: model.to_string(),
-                reason: format!("{error:#}"),
-            })?;
+        let input = Tensor::zero::<f32>(&[1, size, size, 3])
+            .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?;
         Ok(PoseEstimator {
             model: model.clone(),
             plan: loaded.plan,
@@ -108,15 +104,12 @@ impl PoseEstimator {
         }
         // tract drops its reference to the input when a run ends, so this is the only one left.
         let tensor = Arc::make_mut(&mut self.input);
-        let mut view =
-            tensor
-                .to_plain_array_view_mut::<f32>()
-                .map_err(|error| PoseError::Inference {
-                    reason: format!("{error:#}"),
-                })?;
-        let buffer = view.as_slice_mut().ok_or_else(|| PoseError::Inference {
-            reason: "model input is not contiguous".to_owned(),
-        })?;
+        let mut view = tensor
+            .to_plain_array_view_mut::<f32>()
+            .map_err(|error| PoseError::Inference { reason: format!("{error:#}") })?;
+        let buffer = view
+            .as_slice_mut()
+            .ok_or_else(|| PoseError::Inference { reason: "model input is not contiguous".to_owned() })?;
         self.letterbox = self.preprocessor.fill(image, buffer);
         Ok(())
     }
@@ -126,20 +119,13 @@ impl PoseEstimator {
         let outputs = self
             .plan
             .run(tvec!(TValue::from_const(self.input.clone())))
-            .map_err(|error| PoseError::Inference {
-                reason: format!("{error:#}"),
-            })?;
+            .map_err(|error| PoseError::Inference { reason: format!("{error:#}") })?;
         let output = outputs
             .first()
             .ok_or(PoseError::BadOutput { len: 0 })?
             .to_plain_array_view::<f32>()
-            .map_err(|error| PoseError::Inference {
-                reason: format!("{error:#}"),
-            })?;
-        let values = output
-            .as_slice()
-            .ok_or(PoseError::BadOutput { len: output.len() })?;
-        postprocess::decode(values, &self.letterbox)
-            .ok_or(PoseError::BadOutput { len: values.len() })
+            .map_err(|error| PoseError::Inference { reason: format!("{error:#}") })?;
+        let values = output.as_slice().ok_or(PoseError::BadOutput { len: output.len() })?;
+        postprocess::decode(values, &self.letterbox).ok_or(PoseError::BadOutput { len: values.len() })
     }
 }

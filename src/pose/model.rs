@@ -102,9 +102,7 @@ pub enum ModelError {
         found: String,
     },
     /// tract could not optimise or plan the model.
-    #[error(
-        "model {model} could not be prepared for inference ({reason}); expected {EXPECTED_FORMAT}"
-    )]
+    #[error("model {model} could not be prepared for inference ({reason}); expected {EXPECTED_FORMAT}")]
     Unsupported {
         /// Which model.
         model: String,
@@ -128,10 +126,7 @@ pub(crate) fn load(choice: &ModelChoice) -> Result<LoadedModel, ModelError> {
         ModelChoice::File(path) => std::fs::read(path)
             .map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => ModelError::Missing { path: path.clone() },
-                _ => ModelError::Unreadable {
-                    path: path.clone(),
-                    source,
-                },
+                _ => ModelError::Unreadable { path: path.clone(), source },
             })?
             .into(),
     };
@@ -139,23 +134,13 @@ pub(crate) fn load(choice: &ModelChoice) -> Result<LoadedModel, ModelError> {
 }
 
 fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedModel, ModelError> {
-    let not_onnx = |error: TractError| ModelError::NotOnnx {
-        model: name.to_owned(),
-        reason: format!("{error:#}"),
-    };
-    let wrong_shape = |what: &'static str, found: String| ModelError::WrongShape {
-        model: name.to_owned(),
-        what,
-        found,
-    };
-    let unsupported = |error: TractError| ModelError::Unsupported {
-        model: name.to_owned(),
-        reason: format!("{error:#}"),
-    };
+    let not_onnx = |error: TractError| ModelError::NotOnnx { model: name.to_owned(), reason: format!("{error:#}") };
+    let wrong_shape =
+        |what: &'static str, found: String| ModelError::WrongShape { model: name.to_owned(), what, found };
+    let unsupported =
+        |error: TractError| ModelError::Unsupported { model: name.to_owned(), reason: format!("{error:#}") };
 
-    let model = tract_onnx::onnx()
-        .model_for_read(&mut Cursor::new(bytes))
-        .map_err(not_onnx)?;
+    let model = tract_onnx::onnx().model_for_read(&mut Cursor::new(bytes)).map_err(not_onnx)?;
 
     let inputs = model.input_outlets().map_err(not_onnx)?.len();
     if inputs != 1 {
@@ -177,18 +162,12 @@ fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedModel, ModelError> {
         Some(&[1, height, width, 3]) if height == width && height > 0 => height,
         Some(dims) => return Err(wrong_shape("input shape", format!("{dims:?}"))),
         None => {
-            return Err(wrong_shape(
-                "input shape",
-                format!("{:?} (not fixed)", input_fact.shape),
-            ));
+            return Err(wrong_shape("input shape", format!("{:?} (not fixed)", input_fact.shape)));
         }
     };
 
     let typed = model
-        .with_input_fact(
-            0,
-            InferenceFact::dt_shape(f32::datum_type(), tvec!(1, input_size, input_size, 3)),
-        )
+        .with_input_fact(0, InferenceFact::dt_shape(f32::datum_type(), tvec!(1, input_size, input_size, 3)))
         .and_then(|model| model.into_optimized())
         .map_err(unsupported)?;
     let output_fact = typed.output_fact(0).map_err(unsupported)?;
@@ -197,17 +176,11 @@ fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedModel, ModelError> {
         Some(dims) if dims == expected_output => {}
         Some(dims) => return Err(wrong_shape("output shape", format!("{dims:?}"))),
         None => {
-            return Err(wrong_shape(
-                "output shape",
-                format!("{:?} (not fixed)", output_fact.shape),
-            ));
+            return Err(wrong_shape("output shape", format!("{:?} (not fixed)", output_fact.shape)));
         }
     }
     if output_fact.datum_type != f32::datum_type() {
-        return Err(wrong_shape(
-            "output type",
-            format!("{:?}", output_fact.datum_type),
-        ));
+        return Err(wrong_shape("output type", format!("{:?}", output_fact.datum_type)));
     }
     debug_assert_eq!(expected_output.iter().product::<usize>(), OUTPUT_LEN);
 
@@ -221,25 +194,14 @@ mod tests {
 
     #[test]
     fn model_choice_parses_names_and_paths() {
-        assert_eq!(
-            "lightning".parse::<ModelChoice>().unwrap(),
-            ModelChoice::Lightning
-        );
-        assert_eq!(
-            "Thunder".parse::<ModelChoice>().unwrap(),
-            ModelChoice::Thunder
-        );
-        assert_eq!(
-            "./thunder".parse::<ModelChoice>().unwrap(),
-            ModelChoice::File(PathBuf::from("./thunder"))
-        );
+        assert_eq!("lightning".parse::<ModelChoice>().unwrap(), ModelChoice::Lightning);
+        assert_eq!("Thunder".parse::<ModelChoice>().unwrap(), ModelChoice::Thunder);
+        assert_eq!("./thunder".parse::<ModelChoice>().unwrap(), ModelChoice::File(PathBuf::from("./thunder")));
     }
 
     #[test]
     fn garbage_bytes_are_not_onnx() {
-        let error = load_bytes("junk.onnx", b"this is not a model")
-            .err()
-            .unwrap();
+        let error = load_bytes("junk.onnx", b"this is not a model").err().unwrap();
         assert!(matches!(error, ModelError::NotOnnx { .. }), "{error}");
         assert!(error.to_string().contains("junk.onnx"));
     }
@@ -248,13 +210,7 @@ mod tests {
     fn truncated_model_is_a_clear_error() {
         let half = &LIGHTNING_ONNX[..LIGHTNING_ONNX.len() / 2];
         let error = load_bytes("half.onnx", half).err().unwrap();
-        assert!(
-            matches!(
-                error,
-                ModelError::NotOnnx { .. } | ModelError::Unsupported { .. }
-            ),
-            "{error}"
-        );
+        assert!(matches!(error, ModelError::NotOnnx { .. } | ModelError::Unsupported { .. }), "{error}");
         assert!(error.to_string().contains("half.onnx"));
         assert!(error.to_string().contains("[1,1,17,3]"));
     }

@@ -21,21 +21,10 @@ pub fn decode(output: &[f32], letterbox: &Letterbox) -> Option<Pose> {
     if output.len() != OUTPUT_LEN || output.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    let mut keypoints = [Keypoint {
-        x: 0.0,
-        y: 0.0,
-        score: 0.0,
-    }; KEYPOINT_COUNT];
-    for (keypoint, raw) in keypoints
-        .iter_mut()
-        .zip(output.chunks_exact(VALUES_PER_KEYPOINT))
-    {
+    let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.0 }; KEYPOINT_COUNT];
+    for (keypoint, raw) in keypoints.iter_mut().zip(output.chunks_exact(VALUES_PER_KEYPOINT)) {
         let (x, y) = letterbox.to_source(raw[1], raw[0]);
-        *keypoint = Keypoint {
-            x,
-            y,
-            score: raw[2].clamp(0.0, 1.0),
-        };
+        *keypoint = Keypoint { x, y, score: raw[2].clamp(0.0, 1.0) };
     }
     Some(Pose { keypoints })
 }

@@ -37,11 +37,7 @@ impl Letterbox {
     /// ```
     pub fn for_image(width: u32, height: u32) -> Letterbox {
         let side = width.max(height) as f32;
-        Letterbox {
-            left: (width as f32 - side) / 2.0,
-            top: (height as f32 - side) / 2.0,
-            side,
-        }
+        Letterbox { left: (width as f32 - side) / 2.0, top: (height as f32 - side) / 2.0, side }
     }
 
     /// Source pixel coordinates of a point given in model coordinates normalised to 0..1.
@@ -55,10 +51,7 @@ impl Letterbox {
     /// assert_eq!(wide.to_source(0.0, 0.0), (0.0, -420.0));
     /// ```
     pub fn to_source(&self, normalised_x: f32, normalised_y: f32) -> (f32, f32) {
-        (
-            self.left + normalised_x * self.side,
-            self.top + normalised_y * self.side,
-        )
+        (self.left + normalised_x * self.side, self.top + normalised_y * self.side)
     }
 }
 
@@ -132,11 +125,7 @@ impl Preprocessor {
     /// If `out` is not `S*S*3` long: that is a bug in the caller, which owns the buffer.
     pub fn fill(&mut self, image: &image::RgbImage, out: &mut [f32]) -> Letterbox {
         let size = self.input_size;
-        assert_eq!(
-            out.len(),
-            size * size * 3,
-            "model input buffer has the wrong length"
-        );
+        assert_eq!(out.len(), size * size * 3, "model input buffer has the wrong length");
         let (width, height) = image.dimensions();
         let letterbox = Letterbox::for_image(width, height);
         if self.cached_for != Some((width, height)) {
@@ -148,9 +137,7 @@ impl Preprocessor {
 
         let source = image.as_raw();
         let stride = width as usize * 3;
-        for (out_row, (first_row, row_weights)) in
-            out.chunks_exact_mut(size * 3).zip(&self.rows.spans)
-        {
+        for (out_row, (first_row, row_weights)) in out.chunks_exact_mut(size * 3).zip(&self.rows.spans) {
             // Vertical pass: average the source rows under this output row.
             self.row_scratch.fill(0.0);
             for (k, &weight) in self.rows.weights[row_weights.clone()].iter().enumerate() {
@@ -160,14 +147,9 @@ impl Preprocessor {
                 }
             }
             // Horizontal pass: average the columns under each output pixel.
-            for (out_pixel, (first_column, column_weights)) in
-                out_row.chunks_exact_mut(3).zip(&self.columns.spans)
-            {
+            for (out_pixel, (first_column, column_weights)) in out_row.chunks_exact_mut(3).zip(&self.columns.spans) {
                 let mut rgb = [0.0f32; 3];
-                for (k, &weight) in self.columns.weights[column_weights.clone()]
-                    .iter()
-                    .enumerate()
-                {
+                for (k, &weight) in self.columns.weights[column_weights.clone()].iter().enumerate() {
                     let at = (first_column + k) * 3;
                     rgb[0] += weight * self.row_scratch[at];
                     rgb[1] += weight * self.row_scratch[at + 1];
@@ -200,14 +182,7 @@ mod tests {
     #[test]
     fn letterbox_of_wide_image_pads_top_and_bottom() {
         let letterbox = Letterbox::for_image(640, 480);
-        assert_eq!(
-            letterbox,
-            Letterbox {
-                left: 0.0,
-                top: -80.0,
-                side: 640.0
-            }
-        );
+        assert_eq!(letterbox, Letterbox { left: 0.0, top: -80.0, side: 640.0 });
         assert_eq!(letterbox.to_source(1.0, 1.0), (640.0, 560.0));
         assert_eq!(letterbox.to_source(0.25, 0.125), (160.0, 0.0));
     }
@@ -215,14 +190,7 @@ mod tests {
     #[test]
     fn letterbox_of_tall_image_pads_left_and_right() {
         let letterbox = Letterbox::for_image(300, 500);
-        assert_eq!(
-            letterbox,
-            Letterbox {
-                left: -100.0,
-                top: 0.0,
-                side: 500.0
-            }
-        );
+        assert_eq!(letterbox, Letterbox { left: -100.0, top: 0.0, side: 500.0 });
         assert_eq!(letterbox.to_source(0.2, 0.5), (0.0, 250.0));
         assert_eq!(letterbox.to_source(0.8, 1.0), (300.0, 500.0));
     }
@@ -230,14 +198,7 @@ mod tests {
     #[test]
     fn square_image_has_no_padding() {
         let letterbox = Letterbox::for_image(512, 512);
-        assert_eq!(
-            letterbox,
-            Letterbox {
-                left: 0.0,
-                top: 0.0,
-                side: 512.0
-            }
-        );
+        assert_eq!(letterbox, Letterbox { left: 0.0, top: 0.0, side: 512.0 });
     }
 
     #[test]
@@ -247,9 +208,7 @@ mod tests {
         for y in 0..8 {
             for x in 0..8 {
                 let [r, g, b] = pixel(&out, 8, x, y);
-                assert!(
-                    (r - 10.0).abs() < 1e-3 && (g - 120.0).abs() < 1e-3 && (b - 250.0).abs() < 1e-3
-                );
+                assert!((r - 10.0).abs() < 1e-3 && (g - 120.0).abs() < 1e-3 && (b - 250.0).abs() < 1e-3);
             }
         }
     }
@@ -302,19 +261,12 @@ mod tests {
     #[test]
     fn area_average_keeps_mean_brightness_of_a_pattern() {
         // A fine checkerboard averages to its mean grey instead of aliasing to black or white.
-        let image = RgbImage::from_fn(640, 640, |x, y| {
-            if (x + y) % 2 == 0 {
-                Rgb([255, 255, 255])
-            } else {
-                Rgb([0, 0, 0])
-            }
-        });
+        let image =
+            RgbImage::from_fn(640, 640, |x, y| if (x + y) % 2 == 0 { Rgb([255, 255, 255]) } else { Rgb([0, 0, 0]) });
         let (out, _) = fill(&image, 192);
         let mean = out.iter().sum::<f32>() / out.len() as f32;
         assert!((mean - 127.5).abs() < 0.5, "mean {mean}");
-        let spread = out
-            .iter()
-            .fold(0.0f32, |worst, &v| worst.max((v - 127.5).abs()));
+        let spread = out.iter().fold(0.0f32, |worst, &v| worst.max((v - 127.5).abs()));
         assert!(spread < 10.0, "largest deviation from grey {spread}");
     }
 
@@ -343,13 +295,8 @@ mod tests {
         image.put_pixel(spot.0, spot.1, Rgb([255, 255, 255]));
         let size = 64;
         let (out, letterbox) = fill(&image, size);
-        let brightest = (0..size * size)
-            .max_by(|&a, &b| out[a * 3].total_cmp(&out[b * 3]))
-            .unwrap();
-        let (mx, my) = (
-            (brightest % size) as f32 + 0.5,
-            (brightest / size) as f32 + 0.5,
-        );
+        let brightest = (0..size * size).max_by(|&a, &b| out[a * 3].total_cmp(&out[b * 3])).unwrap();
+        let (mx, my) = ((brightest % size) as f32 + 0.5, (brightest / size) as f32 + 0.5);
         let (sx, sy) = letterbox.to_source(mx / size as f32, my / size as f32);
         let pixel_side = letterbox.side / size as f32;
         assert!((sx - (spot.0 as f32 + 0.5)).abs() <= pixel_side, "x {sx}");

@@ -9,7 +9,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{FrontReference, METRIC_COUNT, Metrics, front_metrics, side_metrics};
+use super::metrics::{
+    FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, normalised_height, side_metrics,
+};
 use super::observation::{FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
 use crate::pose::Pose;
@@ -44,12 +46,17 @@ pub const STALE_SHIFT_SCALES: f32 = 0.75;
 /// more than this factor either way (they sit much nearer or further than when calibrating).
 pub const STALE_SCALE_FACTOR: f32 = 1.5;
 
+/// Side view: the body scale is this many ear-to-shoulder lengths, which makes it about a shoulder
+/// width (16 cm of neck against 36 cm of shoulders), so the same movement limits apply to both views.
+pub const SIDE_SCALE_NECK_LENGTHS: f32 = 2.25;
+
 /// Where the person was, for staleness and for following the calibrated person.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
     /// Shoulder midpoint (front) or near shoulder (side), pixels.
     pub position: Point,
-    /// Body scale, pixels: shoulder width (front) or ear-to-shoulder length (side).
+    /// Body scale, pixels: shoulder width (front) or [`SIDE_SCALE_NECK_LENGTHS`] ear-to-shoulder
+    /// lengths (side).
     pub scale_px: f32,
 }
 
@@ -161,15 +168,9 @@ pub enum StaleReason {
 impl fmt::Display for StaleReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            StaleReason::PlacementChanged => {
-                "the camera now sees you from another side than when you calibrated"
-            }
-            StaleReason::Moved => {
-                "you sit far from where you calibrated (or stood up, or the camera moved)"
-            }
-            StaleReason::DistanceChanged => {
-                "you sit much nearer or further than when you calibrated"
-            }
+            StaleReason::PlacementChanged => "the camera now sees you from another side than when you calibrated",
+            StaleReason::Moved => "you sit far from where you calibrated (or stood up, or the camera moved)",
+            StaleReason::DistanceChanged => "you sit much nearer or further than when you calibrated",
             StaleReason::CameraChanged => "the camera picture changed size since you calibrated",
         })
     }
@@ -191,27 +192,16 @@ fn sample(pose: &Pose, placement: CameraPlacement) -> Option<Sample> {
             let front = FrontObservation::from_pose(pose)?;
             front.ear_width_px?;
             front.neck_height_px?;
-            let anchor = Anchor {
-                position: front.shoulder_mid,
-                scale_px: front.shoulder_width_px,
-            };
-            Some(Sample {
-                anchor,
-                front: Some(front),
-                side: None,
-            })
+            let anchor = Anchor { position: front.shoulder_mid, scale_px: front.shoulder_width_px };
+            Some(Sample { anchor, front: Some(front), side: None })
         }
         CameraPlacement::Side => {
             let side = SideObservation::from_pose(pose)?;
             let anchor = Anchor {
                 position: side.shoulder,
-                scale_px: side.ear.distance(side.shoulder).max(1.0),
+                scale_px: SIDE_SCALE_NECK_LENGTHS * side.ear.distance(side.shoulder).max(1.0),
             };
-            Some(Sample {
-                anchor,
-                front: None,
-                side: Some(side),
-            })
+            Some(Sample { anchor, front: None, side: Some(side) })
         }
     }
 }
@@ -219,13 +209,11 @@ fn sample(pose: &Pose, placement: CameraPlacement) -> Option<Sample> {
 /// The anchor of a pose under a placement, if its keypoints allow.
 pub fn anchor_of(pose: &Pose, placement: CameraPlacement) -> Option<Anchor> {
     match placement {
-        CameraPlacement::Front => FrontObservation::from_pose(pose).map(|front| Anchor {
-            position: front.shoulder_mid,
-            scale_px: front.shoulder_width_px,
-        }),
+        CameraPlacement::Front => FrontObservation::from_pose(pose)
+            .map(|front| Anchor { position: front.shoulder_mid, scale_px: front.shoulder_width_px }),
         CameraPlacement::Side => SideObservation::from_pose(pose).map(|side| Anchor {
             position: side.shoulder,
-            scale_px: side.ear.distance(side.shoulder).max(1.0),
+            scale_px: SIDE_SCALE_NECK_LENGTHS * side.ear.distance(side.shoulder).max(1.0),
         }),
     }
 }
@@ -237,11 +225,7 @@ pub fn median(values: &mut [f32]) -> Option<f32> {
     }
     values.sort_by(f32::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    })
+    Some(if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
 }
 
 /// Robust standard deviation: 1.4826 times the median absolute deviation (equals the standard
@@ -263,10 +247,7 @@ fn summarise(frames: &[Metrics]) -> (Metrics, Metrics) {
     let mut baseline = [None; METRIC_COUNT];
     let mut spread = [None; METRIC_COUNT];
     for i in 0..METRIC_COUNT {
-        let values: Vec<f32> = frames
-            .iter()
-            .filter_map(|metrics| metrics.to_array()[i])
-            .collect();
+        let values: Vec<f32> = frames.iter().filter_map(|metrics| metrics.to_array()[i]).collect();
         baseline[i] = median(&mut values.clone());
         spread[i] = robust_spread(&values);
     }
@@ -287,21 +268,12 @@ pub fn calibrate(
         CameraPlacement::Front => "both shoulders and both ears confident",
         CameraPlacement::Side => "an ear, a shoulder and the nose or an eye confident",
     };
-    let samples: Vec<Sample> = poses
-        .iter()
-        .filter_map(|pose| sample(pose, placement))
-        .collect();
-    let no_usable = CalibrationError::NoUsableFrames {
-        total: poses.len(),
-        needs,
-    };
+    let samples: Vec<Sample> = poses.iter().filter_map(|pose| sample(pose, placement)).collect();
+    let no_usable = CalibrationError::NoUsableFrames { total: poses.len(), needs };
     let centre_x = median_of(&samples, |s| Some(s.anchor.position.x)).ok_or(no_usable.clone())?;
     let centre_y = median_of(&samples, |s| Some(s.anchor.position.y)).ok_or(no_usable.clone())?;
     let scale = median_of(&samples, |s| Some(s.anchor.scale_px)).ok_or(no_usable.clone())?;
-    let centre = Point {
-        x: centre_x,
-        y: centre_y,
-    };
+    let centre = Point { x: centre_x, y: centre_y };
     let kept: Vec<&Sample> = samples
         .iter()
         .filter(|s| {
@@ -316,14 +288,18 @@ pub fn calibrate(
     let front = (placement == CameraPlacement::Front).then(|| {
         let front_of = |s: &&Sample| s.front;
         FrontReference {
-            shoulder_width_px: median_of(&kept, |s| front_of(s).map(|f| f.shoulder_width_px))
-                .unwrap_or(scale),
-            ear_width_px: median_of(&kept, |s| front_of(s).and_then(|f| f.ear_width_px))
-                .unwrap_or(1.0),
-            neck_height_px: median_of(&kept, |s| front_of(s).and_then(|f| f.neck_height_px))
-                .unwrap_or(1.0),
-            nose_drop: median_of(&kept, |s| front_of(s).and_then(|f| f.nose_drop)),
+            shoulder_width_px: median_of(&kept, |s| front_of(s).map(|f| f.shoulder_width_px)).unwrap_or(scale),
+            ear_width_px: median_of(&kept, |s| front_of(s).and_then(|f| f.ear_width_px)).unwrap_or(1.0),
+            neck_height_px: median_of(&kept, |s| front_of(s).and_then(|f| f.neck_height_px)).unwrap_or(1.0),
+            nose_height: median_of(&kept, |s| {
+                front_of(s).and_then(|f| f.nose.map(|nose| normalised_height(&f, nose, frame_size)))
+            }),
+            shoulder_height: median_of(&kept, |s| front_of(s).and_then(|f| body_heights(&f, frame_size)).map(|h| h.0))
+                .unwrap_or(0.0),
+            ear_height: median_of(&kept, |s| front_of(s).and_then(|f| body_heights(&f, frame_size)).map(|h| h.1))
+                .unwrap_or(0.0),
             frame_width_px: frame_size.0,
+            frame_height_px: frame_size.1,
         }
     });
     let frame_metrics: Vec<Metrics> = kept
@@ -335,10 +311,7 @@ pub fn calibrate(
         })
         .collect();
     let (baseline, spread) = summarise(&frame_metrics);
-    let anchor = Anchor {
-        position: centre,
-        scale_px: scale,
-    };
+    let anchor = Anchor { position: centre, scale_px: scale };
     let quality = grade(kept.len(), poses.len(), &spread, anchor, frame_size);
     Ok(Calibration {
         version: CALIBRATION_VERSION,
@@ -356,37 +329,22 @@ pub fn calibrate(
 
 fn majority_placement(poses: &[Pose]) -> CameraPlacement {
     let detected: Vec<CameraPlacement> = poses.iter().filter_map(detect).collect();
-    let side = detected
-        .iter()
-        .filter(|&&p| p == CameraPlacement::Side)
-        .count();
-    if side * 2 > detected.len() {
-        CameraPlacement::Side
-    } else {
-        CameraPlacement::Front
-    }
+    let side = detected.iter().filter(|&&p| p == CameraPlacement::Side).count();
+    if side * 2 > detected.len() { CameraPlacement::Side } else { CameraPlacement::Front }
 }
 
-fn grade(
-    used: usize,
-    total: usize,
-    spread: &Metrics,
-    anchor: Anchor,
-    frame_size: (u32, u32),
-) -> CalibrationQuality {
+fn grade(used: usize, total: usize, spread: &Metrics, anchor: Anchor, frame_size: (u32, u32)) -> CalibrationQuality {
     let mut notes = Vec::new();
-    let steady = spread
-        .forward_head_deg
-        .is_none_or(|s| s <= STEADY_MAX_SPREAD_DEG);
+    let steady = spread.forward_head_deg.is_none_or(|s| s <= STEADY_MAX_SPREAD_DEG);
     if !steady {
-        notes.push(
-            "your head moved during calibration: sit still and look at the screen".to_owned(),
-        );
+        notes.push("your head moved during calibration: sit still and look at the screen".to_owned());
     }
     let margin = CENTRED_MARGIN_FRACTION * frame_size.0 as f32;
     let centred = (margin..=frame_size.0 as f32 - margin).contains(&anchor.position.x);
     if !centred {
-        notes.push("you sat near the edge of the picture: move the camera or your chair so you are in the middle".to_owned());
+        notes.push(
+            "you sat near the edge of the picture: move the camera or your chair so you are in the middle".to_owned(),
+        );
     }
     if used < GOOD_CALIBRATION_FRAMES {
         notes.push(format!(
@@ -400,14 +358,7 @@ fn grade(
     } else {
         QualityGrade::Good
     };
-    CalibrationQuality {
-        grade,
-        frames_used: used,
-        frames_total: total,
-        steady,
-        centred,
-        notes,
-    }
+    CalibrationQuality { grade, frames_used: used, frames_total: total, steady, centred, notes }
 }
 
 impl Calibration {
@@ -424,16 +375,12 @@ impl Calibration {
             version: u32,
         }
         let version = serde_json::from_str::<VersionOnly>(text)
-            .map_err(|error| CalibrationFileError::Corrupt {
-                reason: error.to_string(),
-            })?
+            .map_err(|error| CalibrationFileError::Corrupt { reason: error.to_string() })?
             .version;
         if version != CALIBRATION_VERSION {
             return Err(CalibrationFileError::UnsupportedVersion { found: version });
         }
-        serde_json::from_str(text).map_err(|error| CalibrationFileError::Corrupt {
-            reason: error.to_string(),
-        })
+        serde_json::from_str(text).map_err(|error| CalibrationFileError::Corrupt { reason: error.to_string() })
     }
 
     /// Whether the person in `pose` still sits where they calibrated; the reason if not.
@@ -452,9 +399,7 @@ impl Calibration {
         if !(1.0 / STALE_SCALE_FACTOR..=STALE_SCALE_FACTOR).contains(&scale) {
             return Some(StaleReason::DistanceChanged);
         }
-        if anchor.position.distance(self.anchor.position)
-            > STALE_SHIFT_SCALES * self.anchor.scale_px
-        {
+        if anchor.position.distance(self.anchor.position) > STALE_SHIFT_SCALES * self.anchor.scale_px {
             return Some(StaleReason::Moved);
         }
         None
@@ -469,11 +414,7 @@ mod tests {
     /// A front-view upright person, shifted by (dx, dy) and scaled about the shoulder midpoint.
     fn front_pose(dx: f32, dy: f32, scale: f32) -> Pose {
         use KeypointName::*;
-        let mut keypoints = [Keypoint {
-            x: 0.0,
-            y: 0.0,
-            score: 0.05,
-        }; KEYPOINT_COUNT];
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.05 }; KEYPOINT_COUNT];
         let at = |x: f32, y: f32| Keypoint {
             x: 640.0 + dx + (x - 640.0) * scale,
             y: 500.0 + dy + (y - 500.0) * scale,
@@ -504,17 +445,10 @@ mod tests {
 
     #[test]
     fn steady_centred_frames_make_a_good_calibration() {
-        let poses: Vec<Pose> = (0..12)
-            .map(|i| front_pose((i % 3) as f32, 0.0, 1.0))
-            .collect();
+        let poses: Vec<Pose> = (0..12).map(|i| front_pose((i % 3) as f32, 0.0, 1.0)).collect();
         let calibration = calibrate(&poses, (1280, 720), PlacementSetting::Auto).unwrap();
         assert_eq!(calibration.placement, CameraPlacement::Front);
-        assert_eq!(
-            calibration.quality.grade,
-            QualityGrade::Good,
-            "{:?}",
-            calibration.quality
-        );
+        assert_eq!(calibration.quality.grade, QualityGrade::Good, "{:?}", calibration.quality);
         assert_eq!(calibration.quality.frames_used, 12);
         let front = calibration.front.unwrap();
         assert_eq!(front.shoulder_width_px, 400.0);
@@ -535,23 +469,12 @@ mod tests {
         assert_eq!(calibration.quality.frames_used, 8);
         assert_eq!(calibration.quality.frames_total, 11);
         assert_eq!(calibration.quality.grade, QualityGrade::Fair);
-        assert!(
-            calibration
-                .quality
-                .notes
-                .iter()
-                .any(|note| note.contains("only 8 usable"))
-        );
+        assert!(calibration.quality.notes.iter().any(|note| note.contains("only 8 usable")));
     }
 
     #[test]
     fn an_off_centre_single_photo_is_poor_but_usable() {
-        let calibration = calibrate(
-            &[front_pose(-500.0, 0.0, 0.5)],
-            (1280, 720),
-            PlacementSetting::Auto,
-        )
-        .unwrap();
+        let calibration = calibrate(&[front_pose(-500.0, 0.0, 0.5)], (1280, 720), PlacementSetting::Auto).unwrap();
         assert_eq!(calibration.quality.grade, QualityGrade::Poor);
         assert!(!calibration.quality.centred);
     }
@@ -568,49 +491,21 @@ mod tests {
 
     #[test]
     fn json_round_trips_and_refuses_damage_and_future_versions() {
-        let calibration = calibrate(
-            &[front_pose(0.0, 0.0, 1.0)],
-            (1280, 720),
-            PlacementSetting::Auto,
-        )
-        .unwrap();
+        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
         let json = calibration.to_json();
         assert_eq!(Calibration::from_json(&json).unwrap(), calibration);
-        assert!(matches!(
-            Calibration::from_json(&json[..json.len() / 2]),
-            Err(CalibrationFileError::Corrupt { .. })
-        ));
+        assert!(matches!(Calibration::from_json(&json[..json.len() / 2]), Err(CalibrationFileError::Corrupt { .. })));
         let future = json.replacen("\"version\": 1", "\"version\": 99", 1);
-        assert!(matches!(
-            Calibration::from_json(&future),
-            Err(CalibrationFileError::UnsupportedVersion { found: 99 })
-        ));
+        assert!(matches!(Calibration::from_json(&future), Err(CalibrationFileError::UnsupportedVersion { found: 99 })));
     }
 
     #[test]
     fn staleness_notices_moving_standing_and_distance() {
-        let calibration = calibrate(
-            &[front_pose(0.0, 0.0, 1.0)],
-            (1280, 720),
-            PlacementSetting::Auto,
-        )
-        .unwrap();
+        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
         let frame = (1280, 720);
-        assert_eq!(
-            calibration.staleness(&front_pose(30.0, 20.0, 1.05), frame),
-            None
-        );
-        assert_eq!(
-            calibration.staleness(&front_pose(0.0, -350.0, 1.0), frame),
-            Some(StaleReason::Moved)
-        );
-        assert_eq!(
-            calibration.staleness(&front_pose(0.0, 0.0, 1.7), frame),
-            Some(StaleReason::DistanceChanged)
-        );
-        assert_eq!(
-            calibration.staleness(&front_pose(0.0, 0.0, 1.0), (640, 480)),
-            Some(StaleReason::CameraChanged)
-        );
+        assert_eq!(calibration.staleness(&front_pose(30.0, 20.0, 1.05), frame), None);
+        assert_eq!(calibration.staleness(&front_pose(0.0, -350.0, 1.0), frame), Some(StaleReason::Moved));
+        assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 1.7), frame), Some(StaleReason::DistanceChanged));
+        assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 1.0), (640, 480)), Some(StaleReason::CameraChanged));
     }
 }

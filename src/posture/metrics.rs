@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::observation::{FrontObservation, SideObservation};
+use super::observation::{FrontObservation, Point, SideObservation};
 
 /// Horizontal field of view assumed for the camera, degrees. Laptop and monitor webcams span
 /// about 55-80 degrees; 65 sits in the middle. Only the front-view forward-head estimate depends
@@ -155,27 +155,45 @@ pub struct FrontReference {
     pub ear_width_px: f32,
     /// Ear height above the shoulders, pixels (`v0`).
     pub neck_height_px: f32,
-    /// Nose drop below the ears, in ear widths.
-    pub nose_drop: Option<f32>,
+    /// Nose height in normalised camera coordinates (see [`body_heights`]).
+    pub nose_height: Option<f32>,
+    /// Shoulder midpoint's height in normalised camera coordinates (see [`body_heights`]).
+    pub shoulder_height: f32,
+    /// Ear midpoint's height in normalised camera coordinates.
+    pub ear_height: f32,
     /// Width of the frame the calibration was taken in, pixels (sets the assumed focal length).
     pub frame_width_px: u32,
+    /// Height of that frame, pixels (with the width, sets the principal point).
+    pub frame_height_px: u32,
+}
+
+/// Heights of the shoulder and ear midpoints in normalised camera coordinates: pixels below the
+/// image centre, measured square to the shoulder line (so a sideways lean does not change
+/// them), divided by the focal length. Multiplied by a point's depth this gives its height
+/// below the camera. `None` without both ears.
+pub fn body_heights(front: &FrontObservation, frame_size: (u32, u32)) -> Option<(f32, f32)> {
+    let ear_mid = front.ear_mid?;
+    Some((normalised_height(front, front.shoulder_mid, frame_size), normalised_height(front, ear_mid, frame_size)))
+}
+
+/// One point's height in normalised camera coordinates, as in [`body_heights`].
+pub fn normalised_height(front: &FrontObservation, point: Point, frame_size: (u32, u32)) -> f32 {
+    let focal = assumed_focal_px(frame_size.0);
+    let (centre_x, centre_y) = (frame_size.0 as f32 / 2.0, frame_size.1 as f32 / 2.0);
+    let angle = front.shoulder_line_deg.to_radians();
+    let down = (-angle.sin(), angle.cos());
+    ((point.x - centre_x) * down.0 + (point.y - centre_y) * down.1) / focal
 }
 
 /// Measures from a side-view observation. All are absolute; comparing them with a calibration
 /// is the verdict's job.
 pub fn side_metrics(side: &SideObservation) -> Metrics {
     let forward_head_deg = side.forward_angle_deg(side.shoulder, side.ear);
-    let trunk_lean_deg = side
-        .hip
-        .map(|hip| side.forward_angle_deg(hip, side.shoulder));
-    let shoulder_rounding_deg = side.hip.map(|hip| {
-        side.forward_angle_deg(hip, side.shoulder) - side.forward_angle_deg(hip, side.ear)
-    });
-    let head_down_deg = side.nose.map(|nose| {
-        (nose.y - side.ear.y)
-            .atan2(side.facing * (nose.x - side.ear.x))
-            .to_degrees()
-    });
+    let trunk_lean_deg = side.hip.map(|hip| side.forward_angle_deg(hip, side.shoulder));
+    let shoulder_rounding_deg =
+        side.hip.map(|hip| side.forward_angle_deg(hip, side.shoulder) - side.forward_angle_deg(hip, side.ear));
+    let head_down_deg =
+        side.nose.map(|nose| (nose.y - side.ear.y).atan2(side.facing * (nose.x - side.ear.x)).to_degrees());
     Metrics {
         forward_head_deg: Some(forward_head_deg),
         cva_proxy_deg: Some(90.0 - forward_head_deg),
@@ -189,9 +207,7 @@ pub fn side_metrics(side: &SideObservation) -> Metrics {
 /// Measures from a front-view observation. Without a reference only the lean, head tilt and head
 /// turn are known; forward head, rounding, shrug, head pitch and distance need the calibration.
 pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference>) -> Metrics {
-    let head_turn_deg = front
-        .nose_shift
-        .map(|shift| (shift / NOSE_DEPTH_HEAD_WIDTHS).atan().to_degrees());
+    let head_turn_deg = front.nose_shift.map(|shift| (shift / NOSE_DEPTH_HEAD_WIDTHS).atan().to_degrees());
     let mut metrics = Metrics {
         lean_deg: Some(front.shoulder_line_deg),
         head_tilt_deg: front.head_line_deg,
@@ -207,53 +223,58 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     // median with 1 picks the reading both agree on (see the module docs).
     let shoulder_scale = front.shoulder_width_px / reference.shoulder_width_px;
     let head_turned_too_far = head_turn_deg.is_some_and(|turn| turn.abs() > HEAD_TURN_LIMIT_DEG);
-    let head_width = front
-        .ear_width_px
-        .zip(head_turn_deg.or(Some(0.0)))
-        .map(|(width, turn)| width / turn.to_radians().cos())
-        .filter(|_| !head_turned_too_far);
-    let head_scale = head_width.map(|width| width / reference.ear_width_px);
+    let head_scale = front.ear_width_px.filter(|_| !head_turned_too_far).map(|width| width / reference.ear_width_px);
     let trunk_scale = median3(1.0, shoulder_scale, head_scale.unwrap_or(shoulder_scale));
     metrics.screen_distance = Some(1.0 / trunk_scale);
-    metrics.shoulder_rounding_deg =
-        Some((shoulder_scale / trunk_scale).min(1.0).acos().to_degrees());
+    metrics.shoulder_rounding_deg = Some((shoulder_scale / trunk_scale).min(1.0).acos().to_degrees());
 
-    metrics.head_down_deg = front
-        .nose_drop
-        .zip(reference.nose_drop)
-        .map(|(drop, neutral)| {
-            let pitch = |drop: f32| (drop / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin();
-            (pitch(drop) - pitch(neutral)).to_degrees()
-        });
-
-    let (Some(head_scale), Some(head_width), Some(neck_height)) =
-        (head_scale, head_width, front.neck_height_px)
-    else {
+    let frame_size = (reference.frame_width_px, reference.frame_height_px);
+    let (Some(head_scale), Some((shoulder_height, ear_height))) = (head_scale, body_heights(front, frame_size)) else {
         return metrics;
     };
-    // Lengths in shoulder widths (w = 1), distances from the camera along its axis.
+    // Lengths in shoulder widths (w = 1); depths are distances from the camera along its axis.
     let neutral = NEUTRAL_NECK_ANGLE_DEG.to_radians();
-    let calibrated_distance =
-        assumed_focal_px(reference.frame_width_px) / reference.shoulder_width_px;
-    let neutral_rise = reference.neck_height_px / reference.shoulder_width_px;
-    let neck_length = neutral_rise / neutral.cos();
+    let calibrated_distance = assumed_focal_px(reference.frame_width_px) / reference.shoulder_width_px;
+    // At calibration the neck rises L cos(theta0) and the head sits L sin(theta0) nearer:
+    // rise0 = D0 * shoulder_height0 - (D0 - L sin(theta0)) * ear_height0, solved for L.
+    let neck_length = calibrated_distance * (reference.shoulder_height - reference.ear_height)
+        / (neutral.cos() - neutral.sin() * reference.ear_height);
+    let neutral_rise = neck_length * neutral.cos();
     let calibrated_head_distance = calibrated_distance - neck_length * neutral.sin();
 
     let shoulder_distance = calibrated_distance / trunk_scale;
-    let trunk_pitch = ((calibrated_distance - shoulder_distance) / TRUNK_HEIGHT_SHOULDER_WIDTHS)
-        .clamp(0.0, 1.0)
-        .asin();
+    let trunk_pitch = ((calibrated_distance - shoulder_distance) / TRUNK_HEIGHT_SHOULDER_WIDTHS).clamp(0.0, 1.0).asin();
     let head_distance = calibrated_head_distance / head_scale;
     let head_forward = shoulder_distance - head_distance;
-    let head_rise = neutral_rise * (neck_height / head_width)
-        / (reference.neck_height_px / reference.ear_width_px);
+    let head_rise = shoulder_distance * shoulder_height - head_distance * ear_height;
     let neck_angle = head_forward.atan2(head_rise);
     metrics.forward_head_deg = Some((neck_angle - trunk_pitch).to_degrees());
 
-    // A shrug shortens the ear-to-shoulder rise without moving the head forward.
+    // Head pitch: the nose sits NOSE_DEPTH head widths in front of the ears; its drop below them,
+    // in world units, is the sine of the pitch. Perspective matters (the nose is nearer the
+    // camera), so the drop is taken from depths, as the neck's rise is.
+    let head_width = reference.ear_width_px * calibrated_head_distance / assumed_focal_px(reference.frame_width_px);
+    let nose_depth = NOSE_DEPTH_HEAD_WIDTHS * head_width;
+    let pitch = |head_distance: f32, nose_height: f32, ear_height: f32| {
+        let mut angle = 0.0f32;
+        for _ in 0..2 {
+            let drop = (head_distance - nose_depth * angle.cos()) * nose_height - head_distance * ear_height;
+            angle = (drop / nose_depth).clamp(-1.0, 1.0).asin();
+        }
+        angle
+    };
+    metrics.head_down_deg =
+        front.nose.map(|nose| normalised_height(front, nose, frame_size)).zip(reference.nose_height).map(
+            |(nose_height, neutral_nose_height)| {
+                (pitch(head_distance, nose_height, ear_height)
+                    - pitch(calibrated_head_distance, neutral_nose_height, reference.ear_height))
+                .to_degrees()
+            },
+        );
+
+    // A shrug shortens the ear-to-shoulder rise more than the head's forward offset explains.
     let expected_rise = (neck_length.powi(2) - head_forward.powi(2)).max(0.0).sqrt();
-    metrics.shoulders_raised_pct =
-        Some(((expected_rise - head_rise) / neutral_rise * 100.0).max(0.0));
+    metrics.shoulders_raised_pct = Some(((expected_rise - head_rise) / neutral_rise * 100.0).max(0.0));
     metrics
 }
 
@@ -266,23 +287,16 @@ mod tests {
     use super::*;
     use crate::posture::observation::Point;
 
-    fn front(
-        shoulder_width: f32,
-        ear_width: f32,
-        neck_height: f32,
-        nose_drop: f32,
-    ) -> FrontObservation {
+    fn front(shoulder_width: f32, ear_width: f32, neck_height: f32, nose_drop: f32) -> FrontObservation {
         FrontObservation {
             shoulder_mid: Point { x: 640.0, y: 500.0 },
             shoulder_width_px: shoulder_width,
             shoulder_line_deg: 0.0,
-            ear_mid: Some(Point {
-                x: 640.0,
-                y: 500.0 - neck_height,
-            }),
+            ear_mid: Some(Point { x: 640.0, y: 500.0 - neck_height }),
             ear_width_px: Some(ear_width),
             neck_height_px: Some(neck_height),
             head_line_deg: Some(0.0),
+            nose: Some(Point { x: 640.0, y: 500.0 - neck_height + nose_drop * ear_width }),
             nose_drop: Some(nose_drop),
             nose_shift: Some(0.0),
         }
@@ -293,8 +307,11 @@ mod tests {
             shoulder_width_px: 400.0,
             ear_width_px: 160.0,
             neck_height_px: 200.0,
-            nose_drop: Some(0.05),
+            nose_height: Some((300.0 + 0.05 * 160.0 - 500.0) / assumed_focal_px(1280)),
+            shoulder_height: 0.0,
+            ear_height: -200.0 / assumed_focal_px(1280),
             frame_width_px: 1280,
+            frame_height_px: 1000,
         }
     }
 
@@ -345,36 +362,29 @@ mod tests {
     #[test]
     fn a_bigger_lower_head_reads_as_forward_head() {
         let metrics = front_metrics(&front(400.0, 180.0, 170.0, 0.05), Some(&reference()));
-        assert!(
-            metrics.forward_head_deg.unwrap() > NEUTRAL_NECK_ANGLE_DEG + 10.0,
-            "{metrics:?}"
-        );
+        assert!(metrics.forward_head_deg.unwrap() > NEUTRAL_NECK_ANGLE_DEG + 10.0, "{metrics:?}");
         assert!(metrics.shoulder_rounding_deg.unwrap() < 0.01);
     }
 
     #[test]
     fn a_shorter_neck_with_the_head_in_place_reads_as_a_shrug() {
         let metrics = front_metrics(&front(400.0, 160.0, 160.0, 0.05), Some(&reference()));
-        assert!(
-            (metrics.shoulders_raised_pct.unwrap() - 20.0).abs() < 1.0,
-            "{metrics:?}"
-        );
-        assert!(
-            metrics.forward_head_deg.unwrap() < NEUTRAL_NECK_ANGLE_DEG + 5.0,
-            "{metrics:?}"
-        );
+        assert!((metrics.shoulders_raised_pct.unwrap() - 20.0).abs() < 1.0, "{metrics:?}");
+        assert!(metrics.forward_head_deg.unwrap() < NEUTRAL_NECK_ANGLE_DEG + 5.0, "{metrics:?}");
     }
 
     #[test]
-    fn nose_drop_gives_head_pitch() {
-        let neutral_pitch = (0.05 / NOSE_DEPTH_HEAD_WIDTHS).asin();
-        let down = NOSE_DEPTH_HEAD_WIDTHS * (neutral_pitch + 30f32.to_radians()).sin();
-        let metrics = front_metrics(&front(400.0, 160.0, 200.0, down), Some(&reference()));
-        assert!(
-            (metrics.head_down_deg.unwrap() - 30.0).abs() < 0.01,
-            "{metrics:?}"
-        );
-        assert!((metrics.forward_head_deg.unwrap() - NEUTRAL_NECK_ANGLE_DEG).abs() < 0.01);
+    fn nose_drop_gives_head_pitch_without_moving_forward_head() {
+        let pitch_for = |drop: f32| front_metrics(&front(400.0, 160.0, 200.0, drop), Some(&reference()));
+        let mut last = pitch_for(0.05).head_down_deg.unwrap();
+        assert!(last.abs() < 0.01, "neutral pitch {last}");
+        for drop in [0.2, 0.35, 0.5] {
+            let metrics = pitch_for(drop);
+            let pitch = metrics.head_down_deg.unwrap();
+            assert!(pitch > last + 5.0, "drop {drop}: pitch {pitch} after {last}");
+            assert!((metrics.forward_head_deg.unwrap() - NEUTRAL_NECK_ANGLE_DEG).abs() < 0.01);
+            last = pitch;
+        }
     }
 
     #[test]

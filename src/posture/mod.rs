@@ -84,8 +84,7 @@ pub mod verdict;
 use serde::Serialize;
 
 pub use calibration::{
-    Calibration, CalibrationError, CalibrationFileError, CalibrationQuality, QualityGrade,
-    StaleReason, calibrate,
+    Calibration, CalibrationError, CalibrationFileError, CalibrationQuality, QualityGrade, StaleReason, calibrate,
 };
 pub use metrics::Metrics;
 pub use placement::{CameraPlacement, PlacementSetting};
@@ -120,18 +119,8 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    fn unknown(
-        placement: Option<CameraPlacement>,
-        metrics: Metrics,
-        stale: Option<StaleReason>,
-    ) -> Assessment {
-        Assessment {
-            placement,
-            metrics,
-            posture: Posture::Unknown,
-            problems: Vec::new(),
-            calibration_stale: stale,
-        }
+    fn unknown(placement: Option<CameraPlacement>, metrics: Metrics, stale: Option<StaleReason>) -> Assessment {
+        Assessment { placement, metrics, posture: Posture::Unknown, problems: Vec::new(), calibration_stale: stale }
     }
 }
 
@@ -159,21 +148,14 @@ pub fn assess(
         CameraPlacement::Front => FrontObservation::from_pose(pose)
             .map(|front| metrics::front_metrics(&front, calibration.and_then(|c| c.front.as_ref())))
             .unwrap_or_default(),
-        CameraPlacement::Side => SideObservation::from_pose(pose)
-            .map(|side| metrics::side_metrics(&side))
-            .unwrap_or_default(),
+        CameraPlacement::Side => {
+            SideObservation::from_pose(pose).map(|side| metrics::side_metrics(&side)).unwrap_or_default()
+        }
     };
     let stale = calibration.and_then(|calibration| calibration.staleness(pose, frame_size));
     if stale.is_some() {
         return Assessment::unknown(Some(placement), metrics, stale);
     }
-    let (posture, problems) =
-        verdict::judge(&metrics, placement, calibration, settings.sensitivity);
-    Assessment {
-        placement: Some(placement),
-        metrics,
-        posture,
-        problems,
-        calibration_stale: None,
-    }
+    let (posture, problems) = verdict::judge(&metrics, placement, calibration, settings.sensitivity);
+    Assessment { placement: Some(placement), metrics, posture, problems, calibration_stale: None }
 }

@@ -19,17 +19,11 @@ pub struct Point {
 
 impl Point {
     fn of(keypoint: Keypoint) -> Point {
-        Point {
-            x: keypoint.x,
-            y: keypoint.y,
-        }
+        Point { x: keypoint.x, y: keypoint.y }
     }
 
     fn midpoint(a: Point, b: Point) -> Point {
-        Point {
-            x: (a.x + b.x) / 2.0,
-            y: (a.y + b.y) / 2.0,
-        }
+        Point { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 }
     }
 
     /// Straight-line distance to `other`, in pixels.
@@ -58,6 +52,8 @@ pub struct FrontObservation {
     /// Angle of the ear line (or, with ears hidden, the eye line) from horizontal, degrees; same
     /// sign rule as `shoulder_line_deg`.
     pub head_line_deg: Option<f32>,
+    /// The nose, when confident.
+    pub nose: Option<Point>,
     /// How far the nose sits below the ear midpoint, square to the shoulder line, in ear widths.
     pub nose_drop: Option<f32>,
     /// How far the nose sits to the image's right of the ear midpoint, along the shoulder line, in
@@ -113,28 +109,19 @@ impl FrontObservation {
             (left_shoulder.y - right_shoulder.y) / shoulder_width_px,
         );
         let down = (-along.1, along.0);
-        let project = |from: Point, to: Point, axis: (f32, f32)| {
-            (to.x - from.x) * axis.0 + (to.y - from.y) * axis.1
-        };
+        let project = |from: Point, to: Point, axis: (f32, f32)| (to.x - from.x) * axis.0 + (to.y - from.y) * axis.1;
 
-        let ears = confident_point(pose, KeypointName::LeftEar)
-            .zip(confident_point(pose, KeypointName::RightEar));
-        let eyes = confident_point(pose, KeypointName::LeftEye)
-            .zip(confident_point(pose, KeypointName::RightEye));
+        let ears = confident_point(pose, KeypointName::LeftEar).zip(confident_point(pose, KeypointName::RightEar));
+        let eyes = confident_point(pose, KeypointName::LeftEye).zip(confident_point(pose, KeypointName::RightEye));
         let ear_mid = ears.map(|(left, right)| Point::midpoint(left, right));
-        let ear_width_px = ears
-            .map(|(left, right)| left.distance(right))
-            .filter(|&width| width >= 1.0);
+        let ear_width_px = ears.map(|(left, right)| left.distance(right)).filter(|&width| width >= 1.0);
         let neck_height_px = ear_mid.map(|ear_mid| -project(shoulder_mid, ear_mid, down));
-        let head_line_deg = ears
-            .or(eyes)
-            .map(|(left, right)| line_angle_deg(right, left));
+        let head_line_deg = ears.or(eyes).map(|(left, right)| line_angle_deg(right, left));
         let nose = confident_point(pose, KeypointName::Nose);
         let (nose_drop, nose_shift) = match (nose, ear_mid, ear_width_px) {
-            (Some(nose), Some(ear_mid), Some(width)) => (
-                Some(project(ear_mid, nose, down) / width),
-                Some(project(ear_mid, nose, along) / width),
-            ),
+            (Some(nose), Some(ear_mid), Some(width)) => {
+                (Some(project(ear_mid, nose, down) / width), Some(project(ear_mid, nose, along) / width))
+            }
             _ => (None, None),
         };
         Some(FrontObservation {
@@ -145,6 +132,7 @@ impl FrontObservation {
             ear_width_px,
             neck_height_px,
             head_line_deg,
+            nose,
             nose_drop,
             nose_shift,
         })
@@ -156,31 +144,18 @@ impl SideObservation {
     /// nose or eye to tell which way the person faces.
     pub fn from_pose(pose: &Pose) -> Option<SideObservation> {
         let ear = better_of(pose, KeypointName::LeftEar, KeypointName::RightEar)?;
-        let shoulder = better_of(
-            pose,
-            KeypointName::LeftShoulder,
-            KeypointName::RightShoulder,
-        )?;
+        let shoulder = better_of(pose, KeypointName::LeftShoulder, KeypointName::RightShoulder)?;
         let nose = confident_point(pose, KeypointName::Nose);
-        let face =
-            nose.or_else(|| better_of(pose, KeypointName::LeftEye, KeypointName::RightEye))?;
+        let face = nose.or_else(|| better_of(pose, KeypointName::LeftEye, KeypointName::RightEye))?;
         let facing = if face.x >= ear.x { 1.0 } else { -1.0 };
         let hip = better_of(pose, KeypointName::LeftHip, KeypointName::RightHip);
-        Some(SideObservation {
-            facing,
-            ear,
-            shoulder,
-            hip,
-            nose,
-        })
+        Some(SideObservation { facing, ear, shoulder, hip, nose })
     }
 
     /// Angle from vertical of the line from `lower` up to `upper`, degrees, positive when `upper`
     /// is further forward (in the direction the person faces).
     pub fn forward_angle_deg(&self, lower: Point, upper: Point) -> f32 {
-        (self.facing * (upper.x - lower.x))
-            .atan2(lower.y - upper.y)
-            .to_degrees()
+        (self.facing * (upper.x - lower.x)).atan2(lower.y - upper.y).to_degrees()
     }
 }
 
@@ -190,11 +165,7 @@ mod tests {
     use crate::pose::KEYPOINT_COUNT;
 
     fn pose(points: &[(KeypointName, f32, f32)]) -> Pose {
-        let mut keypoints = [Keypoint {
-            x: 0.0,
-            y: 0.0,
-            score: 0.0,
-        }; KEYPOINT_COUNT];
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.0 }; KEYPOINT_COUNT];
         for &(name, x, y) in points {
             keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
         }
@@ -226,10 +197,7 @@ mod tests {
         // The whole upper body rotated 10 degrees about the shoulder midpoint (300, 500).
         let (sin, cos) = 10f32.to_radians().sin_cos();
         let rotate = |x: f32, y: f32| {
-            (
-                300.0 + (x - 300.0) * cos - (y - 500.0) * sin,
-                500.0 + (x - 300.0) * sin + (y - 500.0) * cos,
-            )
+            (300.0 + (x - 300.0) * cos - (y - 500.0) * sin, 500.0 + (x - 300.0) * sin + (y - 500.0) * cos)
         };
         let at = |name, x, y| {
             let (rx, ry) = rotate(x, y);
@@ -250,17 +218,9 @@ mod tests {
     #[test]
     fn front_needs_both_shoulders_and_both_ears_for_head_measures() {
         use KeypointName::*;
-        let no_shoulder = pose(&[
-            (LeftShoulder, 400.0, 500.0),
-            (LeftEar, 340.0, 300.0),
-            (RightEar, 260.0, 300.0),
-        ]);
+        let no_shoulder = pose(&[(LeftShoulder, 400.0, 500.0), (LeftEar, 340.0, 300.0), (RightEar, 260.0, 300.0)]);
         assert!(FrontObservation::from_pose(&no_shoulder).is_none());
-        let one_ear = pose(&[
-            (LeftShoulder, 400.0, 500.0),
-            (RightShoulder, 200.0, 500.0),
-            (LeftEar, 340.0, 300.0),
-        ]);
+        let one_ear = pose(&[(LeftShoulder, 400.0, 500.0), (RightShoulder, 200.0, 500.0), (LeftEar, 340.0, 300.0)]);
         let front = FrontObservation::from_pose(&one_ear).unwrap();
         assert_eq!(front.ear_width_px, None);
         assert_eq!(front.neck_height_px, None);

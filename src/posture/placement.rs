@@ -53,9 +53,7 @@ impl FromStr for PlacementSetting {
             "auto" => Ok(PlacementSetting::Auto),
             "front" => Ok(PlacementSetting::Front),
             "side" => Ok(PlacementSetting::Side),
-            other => Err(format!(
-                "unknown camera placement '{other}': use auto, front or side"
-            )),
+            other => Err(format!("unknown camera placement '{other}': use auto, front or side")),
         }
     }
 }
@@ -75,15 +73,10 @@ impl PlacementSetting {
 /// the neck's height means front; overlapping shoulders or a single visible one means side.
 /// `None` when there is too little to tell (no confident ear or shoulder).
 pub fn detect(pose: &Pose) -> Option<CameraPlacement> {
-    let ear = [
-        KeypointName::LeftEar,
-        KeypointName::RightEar,
-        KeypointName::LeftEye,
-        KeypointName::RightEye,
-    ]
-    .into_iter()
-    .filter_map(|name| pose.confident(name))
-    .max_by(|a, b| a.score.total_cmp(&b.score))?;
+    let ear = [KeypointName::LeftEar, KeypointName::RightEar, KeypointName::LeftEye, KeypointName::RightEye]
+        .into_iter()
+        .filter_map(|name| pose.confident(name))
+        .max_by(|a, b| a.score.total_cmp(&b.score))?;
     let left = pose.confident(KeypointName::LeftShoulder);
     let right = pose.confident(KeypointName::RightShoulder);
     let (left, right) = match (left, right) {
@@ -106,11 +99,7 @@ mod tests {
     use crate::pose::{KEYPOINT_COUNT, Keypoint};
 
     fn pose(points: &[(KeypointName, f32, f32)]) -> Pose {
-        let mut keypoints = [Keypoint {
-            x: 0.0,
-            y: 0.0,
-            score: 0.0,
-        }; KEYPOINT_COUNT];
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.0 }; KEYPOINT_COUNT];
         for &(name, x, y) in points {
             keypoints[name.index()] = Keypoint { x, y, score: 0.8 };
         }
@@ -127,11 +116,7 @@ mod tests {
             (RightShoulder, 300.0, 500.0),
         ]);
         assert_eq!(detect(&front), Some(CameraPlacement::Front));
-        let side = pose(&[
-            (LeftEar, 440.0, 180.0),
-            (LeftShoulder, 473.0, 322.0),
-            (RightShoulder, 478.0, 318.0),
-        ]);
+        let side = pose(&[(LeftEar, 440.0, 180.0), (LeftShoulder, 473.0, 322.0), (RightShoulder, 478.0, 318.0)]);
         assert_eq!(detect(&side), Some(CameraPlacement::Side));
         let one_shoulder = pose(&[(RightEar, 440.0, 180.0), (RightShoulder, 478.0, 318.0)]);
         assert_eq!(detect(&one_shoulder), Some(CameraPlacement::Side));
@@ -140,16 +125,8 @@ mod tests {
 
     #[test]
     fn setting_parses_and_fixes() {
-        assert_eq!(
-            "SIDE".parse::<PlacementSetting>().unwrap().fixed(),
-            Some(CameraPlacement::Side)
-        );
+        assert_eq!("SIDE".parse::<PlacementSetting>().unwrap().fixed(), Some(CameraPlacement::Side));
         assert_eq!("auto".parse::<PlacementSetting>().unwrap().fixed(), None);
-        assert!(
-            "above"
-                .parse::<PlacementSetting>()
-                .unwrap_err()
-                .contains("auto, front or side")
-        );
+        assert!("above".parse::<PlacementSetting>().unwrap_err().contains("auto, front or side"));
     }
 }

@@ -60,10 +60,7 @@ fn smoothing_factor(cutoff_hz: f32, dt: f32) -> f32 {
 impl OneEuroFilter {
     /// A filter with no history.
     pub fn new(config: OneEuroConfig) -> OneEuroFilter {
-        OneEuroFilter {
-            config,
-            state: None,
-        }
+        OneEuroFilter { config, state: None }
     }
 
     /// Filters `value` observed at `time_s` seconds. Samples that do not move time forward are
@@ -108,9 +105,7 @@ pub struct MetricsSmoother {
 impl MetricsSmoother {
     /// A smoother with the same tuning for every measure.
     pub fn new(config: OneEuroConfig) -> MetricsSmoother {
-        MetricsSmoother {
-            filters: std::array::from_fn(|_| OneEuroFilter::new(config)),
-        }
+        MetricsSmoother { filters: std::array::from_fn(|_| OneEuroFilter::new(config)) }
     }
 
     /// Smooths one frame's measures taken at `time_s` seconds.
@@ -137,9 +132,7 @@ mod tests {
 
     /// Deterministic noise in -1..1 (a linear congruential generator).
     fn noise(seed: &mut u64) -> f32 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((*seed >> 33) as f32 / (1u64 << 31) as f32) * 2.0 - 1.0
     }
 
@@ -164,10 +157,7 @@ mod tests {
                 smooth_error += (smooth - 10.0f32).powi(2);
             }
         }
-        assert!(
-            smooth_error < raw_error * 0.5,
-            "raw {raw_error}, smoothed {smooth_error}"
-        );
+        assert!(smooth_error < raw_error * 0.5, "raw {raw_error}, smoothed {smooth_error}");
     }
 
     #[test]
@@ -181,19 +171,13 @@ mod tests {
             last = filter.filter(25.0, i as f64 * 0.5);
         }
         assert!(last > 24.0, "after 5 s the output is {last}");
-        let mut slow = OneEuroFilter::new(OneEuroConfig {
-            beta: 0.0,
-            ..OneEuroConfig::default()
-        });
+        let mut slow = OneEuroFilter::new(OneEuroConfig { beta: 0.0, ..OneEuroConfig::default() });
         for i in 0..10 {
             slow.filter(10.0, i as f64 * 0.5);
         }
         let first_fast = filter_after_step(OneEuroConfig::default());
         let first_slow = slow.filter(25.0, 5.0);
-        assert!(
-            first_fast > first_slow,
-            "speed raises the cut-off: {first_fast} vs {first_slow}"
-        );
+        assert!(first_fast > first_slow, "speed raises the cut-off: {first_fast} vs {first_slow}");
     }
 
     fn filter_after_step(config: OneEuroConfig) -> f32 {
@@ -209,37 +193,18 @@ mod tests {
         let mut filter = OneEuroFilter::new(OneEuroConfig::default());
         filter.filter(10.0, 0.0);
         assert_eq!(filter.filter(30.0, RESET_AFTER_GAP_S + 1.0), 30.0);
-        assert_eq!(
-            filter.filter(31.0, RESET_AFTER_GAP_S + 1.0),
-            30.0,
-            "no time passed"
-        );
+        assert_eq!(filter.filter(31.0, RESET_AFTER_GAP_S + 1.0), 30.0, "no time passed");
     }
 
     #[test]
     fn unknown_measures_reset_their_filter_only() {
         let mut smoother = MetricsSmoother::new(OneEuroConfig::default());
-        let both = |a: f32, b: f32| Metrics {
-            forward_head_deg: Some(a),
-            lean_deg: Some(b),
-            ..Metrics::default()
-        };
+        let both = |a: f32, b: f32| Metrics { forward_head_deg: Some(a), lean_deg: Some(b), ..Metrics::default() };
         smoother.smooth(&both(10.0, 0.0), 0.0);
-        let out = smoother.smooth(
-            &Metrics {
-                forward_head_deg: None,
-                lean_deg: Some(4.0),
-                ..Metrics::default()
-            },
-            0.5,
-        );
+        let out = smoother.smooth(&Metrics { forward_head_deg: None, lean_deg: Some(4.0), ..Metrics::default() }, 0.5);
         assert_eq!(out.forward_head_deg, None);
         assert!(out.lean_deg.unwrap() < 4.0, "lean is smoothed");
         let out = smoother.smooth(&both(30.0, 4.0), 1.0);
-        assert_eq!(
-            out.forward_head_deg,
-            Some(30.0),
-            "no blending across the gap"
-        );
+        assert_eq!(out.forward_head_deg, Some(30.0), "no blending across the gap");
     }
 }

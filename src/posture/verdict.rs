@@ -119,8 +119,7 @@ pub fn judge(
         CameraPlacement::Front => {
             check(
                 Problem::ForwardHead,
-                change(|m| m.forward_head_deg)
-                    .map(|(delta, spread)| delta > limit(FORWARD_HEAD_CHANGE_DEG, spread)),
+                change(|m| m.forward_head_deg).map(|(delta, spread)| delta > limit(FORWARD_HEAD_CHANGE_DEG, spread)),
             );
             check(
                 Problem::RoundedShoulders,
@@ -129,50 +128,36 @@ pub fn judge(
             );
             check(
                 Problem::ShouldersRaised,
-                change(|m| m.shoulders_raised_pct)
-                    .map(|(delta, spread)| delta > limit(SHOULDERS_RAISED_PCT, spread)),
+                change(|m| m.shoulders_raised_pct).map(|(delta, spread)| delta > limit(SHOULDERS_RAISED_PCT, spread)),
             );
             let lean = match calibration {
                 Some(_) => change(|m| m.lean_deg),
                 None => metrics.lean_deg.map(|lean| (lean, 0.0)),
             };
-            check(
-                Problem::Leaning,
-                lean.map(|(delta, spread)| delta.abs() > limit(LEAN_DEG, spread)),
-            );
+            check(Problem::Leaning, lean.map(|(delta, spread)| delta.abs() > limit(LEAN_DEG, spread)));
             check(
                 Problem::TooClose,
-                metrics
-                    .screen_distance
-                    .map(|distance| distance < 1.0 - (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale),
+                metrics.screen_distance.map(|distance| distance < 1.0 - (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale),
             );
         }
         CameraPlacement::Side => {
             // Leaning the whole trunk in moves the ear forward too: that part is "too close".
-            let trunk_change = change(|m| m.trunk_lean_deg)
-                .map(|(delta, _)| delta.max(0.0))
-                .unwrap_or(0.0);
+            let trunk_change = change(|m| m.trunk_lean_deg).map(|(delta, _)| delta.max(0.0)).unwrap_or(0.0);
             let forward_head = match calibration {
-                Some(_) => change(|m| m.forward_head_deg).map(|(delta, spread)| {
-                    delta - trunk_change > limit(FORWARD_HEAD_CHANGE_DEG, spread)
-                }),
-                None => metrics
-                    .forward_head_deg
-                    .map(|angle| angle > SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale),
+                Some(_) => change(|m| m.forward_head_deg)
+                    .map(|(delta, spread)| delta - trunk_change > limit(FORWARD_HEAD_CHANGE_DEG, spread)),
+                None => metrics.forward_head_deg.map(|angle| angle > SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale),
             };
             check(Problem::ForwardHead, forward_head);
             let rounding = match calibration {
                 Some(_) => change(|m| m.shoulder_rounding_deg)
                     .map(|(delta, spread)| delta > limit(SHOULDER_ROUNDING_CHANGE_DEG, spread)),
-                None => metrics
-                    .shoulder_rounding_deg
-                    .map(|angle| angle > SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale),
+                None => metrics.shoulder_rounding_deg.map(|angle| angle > SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale),
             };
             check(Problem::RoundedShoulders, rounding);
             check(
                 Problem::TooClose,
-                change(|m| m.trunk_lean_deg)
-                    .map(|(delta, spread)| delta > limit(TRUNK_LEAN_CHANGE_DEG, spread)),
+                change(|m| m.trunk_lean_deg).map(|(delta, spread)| delta > limit(TRUNK_LEAN_CHANGE_DEG, spread)),
             );
         }
     }
@@ -200,10 +185,7 @@ mod tests {
             placement,
             frame_width: 1280,
             frame_height: 720,
-            anchor: Anchor {
-                position: Point { x: 640.0, y: 500.0 },
-                scale_px: 400.0,
-            },
+            anchor: Anchor { position: Point { x: 640.0, y: 500.0 }, scale_px: 400.0 },
             front: None,
             baseline,
             spread,
@@ -233,27 +215,12 @@ mod tests {
     #[test]
     fn front_calibrated_flags_each_problem_past_its_limit() {
         let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
-        let judge_front = |metrics: Metrics| {
-            judge(
-                &metrics,
-                CameraPlacement::Front,
-                Some(&cal),
-                Sensitivity::default(),
-            )
-        };
+        let judge_front =
+            |metrics: Metrics| judge(&metrics, CameraPlacement::Front, Some(&cal), Sensitivity::default());
         assert_eq!(judge_front(front_neutral()), (Posture::Good, vec![]));
-        let forward = Metrics {
-            forward_head_deg: Some(21.0),
-            ..front_neutral()
-        };
-        assert_eq!(
-            judge_front(forward),
-            (Posture::Bad, vec![Problem::ForwardHead])
-        );
-        let just_under = Metrics {
-            forward_head_deg: Some(19.9),
-            ..front_neutral()
-        };
+        let forward = Metrics { forward_head_deg: Some(21.0), ..front_neutral() };
+        assert_eq!(judge_front(forward), (Posture::Bad, vec![Problem::ForwardHead]));
+        let just_under = Metrics { forward_head_deg: Some(19.9), ..front_neutral() };
         assert_eq!(judge_front(just_under).0, Posture::Good);
         let many = Metrics {
             shoulder_rounding_deg: Some(13.0),
@@ -264,134 +231,46 @@ mod tests {
         };
         assert_eq!(
             judge_front(many).1,
-            vec![
-                Problem::RoundedShoulders,
-                Problem::ShouldersRaised,
-                Problem::Leaning,
-                Problem::TooClose
-            ]
+            vec![Problem::RoundedShoulders, Problem::ShouldersRaised, Problem::Leaning, Problem::TooClose]
         );
     }
 
     #[test]
     fn a_jittery_calibration_widens_the_limit() {
-        let spread = Metrics {
-            forward_head_deg: Some(5.0),
-            ..Metrics::default()
-        };
+        let spread = Metrics { forward_head_deg: Some(5.0), ..Metrics::default() };
         let cal = calibration(CameraPlacement::Front, front_neutral(), spread);
-        let forward = Metrics {
-            forward_head_deg: Some(22.0),
-            ..front_neutral()
-        };
-        let (posture, _) = judge(
-            &forward,
-            CameraPlacement::Front,
-            Some(&cal),
-            Sensitivity::default(),
-        );
-        assert_eq!(
-            posture,
-            Posture::Good,
-            "12 degrees is within 3 spreads of 5"
-        );
+        let forward = Metrics { forward_head_deg: Some(22.0), ..front_neutral() };
+        let (posture, _) = judge(&forward, CameraPlacement::Front, Some(&cal), Sensitivity::default());
+        assert_eq!(posture, Posture::Good, "12 degrees is within 3 spreads of 5");
     }
 
     #[test]
     fn sensitivity_scales_the_limits() {
         let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
-        let forward = Metrics {
-            forward_head_deg: Some(18.0),
-            ..front_neutral()
-        };
-        assert_eq!(
-            judge(
-                &forward,
-                CameraPlacement::Front,
-                Some(&cal),
-                Sensitivity(1.0)
-            )
-            .0,
-            Posture::Good
-        );
-        assert_eq!(
-            judge(
-                &forward,
-                CameraPlacement::Front,
-                Some(&cal),
-                Sensitivity(1.5)
-            )
-            .0,
-            Posture::Bad
-        );
+        let forward = Metrics { forward_head_deg: Some(18.0), ..front_neutral() };
+        assert_eq!(judge(&forward, CameraPlacement::Front, Some(&cal), Sensitivity(1.0)).0, Posture::Good);
+        assert_eq!(judge(&forward, CameraPlacement::Front, Some(&cal), Sensitivity(1.5)).0, Posture::Bad);
     }
 
     #[test]
     fn uncalibrated_front_judges_only_lean() {
-        let level = Metrics {
-            lean_deg: Some(2.0),
-            forward_head_deg: Some(60.0),
-            ..Metrics::default()
-        };
+        let level = Metrics { lean_deg: Some(2.0), forward_head_deg: Some(60.0), ..Metrics::default() };
+        assert_eq!(judge(&level, CameraPlacement::Front, None, Sensitivity::default()), (Posture::Good, vec![]));
+        let tilted = Metrics { lean_deg: Some(12.0), ..Metrics::default() };
+        assert_eq!(judge(&tilted, CameraPlacement::Front, None, Sensitivity::default()).1, vec![Problem::Leaning]);
         assert_eq!(
-            judge(&level, CameraPlacement::Front, None, Sensitivity::default()),
-            (Posture::Good, vec![])
-        );
-        let tilted = Metrics {
-            lean_deg: Some(12.0),
-            ..Metrics::default()
-        };
-        assert_eq!(
-            judge(
-                &tilted,
-                CameraPlacement::Front,
-                None,
-                Sensitivity::default()
-            )
-            .1,
-            vec![Problem::Leaning]
-        );
-        assert_eq!(
-            judge(
-                &Metrics::default(),
-                CameraPlacement::Front,
-                None,
-                Sensitivity::default()
-            )
-            .0,
+            judge(&Metrics::default(), CameraPlacement::Front, None, Sensitivity::default()).0,
             Posture::Unknown
         );
     }
 
     #[test]
     fn uncalibrated_side_uses_absolute_limits() {
-        let upright = Metrics {
-            forward_head_deg: Some(12.0),
-            shoulder_rounding_deg: Some(2.0),
-            ..Metrics::default()
-        };
+        let upright = Metrics { forward_head_deg: Some(12.0), shoulder_rounding_deg: Some(2.0), ..Metrics::default() };
+        assert_eq!(judge(&upright, CameraPlacement::Side, None, Sensitivity::default()), (Posture::Good, vec![]));
+        let hunched = Metrics { forward_head_deg: Some(40.0), shoulder_rounding_deg: Some(12.0), ..Metrics::default() };
         assert_eq!(
-            judge(
-                &upright,
-                CameraPlacement::Side,
-                None,
-                Sensitivity::default()
-            ),
-            (Posture::Good, vec![])
-        );
-        let hunched = Metrics {
-            forward_head_deg: Some(40.0),
-            shoulder_rounding_deg: Some(12.0),
-            ..Metrics::default()
-        };
-        assert_eq!(
-            judge(
-                &hunched,
-                CameraPlacement::Side,
-                None,
-                Sensitivity::default()
-            )
-            .1,
+            judge(&hunched, CameraPlacement::Side, None, Sensitivity::default()).1,
             vec![Problem::ForwardHead, Problem::RoundedShoulders]
         );
     }
@@ -405,33 +284,14 @@ mod tests {
             ..Metrics::default()
         };
         let cal = calibration(CameraPlacement::Side, neutral, Metrics::default());
-        let leaning_in = Metrics {
-            forward_head_deg: Some(27.0),
-            trunk_lean_deg: Some(20.0),
-            ..neutral
-        };
+        let leaning_in = Metrics { forward_head_deg: Some(27.0), trunk_lean_deg: Some(20.0), ..neutral };
         assert_eq!(
-            judge(
-                &leaning_in,
-                CameraPlacement::Side,
-                Some(&cal),
-                Sensitivity::default()
-            )
-            .1,
+            judge(&leaning_in, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
             vec![Problem::TooClose]
         );
-        let head_only = Metrics {
-            forward_head_deg: Some(27.0),
-            ..neutral
-        };
+        let head_only = Metrics { forward_head_deg: Some(27.0), ..neutral };
         assert_eq!(
-            judge(
-                &head_only,
-                CameraPlacement::Side,
-                Some(&cal),
-                Sensitivity::default()
-            )
-            .1,
+            judge(&head_only, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
             vec![Problem::ForwardHead]
         );
     }
