@@ -11,6 +11,9 @@ use serde::Serialize;
 
 use crate::images::{self, ImageInputError};
 use crate::pose::{KeypointName, Pose, PoseError, PoseEstimator};
+use crate::posture::{
+    self, Assessment, Calibration, CameraPlacement, Metrics, Posture, PostureSettings, Problem, StaleReason,
+};
 
 /// What was found in one image; the `--json` output, one object per line.
 /// Later stages add fields; existing ones keep their names and meaning.
@@ -26,6 +29,29 @@ pub struct AnalysisRecord {
     pub person: bool,
     /// The 17 keypoints by name, in source pixels: `{"nose": {"x", "y", "score"}, ...}`.
     pub keypoints: Pose,
+    /// Camera placement used for the posture measures (`null` when no person was read).
+    pub placement: Option<CameraPlacement>,
+    /// Posture measures; unknown ones are `null`.
+    pub metrics: Metrics,
+    /// `good`, `bad` or `unknown`.
+    pub posture: Posture,
+    /// What is wrong (`forward_head`, `rounded_shoulders`, `shoulders_raised`, `leaning`,
+    /// `too_close`); empty unless `posture` is `bad`.
+    pub problems: Vec<Problem>,
+    /// Whether the person no longer matches the calibration (then `posture` is `unknown`).
+    pub calibration_stale: bool,
+    /// Why the calibration looks stale (`moved`, `distance_changed`, `placement_changed`,
+    /// `camera_changed`), or `null`.
+    pub stale_reason: Option<StaleReason>,
+}
+
+/// How to judge posture: the calibration (if any) and the settings.
+#[derive(Debug, Clone, Default)]
+pub struct PostureOptions {
+    /// The person's calibration; without one the uncalibrated rules apply.
+    pub calibration: Option<Calibration>,
+    /// Placement and sensitivity.
+    pub settings: PostureSettings,
 }
 
 /// Why one image could not be analysed.
@@ -45,18 +71,116 @@ pub enum AnalyzeError {
 }
 
 /// Decodes the image at `path` and finds the pose in it.
-pub fn analyze_file(estimator: &mut PoseEstimator, path: &Path) -> Result<AnalysisRecord, AnalyzeError> {
+pub fn load_and_estimate(
+    estimator: &mut PoseEstimator,
+    path: &Path,
+    calibration: Option<&Calibration>,
+) -> Result<(Pose, (u32, u32)), AnalyzeError> {
     let image = images::load_rgb(path)?;
-    let source = path.display().to_string();
-    let pose =
-        estimator.estimate(&image).map_err(|error| AnalyzeError::Pose { path: source.clone(), source: error })?;
+    let frame_size = image.dimensions();
+    let pose_error = |error| AnalyzeError::Pose { path: path.display().to_string(), source: error };
+    // With a calibration, look where the calibrated person sat first, so another person in view
+    // is not followed instead; if nobody is there, look at the whole frame.
+    if let Some(calibration) = calibration.filter(|c| (c.frame_width, c.frame_height) == frame_size) {
+        let pose = estimator.estimate_in(&image, calibration.person_region()).map_err(pose_error)?;
+        if pose.person_in_view() {
+            return Ok((pose, frame_size));
+        }
+    }
+    let pose = estimator.estimate(&image).map_err(pose_error)?;
+    Ok((pose, frame_size))
+}
+
+/// Decodes the image at `path`, finds the pose and judges the posture.
+pub fn analyze_file(
+    estimator: &mut PoseEstimator,
+    path: &Path,
+    options: &PostureOptions,
+) -> Result<AnalysisRecord, AnalyzeError> {
+    let (pose, (width, height)) = load_and_estimate(estimator, path, options.calibration.as_ref())?;
+    let assessment: Assessment =
+        posture::assess(&pose, (width, height), options.calibration.as_ref(), &options.settings);
     Ok(AnalysisRecord {
-        source,
-        width: image.width(),
-        height: image.height(),
+        source: path.display().to_string(),
+        width,
+        height,
         person: pose.person_in_view(),
         keypoints: pose,
+        placement: assessment.placement,
+        metrics: assessment.metrics,
+        posture: assessment.posture,
+        problems: assessment.problems,
+        calibration_stale: assessment.calibration_stale.is_some(),
+        stale_reason: assessment.calibration_stale,
     })
+}
+
+/// Why a calibration could not be made from image files.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateImagesError {
+    /// None of the files could be read.
+    #[error("no readable image among the {count} file(s) given")]
+    NoImages {
+        /// How many files were tried.
+        count: usize,
+    },
+    /// The model failed.
+    #[error(transparent)]
+    Pose(#[from] PoseError),
+    /// The images did not show a person clearly enough.
+    #[error(transparent)]
+    Calibration(#[from] posture::CalibrationError),
+}
+
+/// A calibration made from image files, and what was skipped on the way.
+#[derive(Debug)]
+pub struct ImageCalibration {
+    /// The calibration.
+    pub calibration: Calibration,
+    /// One message per file that was not used (unreadable, or another frame size).
+    pub skipped: Vec<String>,
+}
+
+/// Calibrates from images of the person's neutral posture, all of one frame size (the first
+/// readable image's; others are skipped). Two passes: the whole frames find where the person
+/// sits, then the frames are analysed again within [`Calibration::person_region`], exactly as
+/// monitoring will look at them, so that calibration and monitoring see the same keypoints.
+pub fn calibrate_images(
+    estimator: &mut PoseEstimator,
+    paths: &[std::path::PathBuf],
+    placement: posture::PlacementSetting,
+) -> Result<ImageCalibration, CalibrateImagesError> {
+    let mut frames = Vec::new();
+    let mut skipped = Vec::new();
+    for path in paths {
+        match images::load_rgb(path) {
+            Ok(image) => match frames.first().map(|first: &image::RgbImage| first.dimensions()) {
+                Some(size) if size != image.dimensions() => skipped.push(format!(
+                    "{}: {}x{} differs from the first image's {}x{}; calibrate from one camera at one size",
+                    path.display(),
+                    image.width(),
+                    image.height(),
+                    size.0,
+                    size.1
+                )),
+                _ => frames.push(image),
+            },
+            Err(error) => skipped.push(error.to_string()),
+        }
+    }
+    let size =
+        frames.first().map(|first| first.dimensions()).ok_or(CalibrateImagesError::NoImages { count: paths.len() })?;
+    let whole: Vec<Pose> = frames.iter().map(|frame| estimator.estimate(frame)).collect::<Result<_, _>>()?;
+    let first_pass = posture::calibrate(&whole, size, placement)?;
+    let region = first_pass.person_region();
+    let placement = posture::PlacementSetting::from(first_pass.placement);
+    let in_region: Vec<Pose> =
+        frames.iter().map(|frame| estimator.estimate_in(frame, region)).collect::<Result<_, _>>()?;
+    let calibration = match posture::calibrate(&in_region, size, placement) {
+        Ok(calibration) => Calibration { region: Some(region), ..calibration },
+        Err(_) => first_pass,
+    };
+    Ok(ImageCalibration { calibration, skipped })
 }
 
 /// A one-line human summary of a record, e.g.
@@ -71,6 +195,7 @@ pub fn summary_line(record: &AnalysisRecord) -> String {
         return line;
     }
     let _ = write!(line, "person in view ({confident}/{total} head & shoulder points)");
+    let _ = write!(line, "  posture: {}", posture_words(record));
     for (label, name) in [
         ("nose", KeypointName::Nose),
         ("left ear", KeypointName::LeftEar),
@@ -90,6 +215,32 @@ pub fn summary_line(record: &AnalysisRecord) -> String {
     line
 }
 
+/// The verdict in words: "good", "bad (forward head, leaning)", "unknown (recalibrate: ...)".
+fn posture_words(record: &AnalysisRecord) -> String {
+    if let Some(reason) = record.stale_reason {
+        return format!("unknown (recalibrate: {reason})");
+    }
+    match record.posture {
+        Posture::Good => "good".to_owned(),
+        Posture::Unknown => "unknown".to_owned(),
+        Posture::Bad => {
+            let problems: Vec<&str> = record.problems.iter().map(|problem| problem_words(*problem)).collect();
+            format!("bad ({})", problems.join(", "))
+        }
+    }
+}
+
+/// A problem in a few plain words.
+pub fn problem_words(problem: Problem) -> &'static str {
+    match problem {
+        Problem::ForwardHead => "forward head",
+        Problem::RoundedShoulders => "rounded shoulders",
+        Problem::ShouldersRaised => "raised shoulders",
+        Problem::Leaning => "leaning to one side",
+        Problem::TooClose => "too close to the screen",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,7 +250,19 @@ mod tests {
         let mut keypoints = [Keypoint { x: 10.4, y: 20.6, score }; KEYPOINT_COUNT];
         keypoints[KeypointName::RightEar.index()].score = 0.0;
         let pose = Pose { keypoints };
-        AnalysisRecord { source: "a.png".into(), width: 64, height: 48, person: pose.person_in_view(), keypoints: pose }
+        AnalysisRecord {
+            source: "a.png".into(),
+            width: 64,
+            height: 48,
+            person: pose.person_in_view(),
+            keypoints: pose,
+            placement: Some(CameraPlacement::Front),
+            metrics: Metrics::default(),
+            posture: Posture::Bad,
+            problems: vec![Problem::ForwardHead, Problem::Leaning],
+            calibration_stale: false,
+            stale_reason: None,
+        }
     }
 
     #[test]
@@ -108,6 +271,7 @@ mod tests {
         assert!(line.starts_with("a.png  64x48  person in view (6/7"), "{line}");
         assert!(line.contains("nose (10, 21)"), "{line}");
         assert!(line.contains("right ear ?"), "{line}");
+        assert!(line.contains("posture: bad (forward head, leaning to one side)"), "{line}");
     }
 
     #[test]
@@ -121,7 +285,18 @@ mod tests {
         let value = serde_json::to_value(record(0.9)).unwrap();
         let object = value.as_object().unwrap();
         let keys: Vec<&str> = object.keys().map(String::as_str).collect();
-        for key in ["source", "width", "height", "person", "keypoints"] {
+        for key in [
+            "source",
+            "width",
+            "height",
+            "person",
+            "keypoints",
+            "placement",
+            "metrics",
+            "posture",
+            "problems",
+            "calibration_stale",
+        ] {
             assert!(keys.contains(&key), "missing {key}");
         }
         assert_eq!(value["keypoints"]["left_shoulder"]["score"].as_f64().unwrap() as f32, 0.9);

@@ -9,12 +9,14 @@
 //! - [`pose`]: runs the MoveNet model on an image and returns 17 named keypoints.
 //! - [`posture`]: posture measures, calibration and the per-frame verdict (pure).
 //! - [`images`]: lists and decodes image files (frames are never written anywhere).
+//! - [`calibration_file`]: reads and writes the calibration JSON file.
 //! - [`analyze`]: the `slouchwatch analyze` command: images on disk in, one record per image out.
 //! - [`cli`]: command-line arguments and dispatch; `main.rs` only calls [`cli::main`].
 
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod calibration_file;
 pub mod cli;
 pub mod images;
 pub mod pose;

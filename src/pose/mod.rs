@@ -95,9 +95,20 @@ impl PoseEstimator {
         self.infer()
     }
 
+    /// Finds the keypoints of the person inside `region` (a square of `image` coordinates), in
+    /// `image` pixels. Used to follow one person when others are in view.
+    pub fn estimate_in(&mut self, image: &RgbImage, region: Letterbox) -> Result<Pose, PoseError> {
+        self.prepare_region(image, Some(region))?;
+        self.infer()
+    }
+
     /// First half of [`PoseEstimator::estimate`]: letterbox `image` into the model input.
     /// Public so benchmarks can time pre-processing apart from inference.
     pub fn prepare(&mut self, image: &RgbImage) -> Result<(), PoseError> {
+        self.prepare_region(image, None)
+    }
+
+    fn prepare_region(&mut self, image: &RgbImage, region: Option<Letterbox>) -> Result<(), PoseError> {
         let (width, height) = image.dimensions();
         if width == 0 || height == 0 {
             return Err(PoseError::EmptyImage { width, height });
@@ -110,7 +121,10 @@ impl PoseEstimator {
         let buffer = view
             .as_slice_mut()
             .ok_or_else(|| PoseError::Inference { reason: "model input is not contiguous".to_owned() })?;
-        self.letterbox = self.preprocessor.fill(image, buffer);
+        self.letterbox = match region {
+            Some(region) if region.side >= 1.0 => self.preprocessor.fill_region(image, region, buffer),
+            _ => self.preprocessor.fill(image, buffer),
+        };
         Ok(())
     }
 

@@ -17,7 +17,7 @@
 
 /// The square of source-image coordinates that the model sees: the whole image, centred, with
 /// padding on the short side. Maps model-normalised coordinates back to source pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Letterbox {
     /// Source x of the square's left edge (negative when the image is taller than wide).
     pub left: f32,
@@ -94,7 +94,8 @@ impl AxisTaps {
 #[derive(Debug, Clone)]
 pub struct Preprocessor {
     input_size: usize,
-    cached_for: Option<(u32, u32)>,
+    /// The image size and region the taps were built for.
+    cached_for: Option<(u32, u32, Letterbox)>,
     columns: AxisTaps,
     rows: AxisTaps,
     /// One vertically averaged source row (width x 3), reused for every output row.
@@ -124,16 +125,24 @@ impl Preprocessor {
     /// # Panics
     /// If `out` is not `S*S*3` long: that is a bug in the caller, which owns the buffer.
     pub fn fill(&mut self, image: &image::RgbImage, out: &mut [f32]) -> Letterbox {
+        let (width, height) = image.dimensions();
+        self.fill_region(image, Letterbox::for_image(width, height), out)
+    }
+
+    /// Like [`Preprocessor::fill`], but the model sees only `region`, a square of source
+    /// coordinates (parts outside the image are black). Used to follow one person in a frame
+    /// with several.
+    pub fn fill_region(&mut self, image: &image::RgbImage, region: Letterbox, out: &mut [f32]) -> Letterbox {
         let size = self.input_size;
         assert_eq!(out.len(), size * size * 3, "model input buffer has the wrong length");
         let (width, height) = image.dimensions();
-        let letterbox = Letterbox::for_image(width, height);
-        if self.cached_for != Some((width, height)) {
-            self.columns = AxisTaps::new(width as usize, letterbox.left, letterbox.side, size);
-            self.rows = AxisTaps::new(height as usize, letterbox.top, letterbox.side, size);
+        if self.cached_for != Some((width, height, region)) {
+            self.columns = AxisTaps::new(width as usize, region.left, region.side, size);
+            self.rows = AxisTaps::new(height as usize, region.top, region.side, size);
             self.row_scratch = vec![0.0; width as usize * 3];
-            self.cached_for = Some((width, height));
+            self.cached_for = Some((width, height, region));
         }
+        let letterbox = region;
 
         let source = image.as_raw();
         let stride = width as usize * 3;
@@ -301,6 +310,22 @@ mod tests {
         let pixel_side = letterbox.side / size as f32;
         assert!((sx - (spot.0 as f32 + 0.5)).abs() <= pixel_side, "x {sx}");
         assert!((sy - (spot.1 as f32 + 0.5)).abs() <= pixel_side, "y {sy}");
+    }
+
+    #[test]
+    fn a_region_shows_only_that_part_of_the_image() {
+        // Left half dark, right half bright; a region over the right half sees only bright.
+        let image = RgbImage::from_fn(200, 100, |x, _| if x < 100 { Rgb([10, 10, 10]) } else { Rgb([240, 240, 240]) });
+        let mut pre = Preprocessor::new(10);
+        let mut out = vec![0.0; 10 * 10 * 3];
+        let region = Letterbox { left: 100.0, top: 0.0, side: 100.0 };
+        assert_eq!(pre.fill_region(&image, region, &mut out), region);
+        assert!(out.iter().all(|&v| (v - 240.0).abs() < 1e-3));
+        // A region reaching past the image edge is padded with black there.
+        let past_edge = Letterbox { left: 150.0, top: 0.0, side: 100.0 };
+        pre.fill_region(&image, past_edge, &mut out);
+        assert_eq!(pixel(&out, 10, 0, 5), [240.0; 3]);
+        assert_eq!(pixel(&out, 10, 9, 5), [0.0; 3]);
     }
 
     #[test]

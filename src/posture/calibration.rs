@@ -14,7 +14,7 @@ use super::metrics::{
 };
 use super::observation::{FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
-use crate::pose::Pose;
+use crate::pose::{Letterbox, Pose};
 
 /// Version of the calibration JSON this build writes and reads.
 pub const CALIBRATION_VERSION: u32 = 1;
@@ -31,9 +31,10 @@ pub const FAIR_CALIBRATION_FRAMES: usize = 3;
 pub const MOVEMENT_REJECT_SCALES: f32 = 0.1;
 
 /// Largest spread (robust standard deviation, degrees) of the forward-head measure over the
-/// calibration frames for the calibration to count as steady. About the 5-degree smallest real
-/// change of photo-based CVA (Gallego-Izquierdo et al. 2020), halved.
-pub const STEADY_MAX_SPREAD_DEG: f32 = 2.5;
+/// calibration frames for the calibration to count as steady. MoveNet Lightning's frame-to-frame
+/// jitter alone gives about 3 degrees on our upright desk photos (1% of ear width is about 2.7
+/// degrees); more than 4 means the person moved.
+pub const STEADY_MAX_SPREAD_DEG: f32 = 4.0;
 
 /// Share of the frame width kept free on each side for the person to count as centred.
 pub const CENTRED_MARGIN_FRACTION: f32 = 0.2;
@@ -49,6 +50,10 @@ pub const STALE_SCALE_FACTOR: f32 = 1.5;
 /// Side view: the body scale is this many ear-to-shoulder lengths, which makes it about a shoulder
 /// width (16 cm of neck against 36 cm of shoulders), so the same movement limits apply to both views.
 pub const SIDE_SCALE_NECK_LENGTHS: f32 = 2.25;
+
+/// Side of the square the model looks at when following the calibrated person, in body scales:
+/// room for the head above the shoulders and for ordinary shifting in the chair.
+pub const PERSON_REGION_SCALES: f32 = 3.0;
 
 /// Where the person was, for staleness and for following the calibrated person.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -110,6 +115,10 @@ pub struct Calibration {
     pub spread: Metrics,
     /// Quality report.
     pub quality: CalibrationQuality,
+    /// The square of the frame the model looked at for the calibration frames; monitoring looks
+    /// at the same square so both see the same keypoints. `None`: derived from the anchor.
+    #[serde(default)]
+    pub region: Option<Letterbox>,
     /// When it was taken (RFC 3339), set by the caller; the posture core has no clock.
     #[serde(default)]
     pub created: Option<String>,
@@ -323,6 +332,7 @@ pub fn calibrate(
         baseline,
         spread,
         quality,
+        region: None,
         created: None,
     })
 }
@@ -381,6 +391,18 @@ impl Calibration {
             return Err(CalibrationFileError::UnsupportedVersion { found: version });
         }
         serde_json::from_str(text).map_err(|error| CalibrationFileError::Corrupt { reason: error.to_string() })
+    }
+
+    /// The square of the frame around where the calibrated person sat (their shoulders a little
+    /// below its centre, so the head fits above). With several people in view, running the
+    /// single-person model on this square follows the calibrated person rather than whoever is
+    /// largest.
+    pub fn person_region(&self) -> Letterbox {
+        if let Some(region) = self.region {
+            return region;
+        }
+        let side = PERSON_REGION_SCALES * self.anchor.scale_px;
+        Letterbox { left: self.anchor.position.x - side / 2.0, top: self.anchor.position.y - 0.6 * side, side }
     }
 
     /// Whether the person in `pose` still sits where they calibrated; the reason if not.
@@ -497,6 +519,18 @@ mod tests {
         assert!(matches!(Calibration::from_json(&json[..json.len() / 2]), Err(CalibrationFileError::Corrupt { .. })));
         let future = json.replacen("\"version\": 1", "\"version\": 99", 1);
         assert!(matches!(Calibration::from_json(&future), Err(CalibrationFileError::UnsupportedVersion { found: 99 })));
+    }
+
+    #[test]
+    fn the_person_region_surrounds_head_and_shoulders() {
+        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
+        let region = calibration.person_region();
+        let pose = front_pose(0.0, 0.0, 1.0);
+        for keypoint in pose.keypoints.iter().filter(|k| k.score > 0.5) {
+            assert!((region.left..region.left + region.side).contains(&keypoint.x), "{keypoint:?} {region:?}");
+            assert!((region.top..region.top + region.side).contains(&keypoint.y), "{keypoint:?} {region:?}");
+        }
+        assert_eq!(region.side, 1200.0);
     }
 
     #[test]

@@ -59,8 +59,8 @@ pub struct Metrics {
     /// or further back. Front: from the shoulder line's apparent width against the head, relative
     /// to calibration. Side: how far the shoulder sits forward of the hip-to-ear line.
     pub shoulder_rounding_deg: Option<f32>,
-    /// Front view, calibrated: how much the ear-to-shoulder gap has shrunk beyond what the head's
-    /// position explains, percent of the calibrated gap; a shrug.
+    /// Front view, calibrated: how far the shoulders have risen toward the ears (beyond any rise
+    /// of the ears themselves), percent of the calibrated ear-to-shoulder height; a shrug.
     pub shoulders_raised_pct: Option<f32>,
     /// Sideways lean of the shoulder line from horizontal, degrees; positive when the shoulder on
     /// the image's right is lower. Front view.
@@ -272,9 +272,12 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
             },
         );
 
-    // A shrug shortens the ear-to-shoulder rise more than the head's forward offset explains.
-    let expected_rise = (neck_length.powi(2) - head_forward.powi(2)).max(0.0).sqrt();
-    metrics.shoulders_raised_pct = Some(((expected_rise - head_rise) / neutral_rise * 100.0).max(0.0));
+    // A shrug lifts the shoulders while the head stays: how far the shoulders rose (in world
+    // units, from their depth and image height) beyond any rise of the ears. A forward head drops
+    // the ears instead, and sinking into the chair lowers both, so neither reads as a shrug.
+    let shoulder_lift = calibrated_distance * reference.shoulder_height - shoulder_distance * shoulder_height;
+    let ear_lift = calibrated_head_distance * reference.ear_height - head_distance * ear_height;
+    metrics.shoulders_raised_pct = Some(((shoulder_lift - ear_lift.max(0.0)) / neutral_rise * 100.0).max(0.0));
     metrics
 }
 
@@ -367,10 +370,19 @@ mod tests {
     }
 
     #[test]
-    fn a_shorter_neck_with_the_head_in_place_reads_as_a_shrug() {
-        let metrics = front_metrics(&front(400.0, 160.0, 160.0, 0.05), Some(&reference()));
+    fn shoulders_rising_under_a_steady_head_read_as_a_shrug() {
+        // Shoulders 40 px higher, ears where they were: 20% of the 200 px neck.
+        let mut shrugged = front(400.0, 160.0, 160.0, 0.05);
+        shrugged.shoulder_mid.y -= 40.0;
+        shrugged.ear_mid = Some(Point { x: 640.0, y: 300.0 });
+        shrugged.nose = Some(Point { x: 640.0, y: 308.0 });
+        let metrics = front_metrics(&shrugged, Some(&reference()));
         assert!((metrics.shoulders_raised_pct.unwrap() - 20.0).abs() < 1.0, "{metrics:?}");
         assert!(metrics.forward_head_deg.unwrap() < NEUTRAL_NECK_ANGLE_DEG + 5.0, "{metrics:?}");
+
+        // The ears dropping by the same 40 px is not a shrug.
+        let dropped = front_metrics(&front(400.0, 160.0, 160.0, 0.05), Some(&reference()));
+        assert_eq!(dropped.shoulders_raised_pct, Some(0.0), "{dropped:?}");
     }
 
     #[test]

@@ -58,6 +58,15 @@ impl FromStr for PlacementSetting {
     }
 }
 
+impl From<CameraPlacement> for PlacementSetting {
+    fn from(placement: CameraPlacement) -> Self {
+        match placement {
+            CameraPlacement::Front => PlacementSetting::Front,
+            CameraPlacement::Side => PlacementSetting::Side,
+        }
+    }
+}
+
 impl PlacementSetting {
     /// The fixed placement, if the setting is not `Auto`.
     pub fn fixed(self) -> Option<CameraPlacement> {

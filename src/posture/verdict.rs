@@ -19,8 +19,15 @@ pub const FORWARD_HEAD_CHANGE_DEG: f32 = 10.0;
 /// further back, so they are not comparable).
 pub const SIDE_FORWARD_HEAD_ABSOLUTE_DEG: f32 = 25.0;
 
-/// Shoulder-rounding change that counts as rounded shoulders, degrees.
+/// Side view: shoulder-rounding change that counts as rounded shoulders, degrees.
 pub const SHOULDER_ROUNDING_CHANGE_DEG: f32 = 12.0;
+
+/// Front view: shoulder-rounding change that counts as rounded shoulders, degrees. Wider than the
+/// side view's because the front estimate is the arccosine of a width ratio, which magnifies
+/// keypoint jitter near zero: MoveNet's shoulder width wobbles by about 2% between frames of
+/// someone sitting still (our desk photos), which alone reads as up to 11-19 degrees; 20 degrees
+/// is a 6% narrowing.
+pub const FRONT_SHOULDER_ROUNDING_CHANGE_DEG: f32 = 20.0;
 
 /// Side view without calibration: shoulder forward of the hip-to-ear line by this many degrees
 /// counts as rounded shoulders.
@@ -124,7 +131,7 @@ pub fn judge(
             check(
                 Problem::RoundedShoulders,
                 change(|m| m.shoulder_rounding_deg)
-                    .map(|(delta, spread)| delta > limit(SHOULDER_ROUNDING_CHANGE_DEG, spread)),
+                    .map(|(delta, spread)| delta > limit(FRONT_SHOULDER_ROUNDING_CHANGE_DEG, spread)),
             );
             check(
                 Problem::ShouldersRaised,
@@ -197,6 +204,7 @@ mod tests {
                 centred: true,
                 notes: vec![],
             },
+            region: None,
             created: None,
         }
     }
@@ -223,7 +231,7 @@ mod tests {
         let just_under = Metrics { forward_head_deg: Some(19.9), ..front_neutral() };
         assert_eq!(judge_front(just_under).0, Posture::Good);
         let many = Metrics {
-            shoulder_rounding_deg: Some(13.0),
+            shoulder_rounding_deg: Some(21.0),
             shoulders_raised_pct: Some(16.0),
             lean_deg: Some(-8.0),
             screen_distance: Some(0.8),

@@ -1,0 +1,97 @@
+//! Development check on the real photos in `../shared/eval/` (not part of the project: their
+//! licences do not allow copying them in). Calibrates on some upright frames, classifies the rest
+//! and prints confusion tables. Skips, successfully, when `../shared/eval` is absent.
+//!
+//! Run: `cargo run --release --example eval_check`
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use slouchwatch::analyze::{self, PostureOptions};
+use slouchwatch::images;
+use slouchwatch::pose::{ModelChoice, PoseEstimator};
+use slouchwatch::posture::{self, Calibration, PlacementSetting, Posture};
+
+/// Upright front frames used for calibration (the rest of `front/good` is tested).
+const FRONT_CALIBRATION_FRAMES: usize = 4;
+
+fn main() -> anyhow::Result<()> {
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval");
+    if !eval.join("MANIFEST.tsv").exists() {
+        println!("skipped: {} is not here (it lives beside the repository on development machines)", eval.display());
+        return Ok(());
+    }
+    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning)?;
+
+    let front_good = images::images_in_folder(&eval.join("front/good"))?;
+    let (calibration_frames, test_good) = front_good.split_at(FRONT_CALIBRATION_FRAMES);
+    let front_calibration = calibrate(&mut estimator, calibration_frames, PlacementSetting::Front)?;
+    println!(
+        "Front: calibrated on {} upright frames (quality {:?}; {})",
+        calibration_frames.len(),
+        front_calibration.quality.grade,
+        front_calibration.quality.notes.join("; ")
+    );
+    let front_sets = [
+        ("good", test_good.to_vec()),
+        ("borderline", images::images_in_folder(&eval.join("front/borderline"))?),
+        ("bad", images::images_in_folder(&eval.join("front/bad"))?),
+    ];
+    table(&mut estimator, &front_sets, &PostureOptions { calibration: Some(front_calibration), ..Default::default() })?;
+
+    let side_sets = [
+        ("good", images::images_in_folder(&eval.join("side/good"))?),
+        ("bad", images::images_in_folder(&eval.join("side/bad"))?),
+        ("other", images::images_in_folder(&eval.join("side/other"))?),
+    ];
+    println!("\nSide, uncalibrated (absolute limits):");
+    let side_uncalibrated = PostureOptions {
+        settings: posture::PostureSettings { placement: PlacementSetting::Side, ..Default::default() },
+        ..Default::default()
+    };
+    table(&mut estimator, &side_sets, &side_uncalibrated)?;
+
+    println!("\nStanding, front, uncalibrated (only sideways lean is judged):");
+    let standing = [("labelled", images::images_in_folder(&eval.join("standing"))?)];
+    table(&mut estimator, &standing, &PostureOptions::default())?;
+    Ok(())
+}
+
+fn calibrate(
+    estimator: &mut PoseEstimator,
+    frames: &[PathBuf],
+    placement: PlacementSetting,
+) -> anyhow::Result<Calibration> {
+    Ok(analyze::calibrate_images(estimator, frames, placement)?.calibration)
+}
+
+fn table(estimator: &mut PoseEstimator, sets: &[(&str, Vec<PathBuf>)], options: &PostureOptions) -> anyhow::Result<()> {
+    println!("{:<12} {:>5} {:>5} {:>8}   problems seen", "label", "good", "bad", "unknown");
+    for (label, frames) in sets {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut problems: BTreeMap<String, usize> = BTreeMap::new();
+        for frame in frames {
+            let record = analyze::analyze_file(estimator, frame, options)?;
+            let verdict = match record.posture {
+                Posture::Good => "good",
+                Posture::Bad => "bad",
+                Posture::Unknown => "unknown",
+            };
+            *counts.entry(verdict).or_default() += 1;
+            for problem in &record.problems {
+                *problems.entry(analyze::problem_words(*problem).to_owned()).or_default() += 1;
+            }
+        }
+        let count = |key| counts.get(key).copied().unwrap_or(0);
+        let seen: Vec<String> = problems.iter().map(|(problem, n)| format!("{problem} x{n}")).collect();
+        println!(
+            "{:<12} {:>5} {:>5} {:>8}   {}",
+            label,
+            count("good"),
+            count("bad"),
+            count("unknown"),
+            seen.join(", ")
+        );
+    }
+    Ok(())
+}
