@@ -1,21 +1,10 @@
 //! `slouchwatch analyze` as a user runs it: the real binary on real files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::path::Path;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-fn slouchwatch(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_slouchwatch")).args(args).output().unwrap()
-}
-
-fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-}
+use common::{fixture, json_lines, slouchwatch};
 
 #[test]
 fn analyze_json_prints_one_object_per_image_of_a_folder_in_name_order() {

@@ -1,26 +1,15 @@
 //! Posture through the real binary and the real model: `calibrate`, `analyze --calibration`,
 //! and following the calibrated person when two are in view.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use image::{Rgb, RgbImage, imageops};
 use serde_json::Value;
+
+use common::{fixture, json_lines, slouchwatch};
+use image::{Rgb, RgbImage, imageops};
 use slouchwatch::analyze::{PostureOptions, analyze_file, calibrate_images};
 use slouchwatch::pose::{KeypointName, ModelChoice, PoseEstimator};
 use slouchwatch::posture::PlacementSetting;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-fn slouchwatch(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_slouchwatch")).args(args).output().unwrap()
-}
-
-fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-}
 
 #[test]
 fn calibrate_then_analyze_reports_posture_fields() {

@@ -151,6 +151,16 @@ pub struct Pose {
 }
 
 impl Pose {
+    /// A pose from named keypoints; keypoints not given are at (0, 0) with score 0 (unseen).
+    /// For synthetic poses: tests, simulations.
+    pub fn from_named(points: impl IntoIterator<Item = (KeypointName, Keypoint)>) -> Pose {
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.0 }; KEYPOINT_COUNT];
+        for (name, keypoint) in points {
+            keypoints[name.index()] = keypoint;
+        }
+        Pose { keypoints }
+    }
+
     /// Looks up one keypoint by name.
     pub fn get(&self, name: KeypointName) -> Keypoint {
         self.keypoints[name.index()]

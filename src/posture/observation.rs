@@ -162,14 +162,9 @@ impl SideObservation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pose::KEYPOINT_COUNT;
 
     fn pose(points: &[(KeypointName, f32, f32)]) -> Pose {
-        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.0 }; KEYPOINT_COUNT];
-        for &(name, x, y) in points {
-            keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
-        }
-        Pose { keypoints }
+        Pose::from_named(points.iter().map(|&(name, x, y)| (name, Keypoint { x, y, score: 0.9 })))
     }
 
     #[test]
