@@ -1,0 +1,191 @@
+//! Frame sources: where frames come from. The webcam ([`camera`]) and the replay of an image
+//! folder ([`replay`]) implement the same [`FrameSource`] trait, so tests, benchmarks and people
+//! with recorded frames drive exactly the engine the camera drives.
+//!
+//! An I/O edge: frames live in memory only and are never written anywhere.
+
+pub mod camera;
+pub mod replay;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use image::RgbImage;
+
+/// One frame and when it was taken (real time for the camera, virtual time for a replay).
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The pixels.
+    pub image: RgbImage,
+    /// When the frame was taken.
+    pub time: DateTime<Utc>,
+}
+
+/// Why a source gave no frame.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    /// No camera is connected (or none the system lets us see).
+    #[error(
+        "no camera found: connect a webcam (and check that your user may use it, e.g. is in the \
+         'video' group), or pass --source PATH to replay a folder of images"
+    )]
+    NoCamera,
+    /// The wanted camera is not among those present.
+    #[error("camera '{wanted}' not found; cameras present: {available}. Run `slouchwatch cameras` to list them")]
+    CameraNotFound {
+        /// What was asked for.
+        wanted: String,
+        /// What there is.
+        available: String,
+    },
+    /// Another program holds the camera.
+    #[error(
+        "camera '{device}' is busy: another program (a video call?) is using it. Close it and slouchwatch will retry"
+    )]
+    CameraBusy {
+        /// The camera.
+        device: String,
+    },
+    /// The camera could not be opened for another reason.
+    #[error("cannot open camera '{device}': {detail}")]
+    CameraOpen {
+        /// The camera.
+        device: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// The camera stopped delivering frames (unplugged, driver trouble).
+    #[error("camera '{device}' stopped delivering frames ({detail}); retrying")]
+    CameraLost {
+        /// The camera.
+        device: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// One frame could not be decoded (corrupt MJPEG, unreadable file); the next may be fine.
+    #[error("skipped a frame: {detail}")]
+    BadFrame {
+        /// Which frame and why.
+        detail: String,
+    },
+    /// The replay folder cannot be used at all.
+    #[error("{0}")]
+    Folder(String),
+}
+
+impl SourceError {
+    /// Whether only this frame is lost and the source goes on.
+    pub fn is_single_frame(&self) -> bool {
+        matches!(self, SourceError::BadFrame { .. })
+    }
+
+    /// Whether the camera may come back (busy, lost), so retrying makes sense.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, SourceError::CameraBusy { .. } | SourceError::CameraLost { .. } | SourceError::NoCamera)
+    }
+}
+
+/// Where frames come from. Not `Send`: a camera handle must stay on the thread that opened it,
+/// so the engine builds its source on its own thread from a [`SourceFactory`].
+pub trait FrameSource {
+    /// The next frame; `Ok(None)` at the end of a finite source. A live source blocks until a
+    /// frame arrives.
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError>;
+
+    /// Whether frames arrive in real time (the engine then paces itself to the analysis rate)
+    /// rather than as fast as they can be read (a replay with virtual time).
+    fn is_live(&self) -> bool;
+
+    /// Tries to get going again after a retryable error (reopen the camera).
+    fn reconnect(&mut self) -> Result<(), SourceError> {
+        Ok(())
+    }
+
+    /// A short description for messages ("camera 0: Integrated Webcam", "folder frames/").
+    fn describe(&self) -> String;
+}
+
+/// Builds a source on the engine's thread.
+pub type SourceFactory = Box<dyn FnOnce() -> Result<Box<dyn FrameSource>, SourceError> + Send>;
+
+/// Which camera to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CameraSelector {
+    /// The first camera.
+    Default,
+    /// By index, as listed by `slouchwatch cameras`.
+    Index(u32),
+    /// By (part of) its name, case-insensitive.
+    Name(String),
+}
+
+impl fmt::Display for CameraSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CameraSelector::Default => f.write_str("default camera"),
+            CameraSelector::Index(index) => write!(f, "camera {index}"),
+            CameraSelector::Name(name) => write!(f, "camera '{name}'"),
+        }
+    }
+}
+
+/// The `--source` option: `camera`, `camera:INDEX`, `camera:NAME`, or a folder of images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceSpec {
+    /// A webcam.
+    Camera(CameraSelector),
+    /// A folder of images replayed in name order.
+    Folder(PathBuf),
+}
+
+impl Default for SourceSpec {
+    fn default() -> Self {
+        SourceSpec::Camera(CameraSelector::Default)
+    }
+}
+
+impl FromStr for SourceSpec {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(match text.strip_prefix("camera") {
+            Some("") => SourceSpec::Camera(CameraSelector::Default),
+            Some(rest) if rest.starts_with(':') => {
+                let rest = &rest[1..];
+                match rest.parse::<u32>() {
+                    Ok(index) => SourceSpec::Camera(CameraSelector::Index(index)),
+                    Err(_) => SourceSpec::Camera(CameraSelector::Name(rest.to_owned())),
+                }
+            }
+            _ => SourceSpec::Folder(PathBuf::from(text)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_spec_parses_cameras_and_folders() {
+        assert_eq!("camera".parse::<SourceSpec>().unwrap(), SourceSpec::Camera(CameraSelector::Default));
+        assert_eq!("camera:2".parse::<SourceSpec>().unwrap(), SourceSpec::Camera(CameraSelector::Index(2)));
+        assert_eq!(
+            "camera:Logitech C920".parse::<SourceSpec>().unwrap(),
+            SourceSpec::Camera(CameraSelector::Name("Logitech C920".into()))
+        );
+        assert_eq!("frames/day1".parse::<SourceSpec>().unwrap(), SourceSpec::Folder(PathBuf::from("frames/day1")));
+        assert_eq!("cameras".parse::<SourceSpec>().unwrap(), SourceSpec::Folder(PathBuf::from("cameras")));
+    }
+
+    #[test]
+    fn only_camera_troubles_are_retryable() {
+        assert!(SourceError::CameraBusy { device: "x".into() }.is_retryable());
+        assert!(!SourceError::Folder("x".into()).is_retryable());
+        assert!(SourceError::BadFrame { detail: "x".into() }.is_single_frame());
+        let busy = SourceError::CameraBusy { device: "Integrated Webcam".into() }.to_string();
+        assert!(busy.contains("another program"), "{busy}");
+    }
+}
