@@ -2,7 +2,9 @@
 # Install the Debian packages slouchwatch needs to build. Safe to run again.
 # Rust itself (1.91 or newer) comes from rustup: https://rustup.rs
 set -euo pipefail
-packages=(build-essential pkg-config)
+# build-essential: C compiler for SQLite (bundled) and other -sys crates.
+# libclang-dev: the webcam bindings (nokhwa -> v4l2) generate their FFI with bindgen.
+packages=(build-essential pkg-config libclang-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -7,11 +7,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+
+use crate::alerts::AlertSettings;
 use crate::analyze::{self, AnalyzeError, PostureOptions};
 use crate::calibration_file;
+use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
+use crate::history::{self, HistoryStore};
 use crate::images;
 use crate::pose::{ModelChoice, PoseEstimator};
 use crate::posture::{self, PlacementSetting, PostureSettings, QualityGrade};
+use crate::source::camera::{self, CameraSource};
+use crate::source::replay::ReplaySource;
+use crate::source::{FrameSource, SourceError, SourceFactory, SourceSpec};
 
 /// slouchwatch: a local webcam posture monitor. Frames never leave this machine.
 #[derive(Debug, Parser)]
@@ -65,7 +73,69 @@ pub enum Command {
         #[arg(long, default_value = "lightning")]
         model: ModelChoice,
     },
+    /// Monitor posture without a window: read the camera (or replay a folder), warn, write the
+    /// history, print one JSON line per event.
+    Run(RunArgs),
+    /// List the cameras slouchwatch can use.
+    Cameras,
 }
+
+/// Options of `slouchwatch run` (and, later, of the window).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Where frames come from: `camera` (the first webcam), `camera:INDEX`, `camera:NAME`, or a
+    /// folder of images to replay in name order.
+    #[arg(long, default_value = "camera")]
+    pub source: SourceSpec,
+    /// Frames analysed per second (a replay's frames are this far apart in virtual time).
+    #[arg(long, default_value_t = engine::DEFAULT_ANALYSIS_FPS, value_parser = parse_fps)]
+    pub fps: f64,
+    /// Virtual start time of a replay (RFC 3339, e.g. 2026-11-20T09:00:00+01:00); default now.
+    #[arg(long)]
+    pub start: Option<DateTime<FixedOffset>>,
+    /// Your calibration file (from `slouchwatch calibrate`).
+    #[arg(long)]
+    pub calibration: Option<PathBuf>,
+    /// Folder for the history database (default: the platform data folder).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Where the camera is: auto (detect), front or side.
+    #[arg(long, default_value = "auto")]
+    pub placement: PlacementSetting,
+    /// Pose model (as for `analyze`).
+    #[arg(long, default_value = "lightning")]
+    pub model: ModelChoice,
+    /// Seconds of bad posture before a warning.
+    #[arg(long, default_value_t = crate::alerts::DEFAULT_WARN_AFTER_S)]
+    pub warn_after: i64,
+    /// Minutes between warnings.
+    #[arg(long, default_value_t = crate::alerts::DEFAULT_COOLDOWN_S / 60)]
+    pub cooldown: i64,
+    /// Minutes of sitting before a movement-break reminder.
+    #[arg(long, default_value_t = crate::alerts::DEFAULT_BREAK_INTERVAL_S / 60)]
+    pub break_interval: i64,
+    /// Do not show desktop notifications.
+    #[arg(long)]
+    pub no_notify: bool,
+    /// With no camera (or a busy one) at start, keep waiting for it instead of exiting.
+    #[arg(long)]
+    pub wait_for_camera: bool,
+}
+
+/// Highest accepted analysis rate: beyond a webcam's frame rate nothing is gained.
+const MAX_FPS: f64 = 60.0;
+
+fn parse_fps(text: &str) -> Result<f64, String> {
+    let fps: f64 = text.parse().map_err(|_| format!("'{text}' is not a number of frames per second"))?;
+    if fps.is_finite() && fps > 0.0 && fps <= MAX_FPS {
+        Ok(fps)
+    } else {
+        Err(format!("the analysis rate must be above 0 and at most {MAX_FPS} frames a second, not {text}"))
+    }
+}
+
+/// Exit code when the camera cannot be used at start.
+const EXIT_NO_CAMERA: u8 = 3;
 
 /// Entry point called by `main.rs`.
 pub fn main() -> ExitCode {
@@ -76,6 +146,8 @@ pub fn main() -> ExitCode {
             run_analyze(&paths, json, calibration.as_deref(), placement, &model)
         }
         Some(Command::Calibrate { source, out, placement, model }) => run_calibrate(&source, &out, placement, &model),
+        Some(Command::Run(args)) => run_monitor(&args),
+        Some(Command::Cameras) => list_cameras(),
         None => {
             // The window arrives in a later version; until then, show what there is.
             let mut help = <Cli as clap::CommandFactory>::command();
@@ -199,5 +271,127 @@ fn run_calibrate(
     if calibration.placement == posture::CameraPlacement::Side {
         show("trunk lean", neutral.trunk_lean_deg, " degrees");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_cameras() -> anyhow::Result<ExitCode> {
+    let cameras = camera::list_cameras()?;
+    if cameras.is_empty() {
+        println!(
+            "No camera found. Connect a webcam (and check that your user may use it, e.g. is in the 'video' group)."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for camera in cameras {
+        println!("camera:{}  {}  ({})", camera.index, camera.name, camera.description);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the history in the chosen or default data folder; on failure monitoring goes on
+/// without it and the reason is printed.
+fn open_history(data_dir: Option<&Path>) -> Option<HistoryStore> {
+    let Some(dir) = data_dir.map(Path::to_owned).or_else(history::default_data_dir) else {
+        eprintln!(
+            "warning: no data folder could be found for the history; pass --data-dir. Monitoring goes on without history."
+        );
+        return None;
+    };
+    match HistoryStore::open(&dir) {
+        Ok((store, notice)) => {
+            if let Some(notice) = notice {
+                eprintln!("warning: {notice}");
+            }
+            Some(store)
+        }
+        Err(error) => {
+            eprintln!("warning: {error:#}");
+            None
+        }
+    }
+}
+
+/// `slouchwatch run`: the engine without a window.
+fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let calibration = args.calibration.as_deref().map(calibration_file::load).transpose()?;
+    if calibration.is_none() {
+        eprintln!("note: no --calibration given: run `slouchwatch calibrate` for forward-head and shoulder warnings");
+    }
+    let make_source: SourceFactory = match &args.source {
+        SourceSpec::Folder(folder) => {
+            let start = args.start.map(|start| start.with_timezone(&Utc)).unwrap_or_else(Utc::now);
+            // Open now so a wrong folder is reported before anything starts.
+            let replay = ReplaySource::open(folder, args.fps, start)?;
+            Box::new(move || Ok(Box::new(replay) as Box<dyn FrameSource>))
+        }
+        SourceSpec::Camera(selector) => {
+            // Try the camera here, so a missing or busy one is reported at once; the engine opens
+            // it again on its own thread.
+            match CameraSource::open(selector.clone()) {
+                Ok(probe) => drop(probe),
+                Err(error) if args.wait_for_camera && error.is_retryable() => {
+                    eprintln!("waiting for the camera: {error}");
+                }
+                Err(
+                    error @ (SourceError::NoCamera
+                    | SourceError::CameraBusy { .. }
+                    | SourceError::CameraNotFound { .. }),
+                ) => {
+                    eprintln!("error: {error} (or pass --wait-for-camera to wait for it)");
+                    return Ok(ExitCode::from(EXIT_NO_CAMERA));
+                }
+                Err(error) => return Err(error.into()),
+            }
+            let selector = selector.clone();
+            Box::new(move || Ok(Box::new(CameraSource::disconnected(selector)) as Box<dyn FrameSource>))
+        }
+    };
+    let estimator = load_model(&args.model)?;
+    let store = open_history(args.data_dir.as_deref());
+    let config = EngineConfig {
+        fps: args.fps,
+        calibration,
+        posture: PostureSettings { placement: args.placement, ..PostureSettings::default() },
+        alerts: AlertSettings {
+            warn_after: TimeDelta::seconds(args.warn_after.max(0)),
+            cooldown: TimeDelta::minutes(args.cooldown.max(0)),
+            break_interval: TimeDelta::minutes(args.break_interval.max(1)),
+            ..AlertSettings::default()
+        },
+        notifications: !args.no_notify,
+        preview: false,
+    };
+    let handle = engine::spawn(config, make_source, estimator, store)?;
+    let stop = handle.commands();
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = stop.send(EngineCommand::Stop);
+    }) {
+        tracing::warn!("Ctrl-C will not stop cleanly: {error}");
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for message in handle.messages.iter() {
+        let line = match message {
+            EngineMessage::Snapshot(_) => continue,
+            EngineMessage::Event(event) => match &event.event {
+                // Episodes and snoozed warnings go to the history only.
+                engine::EngineEvent::Alert(
+                    crate::alerts::AlertEvent::EpisodeEnded { .. } | crate::alerts::AlertEvent::WarningSnoozed { .. },
+                ) => continue,
+                _ => serde_json::to_string(&event)?,
+            },
+            EngineMessage::Finished(summary) => {
+                let mut value = serde_json::to_value(&summary)?;
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("event".into(), "summary".into());
+                }
+                serde_json::to_string(&value)?
+            }
+        };
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+    handle.join();
     Ok(ExitCode::SUCCESS)
 }

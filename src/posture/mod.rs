@@ -113,6 +113,8 @@ pub struct Assessment {
     pub posture: Posture,
     /// What is wrong, empty unless `posture` is bad.
     pub problems: Vec<Problem>,
+    /// How far past its limit the worst problem is (1.0 = at the limit; 0 when good).
+    pub excess: f32,
     /// Why the calibration no longer fits (then `posture` is unknown and the user should
     /// recalibrate), or `None`.
     pub calibration_stale: Option<StaleReason>,
@@ -120,7 +122,14 @@ pub struct Assessment {
 
 impl Assessment {
     fn unknown(placement: Option<CameraPlacement>, metrics: Metrics, stale: Option<StaleReason>) -> Assessment {
-        Assessment { placement, metrics, posture: Posture::Unknown, problems: Vec::new(), calibration_stale: stale }
+        Assessment {
+            placement,
+            metrics,
+            posture: Posture::Unknown,
+            problems: Vec::new(),
+            excess: 0.0,
+            calibration_stale: stale,
+        }
     }
 }
 
@@ -156,6 +165,13 @@ pub fn assess(
     if stale.is_some() {
         return Assessment::unknown(Some(placement), metrics, stale);
     }
-    let (posture, problems) = verdict::judge(&metrics, placement, calibration, settings.sensitivity);
-    Assessment { placement: Some(placement), metrics, posture, problems, calibration_stale: None }
+    let judgement = verdict::judge(&metrics, placement, calibration, settings.sensitivity);
+    Assessment {
+        placement: Some(placement),
+        metrics,
+        posture: judgement.posture,
+        problems: judgement.problems,
+        excess: judgement.excess,
+        calibration_stale: None,
+    }
 }

@@ -51,7 +51,7 @@ pub const TRUNK_LEAN_CHANGE_DEG: f32 = 12.0;
 pub const SPREAD_MULTIPLIER: f32 = 3.0;
 
 /// Overall posture in a frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Posture {
     /// Every measure that could be judged is within its limit.
@@ -59,6 +59,7 @@ pub enum Posture {
     /// At least one problem.
     Bad,
     /// Nothing could be judged: no person, unclear keypoints, or a stale calibration.
+    #[default]
     Unknown,
 }
 
@@ -89,35 +90,44 @@ impl Default for Sensitivity {
     }
 }
 
-/// Judges one frame's measures. `calibration` is `None` for uncalibrated use; `stale` makes the
-/// verdict unknown (the caller shows "recalibrate" instead).
+/// The verdict on one frame.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Judgement {
+    /// Good, bad or unknown.
+    pub posture: Posture,
+    /// What is wrong, sorted.
+    pub problems: Vec<Problem>,
+    /// How far past its limit the worst problem is (value over limit: 1.0 at the limit, 2.0 at
+    /// twice the limit); 0 when nothing is wrong.
+    pub excess: f32,
+}
+
+/// Judges one frame's measures. `calibration` is `None` for uncalibrated use.
 pub fn judge(
     metrics: &Metrics,
     placement: CameraPlacement,
     calibration: Option<&Calibration>,
     sensitivity: Sensitivity,
-) -> (Posture, Vec<Problem>) {
+) -> Judgement {
     let scale = 1.0 / sensitivity.0.max(0.1);
-    // (current, neutral, spread) for a measure, when both current and neutral are known.
+    // (change from neutral, calibration spread) for a measure, when both are known.
     let change = |pick: fn(&Metrics) -> Option<f32>| -> Option<(f32, f32)> {
-        match calibration {
-            Some(calibration) => {
-                let now = pick(metrics)?;
-                let neutral = pick(&calibration.baseline)?;
-                Some((now - neutral, pick(&calibration.spread).unwrap_or(0.0)))
-            }
-            None => None,
-        }
+        let calibration = calibration?;
+        let now = pick(metrics)?;
+        let neutral = pick(&calibration.baseline)?;
+        Some((now - neutral, pick(&calibration.spread).unwrap_or(0.0)))
     };
     let limit = |default: f32, spread: f32| (default * scale).max(SPREAD_MULTIPLIER * spread);
 
+    let mut judgement = Judgement::default();
     let mut judged = 0;
-    let mut problems = Vec::new();
-    let mut check = |problem: Problem, result: Option<bool>| {
-        if let Some(bad) = result {
+    // Each check is (how far, its limit): bad when how far > limit.
+    let mut check = |problem: Problem, measured: Option<(f32, f32)>| {
+        if let Some((value, limit)) = measured {
             judged += 1;
-            if bad {
-                problems.push(problem);
+            if value > limit {
+                judgement.problems.push(problem);
+                judgement.excess = judgement.excess.max(value / limit.max(f32::EPSILON));
             }
         }
     };
@@ -126,25 +136,25 @@ pub fn judge(
         CameraPlacement::Front => {
             check(
                 Problem::ForwardHead,
-                change(|m| m.forward_head_deg).map(|(delta, spread)| delta > limit(FORWARD_HEAD_CHANGE_DEG, spread)),
+                change(|m| m.forward_head_deg).map(|(delta, spread)| (delta, limit(FORWARD_HEAD_CHANGE_DEG, spread))),
             );
             check(
                 Problem::RoundedShoulders,
                 change(|m| m.shoulder_rounding_deg)
-                    .map(|(delta, spread)| delta > limit(FRONT_SHOULDER_ROUNDING_CHANGE_DEG, spread)),
+                    .map(|(delta, spread)| (delta, limit(FRONT_SHOULDER_ROUNDING_CHANGE_DEG, spread))),
             );
             check(
                 Problem::ShouldersRaised,
-                change(|m| m.shoulders_raised_pct).map(|(delta, spread)| delta > limit(SHOULDERS_RAISED_PCT, spread)),
+                change(|m| m.shoulders_raised_pct).map(|(delta, spread)| (delta, limit(SHOULDERS_RAISED_PCT, spread))),
             );
             let lean = match calibration {
                 Some(_) => change(|m| m.lean_deg),
                 None => metrics.lean_deg.map(|lean| (lean, 0.0)),
             };
-            check(Problem::Leaning, lean.map(|(delta, spread)| delta.abs() > limit(LEAN_DEG, spread)));
+            check(Problem::Leaning, lean.map(|(delta, spread)| (delta.abs(), limit(LEAN_DEG, spread))));
             check(
                 Problem::TooClose,
-                metrics.screen_distance.map(|distance| distance < 1.0 - (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale),
+                metrics.screen_distance.map(|distance| (1.0 - distance, (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale)),
             );
         }
         CameraPlacement::Side => {
@@ -152,37 +162,47 @@ pub fn judge(
             let trunk_change = change(|m| m.trunk_lean_deg).map(|(delta, _)| delta.max(0.0)).unwrap_or(0.0);
             let forward_head = match calibration {
                 Some(_) => change(|m| m.forward_head_deg)
-                    .map(|(delta, spread)| delta - trunk_change > limit(FORWARD_HEAD_CHANGE_DEG, spread)),
-                None => metrics.forward_head_deg.map(|angle| angle > SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale),
+                    .map(|(delta, spread)| (delta - trunk_change, limit(FORWARD_HEAD_CHANGE_DEG, spread))),
+                None => metrics.forward_head_deg.map(|angle| (angle, SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale)),
             };
             check(Problem::ForwardHead, forward_head);
             let rounding = match calibration {
                 Some(_) => change(|m| m.shoulder_rounding_deg)
-                    .map(|(delta, spread)| delta > limit(SHOULDER_ROUNDING_CHANGE_DEG, spread)),
-                None => metrics.shoulder_rounding_deg.map(|angle| angle > SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale),
+                    .map(|(delta, spread)| (delta, limit(SHOULDER_ROUNDING_CHANGE_DEG, spread))),
+                None => metrics.shoulder_rounding_deg.map(|angle| (angle, SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale)),
             };
             check(Problem::RoundedShoulders, rounding);
             check(
                 Problem::TooClose,
-                change(|m| m.trunk_lean_deg).map(|(delta, spread)| delta > limit(TRUNK_LEAN_CHANGE_DEG, spread)),
+                change(|m| m.trunk_lean_deg).map(|(delta, spread)| (delta, limit(TRUNK_LEAN_CHANGE_DEG, spread))),
             );
         }
     }
 
-    let posture = if !problems.is_empty() {
+    judgement.posture = if !judgement.problems.is_empty() {
         Posture::Bad
     } else if judged > 0 {
         Posture::Good
     } else {
         Posture::Unknown
     };
-    problems.sort();
-    (posture, problems)
+    judgement.problems.sort();
+    judgement
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn verdict(
+        metrics: &Metrics,
+        placement: CameraPlacement,
+        calibration: Option<&Calibration>,
+        sensitivity: Sensitivity,
+    ) -> (Posture, Vec<Problem>) {
+        let judgement = judge(metrics, placement, calibration, sensitivity);
+        (judgement.posture, judgement.problems)
+    }
     use crate::posture::calibration::{Anchor, CalibrationQuality, QualityGrade};
     use crate::posture::observation::Point;
 
@@ -224,7 +244,7 @@ mod tests {
     fn front_calibrated_flags_each_problem_past_its_limit() {
         let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
         let judge_front =
-            |metrics: Metrics| judge(&metrics, CameraPlacement::Front, Some(&cal), Sensitivity::default());
+            |metrics: Metrics| verdict(&metrics, CameraPlacement::Front, Some(&cal), Sensitivity::default());
         assert_eq!(judge_front(front_neutral()), (Posture::Good, vec![]));
         let forward = Metrics { forward_head_deg: Some(21.0), ..front_neutral() };
         assert_eq!(judge_front(forward), (Posture::Bad, vec![Problem::ForwardHead]));
@@ -244,11 +264,20 @@ mod tests {
     }
 
     #[test]
+    fn excess_says_how_far_past_the_limit_the_worst_problem_is() {
+        let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
+        let twice = Metrics { forward_head_deg: Some(30.0), lean_deg: Some(10.0), ..front_neutral() };
+        let judgement = judge(&twice, CameraPlacement::Front, Some(&cal), Sensitivity::default());
+        assert!((judgement.excess - 2.0).abs() < 1e-4, "{judgement:?}");
+        assert_eq!(judge(&front_neutral(), CameraPlacement::Front, Some(&cal), Sensitivity::default()).excess, 0.0);
+    }
+
+    #[test]
     fn a_jittery_calibration_widens_the_limit() {
         let spread = Metrics { forward_head_deg: Some(5.0), ..Metrics::default() };
         let cal = calibration(CameraPlacement::Front, front_neutral(), spread);
         let forward = Metrics { forward_head_deg: Some(22.0), ..front_neutral() };
-        let (posture, _) = judge(&forward, CameraPlacement::Front, Some(&cal), Sensitivity::default());
+        let (posture, _) = verdict(&forward, CameraPlacement::Front, Some(&cal), Sensitivity::default());
         assert_eq!(posture, Posture::Good, "12 degrees is within 3 spreads of 5");
     }
 
@@ -256,18 +285,18 @@ mod tests {
     fn sensitivity_scales_the_limits() {
         let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
         let forward = Metrics { forward_head_deg: Some(18.0), ..front_neutral() };
-        assert_eq!(judge(&forward, CameraPlacement::Front, Some(&cal), Sensitivity(1.0)).0, Posture::Good);
-        assert_eq!(judge(&forward, CameraPlacement::Front, Some(&cal), Sensitivity(1.5)).0, Posture::Bad);
+        assert_eq!(verdict(&forward, CameraPlacement::Front, Some(&cal), Sensitivity(1.0)).0, Posture::Good);
+        assert_eq!(verdict(&forward, CameraPlacement::Front, Some(&cal), Sensitivity(1.5)).0, Posture::Bad);
     }
 
     #[test]
     fn uncalibrated_front_judges_only_lean() {
         let level = Metrics { lean_deg: Some(2.0), forward_head_deg: Some(60.0), ..Metrics::default() };
-        assert_eq!(judge(&level, CameraPlacement::Front, None, Sensitivity::default()), (Posture::Good, vec![]));
+        assert_eq!(verdict(&level, CameraPlacement::Front, None, Sensitivity::default()), (Posture::Good, vec![]));
         let tilted = Metrics { lean_deg: Some(12.0), ..Metrics::default() };
-        assert_eq!(judge(&tilted, CameraPlacement::Front, None, Sensitivity::default()).1, vec![Problem::Leaning]);
+        assert_eq!(verdict(&tilted, CameraPlacement::Front, None, Sensitivity::default()).1, vec![Problem::Leaning]);
         assert_eq!(
-            judge(&Metrics::default(), CameraPlacement::Front, None, Sensitivity::default()).0,
+            verdict(&Metrics::default(), CameraPlacement::Front, None, Sensitivity::default()).0,
             Posture::Unknown
         );
     }
@@ -275,10 +304,10 @@ mod tests {
     #[test]
     fn uncalibrated_side_uses_absolute_limits() {
         let upright = Metrics { forward_head_deg: Some(12.0), shoulder_rounding_deg: Some(2.0), ..Metrics::default() };
-        assert_eq!(judge(&upright, CameraPlacement::Side, None, Sensitivity::default()), (Posture::Good, vec![]));
+        assert_eq!(verdict(&upright, CameraPlacement::Side, None, Sensitivity::default()), (Posture::Good, vec![]));
         let hunched = Metrics { forward_head_deg: Some(40.0), shoulder_rounding_deg: Some(12.0), ..Metrics::default() };
         assert_eq!(
-            judge(&hunched, CameraPlacement::Side, None, Sensitivity::default()).1,
+            verdict(&hunched, CameraPlacement::Side, None, Sensitivity::default()).1,
             vec![Problem::ForwardHead, Problem::RoundedShoulders]
         );
     }
@@ -294,12 +323,12 @@ mod tests {
         let cal = calibration(CameraPlacement::Side, neutral, Metrics::default());
         let leaning_in = Metrics { forward_head_deg: Some(27.0), trunk_lean_deg: Some(20.0), ..neutral };
         assert_eq!(
-            judge(&leaning_in, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
+            verdict(&leaning_in, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
             vec![Problem::TooClose]
         );
         let head_only = Metrics { forward_head_deg: Some(27.0), ..neutral };
         assert_eq!(
-            judge(&head_only, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
+            verdict(&head_only, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
             vec![Problem::ForwardHead]
         );
     }

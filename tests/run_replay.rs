@@ -1,0 +1,264 @@
+//! `slouchwatch run` end to end: replays of frame sequences through the real model, the real
+//! alert machine and a real SQLite history.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use common::{fixture, json_lines, slouchwatch};
+use image::{RgbImage, imageops};
+use rusqlite::Connection;
+use serde_json::Value;
+
+/// Virtual start of every replay.
+const START: &str = "2026-11-20T09:00:00Z";
+/// Analysis rate of the replays: frames are half a second apart.
+const FPS: f64 = 2.0;
+
+struct Frames {
+    upright: RgbImage,
+    /// The same person 30% larger: head and shoulders came toward the screen together.
+    too_close: RgbImage,
+    /// No one there.
+    empty: RgbImage,
+}
+
+fn frames() -> Frames {
+    let upright = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
+    let (width, height) = upright.dimensions();
+    let crop = (width as f32 / 1.3) as u32;
+    let offset = (width - crop) / 2;
+    let zoomed = imageops::crop_imm(&upright, offset, offset, crop, crop).to_image();
+    let too_close = imageops::resize(&zoomed, width, height, imageops::FilterType::Triangle);
+    let coffee = image::open(fixture("coffee.png")).unwrap().into_rgb8();
+    let empty = imageops::resize(&coffee, width, height, imageops::FilterType::Triangle);
+    Frames { upright, too_close, empty }
+}
+
+/// Writes the sequence as numbered PNGs into a new folder.
+fn write_sequence(dir: &Path, sequence: &[(&RgbImage, usize)]) -> std::path::PathBuf {
+    let folder = dir.join("frames");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut index = 0;
+    for (image, count) in sequence {
+        for _ in 0..*count {
+            image.save(folder.join(format!("frame_{index:05}.png"))).unwrap();
+            index += 1;
+        }
+    }
+    folder
+}
+
+fn calibrate(dir: &Path) -> std::path::PathBuf {
+    let calibration = dir.join("calibration.json");
+    let output = slouchwatch(&[
+        "calibrate".as_ref(),
+        "--source".as_ref(),
+        fixture("astronaut.png").as_os_str(),
+        "--out".as_ref(),
+        calibration.as_os_str(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    calibration
+}
+
+/// Runs a replay; returns the JSON events (without the summary) and the summary.
+fn run(dir: &Path, folder: &Path, calibration: &Path) -> (Vec<Value>, Value) {
+    let data = dir.join("data");
+    let output = slouchwatch(&[
+        "run".as_ref(),
+        "--source".as_ref(),
+        folder.as_os_str(),
+        "--fps".as_ref(),
+        FPS.to_string().as_ref(),
+        "--start".as_ref(),
+        START.as_ref(),
+        "--calibration".as_ref(),
+        calibration.as_os_str(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+        "--no-notify".as_ref(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut lines = json_lines(&output);
+    let summary = lines.pop().unwrap();
+    assert_eq!(summary["event"], "summary");
+    (lines, summary)
+}
+
+fn seconds_after_start(event: &Value) -> f64 {
+    let time: DateTime<Utc> = event["time"].as_str().unwrap().parse().unwrap();
+    let start: DateTime<Utc> = START.parse().unwrap();
+    (time - start).as_seconds_f64()
+}
+
+fn kinds(events: &[Value]) -> Vec<String> {
+    events.iter().map(|event| event["event"].as_str().unwrap().to_owned()).collect()
+}
+
+fn database(dir: &Path) -> Connection {
+    Connection::open(dir.join("data").join(slouchwatch::history::DATABASE_FILE)).unwrap()
+}
+
+fn sum(connection: &Connection, column: &str) -> f64 {
+    connection.query_row(&format!("SELECT TOTAL({column}) FROM minutes"), [], |row| row.get(0)).unwrap()
+}
+
+fn count(connection: &Connection, table: &str) -> i64 {
+    connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0)).unwrap()
+}
+
+#[test]
+fn a_long_slouch_warns_once_at_the_right_time_clears_and_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    // 10 s upright, 40 s too close, 10 s upright.
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 20), (&frames.too_close, 80), (&frames.upright, 20)]);
+    let (events, summary) = run(dir.path(), &folder, &calibrate(dir.path()));
+
+    assert_eq!(kinds(&events), ["warning", "cleared"], "{events:?}");
+    let warning = &events[0];
+    let slouch_start = 10.0;
+    let at = seconds_after_start(warning);
+    // 30 s after the slouch began; smoothing may take a frame or two to see it.
+    assert!((slouch_start + 30.0..=slouch_start + 31.5).contains(&at), "warning at {at} s");
+    let problems = warning["problems"].as_array().unwrap();
+    assert!(problems.contains(&serde_json::json!("too_close")), "{warning}");
+    let cleared_at = seconds_after_start(&events[1]);
+    assert!((55.0..=57.0).contains(&cleared_at), "cleared at {cleared_at} s");
+
+    assert_eq!(summary["frames"], 120);
+    assert_eq!(summary["warnings"], 1);
+    assert!(summary["analysed"].as_u64().unwrap() < 40, "still frames skip the model: {summary}");
+
+    let db = database(dir.path());
+    assert!((sum(&db, "monitored_s") - 60.0).abs() < 1e-6, "monitored {}", sum(&db, "monitored_s"));
+    let bad = sum(&db, "bad_s");
+    assert!((39.0..=40.0).contains(&bad), "bad {bad}");
+    let too_close = sum(&db, "too_close_s");
+    assert!(too_close <= bad + 1e-6 && too_close >= bad - 1.0, "too close {too_close} of bad {bad}");
+    assert!((sum(&db, "good_s") + bad - 60.0).abs() < 1e-6);
+    assert_eq!(count(&db, "warnings"), 1);
+    let (start, end, warned): (i64, i64, bool) =
+        db.query_row("SELECT start, end, warned FROM episodes", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+    let start_s =
+        (DateTime::from_timestamp_millis(start).unwrap() - START.parse::<DateTime<Utc>>().unwrap()).as_seconds_f64();
+    assert!((10.0..=11.5).contains(&start_s), "episode start {start_s}");
+    assert!(end > start && warned);
+    // Minutes are whole minutes of the replay's virtual clock.
+    let minutes: i64 = db.query_row("SELECT COUNT(*) FROM minutes", [], |r| r.get(0)).unwrap();
+    assert_eq!(minutes, 1);
+}
+
+#[test]
+fn a_slouch_shorter_than_the_delay_does_not_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 20), (&frames.too_close, 40), (&frames.upright, 20)]);
+    let (events, summary) = run(dir.path(), &folder, &calibrate(dir.path()));
+    assert!(events.is_empty(), "{events:?}");
+    assert_eq!(summary["warnings"], 0);
+    let db = database(dir.path());
+    assert_eq!(count(&db, "warnings"), 0);
+    assert_eq!(count(&db, "episodes"), 0);
+    assert!(sum(&db, "bad_s") > 15.0, "the slouch is still in the minutes");
+}
+
+#[test]
+fn an_empty_chair_is_away_then_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    // 10 s upright, 30 s empty chair, 10 s upright.
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 20), (&frames.empty, 60), (&frames.upright, 20)]);
+    let (events, _) = run(dir.path(), &folder, &calibrate(dir.path()));
+    assert_eq!(kinds(&events), ["away", "back"], "{events:?}");
+    assert!((seconds_after_start(&events[0]) - 30.0).abs() < 0.01, "away after 20 s of empty chair");
+    assert!((seconds_after_start(&events[1]) - 40.0).abs() < 0.01);
+    assert_eq!(events[1]["away_for_s"], 30);
+    assert_eq!(events[1]["was_break"], false);
+    let db = database(dir.path());
+    assert!((sum(&db, "away_s") - 30.0).abs() < 1e-6);
+    assert!((sum(&db, "monitored_s") - 20.0).abs() < 1e-6);
+}
+
+#[test]
+fn unreadable_frames_are_skipped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 6)]);
+    std::fs::write(folder.join("frame_00003.png"), b"not a png").unwrap();
+    let (events, summary) = run(dir.path(), &folder, &calibrate(dir.path()));
+    assert_eq!(kinds(&events), ["frame_skipped"]);
+    assert!(events[0]["detail"].as_str().unwrap().contains("frame_00003.png"));
+    assert_eq!(summary["unreadable"], 1);
+    assert_eq!(summary["frames"], 5);
+}
+
+#[test]
+fn an_unwritable_data_folder_warns_and_monitoring_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 4)]);
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, b"a file where the data folder should go").unwrap();
+    let output = slouchwatch(&[
+        "run".as_ref(),
+        "--source".as_ref(),
+        folder.as_os_str(),
+        "--data-dir".as_ref(),
+        blocker.join("data").as_os_str(),
+        "--no-notify".as_ref(),
+    ]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("keeps monitoring"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("\"event\":\"summary\""), "{stdout}");
+}
+
+fn has_camera() -> bool {
+    std::fs::read_dir("/dev")
+        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("video")))
+        .unwrap_or(false)
+}
+
+#[test]
+fn without_a_camera_run_says_so_and_cameras_lists_none() {
+    if has_camera() {
+        eprintln!("skipped: this machine has a camera");
+        return;
+    }
+    let output = slouchwatch(&["run".as_ref(), "--source".as_ref(), "camera".as_ref(), "--no-notify".as_ref()]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no camera found") && stderr.contains("--wait-for-camera"), "{stderr}");
+
+    let output = slouchwatch(&["cameras".as_ref()]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("No camera found"));
+}
+
+#[test]
+fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
+    if has_camera() {
+        eprintln!("skipped: this machine has a camera");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--source", "camera", "--wait-for-camera", "--no-notify", "--data-dir"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let events = json_lines(&output);
+    assert_eq!(events.first().unwrap()["event"], "camera_lost", "{events:?}");
+    assert_eq!(events.last().unwrap()["event"], "summary", "{events:?}");
+}
