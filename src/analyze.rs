@@ -168,19 +168,31 @@ pub fn calibrate_images(
             Err(error) => skipped.push(error.to_string()),
         }
     }
-    let size =
-        frames.first().map(|first| first.dimensions()).ok_or(CalibrateImagesError::NoImages { count: paths.len() })?;
+    if frames.is_empty() {
+        return Err(CalibrateImagesError::NoImages { count: paths.len() });
+    }
+    let calibration = calibrate_frames(estimator, &frames, placement)?;
+    Ok(ImageCalibration { calibration, skipped })
+}
+
+/// Calibrates from frames in memory (all of one size, at least one), in the two passes described
+/// at [`calibrate_images`]. The camera calibration uses this directly: frames never touch the disk.
+pub fn calibrate_frames(
+    estimator: &mut PoseEstimator,
+    frames: &[image::RgbImage],
+    placement: posture::PlacementSetting,
+) -> Result<Calibration, CalibrateImagesError> {
+    let size = frames.first().map(|first| first.dimensions()).ok_or(CalibrateImagesError::NoImages { count: 0 })?;
     let whole: Vec<Pose> = frames.iter().map(|frame| estimator.estimate(frame)).collect::<Result<_, _>>()?;
     let first_pass = posture::calibrate(&whole, size, placement)?;
     let region = first_pass.person_region();
     let placement = posture::PlacementSetting::from(first_pass.placement);
     let in_region: Vec<Pose> =
         frames.iter().map(|frame| estimator.estimate_in(frame, region)).collect::<Result<_, _>>()?;
-    let calibration = match posture::calibrate(&in_region, size, placement) {
+    Ok(match posture::calibrate(&in_region, size, placement) {
         Ok(calibration) => Calibration { region: Some(region), ..calibration },
         Err(_) => first_pass,
-    };
-    Ok(ImageCalibration { calibration, skipped })
+    })
 }
 
 /// A one-line human summary of a record, e.g.

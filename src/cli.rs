@@ -56,13 +56,13 @@ pub enum Command {
         #[arg(long, default_value = "lightning")]
         model: ModelChoice,
     },
-    /// Record your neutral, upright posture from photos of you sitting well, and write it to a
-    /// calibration file.
+    /// Record your neutral, upright posture (from the camera, or photos of you sitting well) and
+    /// write it to a calibration file.
     Calibrate {
-        /// An image, or a folder of images, of you sitting upright as you normally work (several
-        /// frames over a few seconds give a steadier baseline).
-        #[arg(long)]
-        source: PathBuf,
+        /// `camera` (or `camera:INDEX`, `camera:NAME`): capture a few seconds of you sitting
+        /// upright; or an image, or a folder of images, of you sitting upright as you normally work.
+        #[arg(long, default_value = "camera")]
+        source: SourceSpec,
         /// Where to write the calibration (JSON).
         #[arg(long)]
         out: PathBuf,
@@ -228,20 +228,62 @@ fn run_analyze(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Calibrates from the images at `source` and writes the file.
+/// Frames captured from the camera for a calibration, and the pause between them: five seconds
+/// at the default analysis rate, enough for a steady median.
+const CAMERA_CALIBRATION_FRAMES: usize = 10;
+/// See [`CAMERA_CALIBRATION_FRAMES`].
+const CAMERA_CALIBRATION_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+/// Seconds of countdown before the camera calibration captures, to sit back and settle.
+const CAMERA_CALIBRATION_COUNTDOWN_S: u64 = 3;
+
+/// Captures a few seconds of frames from the camera, in memory only.
+fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyhow::Result<Vec<image::RgbImage>> {
+    let mut camera = CameraSource::open(selector.clone())?;
+    println!("Sit upright as you normally work, look at the screen and hold still.");
+    for second in (1..=CAMERA_CALIBRATION_COUNTDOWN_S).rev() {
+        println!("  {second}...");
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    println!(
+        "Capturing for {:.0} seconds...",
+        CAMERA_CALIBRATION_FRAMES as f32 * CAMERA_CALIBRATION_INTERVAL.as_secs_f32()
+    );
+    let mut frames = Vec::new();
+    while frames.len() < CAMERA_CALIBRATION_FRAMES {
+        match camera.next_frame() {
+            Ok(Some(frame)) => frames.push(frame.image),
+            Ok(None) => break,
+            Err(error) if error.is_single_frame() => tracing::debug!("{error}"),
+            Err(error) => return Err(error.into()),
+        }
+        std::thread::sleep(CAMERA_CALIBRATION_INTERVAL);
+    }
+    Ok(frames)
+}
+
+/// Calibrates from the camera or the images at `source` and writes the file.
 fn run_calibrate(
-    source: &Path,
+    source: &SourceSpec,
     out: &Path,
     placement: PlacementSetting,
     model: &ModelChoice,
 ) -> anyhow::Result<ExitCode> {
     let mut estimator = load_model(model)?;
-    let paths = images::expand_paths(&[source.to_owned()]).into_iter().collect::<Result<Vec<_>, _>>()?;
-    let analyze::ImageCalibration { mut calibration, skipped } =
-        analyze::calibrate_images(&mut estimator, &paths, placement)?;
-    for message in skipped {
-        eprintln!("skipped: {message}");
-    }
+    let mut calibration = match source {
+        SourceSpec::Camera(selector) => {
+            let frames = capture_calibration_frames(selector)?;
+            analyze::calibrate_frames(&mut estimator, &frames, placement)?
+        }
+        SourceSpec::Folder(path) => {
+            let paths = images::expand_paths(std::slice::from_ref(path)).into_iter().collect::<Result<Vec<_>, _>>()?;
+            let analyze::ImageCalibration { calibration, skipped } =
+                analyze::calibrate_images(&mut estimator, &paths, placement)?;
+            for message in skipped {
+                eprintln!("skipped: {message}");
+            }
+            calibration
+        }
+    };
     calibration.created = Some(chrono::Local::now().to_rfc3339());
     calibration_file::save(out, &calibration)?;
 

@@ -35,9 +35,10 @@ impl FrameSource for ScriptedCamera {
                 let time = self.start + TimeDelta::milliseconds(500) * self.served;
                 Ok(Some(Frame { image: self.image.clone(), time }))
             }
-            Some(Step::Lost) => {
-                Err(SourceError::CameraLost { device: "0: scripted".into(), detail: "No such device (os error 19)".into() })
-            }
+            Some(Step::Lost) => Err(SourceError::CameraLost {
+                device: "0: scripted".into(),
+                detail: "No such device (os error 19)".into(),
+            }),
             Some(Step::Corrupt) => Err(SourceError::BadFrame { detail: "corrupt MJPEG frame".into() }),
         }
     }
@@ -61,17 +62,12 @@ impl FrameSource for ScriptedCamera {
 fn a_camera_lost_mid_run_is_reported_retried_and_resumed() {
     let image = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
     let steps = [Step::Frame, Step::Frame, Step::Corrupt, Step::Frame, Step::Lost, Step::Frame, Step::Frame];
-    let camera = ScriptedCamera {
-        image,
-        steps: steps.into_iter().collect(),
-        start: Utc::now(),
-        served: 0,
-        reconnects: 0,
-    };
+    let camera =
+        ScriptedCamera { image, steps: steps.into_iter().collect(), start: Utc::now(), served: 0, reconnects: 0 };
     let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
     let config = EngineConfig { notifications: false, ..EngineConfig::default() };
-    let handle = engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None)
-        .unwrap();
+    let handle =
+        engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None).unwrap();
 
     let mut events = Vec::new();
     let mut snapshots = 0;
@@ -91,7 +87,10 @@ fn a_camera_lost_mid_run_is_reported_retried_and_resumed() {
         })
         .collect();
     assert!(matches!(sources[0], SourceEvent::FrameSkipped { .. }), "{sources:?}");
-    assert!(matches!(sources[1], SourceEvent::CameraLost { detail } if detail.contains("No such device")), "{sources:?}");
+    assert!(
+        matches!(sources[1], SourceEvent::CameraLost { detail } if detail.contains("No such device")),
+        "{sources:?}"
+    );
     assert!(matches!(sources[2], SourceEvent::CameraBack { .. }), "{sources:?}");
     assert_eq!(sources.len(), 3);
     let summary = summary.unwrap();

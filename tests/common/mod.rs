@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests that run the real binary.
+// Each test crate that includes this module uses only some of the helpers.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
