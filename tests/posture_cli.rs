@@ -5,7 +5,7 @@ mod common;
 
 use serde_json::Value;
 
-use common::{fixture, json_lines, slouchwatch};
+use common::{calibrate_on_astronaut, fixture, json_lines, slouchwatch};
 use image::{Rgb, RgbImage, imageops};
 use slouchwatch::analyze::{PostureOptions, analyze_file, calibrate_images};
 use slouchwatch::pose::{KeypointName, ModelChoice, PoseEstimator};
@@ -15,14 +15,7 @@ use slouchwatch::posture::PlacementSetting;
 fn calibrate_then_analyze_reports_posture_fields() {
     let dir = tempfile::tempdir().unwrap();
     let calibration = dir.path().join("nested/calibration.json");
-    let output = slouchwatch(&[
-        "calibrate".as_ref(),
-        "--source".as_ref(),
-        fixture("astronaut.png").as_os_str(),
-        "--out".as_ref(),
-        calibration.as_os_str(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = calibrate_on_astronaut(&calibration);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("Calibration written to") && stdout.contains("camera placement front"), "{stdout}");
     assert!(stdout.contains("1 of 1 frames used"), "{stdout}");

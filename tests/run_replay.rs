@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use common::{fixture, json_lines, slouchwatch};
+use common::{calibrate_on_astronaut, fixture, json_lines, slouchwatch};
 use image::{RgbImage, imageops};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -52,14 +52,7 @@ fn write_sequence(dir: &Path, sequence: &[(&RgbImage, usize)]) -> std::path::Pat
 
 fn calibrate(dir: &Path) -> std::path::PathBuf {
     let calibration = dir.join("calibration.json");
-    let output = slouchwatch(&[
-        "calibrate".as_ref(),
-        "--source".as_ref(),
-        fixture("astronaut.png").as_os_str(),
-        "--out".as_ref(),
-        calibration.as_os_str(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    calibrate_on_astronaut(&calibration);
     calibration
 }
 

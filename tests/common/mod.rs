@@ -24,3 +24,16 @@ pub fn json_lines(output: &Output) -> Vec<Value> {
         .map(|line| serde_json::from_str(line).expect("each line is JSON"))
         .collect()
 }
+
+/// Runs `slouchwatch calibrate` on the astronaut photo, writing `out`; returns its output.
+pub fn calibrate_on_astronaut(out: &Path) -> Output {
+    let output = slouchwatch(&[
+        "calibrate".as_ref(),
+        "--source".as_ref(),
+        fixture("astronaut.png").as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    output
+}
