@@ -12,6 +12,7 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use crate::alerts::AlertSettings;
 use crate::analyze::{self, AnalyzeError, PostureOptions};
 use crate::calibration_file;
+use crate::coach::{Catalog, Coach, SuggestionContext, Target};
 use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
 use crate::history::{self, HistoryStore};
 use crate::images;
@@ -78,6 +79,17 @@ pub enum Command {
     Run(RunArgs),
     /// List the cameras slouchwatch can use.
     Cameras,
+    /// The stretch catalog, or the ranked suggestions for one problem.
+    Stretches {
+        /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close) or
+        /// need (upper_back_tension, stress, sitting_long): list what helps, best first for a
+        /// person at the desk.
+        #[arg(long, value_parser = parse_target)]
+        problem: Option<Target>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Options of `slouchwatch run` (and, later, of the window).
@@ -148,6 +160,7 @@ pub fn main() -> ExitCode {
         Some(Command::Calibrate { source, out, placement, model }) => run_calibrate(&source, &out, placement, &model),
         Some(Command::Run(args)) => run_monitor(&args),
         Some(Command::Cameras) => list_cameras(),
+        Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
         None => {
             // The window arrives in a later version; until then, show what there is.
             let mut help = <Cli as clap::CommandFactory>::command();
@@ -402,6 +415,7 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         },
         notifications: !args.no_notify,
         preview: false,
+        catalog: Some(Catalog::built_in()?),
     };
     let handle = engine::spawn(config, make_source, estimator, store)?;
     let stop = handle.commands();
@@ -435,5 +449,71 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         let _ = out.flush();
     }
     handle.join();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_target(text: &str) -> Result<Target, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+        format!(
+            "unknown problem '{text}': use forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, \
+             upper_back_tension, stress or sitting_long"
+        )
+    })
+}
+
+/// `slouchwatch stretches`: the catalog, or what helps with one problem.
+fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCode> {
+    let catalog = Catalog::built_in()?;
+    let coach = Coach::new(catalog.clone());
+    let context = SuggestionContext { at_desk: true, work_hours: true, answers: Vec::new() };
+    let entries: Vec<&crate::coach::Entry> = match problem {
+        Some(target) => coach.ranked(target, &context),
+        None => catalog.entries.iter().collect(),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "entries": entries,
+                "ergonomic": catalog.ergonomic,
+                "see_a_professional": catalog.see_a_professional,
+            }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for entry in entries {
+        let sides = if entry.both_sides { " each side" } else { "" };
+        println!("{} - {}", entry.name, entry.summary);
+        let places: Vec<&str> = entry
+            .places
+            .iter()
+            .map(|place| match place {
+                crate::coach::Place::Desk => "at the desk",
+                crate::coach::Place::Standing => "standing",
+                crate::coach::Place::Wall => "against a wall",
+                crate::coach::Place::Floor => "on the floor",
+            })
+            .collect();
+        println!("  hold {} s{sides}, {} round(s); {}", entry.hold_s, entry.rounds, places.join(", "));
+        for (number, step) in entry.steps.iter().enumerate() {
+            println!("  {}. {step}", number + 1);
+        }
+        println!("  Breathing: {}", entry.breathing);
+        for caution in &entry.cautions {
+            println!("  Careful: {caution}");
+        }
+        println!();
+    }
+    if problem.is_none() {
+        println!("Desk changes:");
+        for fix in &catalog.ergonomic {
+            println!("  {}: {}", fix.title, fix.text);
+        }
+        println!();
+    }
+    println!("{}", catalog.see_a_professional.intro);
+    for sign in &catalog.see_a_professional.signs {
+        println!("  - {sign}");
+    }
     Ok(ExitCode::SUCCESS)
 }

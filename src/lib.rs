@@ -9,6 +9,7 @@
 //! - [`pose`]: runs the MoveNet model on an image and returns 17 named keypoints.
 //! - [`posture`]: posture measures, calibration and the per-frame verdict (pure).
 //! - [`alerts`]: the alert state machine: when to warn, clear, remind (pure, clock passed in).
+//! - [`coach`]: the stretch coach: catalog, suggestions, break routines, end-of-day advice (pure).
 //! - [`images`]: lists and decodes image files (frames are never written anywhere).
 //! - [`calibration_file`]: reads and writes the calibration JSON file.
 //! - [`analyze`]: the `slouchwatch analyze` command: images on disk in, one record per image out.
@@ -20,6 +21,7 @@ pub mod alerts;
 pub mod analyze;
 pub mod calibration_file;
 pub mod cli;
+pub mod coach;
 pub mod engine;
 pub mod history;
 pub mod images;

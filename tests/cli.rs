@@ -86,3 +86,26 @@ fn analyze_without_paths_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("PATHS"));
 }
+
+#[test]
+fn stretches_lists_the_catalog_and_ranks_for_a_problem() {
+    let output = slouchwatch(&["stretches".as_ref()]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for name in ["Chin tuck", "Wall angels", "Bird-dog", "Moist heat", "Desk changes:", "physical therapist"] {
+        assert!(stdout.contains(name), "missing {name}");
+    }
+
+    let output =
+        slouchwatch(&["stretches".as_ref(), "--problem".as_ref(), "rounded_shoulders".as_ref(), "--json".as_ref()]);
+    assert!(output.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let entries = value["entries"].as_array().unwrap();
+    assert!(entries.len() >= 2);
+    assert!(entries.iter().all(|entry| entry["targets"].as_array().unwrap().contains(&"rounded_shoulders".into())));
+    assert!(entries.iter().all(|entry| entry["places"] != serde_json::json!(["floor"])), "no floor-only at the desk");
+
+    let output = slouchwatch(&["stretches".as_ref(), "--problem".as_ref(), "knees".as_ref()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("forward_head"));
+}

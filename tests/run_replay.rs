@@ -118,6 +118,10 @@ fn a_long_slouch_warns_once_at_the_right_time_clears_and_is_stored() {
     assert!((slouch_start + 30.0..=slouch_start + 31.5).contains(&at), "warning at {at} s");
     let problems = warning["problems"].as_array().unwrap();
     assert!(problems.contains(&serde_json::json!("too_close")), "{warning}");
+    // The coach's suggestion comes with the warning, and it can be done at the desk.
+    let suggestion = warning["suggestion"]["id"].as_str().unwrap();
+    let catalog = slouchwatch::coach::Catalog::built_in().unwrap();
+    assert!(catalog.entry(suggestion).unwrap().at_desk(), "{warning}");
     let cleared_at = seconds_after_start(&events[1]);
     assert!((55.0..=57.0).contains(&cleared_at), "cleared at {cleared_at} s");
 

@@ -15,6 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::alerts::{AlertEvent, AlertMachine, AlertSettings, AlertState, Observation};
+use crate::coach::{Answer, Catalog, Coach, Routine, SuggestionContext, break_routine};
 use crate::history::{Activity, HistoryStore, MinuteAccumulator, MinuteRow};
 use crate::notify::DesktopNotifier;
 use crate::pose::{Pose, PoseEstimator};
@@ -50,6 +51,8 @@ pub struct EngineConfig {
     pub notifications: bool,
     /// Attach each analysed frame to the snapshot (for the window's live view; memory only).
     pub preview: bool,
+    /// The stretch catalog; without it warnings carry no suggestion.
+    pub catalog: Option<Catalog>,
 }
 
 impl Default for EngineConfig {
@@ -61,6 +64,7 @@ impl Default for EngineConfig {
             alerts: AlertSettings::default(),
             notifications: true,
             preview: false,
+            catalog: None,
         }
     }
 }
@@ -80,8 +84,10 @@ pub enum EngineCommand {
     Unsnooze,
     /// Use this calibration from now on.
     SetCalibration(Box<Calibration>),
-    /// Record a stretch done.
+    /// Record a stretch done (entry id).
     StretchDone(String),
+    /// Record that a suggestion was declined (entry id).
+    StretchDeclined(String),
 }
 
 /// Events about the source and the sinks (the alert events come from [`AlertEvent`]).
@@ -133,7 +139,37 @@ pub struct TimedEvent {
     /// What.
     #[serde(flatten)]
     pub event: EngineEvent,
+    /// With a warning: the coach's suggestion for the problem seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<SuggestionNote>,
+    /// With a break reminder: a short routine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routine: Option<Routine>,
 }
+
+impl TimedEvent {
+    fn plain(time: DateTime<Utc>, event: EngineEvent) -> TimedEvent {
+        TimedEvent { time, event, suggestion: None, routine: None }
+    }
+}
+
+/// The coach's suggestion attached to a warning.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuggestionNote {
+    /// Catalog entry id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// One sentence.
+    pub summary: String,
+}
+
+/// Minutes of the routine offered with a movement-break reminder.
+pub const BREAK_ROUTINE_MINUTES: u32 = 3;
+/// Days of "done" / "not now" answers that shape suggestions.
+pub const ANSWER_MEMORY_DAYS: i64 = 14;
+/// Local hours counted as working hours (desk-friendly suggestions first).
+const WORK_HOURS: std::ops::Range<u32> = 7..19;
 
 /// What the engine saw in the latest frame: small, cloned to the UI.
 #[derive(Debug, Clone)]
@@ -227,6 +263,16 @@ impl EngineHandle {
     }
 }
 
+/// What the coach should know when suggesting at `now`: at the desk, working hours by local
+/// time, and the recent answers from the history.
+fn suggestion_context(store: Option<&HistoryStore>, now: DateTime<Utc>) -> SuggestionContext {
+    use chrono::Timelike;
+    let answers =
+        store.and_then(|store| store.answers_since(now - TimeDelta::days(ANSWER_MEMORY_DAYS)).ok()).unwrap_or_default();
+    let hour = now.with_timezone(&chrono::Local).hour();
+    SuggestionContext { at_desk: true, work_hours: WORK_HOURS.contains(&hour), answers }
+}
+
 /// Starts the engine on its own named thread; `make_source` builds the frame source there.
 pub fn spawn(
     config: EngineConfig,
@@ -267,6 +313,7 @@ struct Engine {
     last_analysis: Option<(DateTime<Utc>, Pose, Assessment)>,
     summary: Summary,
     stopping: bool,
+    coach: Option<Coach>,
 }
 
 impl Engine {
@@ -280,6 +327,7 @@ impl Engine {
         Engine {
             alerts: AlertMachine::new(config.alerts),
             notifier: config.notifications.then(DesktopNotifier::new),
+            coach: config.catalog.clone().map(Coach::new),
             config,
             estimator,
             store,
@@ -395,9 +443,16 @@ impl Engine {
                 self.motion.reset();
                 self.last_analysis = None;
             }
+            EngineCommand::StretchDeclined(name) => {
+                if let Some(store) = &self.store
+                    && let Err(error) = store.add_answer(now, &name, Answer::NotNow)
+                {
+                    self.history_failed(now, error.to_string());
+                }
+            }
             EngineCommand::StretchDone(name) => {
                 if let Some(store) = &self.store
-                    && let Err(error) = store.add_stretch(now, &name)
+                    && let Err(error) = store.add_answer(now, &name, Answer::Done)
                 {
                     self.history_failed(now, error.to_string());
                 }
@@ -587,7 +642,24 @@ impl Engine {
             if let Some(notifier) = &mut self.notifier {
                 notifier.notify(&event);
             }
-            let _ = self.out.send(EngineMessage::Event(TimedEvent { time: now, event: EngineEvent::Alert(event) }));
+            let mut timed = TimedEvent::plain(now, EngineEvent::Alert(event.clone()));
+            if let Some(coach) = &mut self.coach {
+                match &event {
+                    AlertEvent::Warning { problems, .. } => {
+                        let context = suggestion_context(self.store.as_ref(), now);
+                        timed.suggestion = coach.suggest(problems, &context).map(|entry| SuggestionNote {
+                            id: entry.id,
+                            name: entry.name,
+                            summary: entry.summary,
+                        });
+                    }
+                    AlertEvent::BreakReminder { .. } => {
+                        timed.routine = Some(break_routine(coach.catalog(), BREAK_ROUTINE_MINUTES));
+                    }
+                    _ => {}
+                }
+            }
+            let _ = self.out.send(EngineMessage::Event(timed));
         }
     }
 
@@ -614,7 +686,7 @@ impl Engine {
 
     fn emit_source(&mut self, time: DateTime<Utc>, event: SourceEvent) {
         tracing::info!(?event, "source event");
-        let _ = self.out.send(EngineMessage::Event(TimedEvent { time, event: EngineEvent::Source(event) }));
+        let _ = self.out.send(EngineMessage::Event(TimedEvent::plain(time, EngineEvent::Source(event))));
     }
 
     fn publish(&mut self, now: DateTime<Utc>, frame: Frame, analysis: Option<(Pose, Assessment)>, held: bool) {

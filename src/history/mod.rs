@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, params};
 
 use crate::alerts::Severity;
+use crate::coach::Answer;
 use crate::posture::Problem;
 pub use minutes::{Activity, MinuteAccumulator, MinuteRow};
 
@@ -20,10 +21,12 @@ pub use minutes::{Activity, MinuteAccumulator, MinuteRow};
 pub const DATABASE_FILE: &str = "history.sqlite3";
 
 /// Schema version this build writes. Version 1: minutes, episodes, warnings, breaks, stretches.
-pub const SCHEMA_VERSION: i64 = 1;
+/// Version 2: stretches record the answer to a suggestion ("done" or "not now").
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 1] = [r#"
+const MIGRATIONS: [&str; 2] = [
+    r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
         monitored_s REAL NOT NULL DEFAULT 0,
@@ -70,7 +73,12 @@ const MIGRATIONS: [&str; 1] = [r#"
         at INTEGER NOT NULL,                   -- unix milliseconds
         name TEXT NOT NULL
     );
-"#];
+"#,
+    r#"
+    ALTER TABLE stretches ADD COLUMN answer TEXT NOT NULL DEFAULT 'done';
+    CREATE INDEX stretches_at ON stretches(at);
+"#,
+];
 
 /// What went wrong with the history database.
 #[derive(Debug, thiserror::Error)]
@@ -315,12 +323,34 @@ impl HistoryStore {
             .map_err(|error| self.sqlite_error(error))
     }
 
-    /// Records a stretch done.
-    pub fn add_stretch(&self, at: DateTime<Utc>, name: &str) -> Result<(), StoreError> {
+    /// Records the answer to a suggested entry: done, or not now.
+    pub fn add_answer(&self, at: DateTime<Utc>, entry_id: &str, answer: Answer) -> Result<(), StoreError> {
+        let answer = match answer {
+            Answer::Done => "done",
+            Answer::NotNow => "not_now",
+        };
         self.connection
-            .execute("INSERT INTO stretches (at, name) VALUES (?1, ?2)", params![millis(at), name])
+            .execute(
+                "INSERT INTO stretches (at, name, answer) VALUES (?1, ?2, ?3)",
+                params![millis(at), entry_id, answer],
+            )
             .map(|_| ())
             .map_err(|error| self.sqlite_error(error))
+    }
+
+    /// Answers given since `since`, oldest first.
+    pub fn answers_since(&self, since: DateTime<Utc>) -> Result<Vec<(String, Answer)>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT name, answer FROM stretches WHERE at >= ?1 ORDER BY at")
+            .map_err(|error| self.sqlite_error(error))?;
+        let rows = statement
+            .query_map(params![millis(since)], |row| {
+                let answer: String = row.get(1)?;
+                Ok((row.get(0)?, if answer == "not_now" { Answer::NotNow } else { Answer::Done }))
+            })
+            .map_err(|error| self.sqlite_error(error))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
     }
 
     /// The minute rows from `from` (inclusive) to `to` (exclusive), in order.
@@ -497,6 +527,28 @@ mod tests {
         assert_eq!(episodes[0].peak_severity, "moderate");
         assert_eq!(episodes[0].end - episodes[0].start, TimeDelta::seconds(45));
         assert!(episodes[0].warned);
+    }
+
+    #[test]
+    fn a_version_1_database_is_migrated_with_its_rows_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            connection.execute_batch(MIGRATIONS[0]).unwrap();
+            connection.execute_batch("PRAGMA user_version = 1;").unwrap();
+            connection.execute("INSERT INTO stretches (at, name) VALUES (1000, 'chin_tuck')", []).unwrap();
+            connection.execute("INSERT INTO minutes (minute, good_s) VALUES (60, 42.0)", []).unwrap();
+        }
+        let (store, notice) = HistoryStore::open(dir.path()).unwrap();
+        assert!(notice.is_none());
+        let version: i64 = store.connection.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let since = DateTime::from_timestamp(0, 0).unwrap();
+        assert_eq!(store.answers_since(since).unwrap(), vec![("chin_tuck".to_owned(), Answer::Done)]);
+        let minute = DateTime::from_timestamp(60, 0).unwrap();
+        assert_eq!(store.minutes(minute, minute + TimeDelta::minutes(1)).unwrap()[0].good_s, 42.0);
+        store.add_answer(at(0), "shoulder_rolls", Answer::NotNow).unwrap();
+        assert_eq!(store.answers_since(at(0)).unwrap(), vec![("shoulder_rolls".to_owned(), Answer::NotNow)]);
     }
 
     #[test]
