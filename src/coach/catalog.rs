@@ -287,13 +287,7 @@ mod tests {
     #[test]
     fn every_problem_has_a_desk_fix_and_an_ergonomic_fix() {
         let catalog = Catalog::built_in().unwrap();
-        for problem in [
-            Problem::ForwardHead,
-            Problem::RoundedShoulders,
-            Problem::ShouldersRaised,
-            Problem::Leaning,
-            Problem::TooClose,
-        ] {
+        for problem in Problem::ALL {
             let target = Target::from(problem);
             let helping: Vec<&Entry> = catalog.entries.iter().filter(|e| e.targets.contains(&target)).collect();
             assert!(helping.len() >= 2, "{problem:?} has {} suggestions", helping.len());

@@ -238,13 +238,7 @@ mod tests {
     #[test]
     fn at_the_desk_suggestions_are_desk_friendly_and_never_on_the_floor() {
         let coach = coach();
-        for problem in [
-            Problem::ForwardHead,
-            Problem::RoundedShoulders,
-            Problem::ShouldersRaised,
-            Problem::Leaning,
-            Problem::TooClose,
-        ] {
+        for problem in Problem::ALL {
             let ranked = coach.ranked(problem.into(), &at_work());
             assert!(ranked.len() >= 2, "{problem:?}");
             assert!(

@@ -94,7 +94,10 @@ pub enum StoreError {
         detail: String,
     },
     /// An SQLite error.
-    #[error("history database {path}: {detail}")]
+    #[error(
+        "history database {path}: {detail}. slouchwatch keeps monitoring and keeps the numbers in memory; \
+         check free disk space and permissions"
+    )]
     Sqlite {
         /// The database file.
         path: PathBuf,

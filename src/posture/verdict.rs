@@ -79,6 +79,17 @@ pub enum Problem {
     TooClose,
 }
 
+impl Problem {
+    /// Every problem the verdict can report.
+    pub const ALL: [Problem; 5] = [
+        Problem::ForwardHead,
+        Problem::RoundedShoulders,
+        Problem::ShouldersRaised,
+        Problem::Leaning,
+        Problem::TooClose,
+    ];
+}
+
 /// How strict the verdict is: thresholds are divided by it (1.0 default; 1.5 warns at two thirds
 /// of the default change, 0.75 only at a third more).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -49,7 +49,10 @@ pub enum SourceError {
         device: String,
     },
     /// The camera could not be opened for another reason.
-    #[error("cannot open camera '{device}': {detail}")]
+    #[error(
+        "cannot open camera '{device}': {detail}. Check that it is connected and that your user may use it \
+         (the 'video' group), or choose another with --source camera:INDEX"
+    )]
     CameraOpen {
         /// The camera.
         device: String,
