@@ -79,6 +79,8 @@ pub enum Command {
     Run(RunArgs),
     /// List the cameras slouchwatch can use.
     Cameras,
+    /// Open the window (also what `slouchwatch` with no command does).
+    Gui(GuiArgs),
     /// The stretch catalog, or the ranked suggestions for one problem.
     Stretches {
         /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close) or
@@ -134,6 +136,26 @@ pub struct RunArgs {
     pub wait_for_camera: bool,
 }
 
+/// Options of the window; unset ones follow the saved settings.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GuiArgs {
+    /// Where frames come from (as for `run`), instead of the camera chosen in the settings.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Frames analysed per second, instead of the settings' rate.
+    #[arg(long, value_parser = parse_fps)]
+    pub fps: Option<f64>,
+    /// The calibration file (default: `calibration.json` in the config folder).
+    #[arg(long)]
+    pub calibration: Option<PathBuf>,
+    /// Folder for the history database (default: the platform data folder).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Folder for settings and calibration (default: the platform config folder).
+    #[arg(long)]
+    pub config_dir: Option<PathBuf>,
+}
+
 /// Highest accepted analysis rate: beyond a webcam's frame rate nothing is gained.
 const MAX_FPS: f64 = 60.0;
 
@@ -161,12 +183,8 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run_monitor(&args),
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
-        None => {
-            // The window arrives in a later version; until then, show what there is.
-            let mut help = <Cli as clap::CommandFactory>::command();
-            let _ = help.print_help();
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Gui(args)) => run_gui(args),
+        None => run_gui(GuiArgs::default()),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -515,5 +533,32 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
     for sign in &catalog.see_a_professional.signs {
         println!("  - {sign}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// File name of the window's calibration inside the config folder.
+const CALIBRATION_FILE: &str = "calibration.json";
+
+/// `slouchwatch` / `slouchwatch gui`: the window.
+fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
+    let config_dir = args
+        .config_dir
+        .clone()
+        .or_else(|| directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.config_dir().to_owned()))
+        .ok_or_else(|| anyhow::anyhow!("no config folder could be found; pass --config-dir"))?;
+    let paths = crate::ui::AppPaths {
+        settings: Some(config_dir.join(crate::ui::settings::SETTINGS_FILE)),
+        calibration: args.calibration.clone().unwrap_or_else(|| config_dir.join(CALIBRATION_FILE)),
+    };
+    let catalog = Catalog::built_in()?;
+    let overrides = crate::ui::EngineOverrides {
+        source: args.source.clone(),
+        fps: args.fps,
+        data_dir: args.data_dir.clone(),
+        replay_speed: None,
+    };
+    let app = crate::ui::SlouchApp::new(paths, crate::ui::engine_starter(overrides, catalog.clone()), catalog);
+    let minimised = app.settings().start_minimised;
+    crate::ui::run_window(app, minimised).map_err(|message| anyhow::anyhow!(message))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@
 //! - [`images`]: lists and decodes image files (frames are never written anywhere).
 //! - [`calibration_file`]: reads and writes the calibration JSON file.
 //! - [`analyze`]: the `slouchwatch analyze` command: images on disk in, one record per image out.
+//! - [`ui`]: the desktop window (eframe/egui), drawing what the engine publishes.
 //! - [`cli`]: command-line arguments and dispatch; `main.rs` only calls [`cli::main`].
 
 #![warn(missing_docs)]
@@ -29,3 +30,4 @@ pub mod notify;
 pub mod pose;
 pub mod posture;
 pub mod source;
+pub mod ui;

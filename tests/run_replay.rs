@@ -214,15 +214,9 @@ fn an_unwritable_data_folder_warns_and_monitoring_goes_on() {
     assert!(stdout.contains("\"event\":\"summary\""), "{stdout}");
 }
 
-fn has_camera() -> bool {
-    std::fs::read_dir("/dev")
-        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("video")))
-        .unwrap_or(false)
-}
-
 #[test]
 fn without_a_camera_run_says_so_and_cameras_lists_none() {
-    if has_camera() {
+    if common::has_camera() {
         eprintln!("skipped: this machine has a camera");
         return;
     }
@@ -238,7 +232,7 @@ fn without_a_camera_run_says_so_and_cameras_lists_none() {
 
 #[test]
 fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
-    if has_camera() {
+    if common::has_camera() {
         eprintln!("skipped: this machine has a camera");
         return;
     }

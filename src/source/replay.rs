@@ -16,6 +16,8 @@ pub struct ReplaySource {
     next: usize,
     start: DateTime<Utc>,
     interval: TimeDelta,
+    /// Virtual seconds per real second; `None` replays as fast as frames can be read.
+    speed: Option<f64>,
 }
 
 impl ReplaySource {
@@ -30,7 +32,14 @@ impl ReplaySource {
             )));
         }
         let interval = TimeDelta::microseconds((1e6 / fps).round() as i64);
-        Ok(ReplaySource { folder: folder.to_owned(), files, next: 0, start, interval })
+        Ok(ReplaySource { folder: folder.to_owned(), files, next: 0, start, interval, speed: None })
+    }
+
+    /// Plays at `speed` times real time (1.0: as recorded) instead of as fast as possible, for
+    /// watching a replay in the window.
+    pub fn with_speed(mut self, speed: f64) -> ReplaySource {
+        self.speed = Some(speed).filter(|speed| speed.is_finite() && *speed > 0.0);
+        self
     }
 
     /// How many images the replay holds.
@@ -50,6 +59,9 @@ impl FrameSource for ReplaySource {
             return Ok(None);
         };
         let time = self.start + self.interval * self.next as i32;
+        if let (Some(speed), true) = (self.speed, self.next > 0) {
+            std::thread::sleep(self.interval.to_std().unwrap_or_default().div_f64(speed));
+        }
         self.next += 1;
         let image = images::load_rgb(path).map_err(|error| SourceError::BadFrame { detail: error.to_string() })?;
         Ok(Some(Frame { image, time }))

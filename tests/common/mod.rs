@@ -37,3 +37,10 @@ pub fn calibrate_on_astronaut(out: &Path) -> Output {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     output
 }
+
+/// Whether this machine has a video device (tests that need "no camera" skip then).
+pub fn has_camera() -> bool {
+    std::fs::read_dir("/dev")
+        .map(|entries| entries.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("video")))
+        .unwrap_or(false)
+}

@@ -1,0 +1,478 @@
+//! The window's state and its update loop: it reads what the engine publishes, draws the
+//! screens, and applies the user's commands in one place after layout. It never captures or
+//! runs the model itself (the engine thread does, and goes on when the window is minimised).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+
+use chrono::{DateTime, Local, TimeDelta, Utc};
+use image::RgbImage;
+
+use super::panels::{self, Screen, TodayTotals, UiCommand, WarningView, WizardStep};
+use super::settings::{self, Settings};
+use crate::alerts::AlertEvent;
+use crate::calibration_file;
+use crate::coach::Catalog;
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent};
+use crate::pose::PoseEstimator;
+use crate::posture::{Calibration, Posture};
+
+/// Frames the calibration wizard captures (five seconds at two frames a second).
+pub const WIZARD_FRAMES: usize = 10;
+/// Seconds of countdown before the wizard captures.
+pub const WIZARD_COUNTDOWN_S: f64 = 3.0;
+/// How often the window redraws while monitoring, to show new snapshots.
+const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
+/// Longest gap between snapshots counted into today's totals, seconds.
+const MAX_TOTALS_GAP_S: f64 = 5.0;
+
+/// Starts an engine for the given settings and calibration (the camera in the app, a replay in
+/// tests). Returns a message for the user when it cannot.
+pub type EngineStarter = Box<dyn Fn(&Settings, Option<Calibration>) -> Result<EngineHandle, String>>;
+
+/// Where the window keeps its files.
+#[derive(Debug, Clone)]
+pub struct AppPaths {
+    /// The settings file (`None`: settings are not saved).
+    pub settings: Option<PathBuf>,
+    /// The calibration file.
+    pub calibration: PathBuf,
+}
+
+/// The calibration wizard's working state.
+#[derive(Default)]
+struct Wizard {
+    step: WizardStep,
+    countdown_ends: Option<f64>,
+    frames: Vec<Arc<RgbImage>>,
+    last_frame_time: Option<DateTime<Utc>>,
+    result: Option<Receiver<Result<Calibration, String>>>,
+}
+
+/// The desktop app.
+pub struct SlouchApp {
+    settings: Settings,
+    draft: Settings,
+    paths: AppPaths,
+    starter: EngineStarter,
+    engine: Option<EngineHandle>,
+    catalog: Catalog,
+    calibration: Option<Calibration>,
+    screen: Screen,
+    latest: Option<Snapshot>,
+    texture: Option<egui::TextureHandle>,
+    texture_time: Option<DateTime<Utc>>,
+    camera_problem: Option<String>,
+    warning: Option<WarningView>,
+    /// (entry id, start time in UI seconds) of the running hold timer.
+    timer: Option<(String, f64)>,
+    wizard: Wizard,
+    today: TodayTotals,
+    notice: Option<String>,
+    /// Every event kind received, in order (shown nowhere; lets tests check what happened).
+    pub event_log: Vec<String>,
+    finished: bool,
+}
+
+impl SlouchApp {
+    /// Builds the app and starts monitoring. Opens the calibration wizard when there is no
+    /// calibration yet.
+    pub fn new(paths: AppPaths, starter: EngineStarter, catalog: Catalog) -> SlouchApp {
+        let (settings, settings_notice) = match &paths.settings {
+            Some(path) => settings::load(path),
+            None => (Settings::default(), None),
+        };
+        let (calibration, calibration_notice) = match calibration_file::load(&paths.calibration) {
+            Ok(calibration) => (Some(calibration), None),
+            Err(calibration_file::CalibrationIoError::Missing { .. }) => (None, None),
+            Err(error) => (None, Some(format!("{error}"))),
+        };
+        let screen = if calibration.is_some() { Screen::Live } else { Screen::Calibration };
+        let mut app = SlouchApp {
+            draft: settings.clone(),
+            settings,
+            paths,
+            starter,
+            engine: None,
+            catalog,
+            calibration,
+            screen,
+            latest: None,
+            texture: None,
+            texture_time: None,
+            camera_problem: None,
+            warning: None,
+            timer: None,
+            wizard: Wizard::default(),
+            today: TodayTotals::default(),
+            notice: settings_notice.or(calibration_notice),
+            event_log: Vec::new(),
+            finished: false,
+        };
+        app.start_engine();
+        app
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The screen shown.
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// Whether the engine has stopped (a replay reached its end).
+    pub fn engine_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The calibration in use.
+    pub fn calibration(&self) -> Option<&Calibration> {
+        self.calibration.as_ref()
+    }
+
+    fn start_engine(&mut self) {
+        if let Some(engine) = self.engine.take() {
+            engine.stop();
+        }
+        self.finished = false;
+        self.camera_problem = None;
+        match (self.starter)(&self.settings, self.calibration.clone()) {
+            Ok(engine) => self.engine = Some(engine),
+            Err(message) => self.camera_problem = Some(message),
+        }
+    }
+
+    fn send(&self, command: EngineCommand) {
+        if let Some(engine) = &self.engine {
+            engine.send(command);
+        }
+    }
+
+    /// Takes in everything the engine published since the last frame.
+    fn poll_engine(&mut self, ctx: &egui::Context) {
+        let mut messages = Vec::new();
+        if let Some(engine) = &self.engine {
+            while let Ok(message) = engine.messages.try_recv() {
+                messages.push(message);
+            }
+        }
+        for message in messages {
+            match message {
+                EngineMessage::Snapshot(snapshot) => self.take_snapshot(ctx, *snapshot),
+                EngineMessage::Event(event) => self.take_event(event.event, event.suggestion.map(|s| s.id)),
+                EngineMessage::Finished(_) => self.finished = true,
+            }
+        }
+    }
+
+    fn take_snapshot(&mut self, ctx: &egui::Context, snapshot: Snapshot) {
+        if let Some(previous) = &self.latest {
+            let gap = (snapshot.time - previous.time).as_seconds_f64();
+            if (0.0..=MAX_TOTALS_GAP_S).contains(&gap)
+                && let Some(assessment) = &previous.assessment
+                && previous.pose.as_ref().is_some_and(|pose| pose.person_in_view())
+            {
+                self.today.monitored_s += gap;
+                if assessment.posture == Posture::Good {
+                    self.today.upright_s += gap;
+                }
+            }
+        }
+        self.camera_problem = None;
+        if let Some(preview) = &snapshot.preview {
+            if self.texture_time != Some(snapshot.time) {
+                let image =
+                    egui::ColorImage::from_rgb([preview.width() as usize, preview.height() as usize], preview.as_raw());
+                match &mut self.texture {
+                    Some(texture) => texture.set(image, egui::TextureOptions::LINEAR),
+                    None => self.texture = Some(ctx.load_texture("camera", image, egui::TextureOptions::LINEAR)),
+                }
+                self.texture_time = Some(snapshot.time);
+            }
+            self.wizard_frame(snapshot.time, preview);
+        }
+        self.latest = Some(snapshot);
+    }
+
+    fn take_event(&mut self, event: EngineEvent, suggestion: Option<String>) {
+        let kind = serde_json::to_value(&event)
+            .ok()
+            .and_then(|value| value.get("event").and_then(|kind| kind.as_str().map(str::to_owned)))
+            .unwrap_or_default();
+        self.event_log.push(kind);
+        match event {
+            EngineEvent::Alert(AlertEvent::Warning { problems, severity, .. }) => {
+                self.today.warnings += 1;
+                let drift = self.forward_drift();
+                self.warning = Some(WarningView {
+                    message: panels::warning_message(&problems, drift),
+                    problems,
+                    severity,
+                    suggestion: suggestion.and_then(|id| self.catalog.entry(&id).cloned()),
+                });
+                self.screen = Screen::Live;
+            }
+            EngineEvent::Alert(AlertEvent::Cleared { .. } | AlertEvent::Away) => self.warning = None,
+            EngineEvent::Source(SourceEvent::CameraLost { detail } | SourceEvent::SourceFailed { detail }) => {
+                self.camera_problem = Some(detail);
+            }
+            EngineEvent::Source(SourceEvent::CameraBack { .. }) => self.camera_problem = None,
+            EngineEvent::Source(SourceEvent::HistoryUnavailable { detail }) => self.notice = Some(detail),
+            _ => {}
+        }
+    }
+
+    /// The head's forward change from calibration in the latest frame.
+    fn forward_drift(&self) -> Option<f32> {
+        let now = self.latest.as_ref()?.assessment.as_ref()?.metrics.forward_head_deg?;
+        Some(now - self.calibration.as_ref()?.baseline.forward_head_deg?)
+    }
+
+    fn wizard_frame(&mut self, time: DateTime<Utc>, frame: &Arc<RgbImage>) {
+        if !matches!(self.wizard.step, WizardStep::Capturing { .. }) || self.wizard.last_frame_time == Some(time) {
+            return;
+        }
+        self.wizard.last_frame_time = Some(time);
+        self.wizard.frames.push(frame.clone());
+        if self.wizard.frames.len() >= WIZARD_FRAMES {
+            // Measuring runs the model: off the UI thread.
+            let frames: Vec<RgbImage> = self.wizard.frames.drain(..).map(|frame| (*frame).clone()).collect();
+            let model = self.settings.model_choice();
+            let placement = self.settings.placement;
+            let (tx, rx) = mpsc::channel();
+            let spawned = std::thread::Builder::new().name("slouchwatch-calibrate".into()).spawn(move || {
+                let result =
+                    PoseEstimator::load(&model).map_err(|error| error.to_string()).and_then(|mut estimator| {
+                        crate::analyze::calibrate_frames(&mut estimator, &frames, placement)
+                            .map_err(|error| error.to_string())
+                    });
+                let _ = tx.send(result);
+            });
+            self.wizard.step = match spawned {
+                Ok(_) => WizardStep::Computing,
+                Err(error) => WizardStep::Failed(format!("cannot start measuring: {error}")),
+            };
+            self.wizard.result = Some(rx);
+        } else {
+            self.wizard.step = WizardStep::Capturing { frames: self.wizard.frames.len(), wanted: WIZARD_FRAMES };
+        }
+    }
+
+    fn advance_wizard(&mut self, now_s: f64) {
+        if let (WizardStep::Countdown { .. }, Some(ends)) = (&self.wizard.step, self.wizard.countdown_ends) {
+            if now_s >= ends {
+                self.wizard.countdown_ends = None;
+                self.wizard.frames.clear();
+                self.wizard.step = WizardStep::Capturing { frames: 0, wanted: WIZARD_FRAMES };
+            } else {
+                self.wizard.step = WizardStep::Countdown { remaining_s: ends - now_s };
+            }
+        }
+        if let Some(result) = &self.wizard.result
+            && let Ok(result) = result.try_recv()
+        {
+            self.wizard.result = None;
+            self.wizard.step = match result {
+                Ok(mut calibration) => {
+                    calibration.created = Some(Local::now().to_rfc3339());
+                    WizardStep::Done(Box::new(calibration))
+                }
+                Err(message) => WizardStep::Failed(message),
+            };
+        }
+    }
+
+    /// Draws the whole window and applies what the user did.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_engine(&ctx);
+        let now_s = ui.input(|input| input.time);
+        self.advance_wizard(now_s);
+        ctx.set_visuals(if self.settings.dark_mode { egui::Visuals::dark() } else { egui::Visuals::light() });
+
+        let mut commands = Vec::new();
+        egui::Panel::top("tabs").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (screen, label) in [
+                    (Screen::Live, "Live"),
+                    (Screen::Calibration, "Calibrate"),
+                    (Screen::Stretches, "Stretches"),
+                    (Screen::Report, "Report"),
+                    (Screen::Settings, "Settings"),
+                    (Screen::About, "About"),
+                ] {
+                    if ui.selectable_label(self.screen == screen, label).clicked() {
+                        commands.push(UiCommand::Show(screen));
+                    }
+                }
+                ui.separator();
+                let paused = self.latest.as_ref().is_some_and(|s| s.alert_state == crate::alerts::AlertState::Paused);
+                if paused {
+                    if ui.button("Resume").clicked() {
+                        commands.push(UiCommand::Resume);
+                    }
+                } else if ui.button("Pause monitoring").clicked() {
+                    commands.push(UiCommand::Pause);
+                }
+            });
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                if let Some(notice) = &self.notice {
+                    ui.colored_label(super::theme::SLOUCHING, notice);
+                }
+                let timer_for = |id: &str| {
+                    self.timer.as_ref().filter(|(timer_id, _)| timer_id == id).map(|(_, start)| now_s - start)
+                };
+                match self.screen {
+                    Screen::Live => {
+                        if let Some(warning) = &self.warning {
+                            let elapsed = warning.suggestion.as_ref().and_then(|entry| timer_for(&entry.id));
+                            commands.extend(panels::warning_panel(ui, warning, elapsed));
+                            ui.separator();
+                        }
+                        commands.extend(panels::live_panel(
+                            ui,
+                            self.latest.as_ref(),
+                            self.texture.as_ref(),
+                            self.calibration.as_ref(),
+                            &self.settings,
+                            &self.today,
+                            self.camera_problem.as_deref(),
+                        ));
+                    }
+                    Screen::Calibration => commands.extend(panels::calibration_panel(ui, &self.wizard.step)),
+                    Screen::Stretches => {
+                        let timer = self.timer.as_ref().map(|(id, start)| (id.as_str(), now_s - start));
+                        commands.extend(panels::stretches_panel(ui, &self.catalog, timer));
+                    }
+                    Screen::Settings => commands.extend(panels::settings_panel(ui, &mut self.draft, None)),
+                    Screen::Report => {
+                        ui.heading("Daily report");
+                        ui.label("The daily slouch report arrives in a later version of slouchwatch.");
+                    }
+                    Screen::About => about(ui, &self.catalog),
+                }
+            });
+        });
+        for command in commands {
+            self.apply(command, now_s);
+        }
+        if self.engine.is_some() && !self.finished {
+            ctx.request_repaint_after(REFRESH);
+        }
+    }
+
+    fn apply(&mut self, command: UiCommand, now_s: f64) {
+        match command {
+            UiCommand::Show(screen) => self.screen = screen,
+            UiCommand::SnoozeMinutes(minutes) => {
+                self.send(EngineCommand::SnoozeUntil(Utc::now() + TimeDelta::minutes(minutes)));
+                self.warning = None;
+            }
+            UiCommand::SnoozeUntilTomorrow => {
+                let tomorrow = (Local::now() + TimeDelta::days(1))
+                    .date_naive()
+                    .and_hms_opt(0, 0, 0)
+                    .and_then(|midnight| midnight.and_local_timezone(Local).earliest())
+                    .map(|midnight| midnight.with_timezone(&Utc))
+                    .unwrap_or_else(|| Utc::now() + TimeDelta::hours(12));
+                self.send(EngineCommand::SnoozeUntil(tomorrow));
+                self.warning = None;
+            }
+            UiCommand::Pause => {
+                self.send(EngineCommand::Pause);
+                self.warning = None;
+            }
+            UiCommand::Resume => self.send(EngineCommand::Resume),
+            UiCommand::StretchDone(id) => {
+                self.send(EngineCommand::StretchDone(id));
+                self.warning = None;
+                self.timer = None;
+            }
+            UiCommand::StretchNotNow(id) => {
+                self.send(EngineCommand::StretchDeclined(id));
+                self.warning = None;
+                self.timer = None;
+            }
+            UiCommand::StartTimer(id) => self.timer = Some((id, now_s)),
+            UiCommand::StopTimer => self.timer = None,
+            UiCommand::Retry => self.start_engine(),
+            UiCommand::SaveSettings => {
+                let restart = self.draft.source != self.settings.source
+                    || self.draft.model != self.settings.model
+                    || self.draft.fps != self.settings.fps
+                    || self.draft.notifications != self.settings.notifications
+                    || self.draft.alert_settings() != self.settings.alert_settings()
+                    || self.draft.posture_settings() != self.settings.posture_settings();
+                self.settings = self.draft.clone();
+                self.notice = match &self.paths.settings {
+                    Some(path) => settings::save(path, &self.settings)
+                        .err()
+                        .map(|error| format!("cannot save settings to {}: {error}", path.display())),
+                    None => None,
+                };
+                if restart {
+                    self.start_engine();
+                }
+            }
+            UiCommand::StartCalibration => {
+                self.wizard = Wizard { countdown_ends: Some(now_s + WIZARD_COUNTDOWN_S), ..Wizard::default() };
+                self.wizard.step = WizardStep::Countdown { remaining_s: WIZARD_COUNTDOWN_S };
+            }
+            UiCommand::RetryCalibration => self.wizard = Wizard::default(),
+            UiCommand::AcceptCalibration => {
+                if let WizardStep::Done(calibration) = std::mem::take(&mut self.wizard.step) {
+                    if let Err(error) = calibration_file::save(&self.paths.calibration, &calibration) {
+                        self.notice = Some(format!("{error}"));
+                    }
+                    self.send(EngineCommand::SetCalibration(calibration.clone()));
+                    self.calibration = Some(*calibration);
+                    self.screen = Screen::Live;
+                }
+            }
+        }
+    }
+
+    /// Stops the engine and waits for it to save the history.
+    pub fn shut_down(&mut self) {
+        if let Some(engine) = self.engine.take() {
+            engine.stop();
+        }
+    }
+}
+
+impl Drop for SlouchApp {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+fn about(ui: &mut egui::Ui, catalog: &Catalog) {
+    ui.heading("About slouchwatch");
+    ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+    ui.label(
+        "slouchwatch watches your posture through your webcam and suggests what to do about it. \
+         Everything runs on this computer: camera pictures are analysed in memory and never saved or sent; \
+         only numbers are kept.",
+    );
+    ui.label(
+        "slouchwatch is a health-adjacent habit tool, not a medical device. It does not diagnose or treat anything.",
+    );
+    ui.separator();
+    panels::see_a_professional(ui, catalog);
+}
+
+impl eframe::App for SlouchApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.shut_down();
+    }
+}

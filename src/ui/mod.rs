@@ -1,0 +1,120 @@
+//! The desktop window (eframe/egui): live view, warnings with the coach's stretch, the
+//! calibration wizard, the stretch catalog and settings. It only draws what the engine thread
+//! publishes; capture and inference never run here.
+//!
+//! - [`app`]: the app state, the update loop, commands applied in one place;
+//! - [`panels`]: each screen as a free function returning commands;
+//! - [`settings`]: the persisted settings;
+//! - [`theme`]: colours and sizes.
+
+pub mod app;
+pub mod panels;
+pub mod settings;
+pub mod theme;
+
+pub use app::{AppPaths, EngineStarter, SlouchApp};
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+
+use crate::coach::Catalog;
+use crate::engine::{self, EngineConfig};
+use crate::history::HistoryStore;
+use crate::pose::PoseEstimator;
+use crate::source::camera::CameraSource;
+use crate::source::replay::ReplaySource;
+use crate::source::{FrameSource, SourceFactory, SourceSpec};
+
+/// Where the window's engine gets frames and keeps history; `None` fields follow the settings.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOverrides {
+    /// `--source`, overriding the settings' camera.
+    pub source: Option<String>,
+    /// `--fps`, overriding the settings' analysis rate.
+    pub fps: Option<f64>,
+    /// The history folder (`None`: the platform data folder).
+    pub data_dir: Option<PathBuf>,
+    /// Replay speed for folders (virtual seconds per real second); `None`: real time.
+    pub replay_speed: Option<f64>,
+}
+
+/// Replays play in real time in the window unless told otherwise, so they look like a camera.
+const DEFAULT_REPLAY_SPEED: f64 = 1.0;
+
+/// The engine starter the app uses: the camera or a replay, per settings and overrides. The
+/// camera is opened on the engine thread and waited for if absent, so the window can say so.
+pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineStarter {
+    Box::new(move |settings, calibration| {
+        let source = overrides.source.clone().unwrap_or_else(|| settings.source.clone());
+        let fps = overrides.fps.unwrap_or(settings.fps);
+        let make_source: SourceFactory = match source.parse::<SourceSpec>() {
+            Ok(SourceSpec::Folder(folder)) => {
+                let replay = ReplaySource::open(&folder, fps, Utc::now())
+                    .map_err(|error| error.to_string())?
+                    .with_speed(overrides.replay_speed.unwrap_or(DEFAULT_REPLAY_SPEED));
+                Box::new(move || Ok(Box::new(replay) as Box<dyn FrameSource>))
+            }
+            Ok(SourceSpec::Camera(selector)) => {
+                Box::new(move || Ok(Box::new(CameraSource::disconnected(selector)) as Box<dyn FrameSource>))
+            }
+            Err(never) => match never {},
+        };
+        let estimator = PoseEstimator::load(&settings.model_choice()).map_err(|error| error.to_string())?;
+        let store = history_store(overrides.data_dir.clone());
+        let config = EngineConfig {
+            fps,
+            calibration,
+            posture: settings.posture_settings(),
+            alerts: settings.alert_settings(),
+            notifications: settings.notifications,
+            preview: true,
+            catalog: Some(catalog.clone()),
+        };
+        engine::spawn(config, make_source, estimator, store).map_err(|error| error.to_string())
+    })
+}
+
+/// Opens the history; when it cannot, monitoring goes on without it (the reason is logged).
+fn history_store(data_dir: Option<PathBuf>) -> Option<HistoryStore> {
+    let dir = data_dir.or_else(crate::history::default_data_dir)?;
+    match HistoryStore::open(&dir) {
+        Ok((store, notice)) => {
+            if let Some(notice) = notice {
+                tracing::warn!("{notice}");
+            }
+            Some(store)
+        }
+        Err(error) => {
+            tracing::warn!("{error}");
+            None
+        }
+    }
+}
+
+/// Initial window size, points.
+pub const WINDOW_SIZE: [f32; 2] = [760.0, 820.0];
+
+/// Opens the window and runs until it is closed.
+pub fn run_window(app: SlouchApp, start_minimised: bool) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_title("slouchwatch").with_inner_size(WINDOW_SIZE),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "slouchwatch",
+        options,
+        Box::new(move |creation| {
+            egui_extras::install_image_loaders(&creation.egui_ctx);
+            if start_minimised {
+                // Monitoring runs on the engine thread, so a minimised window loses nothing.
+                creation.egui_ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|error| {
+        format!("cannot open the window ({error}); is a display available? `slouchwatch run` monitors without one")
+    })
+}

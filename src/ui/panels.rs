@@ -1,0 +1,578 @@
+//! The screens and cards of the window, as free functions: each draws from plain data and
+//! returns what the user asked for as [`UiCommand`]s; the app applies them in one place.
+
+use egui::{Color32, RichText, Ui};
+
+use super::settings::{ModelSetting, Settings};
+use super::theme;
+use crate::alerts::{AlertState, Severity};
+use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
+use crate::engine::Snapshot;
+use crate::pose::KeypointName;
+use crate::posture::{Calibration, CameraPlacement, PlacementSetting, Posture, Problem, QualityGrade};
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiCommand {
+    /// Switch screen.
+    Show(Screen),
+    /// Snooze warnings for this many minutes.
+    SnoozeMinutes(i64),
+    /// Snooze warnings until tomorrow (local midnight).
+    SnoozeUntilTomorrow,
+    /// Pause monitoring.
+    Pause,
+    /// Resume monitoring.
+    Resume,
+    /// The suggested stretch was done.
+    StretchDone(String),
+    /// The suggested stretch was declined for now.
+    StretchNotNow(String),
+    /// Start the hold timer of an entry.
+    StartTimer(String),
+    /// Stop the hold timer.
+    StopTimer,
+    /// Restart the engine (after camera trouble, or with another camera).
+    Retry,
+    /// Save the settings being edited and apply them.
+    SaveSettings,
+    /// Begin the calibration countdown.
+    StartCalibration,
+    /// Use the calibration just measured.
+    AcceptCalibration,
+    /// Measure again.
+    RetryCalibration,
+}
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Live view and status.
+    Live,
+    /// The calibration wizard.
+    Calibration,
+    /// The stretch catalog.
+    Stretches,
+    /// Settings.
+    Settings,
+    /// The daily report (arrives with the report).
+    Report,
+    /// About, disclaimer, when to see a professional.
+    About,
+}
+
+/// The warning the engine raised, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WarningView {
+    /// What is wrong.
+    pub problems: Vec<Problem>,
+    /// How strong.
+    pub severity: Severity,
+    /// The problem in plain words.
+    pub message: String,
+    /// The coach's suggestion.
+    pub suggestion: Option<Entry>,
+}
+
+/// The plain-words sentence for a warning. `forward_drift_deg` is the head's forward change from
+/// calibration, when known.
+pub fn warning_message(problems: &[Problem], forward_drift_deg: Option<f32>) -> String {
+    let sentences: Vec<String> = problems
+        .iter()
+        .map(|problem| match problem {
+            Problem::ForwardHead => match forward_drift_deg {
+                Some(drift) => format!("Your head has drifted about {:.0} degrees forward.", drift.max(0.0)),
+                None => "Your head has drifted forward of your shoulders.".to_owned(),
+            },
+            Problem::RoundedShoulders => "Your shoulders have rounded forward.".to_owned(),
+            Problem::ShouldersRaised => "Your shoulders have crept up toward your ears.".to_owned(),
+            Problem::Leaning => "You are leaning to one side.".to_owned(),
+            Problem::TooClose => "You have moved close to the screen.".to_owned(),
+        })
+        .collect();
+    sentences.join(" ")
+}
+
+/// The status line for the current state.
+pub fn status_text(
+    state: Option<AlertState>,
+    snapshot: Option<&Snapshot>,
+    camera_problem: Option<&str>,
+) -> (String, Color32) {
+    if let Some(problem) = camera_problem {
+        return (format!("No camera: {problem}"), theme::NEUTRAL);
+    }
+    let problems = snapshot
+        .and_then(|snapshot| snapshot.assessment.as_ref())
+        .map(|assessment| {
+            assessment.problems.iter().map(|p| crate::analyze::problem_words(*p)).collect::<Vec<_>>().join(", ")
+        })
+        .unwrap_or_default();
+    match state {
+        None => ("Starting...".into(), theme::NEUTRAL),
+        Some(AlertState::Good) => {
+            let posture = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.posture);
+            if posture == Some(Posture::Unknown) {
+                ("Cannot judge right now".into(), theme::NEUTRAL)
+            } else {
+                ("Good posture".into(), theme::GOOD)
+            }
+        }
+        Some(AlertState::Slouching) => (format!("Slouching: {problems}"), theme::SLOUCHING),
+        Some(AlertState::Warning) => (format!("Slouching: {problems}"), theme::WARNING),
+        Some(AlertState::Away) => ("Away".into(), theme::NEUTRAL),
+        Some(AlertState::Paused) => ("Paused".into(), theme::NEUTRAL),
+        Some(AlertState::Snoozed) => ("Warnings snoozed".into(), theme::NEUTRAL),
+        Some(AlertState::Recalibrate) => ("Please recalibrate".into(), theme::SLOUCHING),
+    }
+}
+
+/// A labelled bar: `value` against `limit` (the bar is full at twice the limit).
+fn gauge(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
+    ui.horizontal(|ui| {
+        ui.label(label);
+        match value {
+            Some(value) => {
+                let fraction = (value.max(0.0) / (2.0 * limit)).clamp(0.0, 1.0);
+                let colour = if value > limit { theme::GAUGE_OVER } else { theme::GAUGE_OK };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .fill(colour)
+                        .desired_width(200.0)
+                        .text(format!("{value:.0}{unit} (limit {limit:.0}{unit})")),
+                );
+            }
+            None => {
+                ui.label("unknown");
+            }
+        }
+    });
+}
+
+/// Today's totals shown on the live screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TodayTotals {
+    /// Seconds judged at the desk.
+    pub monitored_s: f64,
+    /// Seconds upright.
+    pub upright_s: f64,
+    /// Warnings shown.
+    pub warnings: u32,
+}
+
+/// The live screen: status, the camera picture with the keypoints, gauges, today's totals.
+pub fn live_panel(
+    ui: &mut Ui,
+    snapshot: Option<&Snapshot>,
+    texture: Option<&egui::TextureHandle>,
+    calibration: Option<&Calibration>,
+    settings: &Settings,
+    today: &TodayTotals,
+    camera_problem: Option<&str>,
+) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    let (text, colour) = status_text(snapshot.map(|s| s.alert_state), snapshot, camera_problem);
+    ui.label(RichText::new(text).size(theme::STATUS_TEXT_SIZE).color(colour).strong());
+    if camera_problem.is_some() {
+        ui.label("Check that the camera is connected and that no other program (a video call?) is using it.");
+        if ui.button("Retry").clicked() {
+            commands.push(UiCommand::Retry);
+        }
+        ui.label("To use another camera, set it under Settings (camera:1, camera:NAME).");
+        return commands;
+    }
+    if snapshot.is_some_and(|s| s.held) {
+        ui.weak("Nothing moved: the last verdict still holds.");
+    }
+    if calibration.is_none() {
+        ui.horizontal(|ui| {
+            ui.label("Not calibrated yet: forward head and shoulders need your own upright posture.");
+            if ui.button("Calibrate now").clicked() {
+                commands.push(UiCommand::Show(Screen::Calibration));
+            }
+        });
+    }
+
+    if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
+        let (width, height) = (snapshot.frame_size.0 as f32, snapshot.frame_size.1 as f32);
+        let display_width = theme::LIVE_IMAGE_MAX_WIDTH.min(ui.available_width());
+        let size = egui::vec2(display_width, display_width * height / width.max(1.0));
+        let response = ui.add(egui::Image::new((texture.id(), size)));
+        if let Some(pose) = &snapshot.pose {
+            draw_overlay(ui, response.rect, snapshot.frame_size, pose);
+        }
+    } else if !settings.show_camera_image {
+        ui.weak("Camera picture hidden (Settings). Monitoring goes on.");
+    }
+
+    let metrics = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.metrics);
+    let change = |pick: fn(&crate::posture::Metrics) -> Option<f32>| {
+        let now = pick(&metrics?)?;
+        Some(now - calibration.and_then(|c| pick(&c.baseline)).unwrap_or(0.0))
+    };
+    let front = calibration.map(|c| c.placement) != Some(CameraPlacement::Side);
+    let rounding_limit = if front {
+        crate::posture::verdict::FRONT_SHOULDER_ROUNDING_CHANGE_DEG
+    } else {
+        crate::posture::verdict::SHOULDER_ROUNDING_CHANGE_DEG
+    };
+    gauge(ui, "Head forward", change(|m| m.forward_head_deg), crate::posture::verdict::FORWARD_HEAD_CHANGE_DEG, " deg");
+    gauge(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), rounding_limit, " deg");
+
+    ui.separator();
+    let share = if today.monitored_s > 0.0 { 100.0 * today.upright_s / today.monitored_s } else { 0.0 };
+    ui.label(format!(
+        "Today: monitored {} min, upright {share:.0}% of the time, {} warning(s)",
+        (today.monitored_s / 60.0).round(),
+        today.warnings
+    ));
+    commands
+}
+
+fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate::pose::Pose) {
+    let painter = ui.painter_at(rect);
+    let to_screen = |name: KeypointName| {
+        pose.confident(name).map(|k| {
+            egui::pos2(
+                rect.min.x + k.x / frame_size.0 as f32 * rect.width(),
+                rect.min.y + k.y / frame_size.1 as f32 * rect.height(),
+            )
+        })
+    };
+    let stroke = egui::Stroke::new(theme::OVERLAY_LINE_WIDTH, theme::OVERLAY);
+    for (a, b) in [
+        (KeypointName::LeftShoulder, KeypointName::RightShoulder),
+        (KeypointName::LeftEar, KeypointName::RightEar),
+        (KeypointName::LeftEar, KeypointName::LeftShoulder),
+        (KeypointName::RightEar, KeypointName::RightShoulder),
+    ] {
+        if let (Some(a), Some(b)) = (to_screen(a), to_screen(b)) {
+            painter.line_segment([a, b], stroke);
+        }
+    }
+    for name in KeypointName::UPPER_BODY {
+        if let Some(point) = to_screen(name) {
+            painter.circle_filled(point, theme::KEYPOINT_RADIUS, theme::OVERLAY);
+        }
+    }
+}
+
+fn place_words(places: &[Place]) -> String {
+    places
+        .iter()
+        .map(|place| match place {
+            Place::Desk => "at the desk",
+            Place::Standing => "standing",
+            Place::Wall => "against a wall",
+            Place::Floor => "on the floor",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
+    // The illustrations are built into the binary, so the window needs no asset folder.
+    macro_rules! svg {
+        ($($name:literal),*) => {
+            match entry.illustration.as_str() {
+                $($name => egui::include_image!(concat!("../../assets/illustrations/", $name)),)*
+                _ => egui::include_image!("../../assets/illustrations/posture-check.svg"),
+            }
+        };
+    }
+    svg!(
+        "chin-tuck.svg",
+        "doorway-chest-stretch.svg",
+        "seated-spinal-twist.svg",
+        "seated-cat-cow.svg",
+        "cat-cow.svg",
+        "thread-the-needle.svg",
+        "upper-trap-stretch.svg",
+        "shoulder-rolls.svg",
+        "wall-angels.svg",
+        "bird-dog.svg",
+        "tennis-ball-massage.svg",
+        "heat.svg",
+        "posture-check.svg",
+        "strengthening-routine.svg",
+        "walk.svg"
+    )
+}
+
+/// A stretch card: illustration, steps, breathing, cautions and the guided timer.
+pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    ui.group(|ui| {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::Image::new(illustration(entry))
+                    .fit_to_exact_size(egui::vec2(theme::ILLUSTRATION_SIZE, theme::ILLUSTRATION_SIZE)),
+            );
+            ui.vertical(|ui| {
+                ui.heading(&entry.name);
+                ui.label(&entry.summary);
+                let sides = if entry.both_sides { " each side" } else { "" };
+                ui.weak(format!(
+                    "Hold {} s{sides}, {} round(s); {}",
+                    entry.hold_s,
+                    entry.rounds,
+                    place_words(&entry.places)
+                ));
+            });
+        });
+        for (number, step) in entry.steps.iter().enumerate() {
+            ui.label(format!("{}. {step}", number + 1));
+        }
+        ui.label(format!("Breathing: {}", entry.breathing));
+        for caution in &entry.cautions {
+            ui.colored_label(theme::SLOUCHING, format!("Careful: {caution}"));
+        }
+        match timer_elapsed_s {
+            None => {
+                if ui.button(format!("Start timer: {}", entry.name)).clicked() {
+                    commands.push(UiCommand::StartTimer(entry.id.clone()));
+                }
+            }
+            Some(elapsed) => {
+                let text = match HoldTimer::for_entry(entry).at(elapsed) {
+                    TimerState::Hold { round, rounds, side, remaining_s } => {
+                        let side = if entry.both_sides { format!(", side {side}") } else { String::new() };
+                        format!("Hold: round {round} of {rounds}{side}: {remaining_s:.0} s")
+                    }
+                    TimerState::Rest { remaining_s } => format!("Rest: {remaining_s:.0} s"),
+                    TimerState::Done => "Done. Well done!".to_owned(),
+                };
+                ui.label(RichText::new(text).size(20.0));
+                if ui.button("Stop timer").clicked() {
+                    commands.push(UiCommand::StopTimer);
+                }
+            }
+        }
+    });
+    commands
+}
+
+/// The warning banner with the suggested stretch and the answers.
+pub fn warning_panel(ui: &mut Ui, warning: &WarningView, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(theme::warning_frame_width(warning.severity), theme::WARNING))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.label(RichText::new("Time to sit up").size(theme::STATUS_TEXT_SIZE).color(theme::WARNING).strong());
+            ui.label(&warning.message);
+            if let Some(entry) = &warning.suggestion {
+                ui.label("Try this:");
+                commands.extend(stretch_card(ui, entry, timer_elapsed_s));
+            }
+            ui.horizontal_wrapped(|ui| {
+                if let Some(entry) = &warning.suggestion {
+                    if ui.button("Done").clicked() {
+                        commands.push(UiCommand::StretchDone(entry.id.clone()));
+                    }
+                    if ui.button("Not now").clicked() {
+                        commands.push(UiCommand::StretchNotNow(entry.id.clone()));
+                    }
+                }
+                if ui.button("Snooze 15 min").clicked() {
+                    commands.push(UiCommand::SnoozeMinutes(15));
+                }
+                if ui.button("Snooze 1 h").clicked() {
+                    commands.push(UiCommand::SnoozeMinutes(60));
+                }
+                if ui.button("Snooze until tomorrow").clicked() {
+                    commands.push(UiCommand::SnoozeUntilTomorrow);
+                }
+                if ui.button("Pause").clicked() {
+                    commands.push(UiCommand::Pause);
+                }
+            });
+        });
+    commands
+}
+
+/// The whole catalog, each entry with its timer.
+pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for entry in &catalog.entries {
+            let elapsed = timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
+            commands.extend(stretch_card(ui, entry, elapsed));
+            ui.add_space(8.0);
+        }
+        ui.heading("Desk changes");
+        for fix in &catalog.ergonomic {
+            ui.label(RichText::new(&fix.title).strong());
+            ui.label(&fix.text);
+        }
+        ui.separator();
+        see_a_professional(ui, catalog);
+    });
+    commands
+}
+
+/// The red flags.
+pub fn see_a_professional(ui: &mut Ui, catalog: &Catalog) {
+    ui.label(RichText::new(&catalog.see_a_professional.intro).strong());
+    for sign in &catalog.see_a_professional.signs {
+        ui.label(format!("- {sign}"));
+    }
+}
+
+/// The settings editor.
+pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    egui::Grid::new("settings").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
+        ui.label("Camera (camera, camera:1, camera:NAME or a folder)");
+        ui.text_edit_singleline(&mut draft.source);
+        ui.end_row();
+        ui.label("Model");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut draft.model, ModelSetting::Lightning, "Lightning (fast)");
+            ui.radio_value(&mut draft.model, ModelSetting::Thunder, "Thunder (precise)");
+        });
+        ui.end_row();
+        ui.label("Camera placement");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut draft.placement, PlacementSetting::Auto, "Auto");
+            ui.radio_value(&mut draft.placement, PlacementSetting::Front, "Front");
+            ui.radio_value(&mut draft.placement, PlacementSetting::Side, "Side");
+        });
+        ui.end_row();
+        ui.label("Sensitivity");
+        ui.add(egui::Slider::new(&mut draft.sensitivity, 0.5..=2.0));
+        ui.end_row();
+        ui.label("Delay before a warning (s)");
+        ui.add(egui::Slider::new(&mut draft.warn_after_s, 5..=300));
+        ui.end_row();
+        ui.label("Time between warnings (min)");
+        ui.add(egui::Slider::new(&mut draft.cooldown_min, 0..=60));
+        ui.end_row();
+        ui.label("Movement break every (min)");
+        ui.add(egui::Slider::new(&mut draft.break_interval_min, 15..=120));
+        ui.end_row();
+        ui.label("Analysed frames per second");
+        ui.add(egui::Slider::new(&mut draft.fps, 0.5..=10.0));
+        ui.end_row();
+        ui.checkbox(&mut draft.notifications, "Desktop notifications");
+        ui.end_row();
+        ui.checkbox(&mut draft.show_camera_image, "Show the camera picture");
+        ui.end_row();
+        ui.checkbox(&mut draft.start_minimised, "Start minimised");
+        ui.end_row();
+        ui.checkbox(&mut draft.dark_mode, "Dark theme");
+        ui.end_row();
+    });
+    if ui.button("Save settings").clicked() {
+        commands.push(UiCommand::SaveSettings);
+    }
+    if let Some(notice) = notice {
+        ui.weak(notice);
+    }
+    commands
+}
+
+/// Where the calibration wizard is.
+#[derive(Debug, Default)]
+pub enum WizardStep {
+    /// Explains what to do.
+    #[default]
+    Intro,
+    /// Counting down to the capture.
+    Countdown {
+        /// Seconds left.
+        remaining_s: f64,
+    },
+    /// Collecting frames.
+    Capturing {
+        /// Frames so far.
+        frames: usize,
+        /// Frames wanted.
+        wanted: usize,
+    },
+    /// Measuring (on a worker thread).
+    Computing,
+    /// Measured: shown for approval.
+    Done(Box<Calibration>),
+    /// Could not calibrate.
+    Failed(String),
+}
+
+/// The calibration wizard.
+pub fn calibration_panel(ui: &mut Ui, step: &WizardStep) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    ui.heading("Calibrate your upright posture");
+    match step {
+        WizardStep::Intro => {
+            ui.label("1. Put the camera at the top of your screen (or beside your desk at shoulder height), so it sees your head and both shoulders.");
+            ui.label("2. Sit upright as you normally work: back against the chair, feet flat, shoulders relaxed, eyes on the screen.");
+            ui.label("3. Press Start, then hold still for a few seconds while slouchwatch measures.");
+            if ui.button("Start").clicked() {
+                commands.push(UiCommand::StartCalibration);
+            }
+        }
+        WizardStep::Countdown { remaining_s } => {
+            ui.label(RichText::new(format!("Sit upright... {:.0}", remaining_s.ceil())).size(theme::STATUS_TEXT_SIZE));
+        }
+        WizardStep::Capturing { frames, wanted } => {
+            ui.label(RichText::new("Hold still...").size(theme::STATUS_TEXT_SIZE));
+            ui.add(egui::ProgressBar::new(*frames as f32 / (*wanted).max(1) as f32));
+        }
+        WizardStep::Computing => {
+            ui.label("Measuring...");
+            ui.spinner();
+        }
+        WizardStep::Done(calibration) => {
+            let quality = &calibration.quality;
+            let grade = match quality.grade {
+                QualityGrade::Good => "good",
+                QualityGrade::Fair => "fair",
+                QualityGrade::Poor => "poor: consider trying again",
+            };
+            ui.label(RichText::new(format!("Quality: {grade}")).size(20.0));
+            ui.label(format!(
+                "{} of {} frames used; camera placement: {}",
+                quality.frames_used, quality.frames_total, calibration.placement
+            ));
+            for note in &quality.notes {
+                ui.label(format!("- {note}"));
+            }
+            if let Some(forward) = calibration.baseline.forward_head_deg {
+                ui.label(format!("Ear-shoulder line: {forward:.1} degrees from vertical"));
+            }
+            if let Some(lean) = calibration.baseline.lean_deg {
+                ui.label(format!("Shoulder line: {lean:.1} degrees from level"));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Use this calibration").clicked() {
+                    commands.push(UiCommand::AcceptCalibration);
+                }
+                if ui.button("Try again").clicked() {
+                    commands.push(UiCommand::RetryCalibration);
+                }
+            });
+        }
+        WizardStep::Failed(message) => {
+            ui.colored_label(theme::WARNING, message);
+            if ui.button("Try again").clicked() {
+                commands.push(UiCommand::RetryCalibration);
+            }
+        }
+    }
+    commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_messages_are_plain_words() {
+        assert_eq!(
+            warning_message(&[Problem::ForwardHead], Some(12.4)),
+            "Your head has drifted about 12 degrees forward."
+        );
+        let both = warning_message(&[Problem::RoundedShoulders, Problem::TooClose], None);
+        assert_eq!(both, "Your shoulders have rounded forward. You have moved close to the screen.");
+    }
+}

@@ -1,0 +1,39 @@
+//! Colours and sizes of the window, in one place.
+
+use egui::Color32;
+
+use crate::alerts::Severity;
+
+/// Status colour for good posture.
+pub const GOOD: Color32 = Color32::from_rgb(0x2e, 0x9d, 0x5b);
+/// Status colour for slouching (before a warning).
+pub const SLOUCHING: Color32 = Color32::from_rgb(0xd9, 0x9a, 0x2b);
+/// Status colour for a standing warning.
+pub const WARNING: Color32 = Color32::from_rgb(0xc8, 0x4b, 0x31);
+/// Status colour for away, paused, snoozed and unknown states.
+pub const NEUTRAL: Color32 = Color32::from_rgb(0x6b, 0x7b, 0x8c);
+/// Keypoint and line overlay colour.
+pub const OVERLAY: Color32 = Color32::from_rgb(0x3d, 0xc1, 0xd3);
+/// Gauge fill when within the limit.
+pub const GAUGE_OK: Color32 = GOOD;
+/// Gauge fill past the limit.
+pub const GAUGE_OVER: Color32 = WARNING;
+
+/// Size of the big status text.
+pub const STATUS_TEXT_SIZE: f32 = 28.0;
+/// Width of the tinted frame around the window during a warning, by severity.
+pub fn warning_frame_width(severity: Severity) -> f32 {
+    match severity {
+        Severity::Mild => 4.0,
+        Severity::Moderate => 8.0,
+        Severity::Strong => 12.0,
+    }
+}
+/// Keypoint dot radius on the live view.
+pub const KEYPOINT_RADIUS: f32 = 4.0;
+/// Line width of the overlay.
+pub const OVERLAY_LINE_WIDTH: f32 = 3.0;
+/// Largest width of the live camera picture.
+pub const LIVE_IMAGE_MAX_WIDTH: f32 = 480.0;
+/// Size of a stretch illustration on a card.
+pub const ILLUSTRATION_SIZE: f32 = 140.0;

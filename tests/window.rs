@@ -1,0 +1,188 @@
+//! The window, driven by egui_kittest: the real app state, a real engine replaying real frames
+//! through the real model, widgets found by their labels.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{calibrate_on_astronaut, fixture};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use image::{RgbImage, imageops};
+use slouchwatch::coach::Catalog;
+use slouchwatch::ui::panels::Screen;
+use slouchwatch::ui::settings::{self, SETTINGS_FILE, Settings};
+use slouchwatch::ui::{AppPaths, EngineOverrides, SlouchApp, engine_starter};
+
+/// Replays run this many times faster than real time, so tests are quick but the window still
+/// sees frames arrive over time.
+const REPLAY_SPEED: f64 = 40.0;
+/// Longest a test waits for something to appear.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn write_frames(folder: &Path, sequence: &[(&RgbImage, usize)]) {
+    std::fs::create_dir_all(folder).unwrap();
+    let mut index = 0;
+    for (image, count) in sequence {
+        for _ in 0..*count {
+            image.save(folder.join(format!("frame_{index:05}.png"))).unwrap();
+            index += 1;
+        }
+    }
+}
+
+fn upright() -> RgbImage {
+    image::open(fixture("astronaut.png")).unwrap().into_rgb8()
+}
+
+/// The same person 30% larger: too close to the screen.
+fn too_close() -> RgbImage {
+    let upright = upright();
+    let (width, height) = upright.dimensions();
+    let crop = (width as f32 / 1.3) as u32;
+    let offset = (width - crop) / 2;
+    let zoomed = imageops::crop_imm(&upright, offset, offset, crop, crop).to_image();
+    imageops::resize(&zoomed, width, height, imageops::FilterType::Triangle)
+}
+
+fn app(config: &Path, source: Option<PathBuf>) -> SlouchApp {
+    let paths = AppPaths { settings: Some(config.join(SETTINGS_FILE)), calibration: config.join("calibration.json") };
+    let catalog = Catalog::built_in().unwrap();
+    let overrides = EngineOverrides {
+        source: source.map(|path| path.display().to_string()),
+        fps: Some(2.0),
+        data_dir: Some(config.join("data")),
+        replay_speed: Some(REPLAY_SPEED),
+    };
+    SlouchApp::new(paths, engine_starter(overrides, catalog.clone()), catalog)
+}
+
+fn harness(app: SlouchApp) -> Harness<'static, SlouchApp> {
+    let harness =
+        Harness::builder().with_size([760.0, 1400.0]).build_ui_state(|ui, app: &mut SlouchApp| app.show(ui), app);
+    egui_extras::install_image_loaders(&harness.ctx);
+    harness
+}
+
+/// Steps the window until `done` holds, in real time (the engine runs on its own thread).
+fn step_until(
+    harness: &mut Harness<'static, SlouchApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, SlouchApp>) -> bool,
+) {
+    let started = Instant::now();
+    while !done(harness) {
+        assert!(started.elapsed() < PATIENCE, "gave up waiting for {what}; events: {:?}", harness.state().event_log);
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn quiet_settings(config: &Path, change: impl FnOnce(&mut Settings)) {
+    let mut settings = Settings { notifications: false, ..Settings::default() };
+    change(&mut settings);
+    settings::save(&config.join(SETTINGS_FILE), &settings).unwrap();
+}
+
+#[test]
+fn the_calibration_wizard_completes_and_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 200)]);
+    quiet_settings(dir.path(), |_| {});
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    harness.step();
+    assert_eq!(harness.state().screen(), Screen::Calibration, "first start opens the wizard");
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Use this calibration").is_some());
+    assert!(harness.query_by_label_contains("Quality:").is_some());
+    harness.get_by_label("Use this calibration").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().screen(), Screen::Live);
+    assert!(harness.state().calibration().is_some());
+    let saved = std::fs::read_to_string(dir.path().join("calibration.json")).unwrap();
+    assert!(saved.contains("\"placement\": \"front\""), "{saved}");
+}
+
+#[test]
+fn a_warning_shows_the_stretch_card_and_snooze_silences_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    // No cool-down, so only the snooze can keep the second slouch from warning.
+    quiet_settings(dir.path(), |settings| settings.cooldown_min = 0);
+    let frames = dir.path().join("frames");
+    let (upright, too_close) = (upright(), too_close());
+    write_frames(&frames, &[(&upright, 10), (&too_close, 80), (&upright, 20), (&too_close, 80), (&upright, 4)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Snooze 15 min").is_some());
+    assert!(harness.query_by_label("Time to sit up").is_some());
+    assert!(harness.query_by_label_contains("You have moved close to the screen").is_some());
+    assert!(harness.query_by_label("Try this:").is_some());
+    assert!(harness.query_by_label_contains("Start timer: ").is_some(), "the stretch card has its timer");
+    harness.get_by_label("Snooze 15 min").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Snooze 15 min").is_none(), "the banner goes away");
+
+    step_until(&mut harness, "the end of the replay", |h| h.state().engine_finished());
+    let log = &harness.state().event_log;
+    assert_eq!(log.iter().filter(|kind| *kind == "warning").count(), 1, "{log:?}");
+    assert!(log.iter().any(|kind| kind == "warning_snoozed"), "the second slouch was snoozed: {log:?}");
+    assert!(harness.query_by_label("Time to sit up").is_none());
+}
+
+#[test]
+fn settings_changes_persist_and_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 4)]);
+    quiet_settings(dir.path(), |settings| settings.notifications = true);
+    let mut harness = harness(app(dir.path(), Some(frames.clone())));
+    harness.get_by_label("Settings").click();
+    harness.run_steps(2);
+    harness.get_by_label("Desktop notifications").click();
+    harness.run_steps(2);
+    harness.get_by_label("Dark theme").click();
+    harness.run_steps(2);
+    harness.get_by_label("Save settings").click();
+    harness.run_steps(2);
+    assert!(!harness.state().settings().notifications);
+    drop(harness);
+
+    let (saved, notice) = settings::load(&dir.path().join(SETTINGS_FILE));
+    assert_eq!(notice, None);
+    assert!(!saved.notifications && saved.dark_mode);
+    let reopened = app(dir.path(), Some(frames));
+    assert!(!reopened.settings().notifications && reopened.settings().dark_mode);
+}
+
+#[test]
+fn without_a_camera_the_window_says_so_and_offers_a_retry() {
+    if common::has_camera() {
+        eprintln!("skipped: this machine has a camera");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let mut harness = harness(app(dir.path(), None));
+    step_until(&mut harness, "the no-camera message", |h| h.query_by_label_contains("No camera").is_some());
+    assert!(harness.query_by_label_contains("no camera found").is_some());
+    harness.get_by_label("Retry").click();
+    step_until(&mut harness, "the no-camera message again", |h| h.query_by_label_contains("No camera").is_some());
+}
+
+#[test]
+fn the_about_screen_says_it_is_not_a_medical_device_and_when_to_see_someone() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 2)]);
+    quiet_settings(dir.path(), |_| {});
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    harness.get_by_label("About").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("not a medical device").is_some());
+    assert!(harness.query_by_label_contains("numbness, tingling or weakness").is_some());
+    assert!(harness.query_by_label_contains("no better after a week").is_some());
+}
