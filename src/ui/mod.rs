@@ -107,6 +107,14 @@ pub fn run_window(app: SlouchApp, start_minimised: bool) -> Result<(), String> {
         options,
         Box::new(move |creation| {
             egui_extras::install_image_loaders(&creation.egui_ctx);
+            // Ctrl-C (SIGINT) closes the window the normal way, so the history is saved.
+            let ctx = creation.egui_ctx.clone();
+            if let Err(error) = ctrlc::set_handler(move || {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                ctx.request_repaint();
+            }) {
+                tracing::warn!("Ctrl-C will not close the window cleanly: {error}");
+            }
             if start_minimised {
                 // Monitoring runs on the engine thread, so a minimised window loses nothing.
                 creation.egui_ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
