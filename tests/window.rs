@@ -125,6 +125,12 @@ fn a_warning_shows_the_stretch_card_and_snooze_silences_the_next() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Snooze 15 min").is_none(), "the banner goes away");
 
+    // The privacy switch hides the picture; monitoring goes on.
+    harness.get_by_label("Show camera picture").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Camera picture hidden").is_some());
+    assert!(!harness.state().settings().show_camera_image);
+
     step_until(&mut harness, "the end of the replay", |h| h.state().engine_finished());
     let log = &harness.state().event_log;
     assert_eq!(log.iter().filter(|kind| *kind == "warning").count(), 1, "{log:?}");

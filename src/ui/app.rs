@@ -420,6 +420,15 @@ impl SlouchApp {
                     self.start_engine();
                 }
             }
+            UiCommand::ShowCameraImage(show) => {
+                self.settings.show_camera_image = show;
+                self.draft.show_camera_image = show;
+                if let Some(path) = &self.paths.settings
+                    && let Err(error) = settings::save(path, &self.settings)
+                {
+                    self.notice = Some(format!("cannot save settings to {}: {error}", path.display()));
+                }
+            }
             UiCommand::StartCalibration => {
                 self.wizard = Wizard { countdown_ends: Some(now_s + WIZARD_COUNTDOWN_S), ..Wizard::default() };
                 self.wizard.step = WizardStep::Countdown { remaining_s: WIZARD_COUNTDOWN_S };

@@ -36,6 +36,8 @@ pub enum UiCommand {
     Retry,
     /// Save the settings being edited and apply them.
     SaveSettings,
+    /// Show or hide the camera picture (monitoring goes on either way).
+    ShowCameraImage(bool),
     /// Begin the calibration countdown.
     StartCalibration,
     /// Use the calibration just measured.
@@ -193,6 +195,10 @@ pub fn live_panel(
         });
     }
 
+    let mut show_image = settings.show_camera_image;
+    if ui.checkbox(&mut show_image, "Show camera picture").changed() {
+        commands.push(UiCommand::ShowCameraImage(show_image));
+    }
     if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
         let (width, height) = (snapshot.frame_size.0 as f32, snapshot.frame_size.1 as f32);
         let display_width = theme::LIVE_IMAGE_MAX_WIDTH.min(ui.available_width());
@@ -202,7 +208,7 @@ pub fn live_panel(
             draw_overlay(ui, response.rect, snapshot.frame_size, pose);
         }
     } else if !settings.show_camera_image {
-        ui.weak("Camera picture hidden (Settings). Monitoring goes on.");
+        ui.weak("Camera picture hidden. Monitoring goes on.");
     }
 
     let metrics = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.metrics);
