@@ -502,16 +502,7 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
     for entry in entries {
         let sides = if entry.both_sides { " each side" } else { "" };
         println!("{} - {}", entry.name, entry.summary);
-        let places: Vec<&str> = entry
-            .places
-            .iter()
-            .map(|place| match place {
-                crate::coach::Place::Desk => "at the desk",
-                crate::coach::Place::Standing => "standing",
-                crate::coach::Place::Wall => "against a wall",
-                crate::coach::Place::Floor => "on the floor",
-            })
-            .collect();
+        let places: Vec<&str> = entry.places.iter().map(|place| place.words()).collect();
         println!("  hold {} s{sides}, {} round(s); {}", entry.hold_s, entry.rounds, places.join(", "));
         for (number, step) in entry.steps.iter().enumerate() {
             println!("  {}. {step}", number + 1);

@@ -79,6 +79,18 @@ pub enum Place {
     Floor,
 }
 
+impl Place {
+    /// The place in a few words ("at the desk").
+    pub fn words(self) -> &'static str {
+        match self {
+            Place::Desk => "at the desk",
+            Place::Standing => "standing",
+            Place::Wall => "against a wall",
+            Place::Floor => "on the floor",
+        }
+    }
+}
+
 /// One stretch, exercise or habit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -264,16 +264,7 @@ fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate:
 }
 
 fn place_words(places: &[Place]) -> String {
-    places
-        .iter()
-        .map(|place| match place {
-            Place::Desk => "at the desk",
-            Place::Standing => "standing",
-            Place::Wall => "against a wall",
-            Place::Floor => "on the floor",
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    places.iter().map(|place| place.words()).collect::<Vec<_>>().join(", ")
 }
 
 fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
