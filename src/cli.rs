@@ -64,9 +64,10 @@ pub enum Command {
         /// upright; or an image, or a folder of images, of you sitting upright as you normally work.
         #[arg(long, default_value = "camera")]
         source: SourceSpec,
-        /// Where to write the calibration (JSON).
+        /// Where to write the calibration (JSON); default: `calibration.json` in the config folder,
+        /// where the window and `run` look for it.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Where the camera is: auto (detect), front or side.
         #[arg(long, default_value = "auto")]
         placement: PlacementSetting,
@@ -179,7 +180,10 @@ pub fn main() -> ExitCode {
         Some(Command::Analyze { paths, json, calibration, placement, model }) => {
             run_analyze(&paths, json, calibration.as_deref(), placement, &model)
         }
-        Some(Command::Calibrate { source, out, placement, model }) => run_calibrate(&source, &out, placement, &model),
+        Some(Command::Calibrate { source, out, placement, model }) => match out.or_else(default_calibration_path) {
+            Some(out) => run_calibrate(&source, &out, placement, &model),
+            None => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
+        },
         Some(Command::Run(args)) => run_monitor(&args),
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
@@ -386,7 +390,9 @@ fn open_history(data_dir: Option<&Path>) -> Option<HistoryStore> {
 
 /// `slouchwatch run`: the engine without a window.
 fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let calibration = args.calibration.as_deref().map(calibration_file::load).transpose()?;
+    // Without --calibration, use the one `calibrate` and the window keep, if there is one.
+    let calibration_path = args.calibration.clone().or_else(|| default_calibration_path().filter(|path| path.exists()));
+    let calibration = calibration_path.as_deref().map(calibration_file::load).transpose()?;
     if calibration.is_none() {
         eprintln!("note: no --calibration given: run `slouchwatch calibrate` for forward-head and shoulder warnings");
     }
@@ -527,15 +533,25 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// File name of the window's calibration inside the config folder.
+/// File name of the calibration inside the config folder.
 const CALIBRATION_FILE: &str = "calibration.json";
+
+/// The platform config folder (`~/.config/slouchwatch` on Linux).
+fn default_config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.config_dir().to_owned())
+}
+
+/// Where `calibrate` writes and the window and `run` read the calibration by default.
+fn default_calibration_path() -> Option<PathBuf> {
+    default_config_dir().map(|dir| dir.join(CALIBRATION_FILE))
+}
 
 /// `slouchwatch` / `slouchwatch gui`: the window.
 fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
     let config_dir = args
         .config_dir
         .clone()
-        .or_else(|| directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.config_dir().to_owned()))
+        .or_else(default_config_dir)
         .ok_or_else(|| anyhow::anyhow!("no config folder could be found; pass --config-dir"))?;
     let paths = crate::ui::AppPaths {
         settings: Some(config_dir.join(crate::ui::settings::SETTINGS_FILE)),
