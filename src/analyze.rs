@@ -79,15 +79,8 @@ pub fn load_and_estimate(
     let image = images::load_rgb(path)?;
     let frame_size = image.dimensions();
     let pose_error = |error| AnalyzeError::Pose { path: path.display().to_string(), source: error };
-    // With a calibration, look where the calibrated person sat first, so another person in view
-    // is not followed instead; if nobody is there, look at the whole frame.
-    if let Some(calibration) = calibration.filter(|c| (c.frame_width, c.frame_height) == frame_size) {
-        let pose = estimator.estimate_in(&image, calibration.person_region()).map_err(pose_error)?;
-        if pose.person_in_view() {
-            return Ok((pose, frame_size));
-        }
-    }
-    let pose = estimator.estimate(&image).map_err(pose_error)?;
+    let region = calibration.and_then(|calibration| calibration.region_for(frame_size));
+    let pose = estimator.estimate_preferring(&image, region).map_err(pose_error)?;
     Ok((pose, frame_size))
 }
 
@@ -119,7 +112,10 @@ pub fn analyze_file(
 #[derive(Debug, thiserror::Error)]
 pub enum CalibrateImagesError {
     /// None of the files could be read.
-    #[error("no readable image among the {count} file(s) given")]
+    #[error(
+        "no readable image among the {count} file(s) given: pass a photo, or a folder of photos, of you \
+         sitting upright (.jpg, .png, .bmp or .webp)"
+    )]
     NoImages {
         /// How many files were tried.
         count: usize,

@@ -14,7 +14,7 @@ use crate::analyze::{self, AnalyzeError, PostureOptions};
 use crate::calibration_file;
 use crate::coach::{Catalog, Coach, SuggestionContext, Target};
 use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
-use crate::history::{self, HistoryStore};
+use crate::history;
 use crate::images;
 use crate::pose::{ModelChoice, PoseEstimator};
 use crate::posture::{self, PlacementSetting, PostureSettings, QualityGrade};
@@ -365,29 +365,6 @@ fn list_cameras() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the history in the chosen or default data folder; on failure monitoring goes on
-/// without it and the reason is printed.
-fn open_history(data_dir: Option<&Path>) -> Option<HistoryStore> {
-    let Some(dir) = data_dir.map(Path::to_owned).or_else(history::default_data_dir) else {
-        eprintln!(
-            "warning: no data folder could be found for the history; pass --data-dir. Monitoring goes on without history."
-        );
-        return None;
-    };
-    match HistoryStore::open(&dir) {
-        Ok((store, notice)) => {
-            if let Some(notice) = notice {
-                eprintln!("warning: {notice}");
-            }
-            Some(store)
-        }
-        Err(error) => {
-            eprintln!("warning: {error:#}");
-            None
-        }
-    }
-}
-
 /// `slouchwatch run`: the engine without a window.
 fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     // Without --calibration, use the one `calibrate` and the window keep, if there is one.
@@ -426,7 +403,10 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let estimator = load_model(&args.model)?;
-    let store = open_history(args.data_dir.as_deref());
+    let (store, notice) = history::open_for_monitoring(args.data_dir.as_deref());
+    if let Some(notice) = notice {
+        eprintln!("warning: {notice}");
+    }
     let config = EngineConfig {
         fps: args.fps,
         calibration,

@@ -532,17 +532,8 @@ impl Engine {
     fn analyse(&mut self, frame: &Frame) -> Result<(Pose, Assessment), crate::pose::PoseError> {
         let frame_size = frame.image.dimensions();
         let calibration = self.config.calibration.as_ref();
-        let mut pose = None;
-        if let Some(calibration) = calibration.filter(|c| (c.frame_width, c.frame_height) == frame_size) {
-            let in_region = self.estimator.estimate_in(&frame.image, calibration.person_region())?;
-            if in_region.person_in_view() {
-                pose = Some(in_region);
-            }
-        }
-        let pose = match pose {
-            Some(pose) => pose,
-            None => self.estimator.estimate(&frame.image)?,
-        };
+        let region = calibration.and_then(|calibration| calibration.region_for(frame_size));
+        let pose = self.estimator.estimate_preferring(&frame.image, region)?;
         let assessment = posture::assess(&pose, frame_size, calibration, &self.config.posture);
         Ok((pose, assessment))
     }

@@ -165,6 +165,25 @@ pub fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.data_dir().to_owned())
 }
 
+/// Opens the history for monitoring, in `data_dir` or the default folder. Monitoring goes on
+/// without it when it cannot be opened; the second value is what to tell the user (a database
+/// moved aside, or why there is no history).
+pub fn open_for_monitoring(data_dir: Option<&Path>) -> (Option<HistoryStore>, Option<String>) {
+    let Some(dir) = data_dir.map(Path::to_owned).or_else(default_data_dir) else {
+        return (
+            None,
+            Some(
+                "no data folder could be found for the history; pass --data-dir. Monitoring goes on without history."
+                    .into(),
+            ),
+        );
+    };
+    match HistoryStore::open(&dir) {
+        Ok((store, notice)) => (Some(store), notice.map(|notice| notice.to_string())),
+        Err(error) => (None, Some(error.to_string())),
+    }
+}
+
 impl HistoryStore {
     /// Opens (creating or migrating) the database in `data_dir`. A damaged or newer database is
     /// moved aside, never deleted, and a notice says where it went.

@@ -102,6 +102,19 @@ impl PoseEstimator {
         self.infer()
     }
 
+    /// Looks for the person inside `region` first and, if nobody is there (or there is no
+    /// region), in the whole frame. With the calibrated person's region this follows them rather
+    /// than whoever else is in view.
+    pub fn estimate_preferring(&mut self, image: &RgbImage, region: Option<Letterbox>) -> Result<Pose, PoseError> {
+        if let Some(region) = region {
+            let pose = self.estimate_in(image, region)?;
+            if pose.person_in_view() {
+                return Ok(pose);
+            }
+        }
+        self.estimate(image)
+    }
+
     /// First half of [`PoseEstimator::estimate`]: letterbox `image` into the model input.
     /// Public so benchmarks can time pre-processing apart from inference.
     pub fn prepare(&mut self, image: &RgbImage) -> Result<(), PoseError> {

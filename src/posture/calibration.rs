@@ -405,6 +405,13 @@ impl Calibration {
         Letterbox { left: self.anchor.position.x - side / 2.0, top: self.anchor.position.y - 0.6 * side, side }
     }
 
+    /// [`Calibration::person_region`] for a frame of `frame_size`, or `None` when the frame is
+    /// not the size the calibration was taken at (another camera or mode: the region means
+    /// nothing there).
+    pub fn region_for(&self, frame_size: (u32, u32)) -> Option<Letterbox> {
+        ((self.frame_width, self.frame_height) == frame_size).then(|| self.person_region())
+    }
+
     /// Whether the person in `pose` still sits where they calibrated; the reason if not.
     /// `None` also when the pose is too unclear to tell (the verdict then says unknown anyway).
     pub fn staleness(&self, pose: &Pose, frame_size: (u32, u32)) -> Option<StaleReason> {

@@ -20,7 +20,6 @@ use chrono::Utc;
 
 use crate::coach::Catalog;
 use crate::engine::{self, EngineConfig};
-use crate::history::HistoryStore;
 use crate::pose::PoseEstimator;
 use crate::source::camera::CameraSource;
 use crate::source::replay::ReplaySource;
@@ -61,7 +60,10 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             Err(never) => match never {},
         };
         let estimator = PoseEstimator::load(&settings.model_choice()).map_err(|error| error.to_string())?;
-        let store = history_store(overrides.data_dir.clone());
+        let (store, notice) = crate::history::open_for_monitoring(overrides.data_dir.as_deref());
+        if let Some(notice) = notice {
+            tracing::warn!("{notice}");
+        }
         let config = EngineConfig {
             fps,
             calibration,
@@ -73,23 +75,6 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
         };
         engine::spawn(config, make_source, estimator, store).map_err(|error| error.to_string())
     })
-}
-
-/// Opens the history; when it cannot, monitoring goes on without it (the reason is logged).
-fn history_store(data_dir: Option<PathBuf>) -> Option<HistoryStore> {
-    let dir = data_dir.or_else(crate::history::default_data_dir)?;
-    match HistoryStore::open(&dir) {
-        Ok((store, notice)) => {
-            if let Some(notice) = notice {
-                tracing::warn!("{notice}");
-            }
-            Some(store)
-        }
-        Err(error) => {
-            tracing::warn!("{error}");
-            None
-        }
-    }
 }
 
 /// Initial window size, points.
