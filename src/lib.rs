@@ -29,5 +29,6 @@ pub mod images;
 pub mod notify;
 pub mod pose;
 pub mod posture;
+pub mod report;
 pub mod source;
 pub mod ui;

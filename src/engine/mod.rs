@@ -668,6 +668,7 @@ impl Engine {
             AlertEvent::Back { away_for_s, was_break: true } => {
                 store.add_break(now - TimeDelta::seconds(*away_for_s), now)
             }
+            AlertEvent::BreakReminder { sitting_for_min } => store.add_reminder(now, *sitting_for_min),
             _ => Ok(()),
         };
         if let Err(error) = result {

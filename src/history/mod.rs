@@ -22,10 +22,11 @@ pub const DATABASE_FILE: &str = "history.sqlite3";
 
 /// Schema version this build writes. Version 1: minutes, episodes, warnings, breaks, stretches.
 /// Version 2: stretches record the answer to a suggestion ("done" or "not now").
-pub const SCHEMA_VERSION: i64 = 2;
+/// Version 3: movement-break reminders are recorded, so the report can say which were followed.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
@@ -77,6 +78,14 @@ const MIGRATIONS: [&str; 2] = [
     r#"
     ALTER TABLE stretches ADD COLUMN answer TEXT NOT NULL DEFAULT 'done';
     CREATE INDEX stretches_at ON stretches(at);
+"#,
+    r#"
+    CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,                   -- unix milliseconds
+        sitting_min INTEGER NOT NULL           -- minutes seated when reminded
+    );
+    CREATE INDEX reminders_at ON reminders(at);
 "#,
 ];
 
@@ -360,6 +369,14 @@ impl HistoryStore {
             .map_err(|error| self.sqlite_error(error))
     }
 
+    /// Records a movement-break reminder.
+    pub fn add_reminder(&self, at: DateTime<Utc>, sitting_min: i64) -> Result<(), StoreError> {
+        self.connection
+            .execute("INSERT INTO reminders (at, sitting_min) VALUES (?1, ?2)", params![millis(at), sitting_min])
+            .map(|_| ())
+            .map_err(|error| self.sqlite_error(error))
+    }
+
     /// Answers given since `since`, oldest first.
     pub fn answers_since(&self, since: DateTime<Utc>) -> Result<Vec<(String, Answer)>, StoreError> {
         let mut statement = self
@@ -445,6 +462,93 @@ impl HistoryStore {
             .map_err(|error| self.sqlite_error(error))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
     }
+
+    /// Everything stored for [from, to): minutes, and the events that started in the range.
+    pub fn range(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<RangeRows, StoreError> {
+        let times = |sql: &str| -> Result<Vec<DateTime<Utc>>, StoreError> {
+            let mut statement = self.connection.prepare_cached(sql).map_err(|error| self.sqlite_error(error))?;
+            let rows = statement
+                .query_map(params![millis(from), millis(to)], |row| {
+                    Ok(DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default())
+                })
+                .map_err(|error| self.sqlite_error(error))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
+        };
+        let warnings = times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 ORDER BY at")?;
+        let snoozed = times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed != 0 ORDER BY at")?;
+        let reminders = times("SELECT at FROM reminders WHERE at >= ?1 AND at < ?2 ORDER BY at")?;
+        let breaks = {
+            let mut statement = self
+                .connection
+                .prepare_cached("SELECT start, end FROM breaks WHERE start >= ?1 AND start < ?2 ORDER BY start")
+                .map_err(|error| self.sqlite_error(error))?;
+            let rows = statement
+                .query_map(params![millis(from), millis(to)], |row| {
+                    Ok((
+                        DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default(),
+                        DateTime::from_timestamp_millis(row.get(1)?).unwrap_or_default(),
+                    ))
+                })
+                .map_err(|error| self.sqlite_error(error))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))?
+        };
+        let answers = {
+            let mut statement = self
+                .connection
+                .prepare_cached("SELECT at, name, answer FROM stretches WHERE at >= ?1 AND at < ?2 ORDER BY at")
+                .map_err(|error| self.sqlite_error(error))?;
+            let rows = statement
+                .query_map(params![millis(from), millis(to)], |row| {
+                    let answer: String = row.get(2)?;
+                    Ok(AnswerRow {
+                        at: DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default(),
+                        entry_id: row.get(1)?,
+                        answer: if answer == "not_now" { Answer::NotNow } else { Answer::Done },
+                    })
+                })
+                .map_err(|error| self.sqlite_error(error))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))?
+        };
+        Ok(RangeRows {
+            minutes: self.minutes(from, to)?,
+            episodes: self.episodes(from, to)?,
+            warnings,
+            snoozed_warnings: snoozed,
+            breaks,
+            reminders,
+            answers,
+        })
+    }
+}
+
+/// Everything the history holds for a time range (see [`HistoryStore::range`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RangeRows {
+    /// Minute rows, in order.
+    pub minutes: Vec<MinuteRow>,
+    /// Slouch episodes that started in the range.
+    pub episodes: Vec<EpisodeRow>,
+    /// Warnings shown.
+    pub warnings: Vec<DateTime<Utc>>,
+    /// Warnings that were due but snoozed.
+    pub snoozed_warnings: Vec<DateTime<Utc>>,
+    /// Breaks (start, end) that started in the range.
+    pub breaks: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Movement-break reminders.
+    pub reminders: Vec<DateTime<Utc>>,
+    /// Answers to suggestions.
+    pub answers: Vec<AnswerRow>,
+}
+
+/// A stored answer to a suggested entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRow {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The catalog entry.
+    pub entry_id: String,
+    /// Done or not now.
+    pub answer: Answer,
 }
 
 /// A stored slouch episode.
@@ -471,8 +575,10 @@ pub enum HistoryTable {
     Warnings,
     /// Breaks.
     Breaks,
-    /// Stretches done.
+    /// Answers to suggested stretches.
     Stretches,
+    /// Movement-break reminders.
+    Reminders,
 }
 
 impl HistoryTable {
@@ -482,6 +588,7 @@ impl HistoryTable {
             HistoryTable::Warnings => ("warnings", "at"),
             HistoryTable::Breaks => ("breaks", "start"),
             HistoryTable::Stretches => ("stretches", "at"),
+            HistoryTable::Reminders => ("reminders", "at"),
         }
     }
 }

@@ -54,6 +54,8 @@ pub struct Settings {
     pub show_camera_image: bool,
     /// Dark theme (else light).
     pub dark_mode: bool,
+    /// Daily goal: percent of monitored time upright (the report's streaks count days that meet it).
+    pub goal_upright_pct: f64,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             start_minimised: false,
             show_camera_image: true,
             dark_mode: false,
+            goal_upright_pct: crate::report::DEFAULT_GOAL_UPRIGHT_PCT,
         }
     }
 }

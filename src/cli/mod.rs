@@ -1,6 +1,8 @@
 //! Command-line interface: argument parsing and dispatch, and the one place errors become exit
 //! codes and messages.
 
+mod report;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -82,6 +84,8 @@ pub enum Command {
     Cameras,
     /// Open the window (also what `slouchwatch` with no command does).
     Gui(GuiArgs),
+    /// The daily slouch report (or the last 7 or 30 days) from the history.
+    Report(report::ReportArgs),
     /// The stretch catalog, or the ranked suggestions for one problem.
     Stretches {
         /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close) or
@@ -188,6 +192,9 @@ pub fn main() -> ExitCode {
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
         Some(Command::Gui(args)) => run_gui(args),
+        Some(Command::Report(args)) => {
+            report::run(&args, default_config_dir().map(|dir| dir.join(crate::ui::settings::SETTINGS_FILE)))
+        }
         None => run_gui(GuiArgs::default()),
     };
     result.unwrap_or_else(|error| {

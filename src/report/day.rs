@@ -1,0 +1,514 @@
+//! One local day of history turned into the numbers of the daily report. Pure: the rows come in,
+//! already cut to the day by [`super::LocalDay`].
+
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
+use serde::Serialize;
+
+use super::LocalDay;
+use crate::coach::{self, Advice, Answer, Catalog, DayFacts, Kind};
+use crate::history::{MinuteRow, RangeRows};
+use crate::posture::Problem;
+
+/// A movement-break reminder counts as followed when a break starts within this many minutes of it.
+pub const REMINDER_FOLLOW_WINDOW_MIN: i64 = 10;
+/// End-of-day advice counts strengthening sessions done in this many days up to the day's end.
+pub const STRENGTHENING_WINDOW_DAYS: i64 = 7;
+
+/// What a minute of the timeline shows: the state that took most of its seconds, and for
+/// slouched minutes the problem seen longest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinuteState {
+    /// Sitting well.
+    Upright,
+    /// Slouched, mainly with the head forward.
+    ForwardHead,
+    /// Slouched, mainly with rounded shoulders.
+    RoundedShoulders,
+    /// Slouched, mainly with raised shoulders.
+    ShouldersRaised,
+    /// Slouched, mainly leaning sideways.
+    Leaning,
+    /// Slouched, mainly too close to the screen.
+    TooClose,
+    /// At the desk but the posture could not be judged (turned away, poorly lit).
+    Unclear,
+    /// Away from the desk.
+    Away,
+    /// Monitoring paused.
+    Paused,
+}
+
+impl MinuteState {
+    /// Every state, in the order charts stack and legends list them.
+    pub const ALL: [MinuteState; 9] = [
+        MinuteState::Upright,
+        MinuteState::ForwardHead,
+        MinuteState::RoundedShoulders,
+        MinuteState::ShouldersRaised,
+        MinuteState::Leaning,
+        MinuteState::TooClose,
+        MinuteState::Unclear,
+        MinuteState::Away,
+        MinuteState::Paused,
+    ];
+
+    /// The state of a minute row (`None` when nothing was recorded in it).
+    pub fn of(row: &MinuteRow) -> Option<MinuteState> {
+        // Ties go to the earlier candidate: slouching is not hidden by an equal share of good time.
+        let candidates = [
+            (row.bad_s, None),
+            (row.good_s, Some(MinuteState::Upright)),
+            (row.away_s, Some(MinuteState::Away)),
+            (row.unknown_s, Some(MinuteState::Unclear)),
+            (row.paused_s, Some(MinuteState::Paused)),
+        ];
+        let mut best: Option<(f64, Option<MinuteState>)> = None;
+        for (seconds, state) in candidates {
+            if seconds > 0.0 && best.is_none_or(|(most, _)| seconds > most) {
+                best = Some((seconds, state));
+            }
+        }
+        let (_, state) = best?;
+        Some(state.unwrap_or_else(|| {
+            let mut problem = MinuteState::ForwardHead;
+            let mut most = -1.0;
+            for candidate in Problem::ALL {
+                let seconds = problem_seconds(row, candidate);
+                if seconds > most {
+                    most = seconds;
+                    problem = MinuteState::from(candidate);
+                }
+            }
+            problem
+        }))
+    }
+
+    /// Plain words for legends.
+    pub fn words(self) -> &'static str {
+        match self {
+            MinuteState::Upright => "upright",
+            MinuteState::ForwardHead => "head forward",
+            MinuteState::RoundedShoulders => "rounded shoulders",
+            MinuteState::ShouldersRaised => "raised shoulders",
+            MinuteState::Leaning => "leaning",
+            MinuteState::TooClose => "too close",
+            MinuteState::Unclear => "not judged",
+            MinuteState::Away => "away",
+            MinuteState::Paused => "paused",
+        }
+    }
+
+    /// Its colour on charts, shared by the window and the HTML page.
+    pub fn rgb(self) -> [u8; 3] {
+        match self {
+            MinuteState::Upright => [0x2e, 0x9d, 0x5b],
+            MinuteState::ForwardHead => [0xc8, 0x4b, 0x31],
+            MinuteState::RoundedShoulders => [0xe0, 0x85, 0x2e],
+            MinuteState::ShouldersRaised => [0xb0, 0x4f, 0x9a],
+            MinuteState::Leaning => [0x7b, 0x5c, 0xc4],
+            MinuteState::TooClose => [0xb8, 0x8a, 0x10],
+            MinuteState::Unclear => [0xa8, 0xae, 0xb5],
+            MinuteState::Away => [0x9c, 0xc3, 0xe6],
+            MinuteState::Paused => [0xd6, 0xd6, 0xd6],
+        }
+    }
+
+    /// Whether this is one of the slouched states.
+    pub fn is_slouched(self) -> bool {
+        !matches!(self, MinuteState::Upright | MinuteState::Unclear | MinuteState::Away | MinuteState::Paused)
+    }
+}
+
+impl From<Problem> for MinuteState {
+    fn from(problem: Problem) -> MinuteState {
+        match problem {
+            Problem::ForwardHead => MinuteState::ForwardHead,
+            Problem::RoundedShoulders => MinuteState::RoundedShoulders,
+            Problem::ShouldersRaised => MinuteState::ShouldersRaised,
+            Problem::Leaning => MinuteState::Leaning,
+            Problem::TooClose => MinuteState::TooClose,
+        }
+    }
+}
+
+/// Seconds a minute row spent with one problem.
+pub fn problem_seconds(row: &MinuteRow, problem: Problem) -> f64 {
+    match problem {
+        Problem::ForwardHead => row.forward_head_s,
+        Problem::RoundedShoulders => row.rounded_shoulders_s,
+        Problem::ShouldersRaised => row.shoulders_raised_s,
+        Problem::Leaning => row.leaning_s,
+        Problem::TooClose => row.too_close_s,
+    }
+}
+
+/// Seconds slouched by problem. A slouched second can show more than one problem, so these can
+/// add up to more than the slouched time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ProblemSeconds {
+    /// Head forward of the shoulders.
+    pub forward_head_s: f64,
+    /// Shoulders rounded forward.
+    pub rounded_shoulders_s: f64,
+    /// Shoulders raised toward the ears.
+    pub shoulders_raised_s: f64,
+    /// Leaning sideways.
+    pub leaning_s: f64,
+    /// Too close to the screen.
+    pub too_close_s: f64,
+}
+
+impl ProblemSeconds {
+    fn add(&mut self, row: &MinuteRow) {
+        self.forward_head_s += row.forward_head_s;
+        self.rounded_shoulders_s += row.rounded_shoulders_s;
+        self.shoulders_raised_s += row.shoulders_raised_s;
+        self.leaning_s += row.leaning_s;
+        self.too_close_s += row.too_close_s;
+    }
+
+    /// Seconds for one problem.
+    pub fn get(&self, problem: Problem) -> f64 {
+        match problem {
+            Problem::ForwardHead => self.forward_head_s,
+            Problem::RoundedShoulders => self.rounded_shoulders_s,
+            Problem::ShouldersRaised => self.shoulders_raised_s,
+            Problem::Leaning => self.leaning_s,
+            Problem::TooClose => self.too_close_s,
+        }
+    }
+}
+
+/// A run of timeline minutes in the same state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Segment {
+    /// Local clock time the run starts, `HH:MM`.
+    pub from: String,
+    /// Local clock time the run ends, `HH:MM`.
+    pub to: String,
+    /// Minutes from the local midnight that starts the day (to the start of the run).
+    pub start_min: i64,
+    /// Minutes from that midnight to the end of the run.
+    pub end_min: i64,
+    /// The state.
+    pub state: MinuteState,
+}
+
+/// One local clock hour.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HourRow {
+    /// Local clock hour, 0-23.
+    pub hour: u32,
+    /// Seconds at the desk being watched (upright + slouched + not judged).
+    pub monitored_s: f64,
+    /// Seconds upright.
+    pub upright_s: f64,
+    /// Seconds slouched.
+    pub slouched_s: f64,
+    /// Seconds at the desk that could not be judged.
+    pub unclear_s: f64,
+    /// Seconds away.
+    pub away_s: f64,
+    /// Seconds paused.
+    pub paused_s: f64,
+}
+
+impl HourRow {
+    fn add(&mut self, row: &MinuteRow) {
+        self.monitored_s += row.monitored_s;
+        self.upright_s += row.good_s;
+        self.slouched_s += row.bad_s;
+        self.unclear_s += row.unknown_s;
+        self.away_s += row.away_s;
+        self.paused_s += row.paused_s;
+    }
+}
+
+/// The hour with the most slouched time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorstHour {
+    /// Local clock hour, 0-23.
+    pub hour: u32,
+    /// Seconds slouched in it.
+    pub slouched_s: f64,
+    /// Slouched share of the hour's monitored time, 0-1.
+    pub share: f64,
+}
+
+/// The longest run of upright minutes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UprightStretch {
+    /// Local clock time it began, `HH:MM`.
+    pub from: String,
+    /// Local clock time it ended, `HH:MM`.
+    pub to: String,
+    /// Seconds upright within it.
+    pub upright_s: f64,
+}
+
+/// One line of end-of-day advice, with the name of what to do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdviceLine {
+    /// `entry` (a stretch, massage, heat or strengthening) or `ergonomic` (a desk change).
+    pub kind: &'static str,
+    /// Catalog id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Why, in plain words.
+    pub reason: String,
+}
+
+/// The numbers of one local day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayReport {
+    /// The local date.
+    pub date: NaiveDate,
+    /// Whether anything at all was recorded that day.
+    pub has_data: bool,
+    /// Minutes in the day (1440, or 1380 / 1500 on a clock change).
+    pub day_length_min: i64,
+    /// Seconds at the desk being watched (upright + slouched + not judged).
+    pub monitored_s: f64,
+    /// Seconds upright.
+    pub upright_s: f64,
+    /// Upright share of the monitored time, 0-1 (`None` without monitored time).
+    pub upright_share: Option<f64>,
+    /// Seconds slouched.
+    pub slouched_s: f64,
+    /// Seconds at the desk that could not be judged.
+    pub unclear_s: f64,
+    /// Slouched seconds by problem.
+    pub problems: ProblemSeconds,
+    /// Slouch episodes that began this day.
+    pub episodes: u32,
+    /// Warnings shown.
+    pub warnings: u32,
+    /// Warnings that were due while snoozed.
+    pub warnings_snoozed: u32,
+    /// The longest run of upright minutes.
+    pub longest_upright: Option<UprightStretch>,
+    /// The hour with the most slouched time.
+    pub worst_hour: Option<WorstHour>,
+    /// Seconds away from the desk while slouchwatch ran.
+    pub away_s: f64,
+    /// Seconds paused.
+    pub paused_s: f64,
+    /// Breaks taken (away long enough to count).
+    pub breaks: u32,
+    /// Movement-break reminders given.
+    pub break_reminders: u32,
+    /// Reminders followed by a break within [`REMINDER_FOLLOW_WINDOW_MIN`] minutes.
+    pub break_reminders_followed: u32,
+    /// Suggested stretches done.
+    pub stretches_done: u32,
+    /// Suggested stretches answered "not now".
+    pub stretches_declined: u32,
+    /// Strengthening sessions done in the seven days up to the end of this day.
+    pub strengthening_this_week: u32,
+    /// Time-weighted mean forward-head angle over the day, degrees (against calibration).
+    pub mean_forward_head_deg: Option<f64>,
+    /// Time-weighted mean shoulder rounding over the day, degrees.
+    pub mean_shoulder_rounding_deg: Option<f64>,
+    /// The day as runs of minutes in the same state.
+    pub timeline: Vec<Segment>,
+    /// The 24 local clock hours.
+    pub hours: Vec<HourRow>,
+    /// The coach's end-of-day advice.
+    pub advice: Vec<AdviceLine>,
+}
+
+fn clock<Tz: TimeZone>(tz: &Tz, time: DateTime<Utc>) -> String {
+    time.with_timezone(tz).naive_local().format("%H:%M").to_string()
+}
+
+fn count_in(times: &[DateTime<Utc>], day: &LocalDay) -> u32 {
+    times.iter().filter(|time| day.contains(**time)).count() as u32
+}
+
+impl DayReport {
+    /// Builds the report of `day` from `rows`, which must cover at least the day and the
+    /// [`STRENGTHENING_WINDOW_DAYS`] before its end (rows outside the day are ignored, except
+    /// answers for the strengthening count).
+    pub fn build<Tz: TimeZone>(tz: &Tz, day: &LocalDay, rows: &RangeRows, catalog: &Catalog) -> DayReport {
+        let minutes = day.minutes_of(&rows.minutes);
+        let mut report = DayReport {
+            date: day.date,
+            has_data: false,
+            day_length_min: (day.end - day.start).num_minutes(),
+            monitored_s: 0.0,
+            upright_s: 0.0,
+            upright_share: None,
+            slouched_s: 0.0,
+            unclear_s: 0.0,
+            problems: ProblemSeconds::default(),
+            episodes: rows.episodes.iter().filter(|episode| day.contains(episode.start)).count() as u32,
+            warnings: count_in(&rows.warnings, day),
+            warnings_snoozed: count_in(&rows.snoozed_warnings, day),
+            longest_upright: None,
+            worst_hour: None,
+            away_s: 0.0,
+            paused_s: 0.0,
+            breaks: rows.breaks.iter().filter(|(start, _)| day.contains(*start)).count() as u32,
+            break_reminders: count_in(&rows.reminders, day),
+            break_reminders_followed: 0,
+            stretches_done: 0,
+            stretches_declined: 0,
+            strengthening_this_week: 0,
+            mean_forward_head_deg: None,
+            mean_shoulder_rounding_deg: None,
+            timeline: Vec::new(),
+            hours: (0..24).map(|hour| HourRow { hour, ..HourRow::default() }).collect(),
+            advice: Vec::new(),
+        };
+        let (mut head_sum, mut head_weight, mut rounding_sum, mut rounding_weight) = (0.0, 0.0, 0.0, 0.0);
+        for row in minutes {
+            report.monitored_s += row.monitored_s;
+            report.upright_s += row.good_s;
+            report.slouched_s += row.bad_s;
+            report.unclear_s += row.unknown_s;
+            report.away_s += row.away_s;
+            report.paused_s += row.paused_s;
+            report.problems.add(row);
+            head_sum += row.forward_head_deg_sum;
+            head_weight += row.forward_head_weight_s;
+            rounding_sum += row.shoulder_rounding_deg_sum;
+            rounding_weight += row.shoulder_rounding_weight_s;
+            report.hours[row.minute.with_timezone(tz).hour() as usize].add(row);
+        }
+        report.upright_share = (report.monitored_s > 0.0).then(|| report.upright_s / report.monitored_s);
+        report.mean_forward_head_deg = (head_weight > 0.0).then(|| head_sum / head_weight);
+        report.mean_shoulder_rounding_deg = (rounding_weight > 0.0).then(|| rounding_sum / rounding_weight);
+        report.worst_hour = report
+            .hours
+            .iter()
+            .filter(|hour| hour.slouched_s > 0.0)
+            // The first of equally bad hours.
+            .fold(None::<&HourRow>, |worst, hour| match worst {
+                Some(worst) if worst.slouched_s >= hour.slouched_s => Some(worst),
+                _ => Some(hour),
+            })
+            .map(|hour| WorstHour {
+                hour: hour.hour,
+                slouched_s: hour.slouched_s,
+                share: if hour.monitored_s > 0.0 { hour.slouched_s / hour.monitored_s } else { 0.0 },
+            });
+        report.timeline = timeline(tz, day, minutes);
+        report.longest_upright = longest_upright(tz, minutes);
+
+        let follow = TimeDelta::minutes(REMINDER_FOLLOW_WINDOW_MIN);
+        report.break_reminders_followed = rows
+            .reminders
+            .iter()
+            .filter(|at| day.contains(**at))
+            .filter(|at| rows.breaks.iter().any(|(start, _)| *start >= **at && *start <= **at + follow))
+            .count() as u32;
+        for answer in rows.answers.iter().filter(|answer| day.contains(answer.at)) {
+            match answer.answer {
+                Answer::Done => report.stretches_done += 1,
+                Answer::NotNow => report.stretches_declined += 1,
+            }
+        }
+        let week_start = day.end - TimeDelta::days(STRENGTHENING_WINDOW_DAYS);
+        report.strengthening_this_week = rows
+            .answers
+            .iter()
+            .filter(|answer| answer.at >= week_start && answer.at < day.end && answer.answer == Answer::Done)
+            .filter(|answer| catalog.entry(&answer.entry_id).is_some_and(|entry| entry.kind == Kind::Strengthening))
+            .count() as u32;
+
+        report.has_data = !minutes.is_empty()
+            || report.episodes + report.warnings + report.warnings_snoozed + report.breaks + report.break_reminders > 0
+            || report.stretches_done + report.stretches_declined > 0;
+        report.advice = advice(catalog, &report);
+        report
+    }
+
+    /// Seconds spent slouched with one problem.
+    pub fn problem_s(&self, problem: Problem) -> f64 {
+        self.problems.get(problem)
+    }
+}
+
+fn timeline<Tz: TimeZone>(tz: &Tz, day: &LocalDay, minutes: &[MinuteRow]) -> Vec<Segment> {
+    let mut segments: Vec<Segment> = Vec::new();
+    for row in minutes {
+        let Some(state) = MinuteState::of(row) else { continue };
+        let start_min = (row.minute - day.start).num_minutes();
+        match segments.last_mut() {
+            Some(last) if last.state == state && last.end_min == start_min => {
+                last.end_min += 1;
+                last.to = clock(tz, row.minute + TimeDelta::minutes(1));
+            }
+            _ => segments.push(Segment {
+                from: clock(tz, row.minute),
+                to: clock(tz, row.minute + TimeDelta::minutes(1)),
+                start_min,
+                end_min: start_min + 1,
+                state,
+            }),
+        }
+    }
+    segments
+}
+
+fn longest_upright<Tz: TimeZone>(tz: &Tz, minutes: &[MinuteRow]) -> Option<UprightStretch> {
+    let mut best: Option<UprightStretch> = None;
+    let mut run: Option<(DateTime<Utc>, DateTime<Utc>, f64)> = None;
+    let close = |run: Option<(DateTime<Utc>, DateTime<Utc>, f64)>, best: &mut Option<UprightStretch>| {
+        if let Some((from, to, seconds)) = run
+            && best.as_ref().is_none_or(|best| seconds > best.upright_s)
+        {
+            *best = Some(UprightStretch { from: clock(tz, from), to: clock(tz, to), upright_s: seconds });
+        }
+    };
+    for row in minutes {
+        let upright = MinuteState::of(row) == Some(MinuteState::Upright);
+        let next = row.minute + TimeDelta::minutes(1);
+        run = match (run, upright) {
+            (Some((from, to, seconds)), true) if to == row.minute => Some((from, next, seconds + row.good_s)),
+            (previous, true) => {
+                close(previous, &mut best);
+                Some((row.minute, next, row.good_s))
+            }
+            (previous, false) => {
+                close(previous, &mut best);
+                None
+            }
+        };
+    }
+    close(run, &mut best);
+    best
+}
+
+fn advice(catalog: &Catalog, report: &DayReport) -> Vec<AdviceLine> {
+    let facts = DayFacts {
+        monitored_s: report.monitored_s,
+        episodes: report.episodes,
+        problem_s: Problem::ALL.iter().map(|problem| (*problem, report.problem_s(*problem))).collect(),
+        strengthening_this_week: report.strengthening_this_week,
+    };
+    coach::end_of_day(catalog, &facts)
+        .into_iter()
+        .map(|advice| match advice {
+            Advice::Entry { id, reason } => AdviceLine {
+                kind: "entry",
+                name: catalog.entry(&id).map(|entry| entry.name.clone()).unwrap_or_else(|| id.clone()),
+                id,
+                reason,
+            },
+            Advice::Ergonomic { id, reason } => AdviceLine {
+                kind: "ergonomic",
+                name: catalog
+                    .ergonomic
+                    .iter()
+                    .find(|fix| fix.id == id)
+                    .map(|fix| fix.title.clone())
+                    .unwrap_or_else(|| id.clone()),
+                id,
+                reason,
+            },
+        })
+        .collect()
+}

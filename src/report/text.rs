@@ -1,0 +1,189 @@
+//! The report as a compact summary for the terminal.
+
+use std::fmt::Write;
+
+use super::day::DayReport;
+use super::period::{PeriodReport, Trend};
+use super::{DailyReport, Report, duration_words, percent};
+use crate::posture::Problem;
+
+/// Width of the per-hour bars, characters for a full hour.
+const HOUR_BAR_WIDTH: f64 = 30.0;
+
+/// The report as text.
+pub fn render(report: &Report) -> String {
+    match report {
+        Report::Day(daily) => day(daily),
+        Report::Week(period) => period_text("Last 7 days", period),
+        Report::Month(period) => period_text("Last 30 days", period),
+    }
+}
+
+fn trend_words(trend: &Trend, unit: &str) -> String {
+    match trend.change_per_day {
+        Some(change) => format!("{} ({change:+.1} {unit} a day)", trend.direction.words()),
+        None => trend.direction.words().to_owned(),
+    }
+}
+
+fn problem_words(problem: Problem) -> &'static str {
+    match problem {
+        Problem::ForwardHead => "head forward",
+        Problem::RoundedShoulders => "rounded shoulders",
+        Problem::ShouldersRaised => "raised shoulders",
+        Problem::Leaning => "leaning",
+        Problem::TooClose => "too close",
+    }
+}
+
+fn day(daily: &DailyReport) -> String {
+    let day: &DayReport = &daily.day;
+    let mut out = String::new();
+    let _ = writeln!(out, "slouchwatch report for {}", day.date.format("%A %-d %B %Y"));
+    if !day.has_data {
+        let _ = writeln!(out, "Nothing was recorded on this day: slouchwatch was not running.");
+    } else {
+        let _ = writeln!(
+            out,
+            "Monitored {}: upright {} ({}), slouched {}, not judged {}",
+            duration_words(day.monitored_s),
+            duration_words(day.upright_s),
+            percent(day.upright_share),
+            duration_words(day.slouched_s),
+            duration_words(day.unclear_s),
+        );
+        let problems: Vec<String> = Problem::ALL
+            .iter()
+            .filter(|problem| day.problem_s(**problem) > 0.0)
+            .map(|problem| format!("{} {}", problem_words(*problem), duration_words(day.problem_s(*problem))))
+            .collect();
+        if !problems.is_empty() {
+            let _ = writeln!(out, "Slouched by problem: {}", problems.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "Slouch episodes {}, warnings {} ({} more while snoozed)",
+            day.episodes, day.warnings, day.warnings_snoozed
+        );
+        if let Some(stretch) = &day.longest_upright {
+            let _ = writeln!(
+                out,
+                "Longest upright stretch {} ({}-{})",
+                duration_words(stretch.upright_s),
+                stretch.from,
+                stretch.to
+            );
+        }
+        if let Some(worst) = &day.worst_hour {
+            let _ = writeln!(
+                out,
+                "Worst hour {:02}:00-{:02}:00: slouched {} ({:.0}% of it)",
+                worst.hour,
+                (worst.hour + 1) % 24,
+                duration_words(worst.slouched_s),
+                worst.share * 100.0
+            );
+        }
+        let _ = writeln!(
+            out,
+            "Away {}, breaks {}, break reminders followed {} of {}; stretches done {}",
+            duration_words(day.away_s),
+            day.breaks,
+            day.break_reminders_followed,
+            day.break_reminders,
+            day.stretches_done
+        );
+        let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1} deg")).unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            out,
+            "Average head forward {}, shoulder rounding {} (against your calibration)",
+            degrees(day.mean_forward_head_deg),
+            degrees(day.mean_shoulder_rounding_deg)
+        );
+        let _ = writeln!(out, "By hour (# upright, x slouched, . away):");
+        for hour in day.hours.iter().filter(|hour| hour.monitored_s + hour.away_s + hour.paused_s > 0.0) {
+            let bar = |seconds: f64, mark: char| {
+                mark.to_string().repeat((seconds / 3600.0 * HOUR_BAR_WIDTH).round() as usize)
+            };
+            let _ = writeln!(
+                out,
+                "  {:02}:00 {}{}{} {} upright, {} slouched",
+                hour.hour,
+                bar(hour.upright_s, '#'),
+                bar(hour.slouched_s, 'x'),
+                bar(hour.away_s, '.'),
+                duration_words(hour.upright_s),
+                duration_words(hour.slouched_s)
+            );
+        }
+    }
+    for (label, period) in [("Last 7 days", &daily.last_7_days), ("Last 30 days", &daily.last_30_days)] {
+        let _ = writeln!(
+            out,
+            "{label}: upright {} of monitored time; share upright {}; episodes {}; goal {:.0}% met {} days in a row (best {})",
+            percent(period.upright_share),
+            trend_words(&period.upright_trend, "points"),
+            trend_words(&period.episodes_trend, "episodes"),
+            period.goal_upright_pct,
+            period.streaks.current_days,
+            period.streaks.best_days,
+        );
+    }
+    if !day.advice.is_empty() {
+        let _ = writeln!(out, "For the end of the day:");
+        for line in &day.advice {
+            let _ = writeln!(out, "  - {}: {}", line.name, line.reason);
+        }
+    }
+    out
+}
+
+fn period_text(label: &str, period: &PeriodReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "slouchwatch report, {label} ({} to {})", period.from, period.to);
+    if period.monitored_s <= 0.0 {
+        let _ = writeln!(out, "Nothing was recorded in these days: slouchwatch was not running.");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Monitored {} on {} days: upright {} ({}), slouched {}; {} episodes, {} warnings, {} breaks, {} stretches done",
+        duration_words(period.monitored_s),
+        period.counted_days,
+        duration_words(period.upright_s),
+        percent(period.upright_share),
+        duration_words(period.slouched_s),
+        period.episodes,
+        period.warnings,
+        period.breaks,
+        period.stretches_done
+    );
+    let _ = writeln!(
+        out,
+        "Share upright {}; episodes {}; goal {:.0}% met {} days in a row (best {})",
+        trend_words(&period.upright_trend, "points"),
+        trend_words(&period.episodes_trend, "episodes"),
+        period.goal_upright_pct,
+        period.streaks.current_days,
+        period.streaks.best_days
+    );
+    for day in &period.days {
+        if day.monitored_s <= 0.0 {
+            let _ = writeln!(out, "  {}  -", day.date.format("%a %Y-%m-%d"));
+            continue;
+        }
+        let mark = match day.met_goal {
+            Some(true) => " goal met",
+            _ => "",
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {:>4} upright of {:>11}, {:>2} episodes{mark}",
+            day.date.format("%a %Y-%m-%d"),
+            percent(day.upright_share),
+            duration_words(day.monitored_s),
+            day.episodes
+        );
+    }
+    out
+}
