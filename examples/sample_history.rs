@@ -1,4 +1,4 @@
-//! Writes a made-up but realistic history (weekday desk work over many days, slouching more in
+//! Writes a made-up but realistic history (weekday desk work over many days, and the last day, slouching more in
 //! the afternoons and a little less each week) into a data folder, through the history's own API.
 //! For trying the report without weeks of monitoring, for the report benchmark, and for the
 //! report screenshot script.
@@ -34,7 +34,8 @@ pub fn seed<Tz: TimeZone>(store: &HistoryStore, tz: &Tz, last: NaiveDate, days: 
     let mut written = 0;
     for back in (0..days as u64).rev() {
         let Some(date) = last.checked_sub_days(chrono::Days::new(back)) else { continue };
-        if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        // Weekends stay empty, except a last day (so "today" always has something to show).
+        if back > 0 && matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             continue;
         }
         // Slouching gets a little rarer as the weeks go by.

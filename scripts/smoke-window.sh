@@ -23,21 +23,35 @@ Xvfb "$display" -screen 0 1024x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 sleep 2
 export DISPLAY=$display
-# Mesa's software renderer: there is no GPU here.
-LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "$work/frames" --config-dir "$work/config" \
-  --data-dir "$work/data" >"$out/window.log" 2>&1 &
-app=$!
-sleep 10
-if ! kill -0 "$app" 2>/dev/null; then
-  echo "the window exited early:" >&2
-  cat "$out/window.log" >&2
-  exit 1
-fi
-import -window root "$out/window.png"
-kill -INT "$app"
-wait "$app" || true
-spread=$(identify -format '%[fx:standard_deviation]' "$out/window.png")
-echo "screenshot: $out/window.png (pixel spread $spread)"
-awk -v spread="$spread" 'BEGIN { exit !(spread > 0.05) }' || { echo "the screenshot is blank" >&2; exit 1; }
+
+# Starts the window with the given arguments, waits, screenshots it to $1, closes it with Ctrl-C.
+screenshot() {
+  local picture=$1
+  shift
+  # Mesa's software renderer: there is no GPU here.
+  LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "$work/frames" --config-dir "$work/config" "$@" \
+    >"$out/window.log" 2>&1 &
+  app=$!
+  sleep 10
+  if ! kill -0 "$app" 2>/dev/null; then
+    echo "the window exited early:" >&2
+    cat "$out/window.log" >&2
+    exit 1
+  fi
+  import -window root "$picture"
+  kill -INT "$app"
+  wait "$app" || true
+  local spread
+  spread=$(identify -format '%[fx:standard_deviation]' "$picture")
+  echo "screenshot: $picture (pixel spread $spread)"
+  awk -v spread="$spread" 'BEGIN { exit !(spread > 0.05) }' || { echo "the screenshot is blank" >&2; exit 1; }
+}
+
+screenshot "$out/window.png" --data-dir "$work/data"
 [ -s "$work/data/history.sqlite3" ] || { echo "no history was written" >&2; exit 1; }
+
+# The Report screen over a month of sample history.
+(cd "$root" && cargo build --release --quiet --example sample_history)
+"$root/target/release/examples/sample_history" "$work/sample" 30 >/dev/null
+screenshot "$out/report.png" --data-dir "$work/sample" --screen report
 echo "window smoke test passed"

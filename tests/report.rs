@@ -334,6 +334,7 @@ fn the_html_page_parses_and_holds_the_charts() {
     assert_eq!(count_in_element(&html, "problems", "rect"), 5);
     assert_eq!(count_in_element(&html, "trend", "rect"), 4, "four days with monitored time of 30");
     assert_eq!(count_in_element(&html, "trend", "line"), 3 + 1, "grid lines and the goal");
+    assert_eq!(count_in_element(&html, "episodes", "rect"), 4, "episodes on each day with monitoring");
     assert!(html.contains("Wednesday 18 November 2026"));
     assert!(html.contains("Strengthening routine"));
 }

@@ -47,7 +47,11 @@ fn too_close() -> RgbImage {
 }
 
 fn app(config: &Path, source: Option<PathBuf>) -> SlouchApp {
-    let paths = AppPaths { settings: Some(config.join(SETTINGS_FILE)), calibration: config.join("calibration.json") };
+    let paths = AppPaths {
+        settings: Some(config.join(SETTINGS_FILE)),
+        calibration: config.join("calibration.json"),
+        data_dir: Some(config.join("data")),
+    };
     let catalog = Catalog::built_in().unwrap();
     let overrides = EngineOverrides {
         source: source.map(|path| path.display().to_string()),
@@ -191,4 +195,57 @@ fn the_about_screen_says_it_is_not_a_medical_device_and_when_to_see_someone() {
     assert!(harness.query_by_label_contains("not a medical device").is_some());
     assert!(harness.query_by_label_contains("numbness, tingling or weakness").is_some());
     assert!(harness.query_by_label_contains("no better after a week").is_some());
+}
+
+#[test]
+fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() {
+    use chrono::{Local, TimeDelta, TimeZone};
+    use slouchwatch::history::{HistoryStore, MinuteRow};
+
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 2)]);
+    quiet_settings(dir.path(), |_| {});
+    {
+        // Today from 09:00 local: 30 minutes upright, then 15 with the head forward.
+        let (store, _) = HistoryStore::open(&dir.path().join("data")).unwrap();
+        let nine = Local
+            .from_local_datetime(&Local::now().date_naive().and_hms_opt(9, 0, 0).unwrap())
+            .earliest()
+            .unwrap()
+            .to_utc();
+        for m in 0..45 {
+            let mut row = MinuteRow { minute: nine + TimeDelta::minutes(m), monitored_s: 60.0, ..MinuteRow::default() };
+            row.forward_head_weight_s = 60.0;
+            if m < 30 {
+                row.good_s = 60.0;
+                row.forward_head_deg_sum = 60.0 * 5.0;
+            } else {
+                row.bad_s = 60.0;
+                row.forward_head_s = 60.0;
+                row.forward_head_deg_sum = 60.0 * 15.0;
+            }
+            store.add_minute(&row).unwrap();
+        }
+    }
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    harness.get_by_label("Report").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("45 min").is_some(), "monitored time");
+    assert!(harness.query_by_label("30 min (67%)").is_some(), "upright time and share");
+    assert!(harness.query_by_label("30 min (09:00-09:30)").is_some(), "longest upright stretch");
+    assert!(harness.query_by_label_contains("head forward 15 min").is_some());
+    // (30 x 5 + 15 x 15) / 45 degrees; no rounding measured.
+    assert!(harness.query_by_label("8.3\u{b0} / -").is_some(), "mean forward head");
+    assert!(harness.query_by_label("Last 30 days").is_some());
+    harness.get_by_label("Last 30 days").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("goal of 75% met 0 days in a row").is_some());
+
+    harness.get_by_label("< Previous day").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("Nothing was recorded on this day").is_some());
+    harness.get_by_label("Today").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("30 min (67%)").is_some(), "back to today");
 }

@@ -159,6 +159,9 @@ pub struct GuiArgs {
     /// Folder for settings and calibration (default: the platform config folder).
     #[arg(long)]
     pub config_dir: Option<PathBuf>,
+    /// The screen to open on (default: live, or calibration before the first calibration).
+    #[arg(long, value_enum)]
+    pub screen: Option<crate::ui::panels::Screen>,
 }
 
 /// Highest accepted analysis rate: beyond a webcam's frame rate nothing is gained.
@@ -543,6 +546,7 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
     let paths = crate::ui::AppPaths {
         settings: Some(config_dir.join(crate::ui::settings::SETTINGS_FILE)),
         calibration: args.calibration.clone().unwrap_or_else(|| config_dir.join(CALIBRATION_FILE)),
+        data_dir: args.data_dir.clone().or_else(history::default_data_dir),
     };
     let catalog = Catalog::built_in()?;
     let overrides = crate::ui::EngineOverrides {
@@ -551,7 +555,10 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
         data_dir: args.data_dir.clone(),
         replay_speed: None,
     };
-    let app = crate::ui::SlouchApp::new(paths, crate::ui::engine_starter(overrides, catalog.clone()), catalog);
+    let mut app = crate::ui::SlouchApp::new(paths, crate::ui::engine_starter(overrides, catalog.clone()), catalog);
+    if let Some(screen) = args.screen {
+        app.open_screen(screen);
+    }
     let minimised = app.settings().start_minimised;
     crate::ui::run_window(app, minimised).map_err(|message| anyhow::anyhow!(message))?;
     Ok(ExitCode::SUCCESS)

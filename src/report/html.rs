@@ -14,9 +14,15 @@ const CHART_WIDTH: f64 = 700.0;
 /// Height of the timeline band.
 const TIMELINE_HEIGHT: f64 = 28.0;
 /// Height of the per-hour and per-day charts.
-const BAR_CHART_HEIGHT: f64 = 110.0;
+const BAR_CHART_HEIGHT: f64 = 80.0;
+/// Room above bar charts, so the top axis label is not cut.
+const TOP_ROOM: f64 = 8.0;
 /// Room left of bar charts for the axis labels.
 const AXIS_ROOM: f64 = 34.0;
+/// Periods up to this many days label every day; longer ones label every seventh.
+const WEEK_LABEL_ALL_DAYS: usize = 10;
+/// Height of the episodes-per-day chart.
+const EPISODE_CHART_HEIGHT: f64 = 32.0;
 /// Room under charts for the labels.
 const LABEL_ROOM: f64 = 16.0;
 
@@ -26,11 +32,11 @@ const STYLE: &str = r#"
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222; margin: 0 auto;
        max-width: 720px; padding: 12px; font-size: 13px; line-height: 1.35; }
 h1 { font-size: 20px; margin: 0; }
-h2 { font-size: 14px; margin: 14px 0 4px; border-bottom: 1px solid #ddd; padding-bottom: 2px; }
+h2 { font-size: 14px; margin: 8px 0 3px; border-bottom: 1px solid #ddd; padding-bottom: 2px; }
 .sub { color: #666; margin: 2px 0 8px; }
-.figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; }
-.figure { background: #f4f6f8; border-radius: 6px; padding: 5px 8px; }
-.figure b { display: block; font-size: 16px; }
+.figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 5px; }
+.figure { background: #f4f6f8; border-radius: 6px; padding: 3px 8px; }
+.figure b { display: block; font-size: 15px; }
 .figure span { color: #555; font-size: 11px; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 11px; color: #444; margin-top: 2px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px;
@@ -43,7 +49,7 @@ td, th { text-align: right; padding: 1px 6px; border-bottom: 1px solid #eee; }
 td:first-child, th:first-child { text-align: left; }
 .empty { color: #666; font-style: italic; }
 footer { margin-top: 12px; color: #777; font-size: 10px; }
-@media print { body { padding: 0; } h2, svg, .figures { break-inside: avoid; } }
+@media print { body { padding: 0; font-size: 12px; } h2, svg, .figures { break-inside: avoid; } }
 "#;
 
 /// Escapes text for HTML and XML.
@@ -133,8 +139,9 @@ fn day_body(daily: &DailyReport) -> String {
         out.push_str("<h2>Slouched by problem</h2>\n");
         problems_svg(&mut out, day);
     }
-    out.push_str("<h2>Last 30 days: share of monitored time upright</h2>\n");
+    out.push_str("<h2>Last 30 days: share of monitored time upright, and slouch episodes</h2>\n");
     trend_svg(&mut out, &daily.last_30_days);
+    episodes_svg(&mut out, &daily.last_30_days);
     trend_words(&mut out, "Last 7 days", &daily.last_7_days);
     trend_words(&mut out, "Last 30 days", &daily.last_30_days);
     if !day.advice.is_empty() {
@@ -150,15 +157,15 @@ fn day_body(daily: &DailyReport) -> String {
 fn day_figures(out: &mut String, day: &DayReport) {
     out.push_str("<div class=\"figures\">");
     figure(out, &duration_words(day.monitored_s), "monitored");
-    figure(out, &format!("{} ({})", duration_words(day.upright_s), percent(day.upright_share)), "upright");
+    figure(out, &percent(day.upright_share), &format!("upright, {}", duration_words(day.upright_s)));
     figure(out, &duration_words(day.slouched_s), "slouched");
-    figure(out, &format!("{} / {}", day.episodes, day.warnings), "slouch episodes / warnings");
+    figure(out, &format!("{} / {}", day.episodes, day.warnings), "episodes / warnings");
     figure(
         out,
         &day.longest_upright.as_ref().map(|s| duration_words(s.upright_s)).unwrap_or_else(|| "-".into()),
         &day.longest_upright
             .as_ref()
-            .map(|s| format!("longest upright, {}-{}", s.from, s.to))
+            .map(|s| format!("longest upright {}-{}", s.from, s.to))
             .unwrap_or_else(|| "longest upright".into()),
     );
     figure(
@@ -166,15 +173,15 @@ fn day_figures(out: &mut String, day: &DayReport) {
         &day.worst_hour.as_ref().map(|w| format!("{:02}:00", w.hour)).unwrap_or_else(|| "-".into()),
         &day.worst_hour
             .as_ref()
-            .map(|w| format!("worst hour, {} slouched", duration_words(w.slouched_s)))
+            .map(|w| format!("worst hour: {} slouched", duration_words(w.slouched_s)))
             .unwrap_or_else(|| "worst hour".into()),
     );
     figure(out, &format!("{} / {}", duration_words(day.away_s), day.breaks), "away / breaks");
-    figure(out, &format!("{} of {}", day.break_reminders_followed, day.break_reminders), "break reminders followed");
+    figure(out, &format!("{} of {}", day.break_reminders_followed, day.break_reminders), "reminders followed");
     figure(out, &format!("{}", day.stretches_done), "stretches done");
     let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1}\u{b0}")).unwrap_or_else(|| "-".into());
     figure(out, &degrees(day.mean_forward_head_deg), "average head forward");
-    figure(out, &degrees(day.mean_shoulder_rounding_deg), "average shoulder rounding");
+    figure(out, &degrees(day.mean_shoulder_rounding_deg), "average rounding");
     figure(out, &format!("{}", day.warnings_snoozed), "warnings while snoozed");
     out.push_str("</div>\n");
 }
@@ -215,13 +222,14 @@ fn timeline_svg(out: &mut String, day: &DayReport) {
 }
 
 fn hours_svg(out: &mut String, day: &DayReport) {
-    let height = BAR_CHART_HEIGHT + LABEL_ROOM;
+    let height = TOP_ROOM + BAR_CHART_HEIGHT + LABEL_ROOM;
     let slot = (CHART_WIDTH - AXIS_ROOM) / 24.0;
     let scale = BAR_CHART_HEIGHT / 3600.0;
     let _ = write!(
         out,
         "<svg id=\"hours\" width=\"{CHART_WIDTH}\" height=\"{height}\" viewBox=\"0 0 {CHART_WIDTH} {height}\" \
-         xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"minutes by hour\">"
+         xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"minutes by hour\">\
+         <g transform=\"translate(0 {TOP_ROOM})\">"
     );
     for minutes in [0, 30, 60] {
         let y = BAR_CHART_HEIGHT - minutes as f64 * 60.0 * scale;
@@ -259,14 +267,20 @@ fn hours_svg(out: &mut String, day: &DayReport) {
             );
         }
         if hour.hour % 3 == 0 {
-            let _ = write!(out, "<text x=\"{:.1}\" y=\"{}\">{:02}</text>", x + 2.0, height - 3.0, hour.hour);
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{}\">{:02}</text>",
+                x + 2.0,
+                BAR_CHART_HEIGHT + LABEL_ROOM - 3.0,
+                hour.hour
+            );
         }
     }
-    out.push_str("</svg>\n");
+    out.push_str("</g></svg>\n");
 }
 
 fn problems_svg(out: &mut String, day: &DayReport) {
-    const ROW: f64 = 16.0;
+    const ROW: f64 = 13.0;
     const LABEL_WIDTH: f64 = 130.0;
     let most = Problem::ALL.iter().map(|problem| day.problem_s(*problem)).fold(0.0, f64::max);
     let height = ROW * Problem::ALL.len() as f64;
@@ -284,13 +298,13 @@ fn problems_svg(out: &mut String, day: &DayReport) {
             out,
             "<text x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar\" x=\"{LABEL_WIDTH}\" y=\"{:.1}\" width=\"{width:.1}\" \
              height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            y + 11.0,
+            y + 10.0,
             state.words(),
-            y + 2.0,
-            ROW - 4.0,
+            y + 1.5,
+            ROW - 3.0,
             hex(state.rgb()),
             LABEL_WIDTH + width + 6.0,
-            y + 11.0,
+            y + 10.0,
             duration_words(seconds)
         );
     }
@@ -306,12 +320,14 @@ fn day_bar_colour(day: &DaySummary) -> [u8; 3] {
 }
 
 fn trend_svg(out: &mut String, period: &PeriodReport) {
-    let height = BAR_CHART_HEIGHT + LABEL_ROOM;
+    let height = TOP_ROOM + BAR_CHART_HEIGHT + LABEL_ROOM;
     let slot = (CHART_WIDTH - AXIS_ROOM) / period.days.len().max(1) as f64;
+    let label_every = if period.days.len() <= WEEK_LABEL_ALL_DAYS { 1 } else { 7 };
     let _ = write!(
         out,
         "<svg id=\"trend\" width=\"{CHART_WIDTH}\" height=\"{height}\" viewBox=\"0 0 {CHART_WIDTH} {height}\" \
-         xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"share upright per day\">"
+         xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"share upright per day\">\
+         <g transform=\"translate(0 {TOP_ROOM})\">"
     );
     for pct in [0, 50, 100] {
         let y = BAR_CHART_HEIGHT * (1.0 - pct as f64 / 100.0);
@@ -339,8 +355,15 @@ fn trend_svg(out: &mut String, period: &PeriodReport) {
                 day.episodes
             );
         }
-        if index % 7 == (period.days.len() - 1) % 7 {
-            let _ = write!(out, "<text x=\"{:.1}\" y=\"{}\">{}</text>", x, height - 3.0, day.date.format("%d %b"));
+        if index % label_every == (period.days.len() - 1) % label_every {
+            // The last label ends at the right edge instead of running off it.
+            let (anchor_x, anchor) = if index + 1 == period.days.len() { (x + slot, "end") } else { (x, "start") };
+            let _ = write!(
+                out,
+                "<text x=\"{anchor_x:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                BAR_CHART_HEIGHT + LABEL_ROOM - 3.0,
+                day.date.format("%d %b")
+            );
         }
     }
     let goal_y = BAR_CHART_HEIGHT * (1.0 - period.goal_upright_pct / 100.0);
@@ -349,7 +372,7 @@ fn trend_svg(out: &mut String, period: &PeriodReport) {
         "<line id=\"goal\" x1=\"{AXIS_ROOM}\" y1=\"{goal_y:.1}\" x2=\"{CHART_WIDTH}\" y2=\"{goal_y:.1}\" \
          stroke=\"#333\" stroke-dasharray=\"4 3\"/>"
     );
-    out.push_str("</svg>\n");
+    out.push_str("</g></svg>\n");
     legend(
         out,
         &[
@@ -358,6 +381,46 @@ fn trend_svg(out: &mut String, period: &PeriodReport) {
             ("under 30 min monitored".into(), NOT_COUNTED),
         ],
     );
+}
+
+/// Slouch episodes per day, as small bars with their counts.
+fn episodes_svg(out: &mut String, period: &PeriodReport) {
+    let slot = (CHART_WIDTH - AXIS_ROOM) / period.days.len().max(1) as f64;
+    let most = period.days.iter().map(|day| day.episodes).max().unwrap_or(0).max(1) as f64;
+    let height = TOP_ROOM + EPISODE_CHART_HEIGHT + 2.0;
+    let _ = write!(
+        out,
+        "<svg id=\"episodes\" width=\"{CHART_WIDTH}\" height=\"{height}\" viewBox=\"0 0 {CHART_WIDTH} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"slouch episodes per day\">\
+         <g transform=\"translate(0 {TOP_ROOM})\">"
+    );
+    for (index, day) in period.days.iter().enumerate() {
+        if day.monitored_s <= 0.0 {
+            continue;
+        }
+        let x = AXIS_ROOM + index as f64 * slot;
+        let bar = (day.episodes as f64 / most * (EPISODE_CHART_HEIGHT - 10.0)).max(1.0);
+        let _ = write!(
+            out,
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.2}\" width=\"{:.1}\" height=\"{bar:.2}\" fill=\"#8a94a0\">\
+             <title>{} {} episodes</title></rect>",
+            x + 1.0,
+            EPISODE_CHART_HEIGHT - bar,
+            (slot - 2.0).max(1.0),
+            day.date,
+            day.episodes
+        );
+        if slot >= 14.0 {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x + slot / 2.0,
+                EPISODE_CHART_HEIGHT - bar - 2.0,
+                day.episodes
+            );
+        }
+    }
+    out.push_str("</g></svg>\n");
 }
 
 fn trend_words(out: &mut String, label: &str, period: &PeriodReport) {
@@ -394,8 +457,9 @@ fn period_body(period: &PeriodReport) -> String {
     figure(&mut out, &percent(period.upright_share), "upright");
     figure(&mut out, &format!("{}", period.episodes), "slouch episodes");
     figure(&mut out, &format!("{} / {}", period.streaks.current_days, period.streaks.best_days), "goal streak / best");
-    out.push_str("</div>\n<h2>Share of monitored time upright</h2>\n");
+    out.push_str("</div>\n<h2>Share of monitored time upright, and slouch episodes</h2>\n");
     trend_svg(&mut out, period);
+    episodes_svg(&mut out, period);
     trend_words(&mut out, "Trend", period);
     out.push_str(
         "<h2>Day by day</h2>\n<table>\n<tr><th>Day</th><th>Monitored</th><th>Upright</th><th>Episodes</th>\

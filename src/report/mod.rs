@@ -20,7 +20,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::coach::Catalog;
-use crate::history::{HistoryStore, MinuteRow, StoreError};
+use crate::history::{HistoryStore, MinuteRow, RangeRows, StoreError};
 pub use day::{DayReport, MinuteState};
 pub use period::{DEFAULT_GOAL_UPRIGHT_PCT, Direction, PeriodReport};
 
@@ -148,8 +148,55 @@ fn days_ending<Tz: TimeZone>(tz: &Tz, last: NaiveDate, count: u32) -> Vec<LocalD
         .collect()
 }
 
-/// Builds a report of `period` from the history (one read of the range), days in `tz`, against a
-/// goal of `goal_pct` percent upright. `today` is the current local date (for streaks).
+/// The day reports of `count` days ending with `last`, from one read of the history, and the
+/// rows of the last day.
+fn load_days<Tz: TimeZone>(
+    store: &HistoryStore,
+    tz: &Tz,
+    last: NaiveDate,
+    count: u32,
+    catalog: &Catalog,
+) -> Result<(Vec<DayReport>, Vec<MinuteRow>), StoreError> {
+    let days = days_ending(tz, last, count);
+    let (Some(first), Some(final_day)) = (days.first(), days.last()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let rows = store.range(first.start, final_day.end)?;
+    let reports = days.iter().map(|day| DayReport::build(tz, day, &rows, catalog)).collect();
+    Ok((reports, final_day.minutes_of(&rows.minutes).to_vec()))
+}
+
+/// The report of one local `date` with the 7- and 30-day trends up to it, against a goal of
+/// `goal_pct` percent upright. `today` is the current local date (for streaks).
+pub fn load_day<Tz: TimeZone>(
+    store: &HistoryStore,
+    tz: &Tz,
+    date: NaiveDate,
+    goal_pct: f64,
+    today: NaiveDate,
+    catalog: &Catalog,
+) -> Result<Box<DailyReport>, StoreError> {
+    let (reports, minutes) = load_days(store, tz, date, MONTH_DAYS, catalog)?;
+    let week_start = reports.len().saturating_sub(WEEK_DAYS as usize);
+    let utc_offset_s = minutes
+        .iter()
+        .map(|row| (row.minute.with_timezone(tz).naive_local() - row.minute.naive_utc()).num_seconds() as i32)
+        .collect();
+    let day = match reports.last() {
+        Some(day) => day.clone(),
+        None => DayReport::build(tz, &LocalDay::new(tz, date), &RangeRows::default(), catalog),
+    };
+    Ok(Box::new(DailyReport {
+        last_7_days: PeriodReport::build(&reports[week_start..], goal_pct, today),
+        last_30_days: PeriodReport::build(&reports, goal_pct, today),
+        day,
+        minutes,
+        utc_offset_s,
+    }))
+}
+
+/// A report of `period` from the history, days in `tz`, against a goal of `goal_pct` percent
+/// upright. `today` is the current local date (for streaks).
 pub fn load<Tz: TimeZone>(
     store: &HistoryStore,
     tz: &Tz,
@@ -158,37 +205,15 @@ pub fn load<Tz: TimeZone>(
     today: NaiveDate,
     catalog: &Catalog,
 ) -> Result<Report, StoreError> {
-    let (last, count) = match period {
-        Period::Day(date) => (date, MONTH_DAYS),
-        Period::Week(date) => (date, WEEK_DAYS),
-        Period::Month(date) => (date, MONTH_DAYS),
-    };
-    let days = days_ending(tz, last, count);
-    let (Some(first), Some(final_day)) = (days.first(), days.last()) else {
-        return Ok(Report::Week(PeriodReport::build(&[], goal_pct, today)));
-    };
-    let rows = store.range(first.start, final_day.end)?;
-    let reports: Vec<DayReport> = days.iter().map(|day| DayReport::build(tz, day, &rows, catalog)).collect();
     Ok(match period {
-        Period::Week(_) => Report::Week(PeriodReport::build(&reports, goal_pct, today)),
-        Period::Month(_) => Report::Month(PeriodReport::build(&reports, goal_pct, today)),
-        Period::Day(_) => {
-            let week_start = reports.len().saturating_sub(WEEK_DAYS as usize);
-            let minutes = final_day.minutes_of(&rows.minutes).to_vec();
-            let utc_offset_s = minutes
-                .iter()
-                .map(|row| {
-                    let local = row.minute.with_timezone(tz).naive_local();
-                    (local - row.minute.naive_utc()).num_seconds() as i32
-                })
-                .collect();
-            Report::Day(Box::new(DailyReport {
-                last_7_days: PeriodReport::build(&reports[week_start..], goal_pct, today),
-                last_30_days: PeriodReport::build(&reports, goal_pct, today),
-                day: reports.last().cloned().expect("a day was built"),
-                minutes,
-                utc_offset_s,
-            }))
+        Period::Day(date) => Report::Day(load_day(store, tz, date, goal_pct, today, catalog)?),
+        Period::Week(date) => {
+            let (reports, _) = load_days(store, tz, date, WEEK_DAYS, catalog)?;
+            Report::Week(PeriodReport::build(&reports, goal_pct, today))
+        }
+        Period::Month(date) => {
+            let (reports, _) = load_days(store, tz, date, MONTH_DAYS, catalog)?;
+            Report::Month(PeriodReport::build(&reports, goal_pct, today))
         }
     })
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Local, TimeDelta, Utc};
 use image::RgbImage;
 
 use super::panels::{self, Screen, TodayTotals, UiCommand, WarningView, WizardStep};
+use super::report::{ReportView, report_panel};
 use super::settings::{self, Settings};
 use crate::alerts::AlertEvent;
 use crate::calibration_file;
@@ -26,6 +27,9 @@ pub const WIZARD_COUNTDOWN_S: f64 = 3.0;
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
 /// Longest gap between snapshots counted into today's totals, seconds.
 const MAX_TOTALS_GAP_S: f64 = 5.0;
+/// While the Report screen is open, it is re-read from the history this often, seconds (the
+/// history gains a row a minute).
+const REPORT_REFRESH_S: f64 = 60.0;
 
 /// Starts an engine for the given settings and calibration (the camera in the app, a replay in
 /// tests). Returns a message for the user when it cannot.
@@ -38,6 +42,8 @@ pub struct AppPaths {
     pub settings: Option<PathBuf>,
     /// The calibration file.
     pub calibration: PathBuf,
+    /// The history folder the report reads (`None`: no report).
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The calibration wizard's working state.
@@ -69,6 +75,9 @@ pub struct SlouchApp {
     timer: Option<(String, f64)>,
     wizard: Wizard,
     today: TodayTotals,
+    report: ReportView,
+    /// UI time (seconds) the report was last read.
+    report_read_at: Option<f64>,
     notice: Option<String>,
     /// Every event kind received, in order (shown nowhere; lets tests check what happened).
     pub event_log: Vec<String>,
@@ -106,6 +115,8 @@ impl SlouchApp {
             timer: None,
             wizard: Wizard::default(),
             today: TodayTotals::default(),
+            report: ReportView::new(Local::now().date_naive()),
+            report_read_at: None,
             notice: settings_notice.or(calibration_notice),
             event_log: Vec::new(),
             finished: false,
@@ -117,6 +128,11 @@ impl SlouchApp {
     /// The settings in force.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Opens a screen (`slouchwatch gui --screen`).
+    pub fn open_screen(&mut self, screen: Screen) {
+        self.screen = screen;
     }
 
     /// The screen shown.
@@ -294,6 +310,11 @@ impl SlouchApp {
         self.advance_wizard(now_s);
         ctx.set_visuals(if self.settings.dark_mode { egui::Visuals::dark() } else { egui::Visuals::light() });
 
+        if self.screen == Screen::Report
+            && self.report_read_at.is_none_or(|read_at| now_s - read_at >= REPORT_REFRESH_S)
+        {
+            self.read_report(now_s);
+        }
         let mut commands = Vec::new();
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -352,8 +373,7 @@ impl SlouchApp {
                     }
                     Screen::Settings => commands.extend(panels::settings_panel(ui, &mut self.draft, None)),
                     Screen::Report => {
-                        ui.heading("Daily report");
-                        ui.label("The daily slouch report arrives in a later version of slouchwatch.");
+                        commands.extend(report_panel(ui, &self.report, Local::now().date_naive()));
                     }
                     Screen::About => about(ui, &self.catalog),
                 }
@@ -369,7 +389,19 @@ impl SlouchApp {
 
     fn apply(&mut self, command: UiCommand, now_s: f64) {
         match command {
-            UiCommand::Show(screen) => self.screen = screen,
+            UiCommand::Show(screen) => {
+                if screen == Screen::Report && self.screen != Screen::Report {
+                    self.report_read_at = None;
+                }
+                self.screen = screen;
+            }
+            UiCommand::ReportDay(date) => {
+                self.report.date = date;
+                self.report.saved = None;
+                self.read_report(now_s);
+            }
+            UiCommand::ReportTrendDays(days) => self.report.trend_days = days,
+            UiCommand::SaveReport => self.save_report(),
             UiCommand::SnoozeMinutes(minutes) => {
                 self.send(EngineCommand::SnoozeUntil(Utc::now() + TimeDelta::minutes(minutes)));
                 self.warning = None;
@@ -458,6 +490,59 @@ impl SlouchApp {
 impl Drop for SlouchApp {
     fn drop(&mut self) {
         self.shut_down();
+    }
+}
+
+impl SlouchApp {
+    /// Reads the report of the picked day from the history (a separate read-only use of the
+    /// database the engine writes; SQLite's WAL lets both go on at once).
+    fn read_report(&mut self, now_s: f64) {
+        self.report_read_at = Some(now_s);
+        let today = Local::now().date_naive();
+        let Some(dir) = &self.paths.data_dir else {
+            self.report.loaded = Some(Err("No history folder was found, so there is no report.".into()));
+            return;
+        };
+        if !dir.join(crate::history::DATABASE_FILE).exists() {
+            self.report.loaded =
+                Some(Err("No history yet: the report fills in minute by minute while slouchwatch watches.".into()));
+            return;
+        }
+        let loaded =
+            crate::history::HistoryStore::open(dir).map_err(|error| error.to_string()).and_then(|(store, _)| {
+                crate::report::load_day(
+                    &store,
+                    &Local,
+                    self.report.date,
+                    self.settings.goal_upright_pct,
+                    today,
+                    &self.catalog,
+                )
+                .map_err(|error| error.to_string())
+            });
+        self.report.loaded = Some(loaded);
+    }
+
+    /// Saves the report shown as a self-contained HTML page in the Downloads (or Documents, or
+    /// history) folder.
+    fn save_report(&mut self) {
+        let Some(Ok(daily)) = &self.report.loaded else {
+            self.report.saved = Some("There is no report to save yet.".into());
+            return;
+        };
+        let folder = directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().or(dirs.document_dir()).map(PathBuf::from))
+            .or_else(|| self.paths.data_dir.clone());
+        let Some(folder) = folder else {
+            self.report.saved = Some("No folder was found to save the report in.".into());
+            return;
+        };
+        let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
+        let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
+        self.report.saved = Some(match std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, html)) {
+            Ok(()) => format!("Saved as {}", path.display()),
+            Err(error) => format!("Could not save {}: {error} (is the disk full?)", path.display()),
+        });
     }
 }
 

@@ -44,10 +44,16 @@ pub enum UiCommand {
     AcceptCalibration,
     /// Measure again.
     RetryCalibration,
+    /// Show the report of this day (reloading it).
+    ReportDay(chrono::NaiveDate),
+    /// Show the trend over this many days.
+    ReportTrendDays(u32),
+    /// Save the report shown as an HTML file.
+    SaveReport,
 }
 
 /// The screens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Screen {
     /// Live view and status.
     Live,
@@ -57,7 +63,7 @@ pub enum Screen {
     Stretches,
     /// Settings.
     Settings,
-    /// The daily report (arrives with the report).
+    /// The daily report.
     Report,
     /// About, disclaimer, when to see a professional.
     About,
@@ -450,6 +456,9 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -
         ui.end_row();
         ui.label("Analysed frames per second");
         ui.add(egui::Slider::new(&mut draft.fps, 0.5..=10.0));
+        ui.end_row();
+        ui.label("Daily goal: time upright (%)");
+        ui.add(egui::Slider::new(&mut draft.goal_upright_pct, 50.0..=100.0).step_by(1.0));
         ui.end_row();
         ui.checkbox(&mut draft.notifications, "Desktop notifications");
         ui.end_row();

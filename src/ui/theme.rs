@@ -37,3 +37,9 @@ pub const OVERLAY_LINE_WIDTH: f32 = 3.0;
 pub const LIVE_IMAGE_MAX_WIDTH: f32 = 480.0;
 /// Size of a stretch illustration on a card.
 pub const ILLUSTRATION_SIZE: f32 = 140.0;
+/// Height of the report's timeline chart.
+pub const REPORT_TIMELINE_HEIGHT: f32 = 90.0;
+/// Height of the report's bar charts.
+pub const REPORT_CHART_HEIGHT: f32 = 170.0;
+/// Height of the report's episodes-per-day chart.
+pub const REPORT_EPISODES_HEIGHT: f32 = 110.0;
