@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Install the Debian packages slouchwatch needs to build (and, with --window-test, to run the
 # window smoke test headless). Safe to run again.
-# Rust itself (1.91 or newer) comes from rustup: https://rustup.rs
+# Rust itself (1.95 or newer) comes from rustup: https://rustup.rs
 set -euo pipefail
 # build-essential: C compiler for SQLite (bundled) and other -sys crates.
 # libclang-dev: the webcam bindings (nokhwa -> v4l2) generate their FFI with bindgen.
 packages=(build-essential pkg-config libclang-dev)
 # --window-test: what the headless window smoke test needs (a virtual X server, Mesa's software
 # OpenGL, the X libraries the window loads, and ImageMagick for the screenshot).
-if [ "${1:-}" = "--window-test" ]; then
-  packages+=(xvfb xauth imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
-fi
+# --report-check: headless Chromium and pdfinfo for scripts/report-screenshot.sh.
+for option in "$@"; do
+  case "$option" in
+    --window-test)
+      packages+=(xvfb xauth imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
+    --report-check)
+      packages+=(chromium poppler-utils) ;;
+    *)
+      echo "unknown option $option (known: --window-test, --report-check)" >&2
+      exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
@@ -24,6 +33,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! command -v cargo >/dev/null; then
-  echo "cargo not found: install Rust 1.91 or newer with rustup (https://rustup.rs), then run this again." >&2
+  echo "cargo not found: install Rust 1.95 or newer with rustup (https://rustup.rs), then run this again." >&2
   exit 1
 fi
