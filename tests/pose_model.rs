@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use slouchwatch::images::load_rgb;
-use slouchwatch::pose::{KeypointName, ModelChoice, ModelError, PoseEstimator};
+use slouchwatch::pose::{KeypointName, LoadOptions, ModelChoice, ModelError, PoseEstimator};
 
 /// How far (pixels) a keypoint may land from the onnxruntime reference. The two pipelines differ
 /// in float rounding order and in JPEG decoders (libjpeg via PIL there, zune-jpeg here).
@@ -150,4 +150,46 @@ fn truncated_and_non_onnx_files_are_clear_errors() {
     let error = load_error(photo_as_model);
     assert!(matches!(error, ModelError::NotOnnx { .. }), "{error}");
     assert!(error.to_string().contains("coffee.png"));
+}
+
+#[test]
+fn decoding_the_heads_in_rust_matches_the_graphs_own_decoding() {
+    for model in [ModelChoice::Lightning, ModelChoice::Thunder] {
+        let mut ours = PoseEstimator::load(&model).unwrap();
+        let whole = LoadOptions { whole_graph: true, ..LoadOptions::default() };
+        let mut graphs = PoseEstimator::load_with(&model, whole).unwrap();
+        for photo in PHOTOS {
+            let image = load_rgb(&fixture(photo)).unwrap();
+            let (a, b) = (ours.estimate(&image).unwrap(), graphs.estimate(&image).unwrap());
+            for (name, (p, q)) in KeypointName::ALL.iter().zip(a.keypoints.iter().zip(&b.keypoints)) {
+                // Same cells, same offsets, same scores; the graph's constants are float16-rounded
+                // (its 1/48 is 0.020828, 0.02% small), which moves a point by under 0.2 px.
+                let distance = ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
+                assert!(distance < 0.2 && p.score == q.score, "{model} {photo} {name:?}: {p:?} vs {q:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_network_runs_at_smaller_input_sizes() {
+    let image = load_rgb(&fixture("astronaut.png")).unwrap();
+    let full = PoseEstimator::load(&ModelChoice::Lightning).unwrap().estimate(&image).unwrap();
+    let shoulders = full.get(KeypointName::LeftShoulder).x - full.get(KeypointName::RightShoulder).x;
+    for size in [160, 128] {
+        let options = LoadOptions { run_size: Some(size), ..LoadOptions::default() };
+        let mut small = PoseEstimator::load_with(&ModelChoice::Lightning, options).unwrap();
+        assert_eq!(small.input_size(), size);
+        let pose = small.estimate(&image).unwrap();
+        assert!(pose.person_in_view(), "{size} px");
+        for name in [KeypointName::Nose, KeypointName::LeftShoulder, KeypointName::RightShoulder] {
+            let (p, q) = (pose.get(name), full.get(name));
+            let distance = ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
+            // The person fills this photo: within a fifth of the shoulder width of 192 px.
+            assert!(distance < 0.2 * shoulders, "{size} px {name:?}: {distance} px off");
+        }
+    }
+    let odd = LoadOptions { run_size: Some(150), ..LoadOptions::default() };
+    let error = PoseEstimator::load_with(&ModelChoice::Lightning, odd).err().unwrap();
+    assert!(error.to_string().contains("multiple of 32"), "{error}");
 }

@@ -22,7 +22,7 @@ use tract_onnx::prelude::*;
 pub use keypoints::{
     KEYPOINT_COUNT, KEYPOINT_MIN_SCORE, Keypoint, KeypointName, PERSON_MIN_UPPER_BODY_KEYPOINTS, Pose,
 };
-pub use model::{ModelChoice, ModelError};
+pub use model::{LoadOptions, ModelChoice, ModelError};
 pub use preprocess::{Letterbox, Preprocessor};
 
 /// A frame the model could not turn into a pose.
@@ -60,12 +60,19 @@ pub struct PoseEstimator {
     input: Arc<Tensor>,
     /// The letterbox of the image last passed to [`PoseEstimator::prepare`].
     letterbox: Letterbox,
+    /// The plan ends at the network's heads, decoded by [`postprocess::decode_heads`].
+    heads: bool,
 }
 
 impl PoseEstimator {
     /// Reads, checks and optimises the chosen model (about 0.2 s for Lightning).
     pub fn load(model: &ModelChoice) -> Result<PoseEstimator, ModelError> {
-        let loaded = model::load(model)?;
+        Self::load_with(model, LoadOptions::default())
+    }
+
+    /// Loads `model` with [`LoadOptions`] (another input size, or the graph's own decoding).
+    pub fn load_with(model: &ModelChoice, options: LoadOptions) -> Result<PoseEstimator, ModelError> {
+        let loaded = model::load(model, options)?;
         let size = loaded.input_size;
         let input = Tensor::zero::<f32>(&[1, size, size, 3])
             .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?;
@@ -75,6 +82,7 @@ impl PoseEstimator {
             preprocessor: Preprocessor::new(size),
             input: Arc::new(input),
             letterbox: Letterbox::for_image(size as u32, size as u32),
+            heads: loaded.heads,
         })
     }
 
@@ -147,6 +155,27 @@ impl PoseEstimator {
             .plan
             .run(tvec!(TValue::from_const(self.input.clone())))
             .map_err(|error| PoseError::Inference { reason: format!("{error:#}") })?;
+        if self.heads {
+            let slice = |index: usize| -> Result<&[f32], PoseError> {
+                let view = outputs
+                    .get(index)
+                    .ok_or(PoseError::BadOutput { len: index })?
+                    .to_plain_array_view::<f32>()
+                    .map_err(|error| PoseError::Inference { reason: format!("{error:#}") })?;
+                let len = view.len();
+                // The tensors live as long as `outputs`; the view borrows them.
+                view.to_slice().ok_or(PoseError::BadOutput { len })
+            };
+            let heads = postprocess::Heads {
+                grid: self.input_size() / 4,
+                center: slice(0)?,
+                regression: slice(1)?,
+                heatmaps: slice(2)?,
+                offsets: slice(3)?,
+            };
+            let values = postprocess::decode_heads(&heads).ok_or(PoseError::BadOutput { len: 0 })?;
+            return postprocess::decode(&values, &self.letterbox).ok_or(PoseError::BadOutput { len: values.len() });
+        }
         let output = outputs
             .first()
             .ok_or(PoseError::BadOutput { len: 0 })?

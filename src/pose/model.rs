@@ -115,10 +115,42 @@ pub enum ModelError {
 pub(crate) struct LoadedModel {
     pub plan: Arc<TypedRunnableModel>,
     pub input_size: usize,
+    /// The plan ends at the four heads ([`HEAD_OUTPUTS`]) and our code decodes them; otherwise it
+    /// ends with the graph's own decoding (`[1, 1, 17, 3]`).
+    pub heads: bool,
 }
 
+/// The outputs of MoveNet's four heads in graphs made by `scripts/export-models.sh`: person
+/// centre, keypoint regression, keypoint heatmaps, offsets (channel-first). The graph's own
+/// decoding after them is written for a 48x48 grid only; ending the plan here lets the network
+/// run at other input sizes (any multiple of 32), with `postprocess::decode_heads` doing the same
+/// decoding for any grid. It also skips tract running that small, branchy tail.
+pub const HEAD_OUTPUTS: [&str; 4] = [
+    "StatefulPartitionedCall/Sigmoid_1",
+    "StatefulPartitionedCall/kpt_regress_0/conv2d_6/BiasAdd_BiasAdd__111",
+    "StatefulPartitionedCall/Sigmoid",
+    "StatefulPartitionedCall/kpt_offset_0/conv2d_7/BiasAdd_BiasAdd__113",
+];
+
+/// Channels of each head output, in [`HEAD_OUTPUTS`] order.
+pub const HEAD_CHANNELS: [usize; 4] = [1, 2 * KEYPOINT_COUNT, KEYPOINT_COUNT, 2 * KEYPOINT_COUNT];
+
+/// Input sizes must be multiples of this (the network's largest stride).
+pub const INPUT_STRIDE: usize = 32;
+
 /// Reads and checks the chosen model, then optimises it for this CPU.
-pub(crate) fn load(choice: &ModelChoice) -> Result<LoadedModel, ModelError> {
+/// How to prepare a model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Run at this square input size (a multiple of [`INPUT_STRIDE`]) instead of the model's own;
+    /// needs the known head outputs.
+    pub run_size: Option<usize>,
+    /// Keep the graph's own decoding instead of ending at the heads (for checking that both
+    /// decode alike).
+    pub whole_graph: bool,
+}
+
+pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedModel, ModelError> {
     let name = choice.to_string();
     let bytes: std::borrow::Cow<'static, [u8]> = match choice {
         ModelChoice::Lightning => LIGHTNING_ONNX.into(),
@@ -130,10 +162,12 @@ pub(crate) fn load(choice: &ModelChoice) -> Result<LoadedModel, ModelError> {
             })?
             .into(),
     };
-    load_bytes(&name, &bytes)
+    load_bytes(&name, &bytes, options)
 }
 
-fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedModel, ModelError> {
+/// Loads a model; `run_size` runs it at another square input size than the one it declares (the
+/// network is convolutional, so it accepts other sizes).
+fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions) -> Result<LoadedModel, ModelError> {
     let not_onnx = |error: TractError| ModelError::NotOnnx { model: name.to_owned(), reason: format!("{error:#}") };
     let wrong_shape =
         |what: &'static str, found: String| ModelError::WrongShape { model: name.to_owned(), what, found };
@@ -166,10 +200,49 @@ fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedModel, ModelError> {
         }
     };
 
+    // Graphs with the known head nodes are cut after them; any other MoveNet-format graph runs
+    // whole, at its own size.
+    let head_ids: Option<Vec<usize>> = HEAD_OUTPUTS
+        .iter()
+        .map(|name| model.node_by_name(name).ok().map(|node| node.id))
+        .collect::<Option<Vec<usize>>>()
+        .filter(|_| !options.whole_graph);
+    let heads = head_ids.is_some();
+    let input_size = match (options.run_size, heads) {
+        (Some(size), true) if size > 0 && size % INPUT_STRIDE == 0 => size,
+        (Some(size), _) if size != input_size => {
+            return Err(wrong_shape(
+                "run size",
+                format!("{size} (needs a multiple of {INPUT_STRIDE} and head outputs)"),
+            ));
+        }
+        _ => input_size,
+    };
+    let mut model = model;
+    if let Some(ids) = head_ids {
+        let outlets: Vec<OutletId> = ids.into_iter().map(|id| OutletId::new(id, 0)).collect();
+        // Drop the 48x48 decoding tail, so it is not analysed at other sizes.
+        model = model
+            .with_output_outlets(&outlets)
+            .and_then(|model| model.eliminate_dead_branches())
+            .map_err(unsupported)?;
+    }
     let typed = model
         .with_input_fact(0, InferenceFact::dt_shape(f32::datum_type(), tvec!(1, input_size, input_size, 3)))
         .and_then(|model| model.into_optimized())
         .map_err(unsupported)?;
+    if heads {
+        let grid = input_size / 4;
+        for (index, channels) in HEAD_CHANNELS.iter().enumerate() {
+            let fact = typed.output_fact(index).map_err(unsupported)?;
+            let expected = [1, *channels, grid, grid];
+            if fact.shape.as_concrete() != Some(&expected[..]) || fact.datum_type != f32::datum_type() {
+                return Err(wrong_shape("head output shape", format!("{:?}", fact.shape)));
+            }
+        }
+        let plan = typed.into_runnable().map_err(unsupported)?;
+        return Ok(LoadedModel { plan, input_size, heads });
+    }
     let output_fact = typed.output_fact(0).map_err(unsupported)?;
     let expected_output = [1, 1, KEYPOINT_COUNT, VALUES_PER_KEYPOINT];
     match output_fact.shape.as_concrete() {
@@ -185,7 +258,7 @@ fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedModel, ModelError> {
     debug_assert_eq!(expected_output.iter().product::<usize>(), OUTPUT_LEN);
 
     let plan = typed.into_runnable().map_err(unsupported)?;
-    Ok(LoadedModel { plan, input_size })
+    Ok(LoadedModel { plan, input_size, heads })
 }
 
 #[cfg(test)]
@@ -201,7 +274,7 @@ mod tests {
 
     #[test]
     fn garbage_bytes_are_not_onnx() {
-        let error = load_bytes("junk.onnx", b"this is not a model").err().unwrap();
+        let error = load_bytes("junk.onnx", b"this is not a model", LoadOptions::default()).err().unwrap();
         assert!(matches!(error, ModelError::NotOnnx { .. }), "{error}");
         assert!(error.to_string().contains("junk.onnx"));
     }
@@ -209,7 +282,7 @@ mod tests {
     #[test]
     fn truncated_model_is_a_clear_error() {
         let half = &LIGHTNING_ONNX[..LIGHTNING_ONNX.len() / 2];
-        let error = load_bytes("half.onnx", half).err().unwrap();
+        let error = load_bytes("half.onnx", half, LoadOptions::default()).err().unwrap();
         assert!(matches!(error, ModelError::NotOnnx { .. } | ModelError::Unsupported { .. }), "{error}");
         assert!(error.to_string().contains("half.onnx"));
         assert!(error.to_string().contains("[1,1,17,3]"));
