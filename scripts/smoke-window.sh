@@ -39,6 +39,7 @@ screenshot() {
     exit 1
   fi
   import -window root "$picture"
+  echo "window peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")"
   kill -INT "$app"
   wait "$app" || true
   local spread

@@ -26,6 +26,7 @@ pub mod coach;
 pub mod engine;
 pub mod history;
 pub mod images;
+pub mod memory;
 pub mod notify;
 pub mod pose;
 pub mod posture;

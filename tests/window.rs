@@ -234,7 +234,7 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     assert!(harness.query_by_label("45 min").is_some(), "monitored time");
     assert!(harness.query_by_label("30 min (67%)").is_some(), "upright time and share");
     assert!(harness.query_by_label("30 min (09:00-09:30)").is_some(), "longest upright stretch");
-    assert!(harness.query_by_label_contains("head forward 15 min").is_some());
+    assert!(harness.query_by_label_contains("forward head 15 min").is_some());
     // (30 x 5 + 15 x 15) / 45 degrees; no rounding measured.
     assert!(harness.query_by_label("8.3\u{b0} / -").is_some(), "mean forward head");
     assert!(harness.query_by_label("Last 30 days").is_some());

@@ -181,6 +181,7 @@ const EXIT_NO_CAMERA: u8 = 3;
 
 /// Entry point called by `main.rs`.
 pub fn main() -> ExitCode {
+    crate::memory::tune_allocator();
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let result = match cli.command {

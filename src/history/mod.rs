@@ -25,6 +25,9 @@ pub const DATABASE_FILE: &str = "history.sqlite3";
 /// Version 3: movement-break reminders are recorded, so the report can say which were followed.
 pub const SCHEMA_VERSION: i64 = 3;
 
+/// SQLite page cache, as SQLite's negative "KiB" form: 256 KiB.
+const CACHE_SIZE_KIB: i64 = -256;
+
 /// Each step takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: [&str; 3] = [
     r#"
@@ -239,6 +242,8 @@ impl HistoryStore {
         }
         connection.pragma_update(None, "journal_mode", "WAL").map_err(OpenFailure::classify)?;
         connection.pragma_update(None, "synchronous", "NORMAL").map_err(OpenFailure::classify)?;
+        // A row a minute needs no big page cache (SQLite's default is 2 MB).
+        connection.pragma_update(None, "cache_size", CACHE_SIZE_KIB).map_err(OpenFailure::classify)?;
         let mut store = HistoryStore { path: path.to_owned(), connection };
         store.migrate(version).map_err(|error| OpenFailure::Other(error.to_string()))?;
         Ok(store)

@@ -72,7 +72,7 @@ impl PoseEstimator {
 
     /// Loads `model` with [`LoadOptions`] (another input size, or the graph's own decoding).
     pub fn load_with(model: &ModelChoice, options: LoadOptions) -> Result<PoseEstimator, ModelError> {
-        let loaded = model::load(model, options)?;
+        let loaded = crate::memory::while_loading(|| model::load(model, options))?;
         let size = loaded.input_size;
         let input = Tensor::zero::<f32>(&[1, size, size, 3])
             .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?;

@@ -162,7 +162,12 @@ pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedM
             })?
             .into(),
     };
-    load_bytes(&name, &bytes, options)
+    let loaded = load_bytes(&name, &bytes, options);
+    if let std::borrow::Cow::Borrowed(embedded) = bytes {
+        // tract has its own copy of the weights now.
+        crate::memory::release_file_pages(embedded);
+    }
+    loaded
 }
 
 /// Loads a model; `run_size` runs it at another square input size than the one it declares (the

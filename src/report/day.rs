@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
 use super::LocalDay;
+use crate::analyze::problem_words;
 use crate::coach::{self, Advice, Answer, Catalog, DayFacts, Kind};
 use crate::history::{MinuteRow, RangeRows};
 use crate::posture::Problem;
@@ -73,8 +74,9 @@ impl MinuteState {
         Some(state.unwrap_or_else(|| {
             let mut problem = MinuteState::ForwardHead;
             let mut most = -1.0;
+            let seconds_of = ProblemSeconds::from(row);
             for candidate in Problem::ALL {
-                let seconds = problem_seconds(row, candidate);
+                let seconds = seconds_of.get(candidate);
                 if seconds > most {
                     most = seconds;
                     problem = MinuteState::from(candidate);
@@ -88,11 +90,11 @@ impl MinuteState {
     pub fn words(self) -> &'static str {
         match self {
             MinuteState::Upright => "upright",
-            MinuteState::ForwardHead => "head forward",
-            MinuteState::RoundedShoulders => "rounded shoulders",
-            MinuteState::ShouldersRaised => "raised shoulders",
-            MinuteState::Leaning => "leaning",
-            MinuteState::TooClose => "too close",
+            MinuteState::ForwardHead => problem_words(Problem::ForwardHead),
+            MinuteState::RoundedShoulders => problem_words(Problem::RoundedShoulders),
+            MinuteState::ShouldersRaised => problem_words(Problem::ShouldersRaised),
+            MinuteState::Leaning => problem_words(Problem::Leaning),
+            MinuteState::TooClose => problem_words(Problem::TooClose),
             MinuteState::Unclear => "not judged",
             MinuteState::Away => "away",
             MinuteState::Paused => "paused",
@@ -132,17 +134,6 @@ impl From<Problem> for MinuteState {
     }
 }
 
-/// Seconds a minute row spent with one problem.
-pub fn problem_seconds(row: &MinuteRow, problem: Problem) -> f64 {
-    match problem {
-        Problem::ForwardHead => row.forward_head_s,
-        Problem::RoundedShoulders => row.rounded_shoulders_s,
-        Problem::ShouldersRaised => row.shoulders_raised_s,
-        Problem::Leaning => row.leaning_s,
-        Problem::TooClose => row.too_close_s,
-    }
-}
-
 /// Seconds slouched by problem. A slouched second can show more than one problem, so these can
 /// add up to more than the slouched time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -157,6 +148,18 @@ pub struct ProblemSeconds {
     pub leaning_s: f64,
     /// Too close to the screen.
     pub too_close_s: f64,
+}
+
+impl From<&MinuteRow> for ProblemSeconds {
+    fn from(row: &MinuteRow) -> ProblemSeconds {
+        ProblemSeconds {
+            forward_head_s: row.forward_head_s,
+            rounded_shoulders_s: row.rounded_shoulders_s,
+            shoulders_raised_s: row.shoulders_raised_s,
+            leaning_s: row.leaning_s,
+            too_close_s: row.too_close_s,
+        }
+    }
 }
 
 impl ProblemSeconds {

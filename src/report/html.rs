@@ -424,18 +424,13 @@ fn episodes_svg(out: &mut String, period: &PeriodReport) {
 }
 
 fn trend_words(out: &mut String, label: &str, period: &PeriodReport) {
-    let change = |change: Option<f64>, unit: &str| {
-        change.map(|change| format!(" ({change:+.1} {unit} a day)")).unwrap_or_default()
-    };
     let _ = writeln!(
         out,
-        "<p><b>{}</b>: {} upright; share upright {}{}; episodes {}{}; goal met {} days in a row (best {}).</p>",
+        "<p><b>{}</b>: {} upright; share upright {}; episodes {}; goal met {} days in a row (best {}).</p>",
         escape(label),
         percent(period.upright_share),
-        period.upright_trend.direction.words(),
-        change(period.upright_trend.change_per_day, "points"),
-        period.episodes_trend.direction.words(),
-        change(period.episodes_trend.change_per_day, "episodes"),
+        period.upright_trend.words("points"),
+        period.episodes_trend.words("episodes"),
         period.streaks.current_days,
         period.streaks.best_days
     );

@@ -178,6 +178,16 @@ fn trend(points: &[(f64, f64)], steady: f64, higher_is_better: bool) -> Trend {
     Trend { direction, change_per_day: Some(change) }
 }
 
+impl Trend {
+    /// Plain words: "improving (+1.2 points a day)", with `unit` naming what changes.
+    pub fn words(&self, unit: &str) -> String {
+        match self.change_per_day {
+            Some(change) => format!("{} ({change:+.1} {unit} a day)", self.direction.words()),
+            None => self.direction.words().to_owned(),
+        }
+    }
+}
+
 impl PeriodReport {
     /// The period made of `days` (consecutive, oldest first), judged against `goal_pct`. `today`
     /// is the current local date: a today that has not met the goal yet does not break a streak.

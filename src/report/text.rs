@@ -3,8 +3,9 @@
 use std::fmt::Write;
 
 use super::day::DayReport;
-use super::period::{PeriodReport, Trend};
+use super::period::PeriodReport;
 use super::{DailyReport, Report, duration_words, percent};
+use crate::analyze::problem_words;
 use crate::posture::Problem;
 
 /// Width of the per-hour bars, characters for a full hour.
@@ -16,23 +17,6 @@ pub fn render(report: &Report) -> String {
         Report::Day(daily) => day(daily),
         Report::Week(period) => period_text("Last 7 days", period),
         Report::Month(period) => period_text("Last 30 days", period),
-    }
-}
-
-fn trend_words(trend: &Trend, unit: &str) -> String {
-    match trend.change_per_day {
-        Some(change) => format!("{} ({change:+.1} {unit} a day)", trend.direction.words()),
-        None => trend.direction.words().to_owned(),
-    }
-}
-
-fn problem_words(problem: Problem) -> &'static str {
-    match problem {
-        Problem::ForwardHead => "head forward",
-        Problem::RoundedShoulders => "rounded shoulders",
-        Problem::ShouldersRaised => "raised shoulders",
-        Problem::Leaning => "leaning",
-        Problem::TooClose => "too close",
     }
 }
 
@@ -122,8 +106,8 @@ fn day(daily: &DailyReport) -> String {
             out,
             "{label}: upright {} of monitored time; share upright {}; episodes {}; goal {:.0}% met {} days in a row (best {})",
             percent(period.upright_share),
-            trend_words(&period.upright_trend, "points"),
-            trend_words(&period.episodes_trend, "episodes"),
+            period.upright_trend.words("points"),
+            period.episodes_trend.words("episodes"),
             period.goal_upright_pct,
             period.streaks.current_days,
             period.streaks.best_days,
@@ -161,8 +145,8 @@ fn period_text(label: &str, period: &PeriodReport) -> String {
     let _ = writeln!(
         out,
         "Share upright {}; episodes {}; goal {:.0}% met {} days in a row (best {})",
-        trend_words(&period.upright_trend, "points"),
-        trend_words(&period.episodes_trend, "episodes"),
+        period.upright_trend.words("points"),
+        period.episodes_trend.words("episodes"),
         period.goal_upright_pct,
         period.streaks.current_days,
         period.streaks.best_days

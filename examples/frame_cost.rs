@@ -1,0 +1,82 @@
+//! slouchwatch's side of `scripts/bench-compare.sh`: the per-frame cost from a camera frame to a
+//! verdict (MJPEG decoding as the camera path does it, pre-processing, MoveNet Lightning,
+//! decoding, the posture stage), one thread, on every frame of a folder of JPEGs read into memory
+//! first. Prints one JSON line like the Python pipelines beside it.
+//!
+//!     cargo run --release --example frame_cost -- FRAME_DIR [--repeat N]
+
+use std::time::Instant;
+
+use slouchwatch::images;
+use slouchwatch::pose::{ModelChoice, PoseEstimator};
+use slouchwatch::posture::{self, PostureSettings};
+use slouchwatch::source::camera::decode_frame;
+
+/// CPU time of this process, seconds.
+fn cpu_seconds() -> f64 {
+    let mut time = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut time) };
+    time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9
+}
+
+/// Peak resident memory of this process, MB (VmHWM).
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let folder = args.get(1).ok_or_else(|| anyhow::anyhow!("usage: frame_cost FRAME_DIR [--repeat N]"))?;
+    let repeat: usize = args
+        .iter()
+        .position(|arg| arg == "--repeat")
+        .and_then(|at| args.get(at + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let frames: Vec<Vec<u8>> =
+        images::images_in_folder(std::path::Path::new(folder))?.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    let (width, height) = image::load_from_memory(&frames[0])?.into_rgb8().dimensions();
+    let load_started = Instant::now();
+    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning)?;
+    let load_s = load_started.elapsed().as_secs_f64();
+    let settings = PostureSettings::default();
+    let mut verdict = |bytes: &[u8]| -> anyhow::Result<posture::Posture> {
+        let image = decode_frame(nokhwa::utils::FrameFormat::MJPEG, width, height, bytes)
+            .map_err(|detail| anyhow::anyhow!(detail))?;
+        let pose = estimator.estimate(&image)?;
+        Ok(posture::assess(&pose, image.dimensions(), None, &settings).posture)
+    };
+    // One warm-up frame, not counted (as in the Python pipelines).
+    verdict(&frames[0])?;
+    let (cpu_start, wall_start) = (cpu_seconds(), Instant::now());
+    let mut count = 0;
+    for _ in 0..repeat {
+        for bytes in &frames {
+            verdict(bytes)?;
+            count += 1;
+        }
+    }
+    let (cpu, wall) = (cpu_seconds() - cpu_start, wall_start.elapsed().as_secs_f64());
+    println!(
+        "{}",
+        serde_json::json!({
+            "pipeline": "slouchwatch (Rust, tract, MoveNet Lightning, 1 thread)",
+            "frames": count,
+            "cpu_ms": 1000.0 * cpu / count as f64,
+            "wall_ms": 1000.0 * wall / count as f64,
+            "peak_rss_mb": peak_rss_mb(),
+            "model_load_s": load_s,
+        })
+    );
+    Ok(())
+}
