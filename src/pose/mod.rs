@@ -54,7 +54,9 @@ pub enum PoseError {
 /// its input tensor and pre-processing buffers between calls.
 pub struct PoseEstimator {
     model: ModelChoice,
-    plan: Arc<TypedRunnableModel>,
+    /// The prepared network's running state, kept between frames so its working buffers are
+    /// reused rather than allocated for every frame.
+    state: TypedSimpleState,
     preprocessor: Preprocessor,
     /// The model input, filled in place for every frame (shared with tract only during a run).
     input: Arc<Tensor>,
@@ -78,7 +80,10 @@ impl PoseEstimator {
             .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?;
         Ok(PoseEstimator {
             model: model.clone(),
-            plan: loaded.plan,
+            state: loaded
+                .plan
+                .spawn()
+                .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?,
             preprocessor: Preprocessor::new(size),
             input: Arc::new(input),
             letterbox: Letterbox::for_image(size as u32, size as u32),
@@ -152,7 +157,7 @@ impl PoseEstimator {
     /// Second half of [`PoseEstimator::estimate`]: run the model on the prepared input.
     pub fn infer(&mut self) -> Result<Pose, PoseError> {
         let outputs = self
-            .plan
+            .state
             .run(tvec!(TValue::from_const(self.input.clone())))
             .map_err(|error| PoseError::Inference { reason: format!("{error:#}") })?;
         if self.heads {

@@ -5,8 +5,8 @@
 //! step and cannot lose them. `--model PATH` loads any other MoveNet-format ONNX file.
 //! See `models/README.md` for where the built-in files come from.
 
+use prost::Message;
 use std::fmt;
-use std::io::Cursor;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -162,12 +162,7 @@ pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedM
             })?
             .into(),
     };
-    let loaded = load_bytes(&name, &bytes, options);
-    if let std::borrow::Cow::Borrowed(embedded) = bytes {
-        // tract has its own copy of the weights now.
-        crate::memory::release_file_pages(embedded);
-    }
-    loaded
+    load_bytes(&name, &bytes, options)
 }
 
 /// Loads a model; `run_size` runs it at another square input size than the one it declares (the
@@ -179,7 +174,15 @@ fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions) -> Result<LoadedMo
     let unsupported =
         |error: TractError| ModelError::Unsupported { model: name.to_owned(), reason: format!("{error:#}") };
 
-    let model = tract_onnx::onnx().model_for_read(&mut Cursor::new(bytes)).map_err(not_onnx)?;
+    // Decoded straight from the bytes (tract's own reader would copy them first), then the
+    // built-in model's pages in the program file are released before tract makes its copies:
+    // this lowers the load's memory peak by two copies of the weights.
+    let proto = tract_onnx::pb::ModelProto::decode(bytes).map_err(|error| not_onnx(error.into()))?;
+    if std::ptr::eq(bytes.as_ptr(), LIGHTNING_ONNX.as_ptr()) || std::ptr::eq(bytes.as_ptr(), THUNDER_ONNX.as_ptr()) {
+        crate::memory::release_file_pages(bytes);
+    }
+    let model = tract_onnx::onnx().model_for_proto_model(&proto).map_err(not_onnx)?;
+    drop(proto);
 
     let inputs = model.input_outlets().map_err(not_onnx)?.len();
     if inputs != 1 {
