@@ -47,14 +47,7 @@ pub fn load(path: &Path) -> Result<Calibration, CalibrationIoError> {
 /// the old one, so a full disk or a crash never leaves half a calibration behind.
 pub fn save(path: &Path, calibration: &Calibration) -> Result<(), CalibrationIoError> {
     let io_error = |source| CalibrationIoError::Io { action: "write", path: path.to_owned(), source };
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io_error)?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, calibration.to_json() + "\n").map_err(io_error)?;
-    std::fs::rename(&temporary, path).map_err(io_error)
+    crate::private_files::write_atomically(path, (calibration.to_json() + "\n").as_bytes()).map_err(io_error)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod memory;
 pub mod notify;
 pub mod pose;
 pub mod posture;
+pub mod private_files;
 pub mod report;
 pub mod source;
 pub mod ui;

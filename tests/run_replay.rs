@@ -253,3 +253,108 @@ fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
     assert_eq!(events.first().unwrap()["event"], "camera_lost", "{events:?}");
     assert_eq!(events.last().unwrap()["event"], "summary", "{events:?}");
 }
+
+#[test]
+fn a_second_monitor_on_the_same_history_is_refused_politely() {
+    if common::has_camera() {
+        eprintln!("skipped: this machine has a camera");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The first one waits for a camera that never comes, holding the history.
+    let first = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--source", "camera", "--wait-for-camera", "--no-notify", "--data-dir"])
+        .arg(&data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lock = data.join(slouchwatch::history::LOCK_FILE);
+    let started = std::time::Instant::now();
+    while std::fs::read_to_string(&lock).map(|text| text.trim() != first.id().to_string()).unwrap_or(true) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the first monitor never took the history");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let frames = write_sequence(dir.path(), &[(&frames().upright, 4)]);
+    let second = slouchwatch(&[
+        "run".as_ref(),
+        "--source".as_ref(),
+        frames.as_os_str(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+        "--no-notify".as_ref(),
+    ]);
+    assert_eq!(second.status.code(), Some(4), "{second:?}");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("already monitoring") && stderr.contains(&format!("process {}", first.id())), "{stderr}");
+    assert!(second.stdout.is_empty(), "the second wrote nothing");
+
+    let interrupted = std::process::Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    assert!(first.wait_with_output().unwrap().status.success());
+    // Once the first has stopped, the history is free again.
+    let third = slouchwatch(&[
+        "run".as_ref(),
+        "--source".as_ref(),
+        frames.as_os_str(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+        "--no-notify".as_ref(),
+    ]);
+    assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));
+}
+
+/// Every file under `root`, relative.
+fn files_under(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                found.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn monitoring_writes_nothing_but_the_history_and_no_frame_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    let calibration = calibrate(dir.path());
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 10), (&frames.too_close, 10)]);
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let before = files_under(dir.path());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--no-notify", "--fps", "2", "--start", START, "--source"])
+        .arg(&folder)
+        .arg("--calibration")
+        .arg(&calibration)
+        .current_dir(&home)
+        // Everything a program might write to by default points inside the test folder.
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let new: Vec<String> = files_under(dir.path()).into_iter().filter(|file| !before.contains(file)).collect();
+    for file in &new {
+        assert!(file.starts_with("home/data/slouchwatch/"), "written outside the history folder: {file}");
+        let name = file.rsplit('/').next().unwrap();
+        assert!(
+            name.starts_with(slouchwatch::history::DATABASE_FILE) || name == slouchwatch::history::LOCK_FILE,
+            "not a history file: {file}"
+        );
+    }
+    assert!(new.iter().any(|file| file.ends_with(slouchwatch::history::DATABASE_FILE)), "{new:?}");
+}

@@ -178,6 +178,8 @@ fn parse_fps(text: &str) -> Result<f64, String> {
 
 /// Exit code when the camera cannot be used at start.
 const EXIT_NO_CAMERA: u8 = 3;
+/// Exit code when another slouchwatch already monitors with the same history.
+const EXIT_ALREADY_MONITORING: u8 = 4;
 
 /// Entry point called by `main.rs`.
 pub fn main() -> ExitCode {
@@ -414,7 +416,13 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let estimator = load_model(&args.model)?;
-    let (store, notice) = history::open_for_monitoring(args.data_dir.as_deref());
+    let (store, notice) = match history::open_for_monitoring(args.data_dir.as_deref()) {
+        Ok(opened) => opened,
+        Err(already) => {
+            eprintln!("error: {already}");
+            return Ok(ExitCode::from(EXIT_ALREADY_MONITORING));
+        }
+    };
     if let Some(notice) = notice {
         eprintln!("warning: {notice}");
     }

@@ -146,6 +146,67 @@ impl std::fmt::Display for OpenNotice {
 pub struct HistoryStore {
     path: PathBuf,
     connection: Connection,
+    /// Held while this store is used for monitoring ([`open_for_monitoring`]): the lock that
+    /// keeps a second slouchwatch from writing the same history.
+    _monitor_lock: Option<std::fs::File>,
+}
+
+/// File in the data folder that the monitoring slouchwatch holds locked; it holds its process id.
+pub const LOCK_FILE: &str = "monitor.lock";
+
+/// Another slouchwatch is already monitoring with this history.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "another slouchwatch{} is already monitoring with the history in {folder}: only one may write it. \
+     Close the other one first (or use it), or pass --data-dir for a separate history",
+    pid.map(|pid| format!(" (process {pid})")).unwrap_or_default()
+)]
+pub struct AlreadyMonitoring {
+    /// The data folder.
+    pub folder: PathBuf,
+    /// The other process, if it could be read.
+    pub pid: Option<u32>,
+}
+
+/// Takes the monitoring lock of `data_dir`. `Ok(None)` when no lock file can be made (the
+/// folder is not writable: there will be no history to protect either).
+fn lock_for_monitoring(data_dir: &Path) -> Result<Option<std::fs::File>, AlreadyMonitoring> {
+    #[cfg(unix)]
+    {
+        use std::io::{Read, Seek, Write};
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::os::unix::io::AsRawFd;
+        if crate::private_files::create_folder(data_dir).is_err() {
+            return Ok(None);
+        }
+        let path = data_dir.join(LOCK_FILE);
+        let Ok(mut file) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(crate::private_files::FILE_MODE)
+            .open(&path)
+        else {
+            return Ok(None);
+        };
+        // SAFETY: flock on a file descriptor we own; the lock ends when the file is closed.
+        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if !locked {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
+            return Err(AlreadyMonitoring { folder: data_dir.to_owned(), pid: text.trim().parse().ok() });
+        }
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(Some(file))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = data_dir;
+        Ok(None)
+    }
 }
 
 fn millis(time: DateTime<Utc>) -> i64 {
@@ -177,39 +238,48 @@ pub fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.data_dir().to_owned())
 }
 
-/// Opens the history for monitoring, in `data_dir` or the default folder. Monitoring goes on
-/// without it when it cannot be opened; the second value is what to tell the user (a database
-/// moved aside, or why there is no history).
-pub fn open_for_monitoring(data_dir: Option<&Path>) -> (Option<HistoryStore>, Option<String>) {
+/// What [`open_for_monitoring`] gives: the history (if it could be opened) and what to tell the
+/// user (a database moved aside, or why there is no history).
+pub type MonitoringHistory = (Option<HistoryStore>, Option<String>);
+
+/// Opens the history for monitoring, in `data_dir` or the default folder, holding the folder's
+/// monitoring lock for as long as the store lives. Monitoring goes on without a history that
+/// cannot be opened; it must not start while another slouchwatch monitors with the same one.
+pub fn open_for_monitoring(data_dir: Option<&Path>) -> Result<MonitoringHistory, AlreadyMonitoring> {
     let Some(dir) = data_dir.map(Path::to_owned).or_else(default_data_dir) else {
-        return (
+        return Ok((
             None,
             Some(
                 "no data folder could be found for the history; pass --data-dir. Monitoring goes on without history."
                     .into(),
             ),
-        );
+        ));
     };
-    match HistoryStore::open(&dir) {
-        Ok((store, notice)) => (Some(store), notice.map(|notice| notice.to_string())),
+    let lock = lock_for_monitoring(&dir)?;
+    Ok(match HistoryStore::open(&dir) {
+        Ok((mut store, notice)) => {
+            store._monitor_lock = lock;
+            (Some(store), notice.map(|notice| notice.to_string()))
+        }
         Err(error) => (None, Some(error.to_string())),
-    }
+    })
 }
 
 impl HistoryStore {
     /// Opens (creating or migrating) the database in `data_dir`. A damaged or newer database is
     /// moved aside, never deleted, and a notice says where it went.
     pub fn open(data_dir: &Path) -> Result<(HistoryStore, Option<OpenNotice>), StoreError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|error| StoreError::DataDir { path: data_dir.to_owned(), detail: error.to_string() })?;
+        let data_dir_error =
+            |error: std::io::Error| StoreError::DataDir { path: data_dir.to_owned(), detail: error.to_string() };
+        crate::private_files::create_folder(data_dir).map_err(data_dir_error)?;
         let path = data_dir.join(DATABASE_FILE);
+        crate::private_files::create_file_if_missing(&path).map_err(data_dir_error)?;
         match Self::open_file(&path) {
             Ok(store) => Ok((store, None)),
             Err(OpenFailure::Unusable(reason)) => {
                 let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
                 let moved_to = data_dir.join(format!("{DATABASE_FILE}.unusable-{stamp}"));
-                std::fs::rename(&path, &moved_to)
-                    .map_err(|error| StoreError::DataDir { path: data_dir.to_owned(), detail: error.to_string() })?;
+                std::fs::rename(&path, &moved_to).map_err(data_dir_error)?;
                 for suffix in ["-wal", "-shm"] {
                     let side = data_dir.join(format!("{DATABASE_FILE}{suffix}"));
                     if side.exists() {
@@ -217,6 +287,7 @@ impl HistoryStore {
                             std::fs::rename(&side, data_dir.join(format!("{DATABASE_FILE}.unusable-{stamp}{suffix}")));
                     }
                 }
+                crate::private_files::create_file_if_missing(&path).map_err(data_dir_error)?;
                 let store = Self::open_file(&path).map_err(|failure| failure.into_error(&path))?;
                 Ok((store, Some(OpenNotice::MovedAside { reason, moved_to })))
             }
@@ -244,7 +315,7 @@ impl HistoryStore {
         connection.pragma_update(None, "synchronous", "NORMAL").map_err(OpenFailure::classify)?;
         // A row a minute needs no big page cache (SQLite's default is 2 MB).
         connection.pragma_update(None, "cache_size", CACHE_SIZE_KIB).map_err(OpenFailure::classify)?;
-        let mut store = HistoryStore { path: path.to_owned(), connection };
+        let mut store = HistoryStore { path: path.to_owned(), connection, _monitor_lock: None };
         store.migrate(version).map_err(|error| OpenFailure::Other(error.to_string()))?;
         Ok(store)
     }
@@ -683,6 +754,35 @@ mod tests {
         assert_eq!(store.minutes(minute, minute + TimeDelta::minutes(1)).unwrap()[0].good_s, 42.0);
         store.add_answer(at(0), "shoulder_rolls", Answer::NotNow).unwrap();
         assert_eq!(store.answers_since(at(0)).unwrap(), vec![("shoulder_rolls".to_owned(), Answer::NotNow)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_history_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let (store, _) = HistoryStore::open(&data).unwrap();
+        store.add_minute(&MinuteRow { minute: at(0), good_s: 5.0, ..MinuteRow::default() }).unwrap();
+        let mode = |name: &str| std::fs::metadata(data.join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(""), 0o700);
+        assert_eq!(mode(DATABASE_FILE), 0o600);
+        assert_eq!(mode(&format!("{DATABASE_FILE}-wal")), 0o600, "SQLite's journal follows the database");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_one_monitor_writes_a_history_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, _) = open_for_monitoring(Some(dir.path())).unwrap();
+        assert!(first.is_some());
+        let refused = open_for_monitoring(Some(dir.path())).err().unwrap();
+        assert_eq!(refused.pid, Some(std::process::id()));
+        assert!(refused.to_string().contains("already monitoring") && refused.to_string().contains("--data-dir"));
+        // Reading (the report) is not monitoring: it goes on.
+        assert!(HistoryStore::open(dir.path()).is_ok());
+        drop(first);
+        assert!(open_for_monitoring(Some(dir.path())).unwrap().0.is_some(), "free again once the first is gone");
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             Err(never) => match never {},
         };
         let estimator = PoseEstimator::load(&settings.model_choice()).map_err(|error| error.to_string())?;
-        let (store, notice) = crate::history::open_for_monitoring(overrides.data_dir.as_deref());
+        let (store, notice) =
+            crate::history::open_for_monitoring(overrides.data_dir.as_deref()).map_err(|error| error.to_string())?;
         if let Some(notice) = notice {
             tracing::warn!("{notice}");
         }

@@ -142,13 +142,8 @@ pub fn load(path: &Path) -> (Settings, Option<String>) {
 
 /// Saves settings (write to a temporary file, then rename).
 pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let temporary = path.with_extension("json.tmp");
     let text = serde_json::to_string_pretty(settings).map_err(std::io::Error::other)?;
-    std::fs::write(&temporary, text + "\n")?;
-    std::fs::rename(&temporary, path)
+    crate::private_files::write_atomically(path, (text + "\n").as_bytes())
 }
 
 #[cfg(test)]
