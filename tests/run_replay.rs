@@ -358,3 +358,79 @@ fn monitoring_writes_nothing_but_the_history_and_no_frame_ever() {
     }
     assert!(new.iter().any(|file| file.ends_with(slouchwatch::history::DATABASE_FILE)), "{new:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_monitor_killed_during_writes_leaves_a_history_that_opens_with_every_finished_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame.png");
+    frames().upright.save(&frame).unwrap();
+    // Almost three hours of virtual time: far more than the run lasts before it is killed.
+    let long = dir.path().join("long");
+    std::fs::create_dir_all(&long).unwrap();
+    for index in 0..20_000 {
+        std::os::unix::fs::symlink(&frame, long.join(format!("f{index:05}.png"))).unwrap();
+    }
+    let data = dir.path().join("data");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--no-notify", "--fps", "2", "--start", START, "--source"])
+        .arg(&long)
+        .arg("--data-dir")
+        .arg(&data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let database = data.join(slouchwatch::history::DATABASE_FILE);
+    let rows = |connection: &Connection| -> i64 {
+        connection.query_row("SELECT COUNT(*) FROM minutes", [], |row| row.get(0)).unwrap_or(0)
+    };
+    let started = std::time::Instant::now();
+    loop {
+        let written = Connection::open_with_flags(&database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map(|connection| rows(&connection))
+            .unwrap_or(0);
+        if written >= 10 {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "no minutes written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Power loss: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (store, notice) = slouchwatch::history::HistoryStore::open(&data).unwrap();
+    assert!(notice.is_none(), "the database was usable: {notice:?}");
+    drop(store);
+    let connection = Connection::open(&database).unwrap();
+    let check: String = connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let (count, first, last): (i64, i64, i64) = connection
+        .query_row("SELECT COUNT(*), MIN(minute), MAX(minute) FROM minutes", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .unwrap();
+    assert!(count >= 10);
+    assert_eq!(count, (last - first) / 60 + 1, "every finished minute up to the kill is there, no holes");
+    let full: i64 = connection
+        .query_row("SELECT COUNT(*) FROM minutes WHERE monitored_s + away_s < 59.999", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(full, 0, "only whole minutes were written");
+    drop(connection);
+
+    // Monitoring starts again on the same history.
+    let short = write_sequence(dir.path(), &[(&frames().upright, 4)]);
+    let again = slouchwatch(&[
+        "run".as_ref(),
+        "--no-notify".as_ref(),
+        "--start".as_ref(),
+        "2026-11-20T15:00:00Z".as_ref(),
+        "--source".as_ref(),
+        short.as_os_str(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+    ]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(rows(&Connection::open(&database).unwrap()), count + 1);
+}
