@@ -109,3 +109,24 @@ fn stretches_lists_the_catalog_and_ranks_for_a_problem() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("forward_head"));
 }
+
+#[test]
+fn every_bad_run_argument_gets_a_message_that_says_what_is_accepted() {
+    for (args, expected) in [
+        (vec!["--start", "9am"], "RFC 3339"),
+        (vec!["--warn-after", "-5"], "0..=3600"),
+        (vec!["--cooldown", "1000"], "0..=240"),
+        (vec!["--break-interval", "0"], "1..=480"),
+        (vec!["--fps", "0"], "above 0 and at most 60"),
+        (vec!["--fps", "1e9"], "above 0 and at most 60"),
+        (vec!["--fps", "fast"], "not a number of frames per second"),
+        (vec!["--placement", "above"], "auto"),
+    ] {
+        let mut full: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), "--source".as_ref(), "camera".as_ref()];
+        full.extend(args.iter().map(std::ffi::OsStr::new));
+        let output = slouchwatch(&full);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

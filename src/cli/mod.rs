@@ -110,7 +110,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = engine::DEFAULT_ANALYSIS_FPS, value_parser = parse_fps)]
     pub fps: f64,
     /// Virtual start time of a replay (RFC 3339, e.g. 2026-11-20T09:00:00+01:00); default now.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_start)]
     pub start: Option<DateTime<FixedOffset>>,
     /// Your calibration file (from `slouchwatch calibrate`).
     #[arg(long)]
@@ -124,14 +124,17 @@ pub struct RunArgs {
     /// Pose model (as for `analyze`).
     #[arg(long, default_value = "lightning")]
     pub model: ModelChoice,
-    /// Seconds of bad posture before a warning.
-    #[arg(long, default_value_t = crate::alerts::DEFAULT_WARN_AFTER_S)]
+    /// Seconds of bad posture before a warning (0 to 3600).
+    #[arg(long, allow_negative_numbers = true, default_value_t = crate::alerts::DEFAULT_WARN_AFTER_S,
+          value_parser = clap::value_parser!(i64).range(0..=MAX_WARN_AFTER_S))]
     pub warn_after: i64,
-    /// Minutes between warnings.
-    #[arg(long, default_value_t = crate::alerts::DEFAULT_COOLDOWN_S / 60)]
+    /// Minutes between warnings (0 to 240).
+    #[arg(long, allow_negative_numbers = true, default_value_t = crate::alerts::DEFAULT_COOLDOWN_S / 60,
+          value_parser = clap::value_parser!(i64).range(0..=MAX_COOLDOWN_MIN))]
     pub cooldown: i64,
-    /// Minutes of sitting before a movement-break reminder.
-    #[arg(long, default_value_t = crate::alerts::DEFAULT_BREAK_INTERVAL_S / 60)]
+    /// Minutes of sitting before a movement-break reminder (1 to 480).
+    #[arg(long, allow_negative_numbers = true, default_value_t = crate::alerts::DEFAULT_BREAK_INTERVAL_S / 60,
+          value_parser = clap::value_parser!(i64).range(1..=MAX_BREAK_INTERVAL_MIN))]
     pub break_interval: i64,
     /// Do not show desktop notifications.
     #[arg(long)]
@@ -162,6 +165,19 @@ pub struct GuiArgs {
     /// The screen to open on (default: live, or calibration before the first calibration).
     #[arg(long, value_enum)]
     pub screen: Option<crate::ui::panels::Screen>,
+}
+
+/// Longest accepted delay before a warning, seconds: an hour.
+const MAX_WARN_AFTER_S: i64 = 3600;
+/// Longest accepted time between warnings, minutes: four hours.
+const MAX_COOLDOWN_MIN: i64 = 240;
+/// Longest accepted break interval, minutes: a working day.
+const MAX_BREAK_INTERVAL_MIN: i64 = 480;
+
+fn parse_start(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| {
+        format!("'{text}' is not a time; write it as RFC 3339 with its offset, e.g. 2026-11-20T09:00:00+01:00")
+    })
 }
 
 /// Highest accepted analysis rate: beyond a webcam's frame rate nothing is gained.
