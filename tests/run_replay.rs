@@ -230,6 +230,24 @@ fn without_a_camera_run_says_so_and_cameras_lists_none() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("No camera found"));
 }
 
+/// Starts `run` on a camera that is not there, waiting for it, with the history in `data`.
+fn wait_for_camera(data: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--source", "camera", "--wait-for-camera", "--no-notify", "--data-dir"])
+        .arg(data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends Ctrl-C (SIGINT) to `child` and waits for it.
+fn interrupt(child: std::process::Child) -> std::process::Output {
+    let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
     if common::has_camera() {
@@ -237,17 +255,9 @@ fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
-        .args(["run", "--source", "camera", "--wait-for-camera", "--no-notify", "--data-dir"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = wait_for_camera(dir.path());
     std::thread::sleep(std::time::Duration::from_secs(3));
-    let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(interrupted.success());
-    let output = child.wait_with_output().unwrap();
+    let output = interrupt(child);
     assert!(output.status.success(), "{output:?}");
     let events = json_lines(&output);
     assert_eq!(events.first().unwrap()["event"], "camera_lost", "{events:?}");
@@ -263,13 +273,7 @@ fn a_second_monitor_on_the_same_history_is_refused_politely() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     // The first one waits for a camera that never comes, holding the history.
-    let first = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
-        .args(["run", "--source", "camera", "--wait-for-camera", "--no-notify", "--data-dir"])
-        .arg(&data)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let first = wait_for_camera(&data);
     let lock = data.join(slouchwatch::history::LOCK_FILE);
     let started = std::time::Instant::now();
     while std::fs::read_to_string(&lock).map(|text| text.trim() != first.id().to_string()).unwrap_or(true) {
@@ -290,9 +294,7 @@ fn a_second_monitor_on_the_same_history_is_refused_politely() {
     assert!(stderr.contains("already monitoring") && stderr.contains(&format!("process {}", first.id())), "{stderr}");
     assert!(second.stdout.is_empty(), "the second wrote nothing");
 
-    let interrupted = std::process::Command::new("kill").args(["-INT", &first.id().to_string()]).status().unwrap();
-    assert!(interrupted.success());
-    assert!(first.wait_with_output().unwrap().status.success());
+    assert!(interrupt(first).status.success());
     // Once the first has stopped, the history is free again.
     let third = slouchwatch(&[
         "run".as_ref(),

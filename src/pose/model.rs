@@ -162,12 +162,15 @@ pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedM
             })?
             .into(),
     };
-    load_bytes(&name, &bytes, options)
+    let embedded = matches!(bytes, std::borrow::Cow::Borrowed(_));
+    load_bytes(&name, &bytes, options, embedded)
 }
 
 /// Loads a model; `run_size` runs it at another square input size than the one it declares (the
 /// network is convolutional, so it accepts other sizes).
-fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions) -> Result<LoadedModel, ModelError> {
+/// `embedded`: `bytes` are part of the program file (a built-in model), whose pages can be
+/// released once parsed.
+fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions, embedded: bool) -> Result<LoadedModel, ModelError> {
     let not_onnx = |error: TractError| ModelError::NotOnnx { model: name.to_owned(), reason: format!("{error:#}") };
     let wrong_shape =
         |what: &'static str, found: String| ModelError::WrongShape { model: name.to_owned(), what, found };
@@ -178,7 +181,7 @@ fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions) -> Result<LoadedMo
     // built-in model's pages in the program file are released before tract makes its copies:
     // this lowers the load's memory peak by two copies of the weights.
     let proto = tract_onnx::pb::ModelProto::decode(bytes).map_err(|error| not_onnx(error.into()))?;
-    if std::ptr::eq(bytes.as_ptr(), LIGHTNING_ONNX.as_ptr()) || std::ptr::eq(bytes.as_ptr(), THUNDER_ONNX.as_ptr()) {
+    if embedded {
         crate::memory::release_file_pages(bytes);
     }
     let model = tract_onnx::onnx().model_for_proto_model(&proto).map_err(not_onnx)?;
@@ -282,7 +285,7 @@ mod tests {
 
     #[test]
     fn garbage_bytes_are_not_onnx() {
-        let error = load_bytes("junk.onnx", b"this is not a model", LoadOptions::default()).err().unwrap();
+        let error = load_bytes("junk.onnx", b"this is not a model", LoadOptions::default(), false).err().unwrap();
         assert!(matches!(error, ModelError::NotOnnx { .. }), "{error}");
         assert!(error.to_string().contains("junk.onnx"));
     }
@@ -290,7 +293,7 @@ mod tests {
     #[test]
     fn truncated_model_is_a_clear_error() {
         let half = &LIGHTNING_ONNX[..LIGHTNING_ONNX.len() / 2];
-        let error = load_bytes("half.onnx", half, LoadOptions::default()).err().unwrap();
+        let error = load_bytes("half.onnx", half, LoadOptions::default(), false).err().unwrap();
         assert!(matches!(error, ModelError::NotOnnx { .. } | ModelError::Unsupported { .. }), "{error}");
         assert!(error.to_string().contains("half.onnx"));
         assert!(error.to_string().contains("[1,1,17,3]"));

@@ -78,6 +78,8 @@ pub struct SlouchApp {
     report: ReportView,
     /// UI time (seconds) the report was last read.
     report_read_at: Option<f64>,
+    /// The history, opened for reading by the Report screen.
+    report_store: Option<crate::history::HistoryStore>,
     notice: Option<String>,
     /// Every event kind received, in order (shown nowhere; lets tests check what happened).
     pub event_log: Vec<String>,
@@ -117,6 +119,7 @@ impl SlouchApp {
             today: TodayTotals::default(),
             report: ReportView::new(Local::now().date_naive()),
             report_read_at: None,
+            report_store: None,
             notice: settings_notice.or(calibration_notice),
             event_log: Vec::new(),
             finished: false,
@@ -500,7 +503,9 @@ impl SlouchApp {
         self.report_read_at = Some(now_s);
         let today = Local::now().date_naive();
         let Some(dir) = &self.paths.data_dir else {
-            self.report.loaded = Some(Err("No history folder was found, so there is no report.".into()));
+            self.report.loaded = Some(Err(
+                "No history folder was found, so there is no report; start slouchwatch with --data-dir DIR.".into(),
+            ));
             return;
         };
         if !dir.join(crate::history::DATABASE_FILE).exists() {
@@ -508,18 +513,30 @@ impl SlouchApp {
                 Some(Err("No history yet: the report fills in minute by minute while slouchwatch watches.".into()));
             return;
         }
-        let loaded =
-            crate::history::HistoryStore::open(dir).map_err(|error| error.to_string()).and_then(|(store, _)| {
-                crate::report::load_day(
-                    &store,
-                    &Local,
-                    self.report.date,
-                    self.settings.goal_upright_pct,
-                    today,
-                    &self.catalog,
-                )
-                .map_err(|error| error.to_string())
-            });
+        // Opened once (integrity check, migration) and kept for the refreshes that follow.
+        if self.report_store.is_none() {
+            match crate::history::HistoryStore::open(dir) {
+                Ok((store, _)) => self.report_store = Some(store),
+                Err(error) => {
+                    self.report.loaded = Some(Err(error.to_string()));
+                    return;
+                }
+            }
+        }
+        let Some(store) = &self.report_store else { return };
+        let loaded = crate::report::load_day(
+            store,
+            &Local,
+            self.report.date,
+            self.settings.goal_upright_pct,
+            today,
+            &self.catalog,
+        )
+        .map_err(|error| error.to_string());
+        if loaded.is_err() {
+            // Open afresh next time (the file may have been replaced).
+            self.report_store = None;
+        }
         self.report.loaded = Some(loaded);
     }
 
