@@ -19,6 +19,9 @@ use slouchwatch::posture::{
 const FRAME: (u32, u32) = (1280, 960);
 /// Largest error allowed on recovered forward-head and rounding angles, degrees.
 const ANGLE_TOLERANCE_DEG: f32 = 5.0;
+/// The same from the eyes (ears hidden): the eyes sit about 2.4 times closer together than the
+/// ears, so the same pixel noise moves the head-size reading, and the estimate, more.
+const EYES_ANGLE_TOLERANCE_DEG: f32 = 8.0;
 /// Uniform pixel noise amplitude on every keypoint, pixels.
 const NOISE_PX: f32 = 1.0;
 
@@ -310,7 +313,7 @@ fn low_score_keypoints_give_unknown_not_a_guess() {
         &mut noise,
         0.0,
     );
-    pose.keypoints[KeypointName::LeftEar.index()].score = 0.1;
+    hide(&mut pose, &[KeypointName::LeftEar, KeypointName::LeftEye]);
     let assessment = assess(&pose, FRAME, Some(&calibration), &PostureSettings::default());
     assert_eq!(assessment.metrics.forward_head_deg, None);
     assert!(!assessment.problems.contains(&Problem::ForwardHead));
@@ -321,6 +324,95 @@ fn low_score_keypoints_give_unknown_not_a_guess() {
     let nobody = assess(&pose, FRAME, Some(&calibration), &PostureSettings::default());
     assert_eq!(nobody.posture, Posture::Unknown);
     assert_eq!(nobody.metrics, Default::default());
+}
+
+/// Lowers the named keypoints' scores below the confidence threshold, as when they are covered.
+fn hide(pose: &mut Pose, names: &[KeypointName]) {
+    for name in names {
+        pose.keypoints[name.index()].score = 0.1;
+    }
+}
+
+const EARS: [KeypointName; 2] = [KeypointName::LeftEar, KeypointName::RightEar];
+
+#[test]
+fn with_the_ears_hidden_by_headphones_the_eyes_carry_the_measures() {
+    let mut worst: f32 = 0.0;
+    over_grid(|camera, calibration, noise| {
+        for forward in [0.0, 10.0, 20.0, 30.0] {
+            let mut pose = project(
+                &body(&Posing { forward_head_deg: forward, ..Posing::default() }, NEUTRAL_NECK_ANGLE_DEG),
+                camera,
+                noise,
+                0.0,
+            );
+            hide(&mut pose, &EARS);
+            let assessment = assess(&pose, FRAME, Some(calibration), &PostureSettings::default());
+            let got = assessment.metrics.forward_head_deg.expect("measured from the eyes");
+            let error = (got - (NEUTRAL_NECK_ANGLE_DEG + forward)).abs();
+            worst = worst.max(error);
+            assert!(error <= EYES_ANGLE_TOLERANCE_DEG, "{camera:?} forward {forward}: got {got}");
+            // 10 degrees is the limit itself: noise decides it either way.
+            if forward != 10.0 {
+                assert_eq!(
+                    assessment.problems.contains(&Problem::ForwardHead),
+                    forward >= 20.0,
+                    "{camera:?} {forward}"
+                );
+            }
+            if forward == 0.0 {
+                assert_eq!(assessment.posture, Posture::Good, "{camera:?}: {assessment:?}");
+            }
+        }
+        let mut rounded = project(
+            &body(&Posing { rounding_deg: 35.0, ..Posing::default() }, NEUTRAL_NECK_ANGLE_DEG),
+            camera,
+            noise,
+            0.0,
+        );
+        hide(&mut rounded, &EARS);
+        let assessment = assess(&rounded, FRAME, Some(calibration), &PostureSettings::default());
+        assert_eq!(assessment.problems, vec![Problem::RoundedShoulders], "{camera:?}: {assessment:?}");
+    });
+    eprintln!("forward head from the eyes: worst error {worst:.2} degrees");
+}
+
+#[test]
+fn calibrating_with_headphones_on_measures_from_the_eyes_even_when_the_ears_show_later() {
+    let mut noise = Noise(11);
+    for camera in cameras() {
+        let neutral = body(&Posing::default(), NEUTRAL_NECK_ANGLE_DEG);
+        let frames: Vec<Pose> = (0..10)
+            .map(|_| {
+                let mut pose = project(&neutral, &camera, &mut noise, 0.0);
+                hide(&mut pose, &EARS);
+                pose
+            })
+            .collect();
+        let calibration = calibrate(&frames, FRAME, PlacementSetting::Auto).expect("eyes are enough to calibrate");
+        for (forward, ears_hidden) in [(0.0, true), (0.0, false), (25.0, true), (25.0, false)] {
+            let mut pose = project(
+                &body(&Posing { forward_head_deg: forward, ..Posing::default() }, NEUTRAL_NECK_ANGLE_DEG),
+                &camera,
+                &mut noise,
+                0.0,
+            );
+            if ears_hidden {
+                hide(&mut pose, &EARS);
+            }
+            let assessment = assess(&pose, FRAME, Some(&calibration), &PostureSettings::default());
+            let expected = if forward > 0.0 { Posture::Bad } else { Posture::Good };
+            assert_eq!(
+                assessment.posture, expected,
+                "{camera:?} forward {forward} ears hidden {ears_hidden}: {assessment:?}"
+            );
+            assert_eq!(
+                assessment.problems.contains(&Problem::ForwardHead),
+                forward > 0.0,
+                "{camera:?}: {assessment:?}"
+            );
+        }
+    }
 }
 
 #[test]

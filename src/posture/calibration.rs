@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::metrics::{
     FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, normalised_height, side_metrics,
 };
-use super::observation::{FrontObservation, Point, SideObservation};
+use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
 use crate::pose::{Letterbox, Pose};
 
@@ -199,8 +199,11 @@ fn sample(pose: &Pose, placement: CameraPlacement) -> Option<Sample> {
     match placement {
         CameraPlacement::Front => {
             let front = FrontObservation::from_pose(pose)?;
-            front.ear_width_px?;
-            front.neck_height_px?;
+            let ears_seen = front.ear_width_px.is_some() && front.neck_height_px.is_some();
+            let eyes_seen = front.eye_mid.is_some() && front.eye_width_px.is_some();
+            if !ears_seen && !eyes_seen {
+                return None;
+            }
             let anchor = Anchor { position: front.shoulder_mid, scale_px: front.shoulder_width_px };
             Some(Sample { anchor, front: Some(front), side: None })
         }
@@ -213,6 +216,34 @@ fn sample(pose: &Pose, placement: CameraPlacement) -> Option<Sample> {
             Some(Sample { anchor, front: None, side: Some(side) })
         }
     }
+}
+
+/// Whether fewer than half of the front samples show both ears (headphones, hair, a hood).
+fn ears_mostly_hidden(samples: &[Sample]) -> bool {
+    let with_ears = samples.iter().filter(|s| s.front.is_some_and(|f| f.ear_width_px.is_some())).count();
+    with_ears * 2 < samples.len()
+}
+
+/// A front sample as calibration uses it: with the ears seen, or, when the ears were mostly
+/// hidden, with ears placed from the eyes by the anatomical average. `None` when it lacks what
+/// the chosen way needs.
+fn with_calibration_ears(sample: Sample, ears_hidden: bool) -> Option<Sample> {
+    let front = sample.front?;
+    let front = if ears_hidden {
+        front.with_ears_from_eyes(EyesToEars::default())?
+    } else {
+        front.ear_width_px.and(front.neck_height_px).map(|_| front)?
+    };
+    Some(Sample { front: Some(front), ..sample })
+}
+
+/// The median eyes-to-ears relation over samples that saw both, if any did.
+fn learned_eyes_to_ears(kept: &[&Sample]) -> Option<EyesToEars> {
+    let relation = |s: &&Sample| s.front.and_then(|f| f.eyes_to_ears());
+    Some(EyesToEars {
+        width_ratio: median_of(kept, |s| relation(s).map(|r| r.width_ratio))?,
+        drop: median_of(kept, |s| relation(s).map(|r| r.drop))?,
+    })
 }
 
 /// The anchor of a pose under a placement, if its keypoints allow.
@@ -274,10 +305,14 @@ pub fn calibrate(
 ) -> Result<Calibration, CalibrationError> {
     let placement = setting.fixed().unwrap_or_else(|| majority_placement(poses));
     let needs = match placement {
-        CameraPlacement::Front => "both shoulders and both ears confident",
+        CameraPlacement::Front => "both shoulders and both ears (or both eyes) confident",
         CameraPlacement::Side => "an ear, a shoulder and the nose or an eye confident",
     };
-    let samples: Vec<Sample> = poses.iter().filter_map(|pose| sample(pose, placement)).collect();
+    let mut samples: Vec<Sample> = poses.iter().filter_map(|pose| sample(pose, placement)).collect();
+    let ears_hidden = placement == CameraPlacement::Front && ears_mostly_hidden(&samples);
+    if placement == CameraPlacement::Front {
+        samples = samples.into_iter().filter_map(|sample| with_calibration_ears(sample, ears_hidden)).collect();
+    }
     let no_usable = CalibrationError::NoUsableFrames { total: poses.len(), needs };
     let centre_x = median_of(&samples, |s| Some(s.anchor.position.x)).ok_or(no_usable.clone())?;
     let centre_y = median_of(&samples, |s| Some(s.anchor.position.y)).ok_or(no_usable.clone())?;
@@ -309,6 +344,8 @@ pub fn calibrate(
                 .unwrap_or(0.0),
             frame_width_px: frame_size.0,
             frame_height_px: frame_size.1,
+            eyes_to_ears: learned_eyes_to_ears(&kept),
+            ears_from_eyes: ears_hidden,
         }
     });
     let frame_metrics: Vec<Metrics> = kept

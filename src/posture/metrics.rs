@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::observation::{FrontObservation, Point, SideObservation};
+use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 
 /// Horizontal field of view assumed for the camera, degrees. Laptop and monitor webcams span
 /// about 55-80 degrees; 65 sits in the middle. Only the front-view forward-head estimate depends
@@ -165,6 +165,30 @@ pub struct FrontReference {
     pub frame_width_px: u32,
     /// Height of that frame, pixels (with the width, sets the principal point).
     pub frame_height_px: u32,
+    /// Where this person's ears sit relative to their eyes, when calibration saw both: lets the
+    /// measures go on from the eyes when headphones or hair hide the ears later.
+    #[serde(default)]
+    pub eyes_to_ears: Option<EyesToEars>,
+    /// True when the ears were hidden during calibration: the ear fields above were placed from
+    /// the eyes, and every later frame is measured from the eyes too, so both are measured alike.
+    #[serde(default)]
+    pub ears_from_eyes: bool,
+}
+
+/// The observation with the ears the front measures use. As seen when they are; when they are
+/// hidden, placed from the eyes by the calibrated relation (without one, by the anatomical
+/// average, which only the uncalibrated head-turn estimate relies on). When calibration itself
+/// used the eyes, every frame does, even if the ears show now.
+pub fn with_ears_resolved(front: &FrontObservation, reference: Option<&FrontReference>) -> FrontObservation {
+    let ears_seen = front.ear_mid.is_some() && front.ear_width_px.is_some();
+    let from_eyes = |relation: EyesToEars| front.with_ears_from_eyes(relation);
+    let resolved = match reference {
+        Some(reference) if reference.ears_from_eyes => from_eyes(reference.eyes_to_ears.unwrap_or_default()),
+        _ if ears_seen => Some(*front),
+        Some(reference) => reference.eyes_to_ears.and_then(from_eyes),
+        None => from_eyes(EyesToEars::default()),
+    };
+    resolved.unwrap_or_else(|| front.without_ears())
 }
 
 /// Heights of the shoulder and ear midpoints in normalised camera coordinates: pixels below the
@@ -207,6 +231,7 @@ pub fn side_metrics(side: &SideObservation) -> Metrics {
 /// Measures from a front-view observation. Without a reference only the lean, head tilt and head
 /// turn are known; forward head, rounding, shrug, head pitch and distance need the calibration.
 pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference>) -> Metrics {
+    let front = &with_ears_resolved(front, reference);
     let head_turn_deg = front.nose_shift.map(|shift| (shift / NOSE_DEPTH_HEAD_WIDTHS).atan().to_degrees());
     let mut metrics = Metrics {
         lean_deg: Some(front.shoulder_line_deg),
@@ -302,6 +327,9 @@ mod tests {
             nose: Some(Point { x: 640.0, y: 500.0 - neck_height + nose_drop * ear_width }),
             nose_drop: Some(nose_drop),
             nose_shift: Some(0.0),
+            eye_mid: None,
+            eye_width_px: None,
+            ears_from_eyes: false,
         }
     }
 
@@ -315,6 +343,8 @@ mod tests {
             ear_height: -200.0 / assumed_focal_px(1280),
             frame_width_px: 1280,
             frame_height_px: 1000,
+            eyes_to_ears: None,
+            ears_from_eyes: false,
         }
     }
 

@@ -59,6 +59,40 @@ pub struct FrontObservation {
     /// How far the nose sits to the image's right of the ear midpoint, along the shoulder line, in
     /// ear widths.
     pub nose_shift: Option<f32>,
+    /// Midpoint of the eyes, when both are confident.
+    #[serde(default)]
+    pub eye_mid: Option<Point>,
+    /// Distance between the eyes, pixels.
+    #[serde(default)]
+    pub eye_width_px: Option<f32>,
+    /// True when the ear fields were estimated from the eyes (ears hidden, e.g. by headphones).
+    #[serde(default)]
+    pub ears_from_eyes: bool,
+}
+
+/// Ear width over eye width for an average adult head (about 15 cm between the ear keypoints,
+/// 6.3 cm between the pupils). Used only when the ears were hidden at calibration too.
+pub const EAR_WIDTH_EYE_WIDTHS: f32 = 2.4;
+
+/// How far the ear midpoint sits below the eye midpoint, in eye widths, for an average adult
+/// head held level (the ear canal is about 2-3 cm below the pupils). As [`EAR_WIDTH_EYE_WIDTHS`].
+pub const EAR_DROP_EYE_WIDTHS: f32 = 0.4;
+
+/// Where a person's ears sit relative to their eyes, in eye widths: lets the front measures go on
+/// from the eyes when the ears are hidden (headphones, hair, a hood). Learned at calibration
+/// when both were seen; the anatomical averages otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EyesToEars {
+    /// Ear width over eye width.
+    pub width_ratio: f32,
+    /// Ear midpoint below the eye midpoint, square to the shoulder line, in eye widths.
+    pub drop: f32,
+}
+
+impl Default for EyesToEars {
+    fn default() -> Self {
+        EyesToEars { width_ratio: EAR_WIDTH_EYE_WIDTHS, drop: EAR_DROP_EYE_WIDTHS }
+    }
 }
 
 /// What a camera beside the desk shows: the near-side ear, shoulder and (if in frame) hip.
@@ -103,39 +137,88 @@ impl FrontObservation {
         if shoulder_width_px < 1.0 {
             return None;
         }
-        // Unit vectors along the shoulder line (towards image right) and square to it (down).
-        let along = (
-            (left_shoulder.x - right_shoulder.x) / shoulder_width_px,
-            (left_shoulder.y - right_shoulder.y) / shoulder_width_px,
-        );
-        let down = (-along.1, along.0);
-        let project = |from: Point, to: Point, axis: (f32, f32)| (to.x - from.x) * axis.0 + (to.y - from.y) * axis.1;
-
         let ears = confident_point(pose, KeypointName::LeftEar).zip(confident_point(pose, KeypointName::RightEar));
         let eyes = confident_point(pose, KeypointName::LeftEye).zip(confident_point(pose, KeypointName::RightEye));
-        let ear_mid = ears.map(|(left, right)| Point::midpoint(left, right));
-        let ear_width_px = ears.map(|(left, right)| left.distance(right)).filter(|&width| width >= 1.0);
-        let neck_height_px = ear_mid.map(|ear_mid| -project(shoulder_mid, ear_mid, down));
-        let head_line_deg = ears.or(eyes).map(|(left, right)| line_angle_deg(right, left));
-        let nose = confident_point(pose, KeypointName::Nose);
-        let (nose_drop, nose_shift) = match (nose, ear_mid, ear_width_px) {
-            (Some(nose), Some(ear_mid), Some(width)) => {
+        let width = |(left, right): (Point, Point)| Some(left.distance(right)).filter(|&width| width >= 1.0);
+        let mut front = FrontObservation {
+            shoulder_mid,
+            shoulder_width_px,
+            shoulder_line_deg: line_angle_deg(right_shoulder, left_shoulder),
+            ear_mid: None,
+            ear_width_px: None,
+            neck_height_px: None,
+            head_line_deg: ears.or(eyes).map(|(left, right)| line_angle_deg(right, left)),
+            nose: confident_point(pose, KeypointName::Nose),
+            nose_drop: None,
+            nose_shift: None,
+            eye_mid: eyes.map(|(left, right)| Point::midpoint(left, right)),
+            eye_width_px: eyes.and_then(width),
+            ears_from_eyes: false,
+        };
+        if let Some(ears) = ears {
+            front.set_ears(Point::midpoint(ears.0, ears.1), width(ears));
+        }
+        Some(front)
+    }
+
+    /// Unit vectors along the shoulder line (towards image right) and square to it (down).
+    fn axes(&self) -> ((f32, f32), (f32, f32)) {
+        let angle = self.shoulder_line_deg.to_radians();
+        let along = (angle.cos(), angle.sin());
+        (along, (-along.1, along.0))
+    }
+
+    /// Sets the ear midpoint and width and the measures that follow from them.
+    fn set_ears(&mut self, ear_mid: Point, ear_width_px: Option<f32>) {
+        let (along, down) = self.axes();
+        let project = |from: Point, to: Point, axis: (f32, f32)| (to.x - from.x) * axis.0 + (to.y - from.y) * axis.1;
+        self.ear_mid = Some(ear_mid);
+        self.ear_width_px = ear_width_px;
+        self.neck_height_px = Some(-project(self.shoulder_mid, ear_mid, down));
+        (self.nose_drop, self.nose_shift) = match (self.nose, ear_width_px) {
+            (Some(nose), Some(width)) => {
                 (Some(project(ear_mid, nose, down) / width), Some(project(ear_mid, nose, along) / width))
             }
             _ => (None, None),
         };
-        Some(FrontObservation {
-            shoulder_mid,
-            shoulder_width_px,
-            shoulder_line_deg: line_angle_deg(right_shoulder, left_shoulder),
-            ear_mid,
-            ear_width_px,
-            neck_height_px,
-            head_line_deg,
-            nose,
-            nose_drop,
-            nose_shift,
-        })
+    }
+
+    /// This observation with the ears placed where `relation` puts them from the eyes (replacing
+    /// any ears that were seen); `None` without both eyes.
+    pub fn with_ears_from_eyes(&self, relation: EyesToEars) -> Option<FrontObservation> {
+        let (eye_mid, eye_width) = self.eye_mid.zip(self.eye_width_px)?;
+        let (_, down) = self.axes();
+        let drop = relation.drop * eye_width;
+        let ear_mid = Point { x: eye_mid.x + down.0 * drop, y: eye_mid.y + down.1 * drop };
+        let mut front = *self;
+        front.set_ears(ear_mid, Some(relation.width_ratio * eye_width));
+        front.ears_from_eyes = true;
+        Some(front)
+    }
+
+    /// This observation with the ears and the measures that need them removed.
+    pub fn without_ears(&self) -> FrontObservation {
+        FrontObservation {
+            ear_mid: None,
+            ear_width_px: None,
+            neck_height_px: None,
+            nose_drop: None,
+            nose_shift: None,
+            ears_from_eyes: false,
+            ..*self
+        }
+    }
+
+    /// Where this person's ears sit relative to their eyes, when both pairs were seen.
+    pub fn eyes_to_ears(&self) -> Option<EyesToEars> {
+        if self.ears_from_eyes {
+            return None;
+        }
+        let (eye_mid, eye_width) = self.eye_mid.zip(self.eye_width_px)?;
+        let (ear_mid, ear_width) = self.ear_mid.zip(self.ear_width_px)?;
+        let (_, down) = self.axes();
+        let drop = ((ear_mid.x - eye_mid.x) * down.0 + (ear_mid.y - eye_mid.y) * down.1) / eye_width;
+        Some(EyesToEars { width_ratio: ear_width / eye_width, drop })
     }
 }
 
@@ -219,6 +302,39 @@ mod tests {
         let front = FrontObservation::from_pose(&one_ear).unwrap();
         assert_eq!(front.ear_width_px, None);
         assert_eq!(front.neck_height_px, None);
+    }
+
+    #[test]
+    fn ears_placed_from_the_eyes_land_where_the_learned_relation_puts_them() {
+        use KeypointName::*;
+        let seen = pose(&[
+            (LeftShoulder, 400.0, 500.0),
+            (RightShoulder, 200.0, 500.0),
+            (LeftEar, 340.0, 300.0),
+            (RightEar, 260.0, 300.0),
+            (LeftEye, 316.0, 280.0),
+            (RightEye, 284.0, 280.0),
+            (Nose, 300.0, 308.0),
+        ]);
+        let front = FrontObservation::from_pose(&seen).unwrap();
+        let relation = front.eyes_to_ears().unwrap();
+        assert!((relation.width_ratio - 2.5).abs() < 1e-5 && (relation.drop - 20.0 / 32.0).abs() < 1e-5);
+        let mut covered = seen;
+        covered.keypoints[LeftEar.index()].score = 0.1;
+        covered.keypoints[RightEar.index()].score = 0.1;
+        let hidden = FrontObservation::from_pose(&covered).unwrap();
+        assert_eq!(hidden.ear_mid, None);
+        let placed = hidden.with_ears_from_eyes(relation).unwrap();
+        assert!(placed.ears_from_eyes && placed.eyes_to_ears().is_none());
+        for (got, want) in [
+            (placed.neck_height_px, front.neck_height_px),
+            (placed.ear_width_px, front.ear_width_px),
+            (placed.nose_drop, front.nose_drop),
+            (placed.nose_shift, front.nose_shift),
+        ] {
+            assert!((got.unwrap() - want.unwrap()).abs() < 1e-4, "{got:?} vs {want:?}");
+        }
+        assert_eq!(hidden.without_ears().with_ears_from_eyes(relation), Some(placed));
     }
 
     #[test]
