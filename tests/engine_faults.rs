@@ -7,13 +7,20 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use common::fixture;
-use slouchwatch::engine::{self, EngineConfig, EngineEvent, EngineMessage, SourceEvent};
+use slouchwatch::alerts::{AlertEvent, AlertSettings};
+use slouchwatch::engine::picture::Picture;
+use slouchwatch::engine::{self, EngineConfig, EngineEvent, EngineMessage, Snapshot, SourceEvent, Summary};
 use slouchwatch::pose::{ModelChoice, PoseEstimator};
+use slouchwatch::posture::{PlacementSetting, Posture, calibrate};
 use slouchwatch::source::{Frame, FrameSource, SourceError};
 
 /// What the scripted camera does on each read.
+#[derive(Clone, Copy)]
 enum Step {
     Frame,
+    /// The frame with its light scaled by this factor and lifted by this many grey levels
+    /// ((0.04, 0): lights off; (4, 150): glare flooding the lens).
+    Lit(f32, f32),
     Lost,
     Corrupt,
 }
@@ -24,17 +31,46 @@ struct ScriptedCamera {
     start: DateTime<Utc>,
     served: i32,
     reconnects: u32,
+    /// Reopening fails this many times before it works.
+    failed_reconnects: u32,
+    /// Whether identical frames mean it is stuck (as for a real camera).
+    can_freeze: bool,
+}
+
+impl ScriptedCamera {
+    fn new(steps: &[Step]) -> ScriptedCamera {
+        ScriptedCamera {
+            image: image::open(fixture("astronaut.png")).unwrap().into_rgb8(),
+            steps: steps.iter().copied().collect(),
+            start: Utc::now(),
+            served: 0,
+            reconnects: 0,
+            failed_reconnects: 1,
+            can_freeze: false,
+        }
+    }
+}
+
+fn lit(image: &image::RgbImage, gain: f32, lift: f32) -> image::RgbImage {
+    let mut out = image.clone();
+    for value in out.iter_mut() {
+        *value = (*value as f32 * gain + lift).round().clamp(0.0, 255.0) as u8;
+    }
+    out
 }
 
 impl FrameSource for ScriptedCamera {
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
-        match self.steps.pop_front() {
+        let step = self.steps.pop_front();
+        let mut frame = |image: image::RgbImage| {
+            self.served += 1;
+            let time = self.start + TimeDelta::milliseconds(500) * self.served;
+            Ok(Some(Frame { image, time }))
+        };
+        match step {
             None => Ok(None),
-            Some(Step::Frame) => {
-                self.served += 1;
-                let time = self.start + TimeDelta::milliseconds(500) * self.served;
-                Ok(Some(Frame { image: self.image.clone(), time }))
-            }
+            Some(Step::Frame) => frame(self.image.clone()),
+            Some(Step::Lit(gain, lift)) => frame(lit(&self.image, gain, lift)),
             Some(Step::Lost) => Err(SourceError::CameraLost {
                 device: "0: scripted".into(),
                 detail: "No such device (os error 19)".into(),
@@ -47,10 +83,13 @@ impl FrameSource for ScriptedCamera {
         false
     }
 
+    fn can_freeze(&self) -> bool {
+        self.can_freeze
+    }
+
     fn reconnect(&mut self) -> Result<(), SourceError> {
         self.reconnects += 1;
-        // The first attempt finds the camera still gone; the second finds it back.
-        if self.reconnects == 1 { Err(SourceError::NoCamera) } else { Ok(()) }
+        if self.reconnects <= self.failed_reconnects { Err(SourceError::NoCamera) } else { Ok(()) }
     }
 
     fn describe(&self) -> String {
@@ -58,34 +97,59 @@ impl FrameSource for ScriptedCamera {
     }
 }
 
-#[test]
-fn a_camera_lost_mid_run_is_reported_retried_and_resumed() {
-    let image = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
-    let steps = [Step::Frame, Step::Frame, Step::Corrupt, Step::Frame, Step::Lost, Step::Frame, Step::Frame];
-    let camera =
-        ScriptedCamera { image, steps: steps.into_iter().collect(), start: Utc::now(), served: 0, reconnects: 0 };
+/// What a run of the real engine on `camera` produced.
+struct Run {
+    events: Vec<EngineEvent>,
+    snapshots: Vec<Snapshot>,
+    summary: Summary,
+}
+
+impl Run {
+    fn sources(&self) -> Vec<&SourceEvent> {
+        self.events
+            .iter()
+            .filter_map(|event| match event {
+                EngineEvent::Source(source) => Some(source),
+                EngineEvent::Alert(_) => None,
+            })
+            .collect()
+    }
+
+    fn alerts(&self) -> Vec<&AlertEvent> {
+        self.events
+            .iter()
+            .filter_map(|event| match event {
+                EngineEvent::Alert(alert) => Some(alert),
+                EngineEvent::Source(_) => None,
+            })
+            .collect()
+    }
+}
+
+fn run(camera: ScriptedCamera, config: EngineConfig) -> Run {
     let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
-    let config = EngineConfig { notifications: false, ..EngineConfig::default() };
     let handle =
         engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None).unwrap();
-
-    let mut events = Vec::new();
-    let mut snapshots = 0;
-    let mut summary = None;
+    let (mut events, mut snapshots, mut summary) = (Vec::new(), Vec::new(), None);
     for message in handle.messages.iter() {
         match message {
-            EngineMessage::Snapshot(_) => snapshots += 1,
+            EngineMessage::Snapshot(snapshot) => snapshots.push(*snapshot),
             EngineMessage::Event(event) => events.push(event.event),
             EngineMessage::Finished(done) => summary = Some(done),
         }
     }
-    let sources: Vec<&SourceEvent> = events
-        .iter()
-        .filter_map(|event| match event {
-            EngineEvent::Source(source) => Some(source),
-            EngineEvent::Alert(_) => None,
-        })
-        .collect();
+    Run { events, snapshots, summary: summary.expect("the engine reports its totals") }
+}
+
+fn quiet() -> EngineConfig {
+    EngineConfig { notifications: false, ..EngineConfig::default() }
+}
+
+#[test]
+fn a_camera_lost_mid_run_is_reported_retried_and_resumed() {
+    let steps = [Step::Frame, Step::Frame, Step::Corrupt, Step::Frame, Step::Lost, Step::Frame, Step::Frame];
+    let run = run(ScriptedCamera::new(&steps), quiet());
+    let sources = run.sources();
     assert!(matches!(sources[0], SourceEvent::FrameSkipped { .. }), "{sources:?}");
     assert!(
         matches!(sources[1], SourceEvent::CameraLost { detail } if detail.contains("No such device")),
@@ -93,8 +157,77 @@ fn a_camera_lost_mid_run_is_reported_retried_and_resumed() {
     );
     assert!(matches!(sources[2], SourceEvent::CameraBack { .. }), "{sources:?}");
     assert_eq!(sources.len(), 3);
-    let summary = summary.unwrap();
-    assert_eq!(summary.frames, 5, "monitoring resumed after the camera came back");
-    assert_eq!(summary.unreadable, 1);
-    assert_eq!(snapshots, 5);
+    assert_eq!(run.summary.frames, 5, "monitoring resumed after the camera came back");
+    assert_eq!(run.summary.unreadable, 1);
+    assert_eq!(run.snapshots.len(), 5);
+}
+
+#[test]
+fn dark_and_blown_out_frames_are_unknown_never_bad_and_the_person_is_told_why() {
+    // Calibrated on the astronaut, warned at the first bad frame: any verdict read from noise
+    // would show as a warning.
+    let estimator_image = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
+    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    let pose = estimator.estimate(&estimator_image).unwrap();
+    let calibration = calibrate(&[pose], estimator_image.dimensions(), PlacementSetting::Auto).unwrap();
+    let alerts = AlertSettings { warn_after: TimeDelta::zero(), ..AlertSettings::default() };
+    let config = EngineConfig { calibration: Some(calibration), alerts, ..quiet() };
+
+    let mut steps = vec![Step::Frame; 4];
+    steps.extend([Step::Lit(0.04, 0.0); 6]);
+    steps.extend([Step::Frame; 2]);
+    steps.extend([Step::Lit(4.0, 150.0); 6]);
+    steps.extend([Step::Frame; 2]);
+    let run = run(ScriptedCamera::new(&steps), config);
+
+    let pictures: Vec<Picture> = run.snapshots.iter().map(|snapshot| snapshot.picture).collect();
+    let expected: Vec<Picture> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Lit(gain, _) if *gain < 1.0 => Picture::TooDark,
+            Step::Lit(..) => Picture::TooBright,
+            _ => Picture::Usable,
+        })
+        .collect();
+    assert_eq!(pictures, expected);
+    for snapshot in &run.snapshots {
+        let judged = snapshot.assessment.as_ref().map(|assessment| assessment.posture);
+        match snapshot.picture {
+            Picture::Usable => assert_eq!(judged, Some(Posture::Good)),
+            _ => assert_eq!(judged, None, "an unreadable picture is never judged"),
+        }
+    }
+    assert!(run.alerts().iter().all(|alert| !matches!(alert, AlertEvent::Warning { .. })), "{:?}", run.alerts());
+    let sources = run.sources();
+    assert_eq!(sources.len(), 4, "{sources:?}");
+    assert!(matches!(sources[0], SourceEvent::PictureUnusable { detail } if detail.contains("too dark")));
+    assert_eq!(sources[1], &SourceEvent::PictureUsable);
+    assert!(matches!(sources[2], SourceEvent::PictureUnusable { detail } if detail.contains("bright light")));
+    assert_eq!(sources[3], &SourceEvent::PictureUsable);
+    assert_eq!(run.summary.analysed, 3, "the model ran once on each readable stretch (still frames are held)");
+    assert_eq!(run.summary.analysed + run.summary.held, 8, "and on no unreadable frame");
+    assert_eq!(run.summary.bad_s, 0.0);
+}
+
+#[test]
+fn a_frozen_camera_is_noticed_and_reopened() {
+    // 30 identical frames half a second apart: frozen after 10 s, reopened, then frozen again
+    // would take another 10 s, more than the 4.5 s left.
+    let mut camera = ScriptedCamera::new(&[Step::Frame; 30]);
+    camera.can_freeze = true;
+    camera.failed_reconnects = 0;
+    let run = run(camera, quiet());
+    let sources = run.sources();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(matches!(sources[0], SourceEvent::CameraLost { detail } if detail.contains("frozen")), "{sources:?}");
+    assert!(matches!(sources[1], SourceEvent::CameraBack { .. }));
+    assert_eq!(run.summary.frames, 30);
+
+    // A replay repeats frames on purpose: never frozen.
+    let replay_like = run_quiet_replay_like();
+    assert!(replay_like.sources().is_empty(), "{:?}", replay_like.sources());
+}
+
+fn run_quiet_replay_like() -> Run {
+    run(ScriptedCamera::new(&[Step::Frame; 30]), quiet())
 }

@@ -6,6 +6,7 @@
 //! I/O edges, and keeps going through camera and disk trouble.
 
 pub mod motion;
+pub mod picture;
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -23,6 +24,7 @@ use crate::posture::smoothing::{MetricsSmoother, OneEuroConfig};
 use crate::posture::{self, Assessment, Calibration, Posture, PostureSettings, verdict};
 use crate::source::{Frame, FrameSource, SourceError, SourceFactory};
 use motion::MotionDetector;
+use picture::{FROZEN_AFTER_S, Picture};
 
 /// Default analysis rate, frames a second: posture changes slowly, and every analysed frame
 /// costs CPU.
@@ -109,6 +111,14 @@ pub enum SourceEvent {
         /// Which and why.
         detail: String,
     },
+    /// The picture cannot be read (too dark, blown out, nothing to see): posture is not judged
+    /// until it can.
+    PictureUnusable {
+        /// What is wrong and what to do.
+        detail: String,
+    },
+    /// The picture can be read again.
+    PictureUsable,
     /// History cannot be written; monitoring goes on and rows wait in memory.
     HistoryUnavailable {
         /// What happened.
@@ -186,6 +196,8 @@ pub struct Snapshot {
     pub held: bool,
     /// The alert state.
     pub alert_state: AlertState,
+    /// Whether the picture could be read (when not, nothing was analysed).
+    pub picture: Picture,
     /// The frame itself, only when [`EngineConfig::preview`] is on (never stored).
     pub preview: Option<std::sync::Arc<image::RgbImage>>,
 }
@@ -311,6 +323,14 @@ struct Engine {
     /// Time and activity of the previous frame: it accounts for the time up to this frame.
     previous: Option<(DateTime<Utc>, Activity)>,
     last_analysis: Option<(DateTime<Utc>, Pose, Assessment)>,
+    /// The latest frame's picture check (events are sent when it changes).
+    picture: Picture,
+    /// Whether identical frames mean a stuck source (see [`FrameSource::can_freeze`]).
+    watch_freezing: bool,
+    /// The previous frame's thumbnail and since when frames have been identical to it.
+    freeze: (Option<Vec<f32>>, Option<DateTime<Utc>>),
+    /// Set when the source has sent one picture for [`FROZEN_AFTER_S`]: it is reopened.
+    frozen: Option<SourceError>,
     summary: Summary,
     stopping: bool,
     coach: Option<Coach>,
@@ -340,6 +360,10 @@ impl Engine {
             history_warned: false,
             previous: None,
             last_analysis: None,
+            picture: Picture::Usable,
+            watch_freezing: false,
+            freeze: (None, None),
+            frozen: None,
             summary: Summary::default(),
             stopping: false,
         }
@@ -351,6 +375,7 @@ impl Engine {
 
     fn run(&mut self, mut source: Box<dyn FrameSource>) {
         let live = source.is_live();
+        self.watch_freezing = source.can_freeze();
         while !self.stopping {
             self.handle_commands(Utc::now());
             if self.stopping {
@@ -359,7 +384,14 @@ impl Engine {
             let started = Instant::now();
             match source.next_frame() {
                 Ok(None) => break,
-                Ok(Some(frame)) => self.process(frame),
+                Ok(Some(frame)) => {
+                    self.process(frame);
+                    if let Some(error) = self.frozen.take()
+                        && !self.recover(source.as_mut(), error)
+                    {
+                        break;
+                    }
+                }
                 Err(error) if error.is_single_frame() => {
                     self.summary.unreadable += 1;
                     self.emit_source(Utc::now(), SourceEvent::FrameSkipped { detail: error.to_string() });
@@ -404,6 +436,7 @@ impl Engine {
         // Time without a camera is not monitored time.
         self.previous = None;
         self.motion.reset();
+        self.freeze = (None, None);
         let mut wait = RECONNECT_FIRST_S;
         loop {
             self.wait(Duration::from_secs(wait));
@@ -473,6 +506,24 @@ impl Engine {
         }
 
         let (changed, thumbnail) = self.motion.changed(&frame.image);
+        self.watch_for_freezing(now, &thumbnail);
+        let picture = Picture::of_thumbnail(&thumbnail);
+        self.note_picture(now, picture);
+        if picture != Picture::Usable {
+            // Keypoints from such a frame are noise: unknown, never bad, and nothing held over.
+            self.last_analysis = None;
+            self.motion.reset();
+            self.smoother.reset();
+            let unknown = Observation::Judged { posture: Posture::Unknown, problems: vec![], excess: 0.0 };
+            self.account(
+                now,
+                Activity::Judged { posture: Posture::Unknown, problems: vec![], metrics: posture::Metrics::default() },
+            );
+            let events = self.alerts.update(now, &unknown);
+            self.handle_alert_events(now, events);
+            self.publish(now, frame, None, false);
+            return;
+        }
         // Nothing moved and the last analysis is recent: its raw result still holds, skip the
         // model. Smoothing still advances, as if the model had measured the same again.
         let still_holds = self
@@ -526,6 +577,36 @@ impl Engine {
         let events = self.alerts.update(now, &observation);
         self.handle_alert_events(now, events);
         self.publish(now, frame, Some((pose, assessment)), held);
+    }
+
+    /// Notices a source that sends the very same picture for [`FROZEN_AFTER_S`].
+    fn watch_for_freezing(&mut self, now: DateTime<Utc>, thumbnail: &[f32]) {
+        if !self.watch_freezing {
+            return;
+        }
+        let (last, since) = &mut self.freeze;
+        if last.as_deref() == Some(thumbnail) {
+            let since = *since.get_or_insert(now);
+            if now - since >= TimeDelta::seconds(FROZEN_AFTER_S) {
+                self.frozen = Some(SourceError::CameraFrozen { seconds: FROZEN_AFTER_S });
+            }
+        } else {
+            *last = Some(thumbnail.to_vec());
+            *since = None;
+        }
+    }
+
+    /// Tells the person when the picture becomes unreadable, and when it is fine again.
+    fn note_picture(&mut self, now: DateTime<Utc>, picture: Picture) {
+        if picture == self.picture {
+            return;
+        }
+        self.picture = picture;
+        let event = match picture.advice() {
+            Some(advice) => SourceEvent::PictureUnusable { detail: advice.to_owned() },
+            None => SourceEvent::PictureUsable,
+        };
+        self.emit_source(now, event);
     }
 
     /// Runs the model (on the calibrated person's region first) and the posture stage.
@@ -688,8 +769,16 @@ impl Engine {
             Some((pose, assessment)) => (Some(pose), Some(assessment)),
             None => (None, None),
         };
-        let snapshot =
-            Snapshot { time: now, frame_size, pose, assessment, held, alert_state: self.alerts.state(now), preview };
+        let snapshot = Snapshot {
+            time: now,
+            frame_size,
+            pose,
+            assessment,
+            held,
+            alert_state: self.alerts.state(now),
+            picture: self.picture,
+            preview,
+        };
         let _ = self.out.send(EngineMessage::Snapshot(Box::new(snapshot)));
     }
 

@@ -71,23 +71,58 @@ pub fn choose(selector: &CameraSelector, cameras: &[CameraListing]) -> Result<Ca
     })
 }
 
+/// Picks the camera to reopen after it was lost. Unplugging a camera and plugging it back can
+/// give it another index, so the camera used before is looked for by name wherever it now is.
+/// When it is not there, a camera chosen by index or name waits for it to come back (an error
+/// the engine retries); with the default selector any camera present will do.
+pub fn choose_again(
+    selector: &CameraSelector,
+    previous: Option<&CameraListing>,
+    cameras: &[CameraListing],
+) -> Result<CameraListing, SourceError> {
+    let Some(previous) = previous else {
+        return choose(selector, cameras);
+    };
+    let same_name = |camera: &&CameraListing| camera.name == previous.name;
+    let found = cameras
+        .iter()
+        .filter(same_name)
+        .find(|camera| camera.index == previous.index)
+        .or_else(|| cameras.iter().find(same_name));
+    match (found, selector) {
+        (Some(camera), _) => Ok(camera.clone()),
+        (None, CameraSelector::Default) => choose(selector, cameras),
+        (None, _) if cameras.is_empty() => Err(SourceError::NoCamera),
+        (None, _) => Err(SourceError::CameraNotFound {
+            wanted: previous.name.clone(),
+            available: cameras
+                .iter()
+                .map(|camera| format!("{}: {}", camera.index, camera.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
 /// A webcam delivering frames in real time.
 pub struct CameraSource {
     selector: CameraSelector,
     device: String,
     camera: Option<Camera>,
+    /// The camera opened last, looked for again when it is lost.
+    chosen: Option<CameraListing>,
 }
 
 impl CameraSource {
     /// A source for the selected camera that opens it on the first frame (on the thread that
     /// reads frames); if that fails, the engine's retry loop waits for the camera.
     pub fn disconnected(selector: CameraSelector) -> CameraSource {
-        CameraSource { device: selector.to_string(), selector, camera: None }
+        CameraSource { device: selector.to_string(), selector, camera: None, chosen: None }
     }
 
     /// Finds and opens the selected camera.
     pub fn open(selector: CameraSelector) -> Result<CameraSource, SourceError> {
-        let mut source = CameraSource { selector, device: String::new(), camera: None };
+        let mut source = CameraSource { selector, device: String::new(), camera: None, chosen: None };
         source.reconnect()?;
         Ok(source)
     }
@@ -132,8 +167,9 @@ impl FrameSource for CameraSource {
             // Closing a camera that has gone away can fail too; the new one is what matters.
             let _ = old.stop_stream();
         }
-        let chosen = choose(&self.selector, &list_cameras()?)?;
+        let chosen = choose_again(&self.selector, self.chosen.as_ref(), &list_cameras()?)?;
         self.device = format!("{}: {}", chosen.index, chosen.name);
+        self.chosen = Some(chosen.clone());
         let wanted =
             CameraFormat::new(Resolution::new(PREFERRED_WIDTH, PREFERRED_HEIGHT), FrameFormat::MJPEG, PREFERRED_FPS);
         let request = RequestedFormat::with_formats(RequestedFormatType::Closest(wanted), &WANTED_FORMATS);
@@ -238,6 +274,31 @@ mod tests {
         let missing = choose(&CameraSelector::Index(5), &cameras()).unwrap_err();
         assert!(missing.to_string().contains("0: Integrated Webcam, 2: Logitech C920"), "{missing}");
         assert_eq!(choose(&CameraSelector::Default, &[]).unwrap_err(), SourceError::NoCamera);
+    }
+
+    #[test]
+    fn a_camera_that_comes_back_on_another_index_is_found_by_name() {
+        let c920 = cameras()[1].clone();
+        let replugged = vec![
+            CameraListing { index: 0, name: "Integrated Webcam".into(), description: "uvcvideo".into() },
+            CameraListing { index: 4, name: "Logitech C920".into(), description: "uvcvideo".into() },
+        ];
+        for selector in [CameraSelector::Index(2), CameraSelector::Default, CameraSelector::Name("c920".into())] {
+            let again = choose_again(&selector, Some(&c920), &replugged).unwrap();
+            assert_eq!((again.index, again.name.as_str()), (4, "Logitech C920"), "{selector}");
+        }
+        // Still where it was: kept, even with another camera of the same name elsewhere.
+        let mut twins = cameras();
+        twins.push(CameraListing { index: 6, name: "Logitech C920".into(), description: "uvcvideo".into() });
+        assert_eq!(choose_again(&CameraSelector::Index(2), Some(&c920), &twins).unwrap().index, 2);
+        // Gone: a chosen camera is waited for (never swapped for the built-in one); the default
+        // selector takes what there is.
+        let only_built_in = &replugged[..1];
+        let waiting = choose_again(&CameraSelector::Index(2), Some(&c920), only_built_in).unwrap_err();
+        assert!(matches!(&waiting, SourceError::CameraNotFound { wanted, .. } if wanted == "Logitech C920"));
+        assert_eq!(choose_again(&CameraSelector::Default, Some(&c920), only_built_in).unwrap().index, 0);
+        assert_eq!(choose_again(&CameraSelector::Index(2), Some(&c920), &[]).unwrap_err(), SourceError::NoCamera);
+        assert_eq!(choose_again(&CameraSelector::Index(2), None, &cameras()).unwrap(), c920);
     }
 
     #[test]

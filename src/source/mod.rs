@@ -67,6 +67,12 @@ pub enum SourceError {
         /// What the system said.
         detail: String,
     },
+    /// The camera keeps sending the very same picture: its driver is stuck.
+    #[error("the camera has sent the very same picture for {seconds} s and seems frozen; reopening it")]
+    CameraFrozen {
+        /// For how long.
+        seconds: i64,
+    },
     /// One frame could not be decoded (corrupt MJPEG, unreadable file); the next may be fine.
     #[error("skipped a frame: {detail}")]
     BadFrame {
@@ -86,7 +92,13 @@ impl SourceError {
 
     /// Whether the camera may come back (busy, lost), so retrying makes sense.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, SourceError::CameraBusy { .. } | SourceError::CameraLost { .. } | SourceError::NoCamera)
+        matches!(
+            self,
+            SourceError::CameraBusy { .. }
+                | SourceError::CameraLost { .. }
+                | SourceError::CameraFrozen { .. }
+                | SourceError::NoCamera
+        )
     }
 }
 
@@ -100,6 +112,12 @@ pub trait FrameSource {
     /// Whether frames arrive in real time (the engine then paces itself to the analysis rate)
     /// rather than as fast as they can be read (a replay with virtual time).
     fn is_live(&self) -> bool;
+
+    /// Whether a picture that never changes means the source is stuck: true for a camera (a
+    /// real sensor never sends two identical frames); a replay may repeat frames on purpose.
+    fn can_freeze(&self) -> bool {
+        self.is_live()
+    }
 
     /// Tries to get going again after a retryable error (reopen the camera).
     fn reconnect(&mut self) -> Result<(), SourceError> {

@@ -110,6 +110,9 @@ pub fn status_text(
     if let Some(problem) = camera_problem {
         return (format!("No camera: {problem}"), theme::NEUTRAL);
     }
+    if let Some(advice) = snapshot.and_then(|snapshot| snapshot.picture.advice()) {
+        return (capitalised(advice), theme::NEUTRAL);
+    }
     let problems = snapshot
         .and_then(|snapshot| snapshot.assessment.as_ref())
         .map(|assessment| {
@@ -133,6 +136,12 @@ pub fn status_text(
         Some(AlertState::Snoozed) => ("Warnings snoozed".into(), theme::NEUTRAL),
         Some(AlertState::Recalibrate) => ("Please recalibrate".into(), theme::SLOUCHING),
     }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A labelled bar: `value` against `limit` (the bar is full at twice the limit).
@@ -580,5 +589,26 @@ mod tests {
         );
         let both = warning_message(&[Problem::RoundedShoulders, Problem::TooClose], None);
         assert_eq!(both, "Your shoulders have rounded forward. You have moved close to the screen.");
+    }
+
+    #[test]
+    fn an_unreadable_picture_says_what_to_do_instead_of_a_verdict() {
+        use crate::engine::picture::Picture;
+        let mut snapshot = Snapshot {
+            time: chrono::Utc::now(),
+            frame_size: (640, 480),
+            pose: None,
+            assessment: None,
+            held: false,
+            alert_state: AlertState::Good,
+            picture: Picture::TooDark,
+            preview: None,
+        };
+        let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None);
+        assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
+        snapshot.picture = Picture::Usable;
+        assert_eq!(status_text(Some(AlertState::Good), Some(&snapshot), None).0, "Good posture");
+        let (lost, _) = status_text(Some(AlertState::Good), Some(&snapshot), Some("unplugged"));
+        assert_eq!(lost, "No camera: unplugged");
     }
 }
