@@ -436,3 +436,109 @@ fn a_monitor_killed_during_writes_leaves_a_history_that_opens_with_every_finishe
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(rows(&Connection::open(&database).unwrap()), count + 1);
 }
+
+/// Every file in `folder` with its bytes.
+fn files_in(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_history_on_a_read_only_disk_is_left_untouched_and_monitoring_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 4)]);
+    let data = dir.path().join("data");
+    let run_args = |data: &Path| -> Vec<std::ffi::OsString> {
+        vec![
+            "run".into(),
+            "--source".into(),
+            folder.clone().into(),
+            "--data-dir".into(),
+            data.into(),
+            "--no-notify".into(),
+            "--start".into(),
+            "2026-11-20T09:00:00Z".into(),
+        ]
+    };
+    let args = run_args(&data);
+    let first = slouchwatch(&args.iter().map(|arg| arg.as_os_str()).collect::<Vec<_>>());
+    assert!(first.status.success());
+    let before = files_in(&data);
+    assert!(before.iter().any(|(name, _)| name == "history.sqlite3"), "{:?}", before.iter().map(|f| &f.0));
+
+    // The data folder read-only for the second run: a read-only bind mount over it in a private
+    // mount namespace (needs no privileges where user namespaces are allowed).
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 97; shift; exec "$@""#;
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script, "sh"])
+        .arg(&data)
+        .arg(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(run_args(&data))
+        .output()
+        .unwrap();
+    if output.status.code() == Some(97) || String::from_utf8_lossy(&output.stderr).starts_with("unshare:") {
+        eprintln!("skipped: this system allows no read-only mount: {}", String::from_utf8_lossy(&output.stderr));
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("read-only: {stderr}");
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("keeps monitoring") && stderr.contains("read-only"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\"event\":\"summary\""));
+    assert_eq!(files_in(&data), before, "nothing in the read-only folder was changed, moved or deleted");
+}
+
+#[test]
+fn monitoring_calibrating_and_reporting_open_no_network_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 3), (&frames.too_close, 3)]);
+    let data = dir.path().join("data");
+    let calibration = dir.path().join("calibration.json");
+    let os = |text: &str| std::ffi::OsString::from(text);
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![os("calibrate"), os("--source"), fixture("astronaut.png").into(), os("--out"), calibration.clone().into()],
+        vec![
+            os("run"),
+            os("--source"),
+            folder.clone().into(),
+            os("--calibration"),
+            calibration.clone().into(),
+            os("--data-dir"),
+            data.clone().into(),
+            os("--start"),
+            os("2026-11-20T09:00:00Z"),
+        ],
+        vec![os("report"), os("--date"), os("2026-11-20"), os("--format"), os("html"), os("--data-dir"), data.into()],
+    ];
+    for args in runs {
+        let log = dir.path().join("syscalls.txt");
+        let traced = std::process::Command::new("strace")
+            .args(["-f", "-q", "-e", "trace=socket,socketpair,connect,bind,sendto,sendmsg", "-o"])
+            .arg(&log)
+            .arg(env!("CARGO_BIN_EXE_slouchwatch"))
+            .args(&args)
+            .env("TZ", "UTC")
+            .output()
+            .expect("strace runs (install it: scripts/setup-debian.sh does)");
+        assert!(traced.status.success(), "{args:?}: {}", String::from_utf8_lossy(&traced.stderr));
+        let trace = std::fs::read_to_string(&log).unwrap();
+        assert!(trace.contains("+++ exited with 0 +++"), "strace followed the process: {trace}");
+        let network: Vec<&str> = trace
+            .lines()
+            .filter(|line| {
+                ["AF_INET", "AF_INET6", "AF_PACKET", "AF_NETLINK"].iter().any(|family| line.contains(family))
+            })
+            .collect();
+        assert!(network.is_empty(), "{args:?} opened network sockets: {network:?}");
+        eprintln!("{:?}: {} socket calls, none to a network", args[0], trace.lines().count() - 1);
+    }
+}

@@ -105,6 +105,16 @@ pub enum StoreError {
         /// What the system said.
         detail: String,
     },
+    /// The data folder is on a read-only disk (or mounted read-only).
+    #[error(
+        "the history in {path} is on a read-only disk: slouchwatch keeps monitoring and keeps the numbers in \
+         memory but cannot save them, and leaves the files there untouched. Make the disk writable again (remount \
+         it, or check that it is not write-protected), or pass --data-dir with a writable folder"
+    )]
+    ReadOnly {
+        /// The folder.
+        path: PathBuf,
+    },
     /// An SQLite error.
     #[error(
         "history database {path}: {detail}. slouchwatch keeps monitoring and keeps the numbers in memory; \
@@ -274,6 +284,13 @@ impl HistoryStore {
         crate::private_files::create_folder(data_dir).map_err(data_dir_error)?;
         let path = data_dir.join(DATABASE_FILE);
         crate::private_files::create_file_if_missing(&path).map_err(data_dir_error)?;
+        // Before anything could be judged damaged and moved aside: can the file be written at all?
+        if let Err(error) = std::fs::OpenOptions::new().append(true).open(&path) {
+            return Err(match error.kind() {
+                std::io::ErrorKind::ReadOnlyFilesystem => StoreError::ReadOnly { path: data_dir.to_owned() },
+                _ => data_dir_error(error),
+            });
+        }
         match Self::open_file(&path) {
             Ok(store) => Ok((store, None)),
             Err(OpenFailure::Unusable(reason)) => {

@@ -3,7 +3,10 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::settings::{ModelSetting, Settings};
+use super::settings::{
+    BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
+    Settings, WARN_AFTER_S_RANGE,
+};
 use super::theme;
 use crate::alerts::{AlertState, Severity};
 use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
@@ -452,22 +455,22 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -
         });
         ui.end_row();
         ui.label("Sensitivity");
-        ui.add(egui::Slider::new(&mut draft.sensitivity, 0.5..=2.0));
+        ui.add(egui::Slider::new(&mut draft.sensitivity, SENSITIVITY_RANGE));
         ui.end_row();
         ui.label("Delay before a warning (s)");
-        ui.add(egui::Slider::new(&mut draft.warn_after_s, 5..=300));
+        ui.add(egui::Slider::new(&mut draft.warn_after_s, WARN_AFTER_S_RANGE));
         ui.end_row();
         ui.label("Time between warnings (min)");
-        ui.add(egui::Slider::new(&mut draft.cooldown_min, 0..=60));
+        ui.add(egui::Slider::new(&mut draft.cooldown_min, COOLDOWN_MIN_RANGE));
         ui.end_row();
         ui.label("Movement break every (min)");
-        ui.add(egui::Slider::new(&mut draft.break_interval_min, 15..=120));
+        ui.add(egui::Slider::new(&mut draft.break_interval_min, BREAK_INTERVAL_MIN_RANGE));
         ui.end_row();
         ui.label("Analysed frames per second");
-        ui.add(egui::Slider::new(&mut draft.fps, 0.5..=10.0));
+        ui.add(egui::Slider::new(&mut draft.fps, FPS_RANGE));
         ui.end_row();
         ui.label("Daily goal: time upright (%)");
-        ui.add(egui::Slider::new(&mut draft.goal_upright_pct, 50.0..=100.0).step_by(1.0));
+        ui.add(egui::Slider::new(&mut draft.goal_upright_pct, GOAL_UPRIGHT_PCT_RANGE).step_by(1.0));
         ui.end_row();
         ui.checkbox(&mut draft.notifications, "Desktop notifications");
         ui.end_row();

@@ -2,6 +2,8 @@
 //! default (`#[serde(default)]`), so files from older versions load; a damaged file is kept as a
 //! backup and the defaults are used, with a notice.
 
+use std::fmt::Display;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use chrono::TimeDelta;
@@ -14,6 +16,24 @@ use crate::posture::{PlacementSetting, PostureSettings, Sensitivity};
 
 /// File name of the settings inside the config folder.
 pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Version of the settings file this build writes; a file from a newer slouchwatch is kept as a
+/// backup and the defaults are used.
+pub const SETTINGS_VERSION: u32 = 1;
+
+/// What the window offers for each number (its sliders use these); a hand-edited file outside
+/// them is brought inside, with a notice.
+pub const SENSITIVITY_RANGE: RangeInclusive<f32> = 0.5..=2.0;
+/// See [`SENSITIVITY_RANGE`]. Seconds.
+pub const WARN_AFTER_S_RANGE: RangeInclusive<i64> = 5..=300;
+/// See [`SENSITIVITY_RANGE`]. Minutes.
+pub const COOLDOWN_MIN_RANGE: RangeInclusive<i64> = 0..=60;
+/// See [`SENSITIVITY_RANGE`]. Minutes.
+pub const BREAK_INTERVAL_MIN_RANGE: RangeInclusive<i64> = 15..=120;
+/// See [`SENSITIVITY_RANGE`]. Frames a second.
+pub const FPS_RANGE: RangeInclusive<f64> = 0.5..=10.0;
+/// See [`SENSITIVITY_RANGE`]. Percent.
+pub const GOAL_UPRIGHT_PCT_RANGE: RangeInclusive<f64> = 50.0..=100.0;
 
 /// Which built-in model to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -30,6 +50,8 @@ pub enum ModelSetting {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
+    /// Version of the file's layout ([`SETTINGS_VERSION`]).
+    pub version: u32,
     /// `camera`, `camera:INDEX`, `camera:NAME` or a folder to replay.
     pub source: String,
     /// Pose model.
@@ -61,6 +83,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            version: SETTINGS_VERSION,
             source: "camera".into(),
             model: ModelSetting::default(),
             placement: PlacementSetting::Auto,
@@ -87,6 +110,53 @@ impl Settings {
         }
     }
 
+    /// These settings with every number inside what the window offers, and a line for each that
+    /// was not (a hand-edited file): its name, the value found and the value used.
+    pub fn within_ranges(mut self) -> (Settings, Vec<String>) {
+        let defaults = Settings::default();
+        let mut changes = Vec::new();
+        fn fit<T: PartialOrd + Copy + Display>(
+            name: &str,
+            value: &mut T,
+            range: &RangeInclusive<T>,
+            default: T,
+            changes: &mut Vec<String>,
+        ) {
+            // A NaN is neither inside nor comparable: the default replaces it.
+            #[allow(clippy::eq_op)]
+            let fitted = if *value != *value {
+                default
+            } else if *value < *range.start() {
+                *range.start()
+            } else if *value > *range.end() {
+                *range.end()
+            } else {
+                return;
+            };
+            changes.push(format!("{name} {value} is outside {}-{}, {fitted} is used", range.start(), range.end()));
+            *value = fitted;
+        }
+        fit("sensitivity", &mut self.sensitivity, &SENSITIVITY_RANGE, defaults.sensitivity, &mut changes);
+        fit("warn_after_s", &mut self.warn_after_s, &WARN_AFTER_S_RANGE, defaults.warn_after_s, &mut changes);
+        fit("cooldown_min", &mut self.cooldown_min, &COOLDOWN_MIN_RANGE, defaults.cooldown_min, &mut changes);
+        fit(
+            "break_interval_min",
+            &mut self.break_interval_min,
+            &BREAK_INTERVAL_MIN_RANGE,
+            defaults.break_interval_min,
+            &mut changes,
+        );
+        fit("fps", &mut self.fps, &FPS_RANGE, defaults.fps, &mut changes);
+        fit(
+            "goal_upright_pct",
+            &mut self.goal_upright_pct,
+            &GOAL_UPRIGHT_PCT_RANGE,
+            defaults.goal_upright_pct,
+            &mut changes,
+        );
+        (self, changes)
+    }
+
     /// The alert timings.
     pub fn alert_settings(&self) -> AlertSettings {
         AlertSettings {
@@ -99,7 +169,10 @@ impl Settings {
 
     /// Placement and sensitivity.
     pub fn posture_settings(&self) -> PostureSettings {
-        PostureSettings { placement: self.placement, sensitivity: Sensitivity(self.sensitivity.clamp(0.5, 2.0)) }
+        PostureSettings {
+            placement: self.placement,
+            sensitivity: Sensitivity(self.sensitivity.clamp(*SENSITIVITY_RANGE.start(), *SENSITIVITY_RANGE.end())),
+        }
     }
 }
 
@@ -121,23 +194,30 @@ pub fn load(path: &Path) -> (Settings, Option<String>) {
             );
         }
     };
-    match serde_json::from_str(&text) {
-        Ok(settings) => (settings, None),
-        Err(error) => {
-            let backup = path.with_extension("json.bak");
-            let kept = std::fs::copy(path, &backup).is_ok();
-            let notice = if kept {
-                format!(
-                    "the settings file {} was damaged ({error}); it was kept as {} and the defaults are used",
-                    path.display(),
-                    backup.display()
-                )
-            } else {
-                format!("the settings file {} was damaged ({error}); the defaults are used", path.display())
-            };
-            (Settings::default(), Some(notice))
+    let unusable = match serde_json::from_str::<Settings>(&text) {
+        Ok(settings) if settings.version <= SETTINGS_VERSION => {
+            let (settings, changes) = settings.within_ranges();
+            let notice = (!changes.is_empty())
+                .then(|| format!("in the settings file {}: {}", path.display(), changes.join("; ")));
+            return (settings, notice);
         }
-    }
+        Ok(settings) => format!(
+            "was written by a newer slouchwatch (settings version {}, this one reads up to {SETTINGS_VERSION})",
+            settings.version
+        ),
+        Err(error) => format!("was damaged ({error})"),
+    };
+    let backup = path.with_extension("json.bak");
+    let notice = if std::fs::copy(path, &backup).is_ok() {
+        format!(
+            "the settings file {} {unusable}; it was kept as {} and the defaults are used",
+            path.display(),
+            backup.display()
+        )
+    } else {
+        format!("the settings file {} {unusable}; the defaults are used", path.display())
+    };
+    (Settings::default(), Some(notice))
 }
 
 /// Saves settings (write to a temporary file, then rename).
@@ -162,6 +242,49 @@ mod tests {
         std::fs::write(&path, r#"{"warn_after_s": 45}"#).unwrap();
         let (old, notice) = load(&path);
         assert_eq!((old.warn_after_s, old.cooldown_min, notice), (45, 5, None));
+    }
+
+    #[test]
+    fn each_number_outside_what_the_window_offers_is_brought_inside_with_a_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        /// (field, value written, how to read it back, value expected)
+        type Case = (&'static str, &'static str, fn(&Settings) -> f64, f64);
+        let cases: [Case; 10] = [
+            ("sensitivity", "9", |s| s.sensitivity as f64, 2.0),
+            ("sensitivity", "0", |s| s.sensitivity as f64, 0.5),
+            ("warn_after_s", "-5", |s| s.warn_after_s as f64, 5.0),
+            ("warn_after_s", "100000", |s| s.warn_after_s as f64, 300.0),
+            ("cooldown_min", "-1", |s| s.cooldown_min as f64, 0.0),
+            ("break_interval_min", "1", |s| s.break_interval_min as f64, 15.0),
+            ("break_interval_min", "100000", |s| s.break_interval_min as f64, 120.0),
+            ("fps", "0", |s| s.fps, 0.5),
+            ("fps", "1e9", |s| s.fps, 10.0),
+            ("goal_upright_pct", "500", |s| s.goal_upright_pct, 100.0),
+        ];
+        for (name, value, read, expected) in cases {
+            std::fs::write(&path, format!(r#"{{"{name}": {value}, "dark_mode": true}}"#)).unwrap();
+            let (settings, notice) = load(&path);
+            assert_eq!(read(&settings), expected, "{name} {value}");
+            assert!(settings.dark_mode, "the other settings are kept");
+            let notice = notice.unwrap_or_default();
+            assert!(notice.contains(name) && notice.contains("is used"), "{name}: {notice}");
+        }
+        let (nan, _) = Settings { fps: f64::NAN, ..Settings::default() }.within_ranges();
+        assert_eq!(nan.fps, DEFAULT_ANALYSIS_FPS);
+        assert_eq!(Settings::default().within_ranges(), (Settings::default(), vec![]));
+    }
+
+    #[test]
+    fn a_file_from_a_newer_version_is_kept_and_defaults_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        let future = r#"{"version": 7, "dark_mode": true, "hologram": "on"}"#;
+        std::fs::write(&path, future).unwrap();
+        let (settings, notice) = load(&path);
+        assert_eq!(settings, Settings::default());
+        assert!(notice.unwrap().contains("newer slouchwatch (settings version 7"));
+        assert_eq!(std::fs::read_to_string(path.with_extension("json.bak")).unwrap(), future);
     }
 
     #[test]
