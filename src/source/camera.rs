@@ -61,14 +61,14 @@ pub fn choose(selector: &CameraSelector, cameras: &[CameraListing]) -> Result<Ca
             cameras.iter().find(|camera| camera.name.to_lowercase().contains(&name))
         }
     };
-    found.cloned().ok_or_else(|| SourceError::CameraNotFound {
-        wanted: selector.to_string(),
-        available: cameras
-            .iter()
-            .map(|camera| format!("{}: {}", camera.index, camera.name))
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
+    found
+        .cloned()
+        .ok_or_else(|| SourceError::CameraNotFound { wanted: selector.to_string(), available: listed(cameras) })
+}
+
+/// "0: Integrated Webcam, 2: Logitech C920", for messages.
+fn listed(cameras: &[CameraListing]) -> String {
+    cameras.iter().map(|camera| format!("{}: {}", camera.index, camera.name)).collect::<Vec<_>>().join(", ")
 }
 
 /// Picks the camera to reopen after it was lost. Unplugging a camera and plugging it back can
@@ -93,14 +93,7 @@ pub fn choose_again(
         (Some(camera), _) => Ok(camera.clone()),
         (None, CameraSelector::Default) => choose(selector, cameras),
         (None, _) if cameras.is_empty() => Err(SourceError::NoCamera),
-        (None, _) => Err(SourceError::CameraNotFound {
-            wanted: previous.name.clone(),
-            available: cameras
-                .iter()
-                .map(|camera| format!("{}: {}", camera.index, camera.name))
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+        (None, _) => Err(SourceError::CameraNotFound { wanted: previous.name.clone(), available: listed(cameras) }),
     }
 }
 
