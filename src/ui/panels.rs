@@ -113,7 +113,10 @@ pub fn status_text(
     if let Some(problem) = camera_problem {
         return (format!("No camera: {problem}"), theme::NEUTRAL);
     }
-    if let Some(advice) = snapshot.and_then(|snapshot| snapshot.picture.advice()) {
+    // While paused nothing is analysed, so the last picture check says nothing about now.
+    if let Some(advice) = snapshot.and_then(|snapshot| snapshot.picture.advice())
+        && state != Some(AlertState::Paused)
+    {
         return (capitalised(advice), theme::NEUTRAL);
     }
     let problems = snapshot
@@ -609,6 +612,7 @@ mod tests {
         };
         let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None);
         assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
+        assert_eq!(status_text(Some(AlertState::Paused), Some(&snapshot), None).0, "Paused");
         snapshot.picture = Picture::Usable;
         assert_eq!(status_text(Some(AlertState::Good), Some(&snapshot), None).0, "Good posture");
         let (lost, _) = status_text(Some(AlertState::Good), Some(&snapshot), Some("unplugged"));
