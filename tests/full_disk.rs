@@ -82,14 +82,15 @@ fn a_full_disk_loses_no_minute_once_there_is_room_again() {
         engine::spawn(config, Box::new(move || Ok(Box::new(source) as Box<dyn FrameSource>)), estimator, Some(store))
             .unwrap();
     let mut unavailable = Vec::new();
+    let mut back = 0;
     let mut summary = None;
     for message in handle.messages.iter() {
         match message {
-            EngineMessage::Event(event) => {
-                if let EngineEvent::Source(SourceEvent::HistoryUnavailable { detail }) = event.event {
-                    unavailable.push(detail);
-                }
-            }
+            EngineMessage::Event(event) => match event.event {
+                EngineEvent::Source(SourceEvent::HistoryUnavailable { detail }) => unavailable.push(detail),
+                EngineEvent::Source(SourceEvent::HistoryBack) => back += 1,
+                _ => {}
+            },
             EngineMessage::Finished(done) => summary = Some(done),
             EngineMessage::Snapshot(_) => {}
         }
@@ -103,6 +104,7 @@ fn a_full_disk_loses_no_minute_once_there_is_room_again() {
         "{}",
         unavailable[0]
     );
+    assert_eq!(back, 1, "and told once that the history is saved again");
     assert_eq!(summary.frames as usize, total, "monitoring went on throughout");
 
     let (store, notice) = HistoryStore::open(&data).unwrap();

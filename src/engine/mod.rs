@@ -124,6 +124,8 @@ pub enum SourceEvent {
         /// What happened.
         detail: String,
     },
+    /// History can be written again; the minutes kept meanwhile are saved.
+    HistoryBack,
     /// The source failed for good.
     SourceFailed {
         /// What happened.
@@ -685,8 +687,14 @@ impl Engine {
             }
         }
         self.pending_minutes.drain(..saved);
-        if let Some(detail) = failure {
-            self.history_failed(now, detail);
+        match failure {
+            Some(detail) => self.history_failed(now, detail),
+            None if self.history_warned => {
+                // Said again if writing fails again later.
+                self.history_warned = false;
+                self.emit_source(now, SourceEvent::HistoryBack);
+            }
+            None => {}
         }
         self.trim_pending();
     }

@@ -81,6 +81,8 @@ pub struct SlouchApp {
     /// The history, opened for reading by the Report screen.
     report_store: Option<crate::history::HistoryStore>,
     notice: Option<String>,
+    /// The history-writing problem last reported, so the notice can go when it is solved.
+    history_problem: Option<String>,
     /// Every event kind received, in order (shown nowhere; lets tests check what happened).
     pub event_log: Vec<String>,
     finished: bool,
@@ -121,6 +123,7 @@ impl SlouchApp {
             report_read_at: None,
             report_store: None,
             notice: settings_notice.or(calibration_notice),
+            history_problem: None,
             event_log: Vec::new(),
             finished: false,
         };
@@ -240,7 +243,16 @@ impl SlouchApp {
                 self.camera_problem = Some(detail);
             }
             EngineEvent::Source(SourceEvent::CameraBack { .. }) => self.camera_problem = None,
-            EngineEvent::Source(SourceEvent::HistoryUnavailable { detail }) => self.notice = Some(detail),
+            EngineEvent::Source(SourceEvent::HistoryUnavailable { detail }) => {
+                self.history_problem = Some(detail.clone());
+                self.notice = Some(detail);
+            }
+            EngineEvent::Source(SourceEvent::HistoryBack)
+                if self.notice.is_some() && self.notice == self.history_problem =>
+            {
+                self.notice = None;
+                self.history_problem = None;
+            }
             _ => {}
         }
     }
