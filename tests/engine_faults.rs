@@ -216,18 +216,14 @@ fn a_frozen_camera_is_noticed_and_reopened() {
     let mut camera = ScriptedCamera::new(&[Step::Frame; 30]);
     camera.can_freeze = true;
     camera.failed_reconnects = 0;
-    let run = run(camera, quiet());
-    let sources = run.sources();
+    let frozen = run(camera, quiet());
+    let sources = frozen.sources();
     assert_eq!(sources.len(), 2, "{sources:?}");
     assert!(matches!(sources[0], SourceEvent::CameraLost { detail } if detail.contains("frozen")), "{sources:?}");
     assert!(matches!(sources[1], SourceEvent::CameraBack { .. }));
-    assert_eq!(run.summary.frames, 30);
+    assert_eq!(frozen.summary.frames, 30);
 
     // A replay repeats frames on purpose: never frozen.
-    let replay_like = run_quiet_replay_like();
+    let replay_like = run(ScriptedCamera::new(&[Step::Frame; 30]), quiet());
     assert!(replay_like.sources().is_empty(), "{:?}", replay_like.sources());
-}
-
-fn run_quiet_replay_like() -> Run {
-    run(ScriptedCamera::new(&[Step::Frame; 30]), quiet())
 }

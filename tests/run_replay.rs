@@ -216,8 +216,7 @@ fn an_unwritable_data_folder_warns_and_monitoring_goes_on() {
 
 #[test]
 fn without_a_camera_run_says_so_and_cameras_lists_none() {
-    if common::has_camera() {
-        eprintln!("skipped: this machine has a camera");
+    if common::skip_with_a_camera() {
         return;
     }
     let output = slouchwatch(&["run".as_ref(), "--source".as_ref(), "camera".as_ref(), "--no-notify".as_ref()]);
@@ -250,8 +249,7 @@ fn interrupt(child: std::process::Child) -> std::process::Output {
 
 #[test]
 fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
-    if common::has_camera() {
-        eprintln!("skipped: this machine has a camera");
+    if common::skip_with_a_camera() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -266,8 +264,7 @@ fn waiting_for_a_camera_reports_it_lost_and_stops_cleanly_on_ctrl_c() {
 
 #[test]
 fn a_second_monitor_on_the_same_history_is_refused_politely() {
-    if common::has_camera() {
-        eprintln!("skipped: this machine has a camera");
+    if common::skip_with_a_camera() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -44,3 +44,12 @@ pub fn has_camera() -> bool {
         .map(|entries| entries.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("video")))
         .unwrap_or(false)
 }
+
+/// For tests that need a machine without a camera: true (and says so) when there is one.
+pub fn skip_with_a_camera() -> bool {
+    let skip = has_camera();
+    if skip {
+        eprintln!("skipped: this machine has a camera");
+    }
+    skip
+}
