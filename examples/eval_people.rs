@@ -179,7 +179,7 @@ fn append_row(rows: &mut String, frame: &Frame, record: &AnalysisRecord) {
             Some(value) => {
                 let _ = write!(rows, "\t{value:.3}");
             }
-            None => rows.push_str("\t"),
+            None => rows.push('\t'),
         }
     }
     rows.push('\n');
