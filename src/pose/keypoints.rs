@@ -176,6 +176,11 @@ impl Pose {
         KeypointName::UPPER_BODY.iter().filter(|&&name| self.get(name).is_confident()).count()
     }
 
+    /// Whether both shoulder keypoints pass [`KEYPOINT_MIN_SCORE`].
+    pub fn both_shoulders_confident(&self) -> bool {
+        self.get(KeypointName::LeftShoulder).is_confident() && self.get(KeypointName::RightShoulder).is_confident()
+    }
+
     /// The "no person in view" rule: a person is in view when at least
     /// [`PERSON_MIN_UPPER_BODY_KEYPOINTS`] head-and-shoulder keypoints are confident.
     /// MoveNet always returns 17 keypoints, even for an empty room; this is what tells them apart.

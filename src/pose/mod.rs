@@ -25,6 +25,14 @@ pub use keypoints::{
 pub use model::{LoadOptions, ModelChoice, ModelError};
 pub use preprocess::{Letterbox, Preprocessor};
 
+/// When the whole frame shows a person but not both shoulders, the frame is looked at again
+/// inside a square this many times its longer side, centred on it. MoveNet finds people who fill
+/// part of its input; a webcam's head-and-shoulders framing puts the shoulder joints at the
+/// frame's edge, where it loses them: on the frontal desk frames of `../shared/eval/people`, a
+/// shoulder at the edge scored 0.13 on the whole frame and 0.71-0.83 with the frame at half size
+/// in a square twice as wide (docs/ACCURACY.md).
+pub const ZOOM_OUT_FACTOR: f32 = 2.0;
+
 /// A frame the model could not turn into a pose.
 #[derive(Debug, thiserror::Error)]
 pub enum PoseError {
@@ -103,9 +111,26 @@ impl PoseEstimator {
 
     /// Finds the keypoints of the person in `image`, in `image` pixels.
     /// Always returns 17 keypoints; use [`Pose::person_in_view`] to know whether anyone is there.
+    ///
+    /// When the person is found without both shoulders (they touch the frame's edge), the frame
+    /// is looked at once more, zoomed out by [`ZOOM_OUT_FACTOR`], and the pose with more
+    /// confident head-and-shoulder keypoints is kept. An empty scene costs one run, not two.
     pub fn estimate(&mut self, image: &RgbImage) -> Result<Pose, PoseError> {
         self.prepare(image)?;
-        self.infer()
+        let whole = self.infer()?;
+        if !whole.person_in_view() || whole.both_shoulders_confident() {
+            return Ok(whole);
+        }
+        let (width, height) = image.dimensions();
+        let frame = Letterbox::for_image(width, height);
+        let side = frame.side * ZOOM_OUT_FACTOR;
+        let zoomed_out = Letterbox {
+            left: width as f32 / 2.0 - side / 2.0,
+            top: height as f32 / 2.0 - side / 2.0,
+            side,
+        };
+        let wider = self.estimate_in(image, zoomed_out)?;
+        Ok(if wider.confident_upper_body_count() > whole.confident_upper_body_count() { wider } else { whole })
     }
 
     /// Finds the keypoints of the person inside `region` (a square of `image` coordinates), in

@@ -91,6 +91,9 @@ pub fn detect(pose: &Pose) -> Option<CameraPlacement> {
     let (left, right) = match (left, right) {
         (Some(left), Some(right)) => (left, right),
         (None, None) => return None,
+        // One shoulder hidden: a face seen from the front means the other shoulder is outside
+        // the picture (the person sits off-centre or close), not a side camera.
+        _ if face_seen_from_front(pose) => return Some(CameraPlacement::Front),
         _ => return Some(CameraPlacement::Side),
     };
     let neck_height = ((left.y + right.y) / 2.0 - ear.y).abs().max(1.0);
@@ -100,6 +103,19 @@ pub fn detect(pose: &Pose) -> Option<CameraPlacement> {
     } else {
         CameraPlacement::Side
     })
+}
+
+/// Whether the face is seen from the front: both ears (or both eyes) confident, with the nose
+/// between them. In profile the far ear is hidden and the nose sticks out past the eyes.
+fn face_seen_from_front(pose: &Pose) -> bool {
+    let Some(nose) = pose.confident(KeypointName::Nose) else {
+        return false;
+    };
+    let between = |left: KeypointName, right: KeypointName| match (pose.confident(left), pose.confident(right)) {
+        (Some(left), Some(right)) => (left.x.min(right.x)..=left.x.max(right.x)).contains(&nose.x),
+        _ => false,
+    };
+    between(KeypointName::LeftEar, KeypointName::RightEar) || between(KeypointName::LeftEye, KeypointName::RightEye)
 }
 
 #[cfg(test)]
@@ -125,7 +141,30 @@ mod tests {
         assert_eq!(detect(&side), Some(CameraPlacement::Side));
         let one_shoulder = pose(&[(RightEar, 440.0, 180.0), (RightShoulder, 478.0, 318.0)]);
         assert_eq!(detect(&one_shoulder), Some(CameraPlacement::Side));
+        let profile = pose(&[
+            (RightEar, 440.0, 180.0),
+            (RightEye, 500.0, 170.0),
+            (LeftEye, 510.0, 170.0),
+            (Nose, 530.0, 190.0),
+            (RightShoulder, 478.0, 318.0),
+        ]);
+        assert_eq!(detect(&profile), Some(CameraPlacement::Side), "nose past both eyes: a profile");
         assert_eq!(detect(&pose(&[(Nose, 1.0, 1.0)])), None);
+    }
+
+    #[test]
+    fn a_front_face_with_one_shoulder_outside_the_picture_is_front() {
+        use KeypointName::*;
+        // Sitting off-centre: the right shoulder is past the picture's left edge.
+        let off_centre = pose(&[
+            (LeftEar, 98.0, 50.0),
+            (RightEar, 16.0, 48.0),
+            (LeftEye, 79.0, 40.0),
+            (RightEye, 45.0, 40.0),
+            (Nose, 64.0, 61.0),
+            (LeftShoulder, 131.0, 146.0),
+        ]);
+        assert_eq!(detect(&off_centre), Some(CameraPlacement::Front));
     }
 
     #[test]
