@@ -79,7 +79,7 @@ fn table(estimator: &mut PoseEstimator, sets: &[(&str, Vec<PathBuf>)], options: 
             };
             *counts.entry(verdict).or_default() += 1;
             for problem in &record.problems {
-                *problems.entry(analyze::problem_words(*problem).to_owned()).or_default() += 1;
+                *problems.entry(problem.words().to_owned()).or_default() += 1;
             }
         }
         let count = |key| counts.get(key).copied().unwrap_or(0);

@@ -58,7 +58,7 @@ impl Tally {
             Posture::Good => {}
         }
         for problem in &record.problems {
-            *self.problems.entry(analyze::problem_words(*problem)).or_default() += 1;
+            *self.problems.entry(problem.words()).or_default() += 1;
         }
         if let Some(reason) = record.stale_reason {
             *self.stale.entry(format!("{reason:?}")).or_default() += 1;
@@ -163,7 +163,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn append_row(rows: &mut String, frame: &Frame, record: &AnalysisRecord) {
-    let problems: Vec<&str> = record.problems.iter().map(|problem| analyze::problem_words(*problem)).collect();
+    let problems: Vec<&str> = record.problems.iter().map(|problem| problem.words()).collect();
     let label = if frame.slouched { "bad" } else { "good" };
     let stale = record.stale_reason.map(|reason| format!("{reason:?}")).unwrap_or_default();
     let _ = write!(

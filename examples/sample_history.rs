@@ -75,6 +75,7 @@ pub fn seed<Tz: TimeZone>(store: &HistoryStore, tz: &Tz, last: NaiveDate, days: 
                         Problem::ShouldersRaised => row.shoulders_raised_s = bad,
                         Problem::Leaning => row.leaning_s = bad,
                         Problem::TooClose => row.too_close_s = bad,
+                        Problem::HeadDown => row.head_down_s = bad,
                     }
                     row.forward_head_deg_sum = 60.0 * if problem == Problem::ForwardHead { 17.0 } else { 6.0 };
                     row.forward_head_weight_s = 60.0;

@@ -36,7 +36,7 @@ pub struct AnalysisRecord {
     /// `good`, `bad` or `unknown`.
     pub posture: Posture,
     /// What is wrong (`forward_head`, `rounded_shoulders`, `shoulders_raised`, `leaning`,
-    /// `too_close`); empty unless `posture` is `bad`.
+    /// `too_close`, `head_down`); empty unless `posture` is `bad`.
     pub problems: Vec<Problem>,
     /// Whether the person no longer matches the calibration (then `posture` is `unknown`).
     pub calibration_stale: bool,
@@ -232,20 +232,9 @@ fn posture_words(record: &AnalysisRecord) -> String {
         Posture::Good => "good".to_owned(),
         Posture::Unknown => "unknown".to_owned(),
         Posture::Bad => {
-            let problems: Vec<&str> = record.problems.iter().map(|problem| problem_words(*problem)).collect();
+            let problems: Vec<&str> = record.problems.iter().map(|problem| problem.words()).collect();
             format!("bad ({})", problems.join(", "))
         }
-    }
-}
-
-/// A problem in a few plain words.
-pub fn problem_words(problem: Problem) -> &'static str {
-    match problem {
-        Problem::ForwardHead => "forward head",
-        Problem::RoundedShoulders => "rounded shoulders",
-        Problem::ShouldersRaised => "raised shoulders",
-        Problem::Leaning => "leaning to one side",
-        Problem::TooClose => "too close to the screen",
     }
 }
 

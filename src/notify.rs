@@ -2,14 +2,13 @@
 //! (`notify-rust`). An I/O edge: a missing service is logged once and never stops monitoring.
 
 use crate::alerts::AlertEvent;
-use crate::analyze::problem_words;
 
 /// Title and body of the notification for an event, or `None` for events that only go to
 /// the history and the window.
 pub fn notification_text(event: &AlertEvent) -> Option<(String, String)> {
     match event {
         AlertEvent::Warning { problems, .. } => {
-            let words: Vec<&str> = problems.iter().map(|problem| problem_words(*problem)).collect();
+            let words: Vec<&str> = problems.iter().map(|problem| problem.words()).collect();
             Some((
                 "Time to sit up".to_owned(),
                 format!(

@@ -88,7 +88,7 @@ pub enum Command {
     Report(report::ReportArgs),
     /// The stretch catalog, or the ranked suggestions for one problem.
     Stretches {
-        /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close) or
+        /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, head_down) or
         /// need (upper_back_tension, stress, sitting_long): list what helps, best first for a
         /// person at the desk.
         #[arg(long, value_parser = parse_target)]
@@ -121,6 +121,9 @@ pub struct RunArgs {
     /// Where the camera is: auto (detect), front or side.
     #[arg(long, default_value = "auto")]
     pub placement: PlacementSetting,
+    /// Never warn about a head tipped down (for work that needs looking down).
+    #[arg(long)]
+    pub no_head_down: bool,
     /// Pose model (as for `analyze`).
     #[arg(long, default_value = "lightning")]
     pub model: ModelChoice,
@@ -445,7 +448,11 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let config = EngineConfig {
         fps: args.fps,
         calibration,
-        posture: PostureSettings { placement: args.placement, ..PostureSettings::default() },
+        posture: PostureSettings {
+            placement: args.placement,
+            ignore_head_down: args.no_head_down,
+            ..PostureSettings::default()
+        },
         alerts: AlertSettings {
             warn_after: TimeDelta::seconds(args.warn_after.max(0)),
             cooldown: TimeDelta::minutes(args.cooldown.max(0)),
@@ -494,7 +501,7 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
 fn parse_target(text: &str) -> Result<Target, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
         format!(
-            "unknown problem '{text}': use forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, \
+            "unknown problem '{text}': use forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, head_down, \
              upper_back_tension, stress or sitting_long"
         )
     })

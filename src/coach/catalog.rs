@@ -45,6 +45,8 @@ pub enum Target {
     Leaning,
     /// [`Problem::TooClose`].
     TooClose,
+    /// [`Problem::HeadDown`].
+    HeadDown,
     /// General tension between the shoulder blades.
     UpperBackTension,
     /// Stress held in the shoulders.
@@ -61,6 +63,7 @@ impl From<Problem> for Target {
             Problem::ShouldersRaised => Target::ShouldersRaised,
             Problem::Leaning => Target::Leaning,
             Problem::TooClose => Target::TooClose,
+            Problem::HeadDown => Target::HeadDown,
         }
     }
 }

@@ -629,7 +629,7 @@ impl Engine {
             (Some(placement), None, true) => {
                 let smoothed = self.smoother.smooth(&assessment.metrics, seconds);
                 let calibration = self.config.calibration.as_ref().filter(|c| c.placement == placement);
-                let judgement = verdict::judge(&smoothed, placement, calibration, self.config.posture.sensitivity);
+                let judgement = verdict::judge(&smoothed, placement, calibration, &self.config.posture);
                 assessment.metrics = smoothed;
                 assessment.posture = judgement.posture;
                 assessment.problems = judgement.problems;

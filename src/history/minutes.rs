@@ -55,6 +55,9 @@ pub struct MinuteRow {
     pub leaning_s: f64,
     /// Seconds too close to the screen.
     pub too_close_s: f64,
+    /// Seconds with the head pitched down.
+    #[serde(default)]
+    pub head_down_s: f64,
     /// Time-weighted sum of forward-head degrees (divide by `forward_head_weight_s` for the mean).
     pub forward_head_deg_sum: f64,
     /// Seconds over which `forward_head_deg_sum` was accumulated.
@@ -88,6 +91,7 @@ impl MinuteRow {
                         Problem::ShouldersRaised => &mut self.shoulders_raised_s,
                         Problem::Leaning => &mut self.leaning_s,
                         Problem::TooClose => &mut self.too_close_s,
+                        Problem::HeadDown => &mut self.head_down_s,
                     } += seconds;
                 }
                 if let Some(value) = metrics.forward_head_deg {
@@ -115,6 +119,7 @@ impl MinuteRow {
         self.shoulders_raised_s += other.shoulders_raised_s;
         self.leaning_s += other.leaning_s;
         self.too_close_s += other.too_close_s;
+        self.head_down_s += other.head_down_s;
         self.forward_head_deg_sum += other.forward_head_deg_sum;
         self.forward_head_weight_s += other.forward_head_weight_s;
         self.shoulder_rounding_deg_sum += other.shoulder_rounding_deg_sum;

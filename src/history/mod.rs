@@ -23,13 +23,13 @@ pub const DATABASE_FILE: &str = "history.sqlite3";
 /// Schema version this build writes. Version 1: minutes, episodes, warnings, breaks, stretches.
 /// Version 2: stretches record the answer to a suggestion ("done" or "not now").
 /// Version 3: movement-break reminders are recorded, so the report can say which were followed.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// SQLite page cache, as SQLite's negative "KiB" form: 256 KiB.
 const CACHE_SIZE_KIB: i64 = -256;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
@@ -89,6 +89,9 @@ const MIGRATIONS: [&str; 3] = [
         sitting_min INTEGER NOT NULL           -- minutes seated when reminded
     );
     CREATE INDEX reminders_at ON reminders(at);
+"#,
+    r#"
+    ALTER TABLE minutes ADD COLUMN head_down_s REAL NOT NULL DEFAULT 0;
 "#,
 ];
 
@@ -363,8 +366,9 @@ impl HistoryStore {
             .execute(
                 "INSERT INTO minutes (minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s,
                     forward_head_s, rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s,
-                    forward_head_deg_sum, forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                    forward_head_deg_sum, forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s,
+                    head_down_s)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                  ON CONFLICT(minute) DO UPDATE SET
                     monitored_s = monitored_s + excluded.monitored_s,
                     good_s = good_s + excluded.good_s,
@@ -380,7 +384,8 @@ impl HistoryStore {
                     forward_head_deg_sum = forward_head_deg_sum + excluded.forward_head_deg_sum,
                     forward_head_weight_s = forward_head_weight_s + excluded.forward_head_weight_s,
                     shoulder_rounding_deg_sum = shoulder_rounding_deg_sum + excluded.shoulder_rounding_deg_sum,
-                    shoulder_rounding_weight_s = shoulder_rounding_weight_s + excluded.shoulder_rounding_weight_s",
+                    shoulder_rounding_weight_s = shoulder_rounding_weight_s + excluded.shoulder_rounding_weight_s,
+                    head_down_s = head_down_s + excluded.head_down_s",
                 params![
                     row.minute.timestamp(),
                     row.monitored_s,
@@ -398,6 +403,7 @@ impl HistoryStore {
                     row.forward_head_weight_s,
                     row.shoulder_rounding_deg_sum,
                     row.shoulder_rounding_weight_s,
+                    row.head_down_s,
                 ],
             )
             .map(|_| ())
@@ -492,7 +498,7 @@ impl HistoryStore {
             .prepare(
                 "SELECT minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s, forward_head_s,
                     rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s, forward_head_deg_sum,
-                    forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s
+                    forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s, head_down_s
                  FROM minutes WHERE minute >= ?1 AND minute < ?2 ORDER BY minute",
             )
             .map_err(|error| self.sqlite_error(error))?;
@@ -515,6 +521,7 @@ impl HistoryStore {
                     forward_head_weight_s: row.get(13)?,
                     shoulder_rounding_deg_sum: row.get(14)?,
                     shoulder_rounding_weight_s: row.get(15)?,
+                    head_down_s: row.get(16)?,
                 })
             })
             .map_err(|error| self.sqlite_error(error))?;

@@ -124,11 +124,8 @@ impl PoseEstimator {
         let (width, height) = image.dimensions();
         let frame = Letterbox::for_image(width, height);
         let side = frame.side * ZOOM_OUT_FACTOR;
-        let zoomed_out = Letterbox {
-            left: width as f32 / 2.0 - side / 2.0,
-            top: height as f32 / 2.0 - side / 2.0,
-            side,
-        };
+        let zoomed_out =
+            Letterbox { left: width as f32 / 2.0 - side / 2.0, top: height as f32 / 2.0 - side / 2.0, side };
         let wider = self.estimate_in(image, zoomed_out)?;
         Ok(if wider.confident_upper_body_count() > whole.confident_upper_body_count() { wider } else { whole })
     }

@@ -9,9 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{
-    FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, normalised_height, side_metrics,
-};
+use super::metrics::{FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, side_metrics};
 use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
 use crate::pose::{Letterbox, Pose};
@@ -335,9 +333,7 @@ pub fn calibrate(
             shoulder_width_px: median_of(&kept, |s| front_of(s).map(|f| f.shoulder_width_px)).unwrap_or(scale),
             ear_width_px: median_of(&kept, |s| front_of(s).and_then(|f| f.ear_width_px)).unwrap_or(1.0),
             neck_height_px: median_of(&kept, |s| front_of(s).and_then(|f| f.neck_height_px)).unwrap_or(1.0),
-            nose_height: median_of(&kept, |s| {
-                front_of(s).and_then(|f| f.nose.map(|nose| normalised_height(&f, nose, frame_size)))
-            }),
+            nose_drop: median_of(&kept, |s| front_of(s).and_then(|f| f.nose_drop)),
             shoulder_height: median_of(&kept, |s| front_of(s).and_then(|f| body_heights(&f, frame_size)).map(|h| h.0))
                 .unwrap_or(0.0),
             ear_height: median_of(&kept, |s| front_of(s).and_then(|f| body_heights(&f, frame_size)).map(|h| h.1))

@@ -67,10 +67,16 @@ pub struct Metrics {
     pub lean_deg: Option<f32>,
     /// Sideways tilt of the head (ear or eye line) from horizontal, degrees; same sign rule.
     pub head_tilt_deg: Option<f32>,
-    /// How far the head is pitched down, degrees: relative to calibration in the front view,
-    /// the ear-to-nose line below horizontal in the side view. Looking down is not slouching by
-    /// itself.
+    /// How far the head is pitched down, degrees: relative to calibration in the front view
+    /// (from the nose's drop below the ears, in head widths), the ear-to-nose line below
+    /// horizontal in the side view. A glance down is not slouching; minutes of it are.
     pub head_down_deg: Option<f32>,
+    /// Front view, calibrated: how far the head has sunk toward the shoulders, percent of the
+    /// calibrated ear-to-shoulder height. Both heights are measured in head widths (ear to ear),
+    /// so moving nearer or further, or where the person sits in the picture, does not change it;
+    /// a head that comes forward or drops, and slumping in the chair, do. 0 when as calibrated or
+    /// taller.
+    pub neck_shortening_pct: Option<f32>,
     /// Front view: how far the head is turned left or right, degrees (positive: nose toward the
     /// image's right).
     pub head_turn_deg: Option<f32>,
@@ -82,7 +88,7 @@ pub struct Metrics {
 }
 
 /// Number of fields in [`Metrics`].
-pub const METRIC_COUNT: usize = 10;
+pub const METRIC_COUNT: usize = 11;
 
 /// JSON names of the [`Metrics`] fields, in [`Metrics::to_array`] order.
 pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
@@ -93,6 +99,7 @@ pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
     "lean_deg",
     "head_tilt_deg",
     "head_down_deg",
+    "neck_shortening_pct",
     "head_turn_deg",
     "trunk_lean_deg",
     "screen_distance",
@@ -110,6 +117,7 @@ impl Metrics {
             self.lean_deg,
             self.head_tilt_deg,
             self.head_down_deg,
+            self.neck_shortening_pct,
             self.head_turn_deg,
             self.trunk_lean_deg,
             self.screen_distance,
@@ -126,6 +134,7 @@ impl Metrics {
             lean_deg,
             head_tilt_deg,
             head_down_deg,
+            neck_shortening_pct,
             head_turn_deg,
             trunk_lean_deg,
             screen_distance,
@@ -138,6 +147,7 @@ impl Metrics {
             lean_deg,
             head_tilt_deg,
             head_down_deg,
+            neck_shortening_pct,
             head_turn_deg,
             trunk_lean_deg,
             screen_distance,
@@ -155,8 +165,11 @@ pub struct FrontReference {
     pub ear_width_px: f32,
     /// Ear height above the shoulders, pixels (`v0`).
     pub neck_height_px: f32,
-    /// Nose height in normalised camera coordinates (see [`body_heights`]).
-    pub nose_height: Option<f32>,
+    /// How far the nose sat below the ear midpoint, in ear widths (the head's neutral pitch).
+    /// `None` in calibrations made before it was recorded: head pitch is then unknown until the
+    /// person calibrates again.
+    #[serde(default)]
+    pub nose_drop: Option<f32>,
     /// Shoulder midpoint's height in normalised camera coordinates (see [`body_heights`]).
     pub shoulder_height: f32,
     /// Ear midpoint's height in normalised camera coordinates.
@@ -253,6 +266,13 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     metrics.screen_distance = Some(1.0 / trunk_scale);
     metrics.shoulder_rounding_deg = Some((shoulder_scale / trunk_scale).min(1.0).acos().to_degrees());
 
+    // The neck's height in head widths: distance scales both alike, a head that comes forward or
+    // drops shortens it (see the module docs of `crate::posture`).
+    let neck_in_head_widths = front.neck_height_px.zip(front.ear_width_px).map(|(neck, ears)| neck / ears);
+    let neutral_neck = reference.neck_height_px / reference.ear_width_px;
+    metrics.neck_shortening_pct =
+        neck_in_head_widths.filter(|_| !head_turned_too_far).map(|neck| ((1.0 - neck / neutral_neck) * 100.0).max(0.0));
+
     let frame_size = (reference.frame_width_px, reference.frame_height_px);
     let (Some(head_scale), Some((shoulder_height, ear_height))) = (head_scale, body_heights(front, frame_size)) else {
         return metrics;
@@ -275,27 +295,12 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     let neck_angle = head_forward.atan2(head_rise);
     metrics.forward_head_deg = Some((neck_angle - trunk_pitch).to_degrees());
 
-    // Head pitch: the nose sits NOSE_DEPTH head widths in front of the ears; its drop below them,
-    // in world units, is the sine of the pitch. Perspective matters (the nose is nearer the
-    // camera), so the drop is taken from depths, as the neck's rise is.
-    let head_width = reference.ear_width_px * calibrated_head_distance / assumed_focal_px(reference.frame_width_px);
-    let nose_depth = NOSE_DEPTH_HEAD_WIDTHS * head_width;
-    let pitch = |head_distance: f32, nose_height: f32, ear_height: f32| {
-        let mut angle = 0.0f32;
-        for _ in 0..2 {
-            let drop = (head_distance - nose_depth * angle.cos()) * nose_height - head_distance * ear_height;
-            angle = (drop / nose_depth).clamp(-1.0, 1.0).asin();
-        }
-        angle
-    };
-    metrics.head_down_deg =
-        front.nose.map(|nose| normalised_height(front, nose, frame_size)).zip(reference.nose_height).map(
-            |(nose_height, neutral_nose_height)| {
-                (pitch(head_distance, nose_height, ear_height)
-                    - pitch(calibrated_head_distance, neutral_nose_height, reference.ear_height))
-                .to_degrees()
-            },
-        );
+    // Head pitch: the nose sits NOSE_DEPTH head widths in front of the ears, so pitching the
+    // head down by `phi` drops it by NOSE_DEPTH * sin(phi) head widths below where it sat.
+    // Measured within the head, it does not depend on where the camera looks from.
+    metrics.head_down_deg = front.nose_drop.zip(reference.nose_drop).map(|(drop, neutral_drop)| {
+        ((drop - neutral_drop) / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin().to_degrees()
+    });
 
     // A shrug lifts the shoulders while the head stays: how far the shoulders rose (in world
     // units, from their depth and image height) beyond any rise of the ears. A forward head drops
@@ -338,7 +343,7 @@ mod tests {
             shoulder_width_px: 400.0,
             ear_width_px: 160.0,
             neck_height_px: 200.0,
-            nose_height: Some((300.0 + 0.05 * 160.0 - 500.0) / assumed_focal_px(1280)),
+            nose_drop: Some(0.05),
             shoulder_height: 0.0,
             ear_height: -200.0 / assumed_focal_px(1280),
             frame_width_px: 1280,

@@ -100,6 +100,9 @@ pub struct PostureSettings {
     pub placement: PlacementSetting,
     /// How strict the verdict is.
     pub sensitivity: Sensitivity,
+    /// Never call a head pitched down a problem (for people who must look down at their work,
+    /// e.g. at paper or a drawing tablet).
+    pub ignore_head_down: bool,
 }
 
 /// Everything the posture stage concludes about one frame.
@@ -165,7 +168,7 @@ pub fn assess(
     if stale.is_some() {
         return Assessment::unknown(Some(placement), metrics, stale);
     }
-    let judgement = verdict::judge(&metrics, placement, calibration, settings.sensitivity);
+    let judgement = verdict::judge(&metrics, placement, calibration, settings);
     Assessment {
         placement: Some(placement),
         metrics,

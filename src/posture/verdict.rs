@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::PostureSettings;
 use super::calibration::Calibration;
 use super::metrics::Metrics;
 use super::placement::CameraPlacement;
@@ -46,9 +47,44 @@ pub const TOO_CLOSE_DISTANCE_RATIO: f32 = 0.85;
 /// Side: forward trunk lean (change from calibration) that counts as leaning in toward the screen.
 pub const TRUNK_LEAN_CHANGE_DEG: f32 = 12.0;
 
+/// The head pitched down (change from the calibrated neutral) by this many degrees counts as a
+/// head down ("tech neck": looking down at a screen or a laptop for minutes). A still person's
+/// front-view reading (the nose's drop below the ears) jitters by about 2 degrees between frames
+/// (calibration spreads on `../shared/eval/people`), so 7 is well clear of noise; a glance at the
+/// keyboard is kept from warning by the engine's delay, not by this limit.
+pub const HEAD_DOWN_CHANGE_DEG: f32 = 7.0;
+
+/// Front view: the head sunk toward the shoulders by this share of the calibrated ear-to-shoulder
+/// height (both in head widths) counts as a forward head. A head that comes forward or drops, or
+/// rides on a slumped back, shortens the neck seen from the front; a still person's reading
+/// jitters by a few percent (an ear keypoint off by 1% of the head's width moves it by 1%), so
+/// 15% is a change of posture, not noise.
+pub const NECK_SHORTENING_PCT: f32 = 15.0;
+
 /// A threshold is never tighter than this many calibration spreads, so a person whose keypoints
 /// jitter more is not warned by jitter.
 pub const SPREAD_MULTIPLIER: f32 = 3.0;
+
+/// ...but a noisy calibration widens a limit to at most this many times its default: a head that
+/// moved while calibrating must not let a real slouch pass (a "poor" calibration once widened the
+/// forward-head limit so far that slouches 19 degrees past neutral passed). Calibrations noisier
+/// than that are refused ([`crate::posture::calibration::NOISY_MAX_SPREAD_DEG`]).
+pub const SPREAD_WIDENING_CAP: f32 = 1.5;
+
+/// The limit a measure's change from the calibrated neutral is judged against: the default
+/// scaled by the sensitivity, widened to [`SPREAD_MULTIPLIER`] calibration spreads for a person
+/// whose keypoints jitter more, but never past [`SPREAD_WIDENING_CAP`] times the default.
+///
+/// ```
+/// use slouchwatch::posture::verdict::limit;
+/// assert_eq!(limit(10.0, 1.0, 1.0), 10.0); // a steady calibration: the default
+/// assert_eq!(limit(10.0, 1.0, 4.0), 12.0); // three spreads of 4 degrees
+/// assert_eq!(limit(10.0, 1.0, 6.0), 15.0); // capped at 1.5 times the default
+/// ```
+pub fn limit(default: f32, scale: f32, spread: f32) -> f32 {
+    let base = default * scale;
+    (SPREAD_MULTIPLIER * spread).clamp(base, SPREAD_WIDENING_CAP * base)
+}
 
 /// Overall posture in a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -77,17 +113,32 @@ pub enum Problem {
     Leaning,
     /// Head and shoulders have come toward the screen together.
     TooClose,
+    /// The head has been pitched down toward the screen or keyboard ("tech neck").
+    HeadDown,
 }
 
 impl Problem {
     /// Every problem the verdict can report.
-    pub const ALL: [Problem; 5] = [
+    pub const ALL: [Problem; 6] = [
         Problem::ForwardHead,
         Problem::RoundedShoulders,
         Problem::ShouldersRaised,
         Problem::Leaning,
         Problem::TooClose,
+        Problem::HeadDown,
     ];
+
+    /// The problem in a few plain words ("forward head").
+    pub fn words(self) -> &'static str {
+        match self {
+            Problem::ForwardHead => "forward head",
+            Problem::RoundedShoulders => "rounded shoulders",
+            Problem::ShouldersRaised => "raised shoulders",
+            Problem::Leaning => "leaning to one side",
+            Problem::TooClose => "too close to the screen",
+            Problem::HeadDown => "head down",
+        }
+    }
 }
 
 /// How strict the verdict is: thresholds are divided by it (1.0 default; 1.5 warns at two thirds
@@ -118,9 +169,9 @@ pub fn judge(
     metrics: &Metrics,
     placement: CameraPlacement,
     calibration: Option<&Calibration>,
-    sensitivity: Sensitivity,
+    settings: &PostureSettings,
 ) -> Judgement {
-    let scale = 1.0 / sensitivity.0.max(0.1);
+    let scale = 1.0 / settings.sensitivity.0.max(0.1);
     // (change from neutral, calibration spread) for a measure, when both are known.
     let change = |pick: fn(&Metrics) -> Option<f32>| -> Option<(f32, f32)> {
         let calibration = calibration?;
@@ -128,7 +179,15 @@ pub fn judge(
         let neutral = pick(&calibration.baseline)?;
         Some((now - neutral, pick(&calibration.spread).unwrap_or(0.0)))
     };
-    let limit = |default: f32, spread: f32| (default * scale).max(SPREAD_MULTIPLIER * spread);
+    let limit = |default: f32, spread: f32| limit(default, scale, spread);
+    // The worse (by value over limit) of two readings of one problem.
+    let worse = |a: Option<(f32, f32)>, b: Option<(f32, f32)>| match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 / b.1 > a.0 / a.1 { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    let head_down = change(|m| m.head_down_deg)
+        .filter(|_| !settings.ignore_head_down)
+        .map(|(delta, spread)| (delta, limit(HEAD_DOWN_CHANGE_DEG, spread)));
 
     let mut judgement = Judgement::default();
     let mut judged = 0;
@@ -145,10 +204,14 @@ pub fn judge(
 
     match placement {
         CameraPlacement::Front => {
-            check(
-                Problem::ForwardHead,
-                change(|m| m.forward_head_deg).map(|(delta, spread)| (delta, limit(FORWARD_HEAD_CHANGE_DEG, spread))),
-            );
+            // The head's forward travel, and the neck's shortening seen from the front, are two
+            // readings of one forward head.
+            let forward_travel =
+                change(|m| m.forward_head_deg).map(|(delta, spread)| (delta, limit(FORWARD_HEAD_CHANGE_DEG, spread)));
+            let neck_shortening =
+                change(|m| m.neck_shortening_pct).map(|(delta, spread)| (delta, limit(NECK_SHORTENING_PCT, spread)));
+            check(Problem::ForwardHead, worse(forward_travel, neck_shortening));
+            check(Problem::HeadDown, head_down);
             check(
                 Problem::RoundedShoulders,
                 change(|m| m.shoulder_rounding_deg)
@@ -177,6 +240,7 @@ pub fn judge(
                 None => metrics.forward_head_deg.map(|angle| (angle, SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale)),
             };
             check(Problem::ForwardHead, forward_head);
+            check(Problem::HeadDown, head_down);
             let rounding = match calibration {
                 Some(_) => change(|m| m.shoulder_rounding_deg)
                     .map(|(delta, spread)| (delta, limit(SHOULDER_ROUNDING_CHANGE_DEG, spread))),
@@ -211,7 +275,8 @@ mod tests {
         calibration: Option<&Calibration>,
         sensitivity: Sensitivity,
     ) -> (Posture, Vec<Problem>) {
-        let judgement = judge(metrics, placement, calibration, sensitivity);
+        let settings = PostureSettings { sensitivity, ..PostureSettings::default() };
+        let judgement = judge(metrics, placement, calibration, &settings);
         (judgement.posture, judgement.problems)
     }
     use crate::posture::calibration::{Anchor, CalibrationQuality, QualityGrade};
@@ -278,9 +343,12 @@ mod tests {
     fn excess_says_how_far_past_the_limit_the_worst_problem_is() {
         let cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
         let twice = Metrics { forward_head_deg: Some(30.0), lean_deg: Some(10.0), ..front_neutral() };
-        let judgement = judge(&twice, CameraPlacement::Front, Some(&cal), Sensitivity::default());
+        let judgement = judge(&twice, CameraPlacement::Front, Some(&cal), &PostureSettings::default());
         assert!((judgement.excess - 2.0).abs() < 1e-4, "{judgement:?}");
-        assert_eq!(judge(&front_neutral(), CameraPlacement::Front, Some(&cal), Sensitivity::default()).excess, 0.0);
+        assert_eq!(
+            judge(&front_neutral(), CameraPlacement::Front, Some(&cal), &PostureSettings::default()).excess,
+            0.0
+        );
     }
 
     #[test]

@@ -26,10 +26,12 @@ struct MinuteLine {
     too_close_s: f64,
     mean_forward_head_deg: Option<f64>,
     mean_shoulder_rounding_deg: Option<f64>,
+    /// Added after the others, so readers that go by column position keep working.
+    head_down_s: f64,
 }
 
 /// The header of the per-minute CSV.
-pub const MINUTE_COLUMNS: [&str; 16] = [
+pub const MINUTE_COLUMNS: [&str; 17] = [
     "minute_local",
     "minute_utc",
     "state",
@@ -46,6 +48,7 @@ pub const MINUTE_COLUMNS: [&str; 16] = [
     "too_close_s",
     "mean_forward_head_deg",
     "mean_shoulder_rounding_deg",
+    "head_down_s",
 ];
 
 /// The header of the per-day CSV.
@@ -92,6 +95,7 @@ fn minutes(daily: &DailyReport) -> String {
             shoulders_raised_s: row.shoulders_raised_s,
             leaning_s: row.leaning_s,
             too_close_s: row.too_close_s,
+            head_down_s: row.head_down_s,
             mean_forward_head_deg: mean(row.forward_head_deg_sum, row.forward_head_weight_s),
             mean_shoulder_rounding_deg: mean(row.shoulder_rounding_deg_sum, row.shoulder_rounding_weight_s),
         }

@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
 use super::LocalDay;
-use crate::analyze::problem_words;
 use crate::coach::{self, Advice, Answer, Catalog, DayFacts, Kind};
 use crate::history::{MinuteRow, RangeRows};
 use crate::posture::Problem;
@@ -32,6 +31,8 @@ pub enum MinuteState {
     Leaning,
     /// Slouched, mainly too close to the screen.
     TooClose,
+    /// Slouched, mainly with the head pitched down.
+    HeadDown,
     /// At the desk but the posture could not be judged (turned away, poorly lit).
     Unclear,
     /// Away from the desk.
@@ -42,13 +43,14 @@ pub enum MinuteState {
 
 impl MinuteState {
     /// Every state, in the order charts stack and legends list them.
-    pub const ALL: [MinuteState; 9] = [
+    pub const ALL: [MinuteState; 10] = [
         MinuteState::Upright,
         MinuteState::ForwardHead,
         MinuteState::RoundedShoulders,
         MinuteState::ShouldersRaised,
         MinuteState::Leaning,
         MinuteState::TooClose,
+        MinuteState::HeadDown,
         MinuteState::Unclear,
         MinuteState::Away,
         MinuteState::Paused,
@@ -90,11 +92,12 @@ impl MinuteState {
     pub fn words(self) -> &'static str {
         match self {
             MinuteState::Upright => "upright",
-            MinuteState::ForwardHead => problem_words(Problem::ForwardHead),
-            MinuteState::RoundedShoulders => problem_words(Problem::RoundedShoulders),
-            MinuteState::ShouldersRaised => problem_words(Problem::ShouldersRaised),
-            MinuteState::Leaning => problem_words(Problem::Leaning),
-            MinuteState::TooClose => problem_words(Problem::TooClose),
+            MinuteState::ForwardHead => Problem::ForwardHead.words(),
+            MinuteState::RoundedShoulders => Problem::RoundedShoulders.words(),
+            MinuteState::ShouldersRaised => Problem::ShouldersRaised.words(),
+            MinuteState::Leaning => Problem::Leaning.words(),
+            MinuteState::TooClose => Problem::TooClose.words(),
+            MinuteState::HeadDown => Problem::HeadDown.words(),
             MinuteState::Unclear => "not judged",
             MinuteState::Away => "away",
             MinuteState::Paused => "paused",
@@ -110,6 +113,7 @@ impl MinuteState {
             MinuteState::ShouldersRaised => [0xb0, 0x4f, 0x9a],
             MinuteState::Leaning => [0x7b, 0x5c, 0xc4],
             MinuteState::TooClose => [0xb8, 0x8a, 0x10],
+            MinuteState::HeadDown => [0x8c, 0x3b, 0x3b],
             MinuteState::Unclear => [0xa8, 0xae, 0xb5],
             MinuteState::Away => [0x9c, 0xc3, 0xe6],
             MinuteState::Paused => [0xd6, 0xd6, 0xd6],
@@ -130,6 +134,7 @@ impl From<Problem> for MinuteState {
             Problem::ShouldersRaised => MinuteState::ShouldersRaised,
             Problem::Leaning => MinuteState::Leaning,
             Problem::TooClose => MinuteState::TooClose,
+            Problem::HeadDown => MinuteState::HeadDown,
         }
     }
 }
@@ -148,6 +153,8 @@ pub struct ProblemSeconds {
     pub leaning_s: f64,
     /// Too close to the screen.
     pub too_close_s: f64,
+    /// Head pitched down.
+    pub head_down_s: f64,
 }
 
 impl From<&MinuteRow> for ProblemSeconds {
@@ -158,6 +165,7 @@ impl From<&MinuteRow> for ProblemSeconds {
             shoulders_raised_s: row.shoulders_raised_s,
             leaning_s: row.leaning_s,
             too_close_s: row.too_close_s,
+            head_down_s: row.head_down_s,
         }
     }
 }
@@ -169,6 +177,7 @@ impl ProblemSeconds {
         self.shoulders_raised_s += row.shoulders_raised_s;
         self.leaning_s += row.leaning_s;
         self.too_close_s += row.too_close_s;
+        self.head_down_s += row.head_down_s;
     }
 
     /// Seconds for one problem.
@@ -179,6 +188,7 @@ impl ProblemSeconds {
             Problem::ShouldersRaised => self.shoulders_raised_s,
             Problem::Leaning => self.leaning_s,
             Problem::TooClose => self.too_close_s,
+            Problem::HeadDown => self.head_down_s,
         }
     }
 }

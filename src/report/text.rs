@@ -5,7 +5,6 @@ use std::fmt::Write;
 use super::day::DayReport;
 use super::period::PeriodReport;
 use super::{DailyReport, Report, duration_words, percent};
-use crate::analyze::problem_words;
 use crate::posture::Problem;
 
 /// Width of the per-hour bars, characters for a full hour.
@@ -39,7 +38,7 @@ fn day(daily: &DailyReport) -> String {
         let problems: Vec<String> = Problem::ALL
             .iter()
             .filter(|problem| day.problem_s(**problem) > 0.0)
-            .map(|problem| format!("{} {}", problem_words(*problem), duration_words(day.problem_s(*problem))))
+            .map(|problem| format!("{} {}", problem.words(), duration_words(day.problem_s(*problem))))
             .collect();
         if !problems.is_empty() {
             let _ = writeln!(out, "Slouched by problem: {}", problems.join(", "));

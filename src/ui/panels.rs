@@ -99,6 +99,7 @@ pub fn warning_message(problems: &[Problem], forward_drift_deg: Option<f32>) -> 
             Problem::ShouldersRaised => "Your shoulders have crept up toward your ears.".to_owned(),
             Problem::Leaning => "You are leaning to one side.".to_owned(),
             Problem::TooClose => "You have moved close to the screen.".to_owned(),
+            Problem::HeadDown => "Your head has been tipped down toward the screen for a while.".to_owned(),
         })
         .collect();
     sentences.join(" ")
@@ -121,9 +122,7 @@ pub fn status_text(
     }
     let problems = snapshot
         .and_then(|snapshot| snapshot.assessment.as_ref())
-        .map(|assessment| {
-            assessment.problems.iter().map(|p| crate::analyze::problem_words(*p)).collect::<Vec<_>>().join(", ")
-        })
+        .map(|assessment| assessment.problems.iter().map(|p| p.words()).collect::<Vec<_>>().join(", "))
         .unwrap_or_default();
     match state {
         None => ("Starting...".into(), theme::NEUTRAL),
@@ -459,6 +458,10 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -
         ui.end_row();
         ui.label("Sensitivity");
         ui.add(egui::Slider::new(&mut draft.sensitivity, SENSITIVITY_RANGE));
+        ui.end_row();
+        ui.label("Head down");
+        ui.checkbox(&mut draft.warn_head_down, "Warn when my head stays tipped down")
+            .on_hover_text("Turn off if your work needs you to look down, e.g. at paper or a drawing tablet.");
         ui.end_row();
         ui.label("Delay before a warning (s)");
         ui.add(egui::Slider::new(&mut draft.warn_after_s, WARN_AFTER_S_RANGE));

@@ -60,6 +60,9 @@ pub struct Settings {
     pub placement: PlacementSetting,
     /// Verdict sensitivity (1.0 default; higher warns earlier).
     pub sensitivity: f32,
+    /// Warn when the head stays tipped down (off for work that needs looking down, such as
+    /// paper or a drawing tablet).
+    pub warn_head_down: bool,
     /// Seconds of bad posture before a warning.
     pub warn_after_s: i64,
     /// Minutes between warnings.
@@ -88,6 +91,7 @@ impl Default for Settings {
             model: ModelSetting::default(),
             placement: PlacementSetting::Auto,
             sensitivity: 1.0,
+            warn_head_down: true,
             warn_after_s: alerts::DEFAULT_WARN_AFTER_S,
             cooldown_min: alerts::DEFAULT_COOLDOWN_S / 60,
             break_interval_min: alerts::DEFAULT_BREAK_INTERVAL_S / 60,
@@ -167,11 +171,12 @@ impl Settings {
         }
     }
 
-    /// Placement and sensitivity.
+    /// Placement, sensitivity and which problems are judged.
     pub fn posture_settings(&self) -> PostureSettings {
         PostureSettings {
             placement: self.placement,
             sensitivity: Sensitivity(self.sensitivity.clamp(*SENSITIVITY_RANGE.start(), *SENSITIVITY_RANGE.end())),
+            ignore_head_down: !self.warn_head_down,
         }
     }
 }
