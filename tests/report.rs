@@ -324,14 +324,14 @@ fn the_html_page_parses_and_holds_the_charts() {
         let expected = if forbidden == "http://" { allowed_namespace } else { 0 };
         assert_eq!(hits, expected, "the page fetches nothing: {forbidden}");
     }
-    // One rectangle per timeline run (plus the background), one per hour slice, 5 problem bars.
+    // One rectangle per timeline run (plus the background), one per hour slice, 6 problem bars.
     assert_eq!(count_in_element(&html, "timeline", "rect"), 7 + 1);
     assert_eq!(
         count_in_element(&html, "hours", "rect"),
         3 + 3,
         "09: upright, slouched, away; 10: upright, slouched, not judged"
     );
-    assert_eq!(count_in_element(&html, "problems", "rect"), 5);
+    assert_eq!(count_in_element(&html, "problems", "rect"), Problem::ALL.len());
     assert_eq!(count_in_element(&html, "trend", "rect"), 4, "four days with monitored time of 30");
     assert_eq!(count_in_element(&html, "trend", "line"), 3 + 1, "grid lines and the goal");
     assert_eq!(count_in_element(&html, "episodes", "rect"), 4, "episodes on each day with monitoring");

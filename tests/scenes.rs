@@ -173,7 +173,8 @@ fn people_at(lefts: &[u32], size: u32, width: u32) -> RgbImage {
 fn with_two_people_in_view_the_calibrated_one_is_followed() {
     let mut estimator = estimator();
     let (size, width) = (320, 1280);
-    let (left, right) = (40, 900);
+    // Both inside the middle of the picture, where calibration accepts a person.
+    let (left, right) = (260, 700);
     let both = people_at(&[left, right], size, width);
     for (own, other) in [(left, right), (right, left)] {
         let (alone, calibration) = calibrated_on(&people_at(&[own], size, width), &mut estimator);

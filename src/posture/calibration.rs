@@ -34,16 +34,36 @@ pub const MOVEMENT_REJECT_SCALES: f32 = 0.1;
 /// degrees); more than 4 means the person moved.
 pub const STEADY_MAX_SPREAD_DEG: f32 = 4.0;
 
-/// Share of the frame width kept free on each side for the person to count as centred.
+/// Share of the frame width kept free on each side for the person to count as centred; a
+/// calibration of someone sitting further out is refused with a hint which way to move (the
+/// front measures assume a camera roughly in front of the person).
 pub const CENTRED_MARGIN_FRACTION: f32 = 0.2;
+
+/// A shoulder joint placed further than this many shoulder widths beyond the picture's edge is
+/// outside the picture, and the calibration is refused: MoveNet still places a joint it cannot
+/// see, and measures resting on a guessed joint are not a baseline. A joint just at the edge
+/// (its outline in view) is kept.
+pub const SHOULDER_OUTSIDE_TOLERANCE_SCALES: f32 = 0.1;
+
+/// Largest calibration spread (robust standard deviation over the frames) of the forward-head
+/// and head-down measures, degrees, that a calibration may have. Beyond it the limits it would
+/// need are wider than [`SPREAD_WIDENING_CAP`](super::verdict::SPREAD_WIDENING_CAP) allows, so
+/// it cannot be judged against: the person is asked to sit still and calibrate again.
+pub const NOISY_MAX_SPREAD_DEG: f32 = 5.0;
 
 /// The calibration is stale when the person's anchor has moved more than this many calibrated
 /// body scales (about a shoulder width: the chair or the laptop moved, or they stood up).
 pub const STALE_SHIFT_SCALES: f32 = 0.75;
 
-/// The calibration is stale when the person's apparent size differs from the calibrated one by
-/// more than this factor either way (they sit much nearer or further than when calibrating).
+/// The calibration is stale when the person appears smaller than calibrated by more than this
+/// factor (they sit much further back than when calibrating). Appearing larger is leaning in
+/// toward the screen: that is judged (too close), never stale.
 pub const STALE_SCALE_FACTOR: f32 = 1.5;
+
+/// Sinking low in the chair moves the shoulders straight down the picture: that is judged (the
+/// head sinks toward the shoulders, or comes forward), not stale, until the shoulders have
+/// dropped this many calibrated body scales, which no chair allows (the person left it).
+pub const STALE_SINK_SCALES: f32 = 1.5;
 
 /// Side view: the body scale is this many ear-to-shoulder lengths, which makes it about a shoulder
 /// width (16 cm of neck against 36 cm of shoulders), so the same movement limits apply to both views.
@@ -136,6 +156,37 @@ pub enum CalibrationError {
         /// What each frame needed.
         needs: &'static str,
     },
+    /// The person sat too far to one side of the picture.
+    #[error(
+        "you sit near the {edge} edge of the picture: move {toward} (or turn the camera) until you are in \
+         the middle, then calibrate again"
+    )]
+    OffCentre {
+        /// Which edge of the picture ("left" or "right").
+        edge: &'static str,
+        /// Which way to move, in the person's own terms.
+        toward: &'static str,
+    },
+    /// A shoulder was outside the picture in most frames.
+    #[error(
+        "your {shoulder} shoulder is outside the picture: move {toward} or further from the camera until \
+         both shoulders are in view, then calibrate again"
+    )]
+    ShoulderOutside {
+        /// The person's own "left" or "right".
+        shoulder: &'static str,
+        /// Which way to move, in the person's own terms.
+        toward: &'static str,
+    },
+    /// The measures moved too much across the frames to be a baseline.
+    #[error(
+        "your head moved while calibrating (its angle varied by {spread_deg:.1} degrees; at most \
+         {NOISY_MAX_SPREAD_DEG:.0} can be judged against): sit still, look at the screen, and calibrate again"
+    )]
+    TooNoisy {
+        /// The larger spread of the forward-head and head-down measures, degrees.
+        spread_deg: f32,
+    },
 }
 
 /// A calibration file that cannot be used.
@@ -166,7 +217,7 @@ pub enum StaleReason {
     PlacementChanged,
     /// They sit far from where they calibrated, or stood up.
     Moved,
-    /// They appear much nearer or further than when calibrating.
+    /// They appear much further away than when calibrating.
     DistanceChanged,
     /// The frame size changed (another camera or mode).
     CameraChanged,
@@ -177,7 +228,7 @@ impl fmt::Display for StaleReason {
         f.write_str(match self {
             StaleReason::PlacementChanged => "the camera now sees you from another side than when you calibrated",
             StaleReason::Moved => "you sit far from where you calibrated (or stood up, or the camera moved)",
-            StaleReason::DistanceChanged => "you sit much nearer or further than when you calibrated",
+            StaleReason::DistanceChanged => "you sit much further back than when you calibrated",
             StaleReason::CameraChanged => "the camera picture changed size since you calibrated",
         })
     }
@@ -312,6 +363,9 @@ pub fn calibrate(
         samples = samples.into_iter().filter_map(|sample| with_calibration_ears(sample, ears_hidden)).collect();
     }
     let no_usable = CalibrationError::NoUsableFrames { total: poses.len(), needs };
+    if placement == CameraPlacement::Front {
+        samples = refuse_shoulders_outside(samples, frame_size)?;
+    }
     let centre_x = median_of(&samples, |s| Some(s.anchor.position.x)).ok_or(no_usable.clone())?;
     let centre_y = median_of(&samples, |s| Some(s.anchor.position.y)).ok_or(no_usable.clone())?;
     let scale = median_of(&samples, |s| Some(s.anchor.scale_px)).ok_or(no_usable.clone())?;
@@ -354,6 +408,11 @@ pub fn calibrate(
         .collect();
     let (baseline, spread) = summarise(&frame_metrics);
     let anchor = Anchor { position: centre, scale_px: scale };
+    refuse_off_centre(anchor, frame_size)?;
+    let noisiest = [spread.forward_head_deg, spread.head_down_deg].into_iter().flatten().fold(0.0, f32::max);
+    if noisiest > NOISY_MAX_SPREAD_DEG {
+        return Err(CalibrationError::TooNoisy { spread_deg: noisiest });
+    }
     let quality = grade(kept.len(), poses.len(), &spread, anchor, frame_size);
     Ok(Calibration {
         version: CALIBRATION_VERSION,
@@ -368,6 +427,55 @@ pub fn calibrate(
         region: None,
         created: None,
     })
+}
+
+/// Which way a person should move to come away from the picture's `edge`, in their own terms.
+/// A webcam picture is not mirrored: its left edge is on the person's right.
+fn away_from(edge: &str) -> &'static str {
+    if edge == "left" { "a little to your left" } else { "a little to your right" }
+}
+
+/// Drops front samples whose shoulder lies outside the picture; refuses the calibration, naming
+/// the shoulder and which way to move, when that leaves fewer than half of them.
+fn refuse_shoulders_outside(samples: Vec<Sample>, frame_size: (u32, u32)) -> Result<Vec<Sample>, CalibrationError> {
+    let total = samples.len();
+    let width = frame_size.0 as f32;
+    let mut outside_left = 0;
+    let mut outside_right = 0;
+    let inside: Vec<Sample> = samples
+        .into_iter()
+        .filter(|sample| {
+            let Some(front) = sample.front else { return true };
+            let tolerance = SHOULDER_OUTSIDE_TOLERANCE_SCALES * front.shoulder_width_px;
+            let (image_left, image_right) = front.shoulder_ends();
+            let left_out = image_left.x.min(image_right.x) < -tolerance;
+            let right_out = image_left.x.max(image_right.x) > width + tolerance;
+            outside_left += usize::from(left_out);
+            outside_right += usize::from(right_out);
+            !left_out && !right_out
+        })
+        .collect();
+    if total > 0 && inside.len() * 2 < total {
+        // The picture's left edge is on the person's right.
+        let (shoulder, edge) = if outside_left >= outside_right { ("right", "left") } else { ("left", "right") };
+        return Err(CalibrationError::ShoulderOutside { shoulder, toward: away_from(edge) });
+    }
+    Ok(inside)
+}
+
+/// Refuses a calibration of a person whose shoulder midpoint lies outside the central band of the
+/// picture ([`CENTRED_MARGIN_FRACTION`] kept free on each side).
+fn refuse_off_centre(anchor: Anchor, frame_size: (u32, u32)) -> Result<(), CalibrationError> {
+    let width = frame_size.0 as f32;
+    let margin = CENTRED_MARGIN_FRACTION * width;
+    let edge = if anchor.position.x < margin {
+        "left"
+    } else if anchor.position.x > width - margin {
+        "right"
+    } else {
+        return Ok(());
+    };
+    Err(CalibrationError::OffCentre { edge, toward: away_from(edge) })
 }
 
 fn majority_placement(poses: &[Pose]) -> CameraPlacement {
@@ -457,11 +565,14 @@ impl Calibration {
             return Some(StaleReason::PlacementChanged);
         }
         let anchor = anchor_of(pose, self.placement)?;
-        let scale = anchor.scale_px / self.anchor.scale_px;
-        if !(1.0 / STALE_SCALE_FACTOR..=STALE_SCALE_FACTOR).contains(&scale) {
+        if anchor.scale_px * STALE_SCALE_FACTOR < self.anchor.scale_px {
             return Some(StaleReason::DistanceChanged);
         }
-        if anchor.position.distance(self.anchor.position) > STALE_SHIFT_SCALES * self.anchor.scale_px {
+        let sideways = (anchor.position.x - self.anchor.position.x).abs();
+        let down = anchor.position.y - self.anchor.position.y;
+        let limit = STALE_SHIFT_SCALES * self.anchor.scale_px;
+        // Sideways or up (standing) is moving away from the calibrated seat; down is sinking.
+        if sideways > limit || -down > limit || down > STALE_SINK_SCALES * self.anchor.scale_px {
             return Some(StaleReason::Moved);
         }
         None
@@ -535,10 +646,49 @@ mod tests {
     }
 
     #[test]
-    fn an_off_centre_single_photo_is_poor_but_usable() {
-        let calibration = calibrate(&[front_pose(-500.0, 0.0, 0.5)], (1280, 720), PlacementSetting::Auto).unwrap();
-        assert_eq!(calibration.quality.grade, QualityGrade::Poor);
-        assert!(!calibration.quality.centred);
+    fn an_off_centre_person_is_told_which_way_to_move() {
+        let error = calibrate(&[front_pose(-500.0, 0.0, 0.5)], (1280, 720), PlacementSetting::Auto).unwrap_err();
+        assert_eq!(error, CalibrationError::OffCentre { edge: "left", toward: "a little to your left" });
+        assert!(error.to_string().contains("move a little to your left"), "{error}");
+        let error = calibrate(&[front_pose(480.0, 0.0, 0.5)], (1280, 720), PlacementSetting::Auto).unwrap_err();
+        assert!(matches!(error, CalibrationError::OffCentre { edge: "right", .. }), "{error}");
+        let single = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
+        assert_eq!(single.quality.grade, QualityGrade::Poor, "one photo still calibrates, graded poor");
+    }
+
+    #[test]
+    fn a_shoulder_outside_the_picture_is_refused_with_the_way_to_move() {
+        // Shoulders 600 px apart around x = 640 - 420: the right shoulder (image left) lands at
+        // -80, beyond the 60 px (0.1 shoulder widths) tolerance.
+        let poses: Vec<Pose> = (0..10).map(|_| front_pose(-420.0, 0.0, 1.5)).collect();
+        let error = calibrate(&poses, (1280, 720), PlacementSetting::Front).unwrap_err();
+        assert_eq!(error, CalibrationError::ShoulderOutside { shoulder: "right", toward: "a little to your left" });
+        // Just at the edge is still in view.
+        let at_edge: Vec<Pose> = (0..10).map(|_| front_pose(-345.0, 0.0, 1.5)).collect();
+        assert!(calibrate(&at_edge, (1280, 720), PlacementSetting::Front).is_ok());
+    }
+
+    #[test]
+    fn a_still_person_keeps_every_frame_and_a_moving_head_is_refused() {
+        // Keypoint jitter of a still person: a pixel or two each way.
+        let still: Vec<Pose> = (0..10).map(|i| front_pose((i % 3) as f32 - 1.0, (i % 2) as f32, 1.0)).collect();
+        let calibration = calibrate(&still, (1280, 720), PlacementSetting::Front).unwrap();
+        assert_eq!(calibration.quality.frames_used, 10);
+        // The nose bobbing up and down by a fifth of the head's width: the head pitched about
+        // 17 degrees each way.
+        let nodding: Vec<Pose> = (0..10)
+            .map(|i| {
+                let mut pose = front_pose(0.0, 0.0, 1.0);
+                pose.keypoints[KeypointName::Nose.index()].y += if i % 2 == 0 { 32.0 } else { -32.0 };
+                pose
+            })
+            .collect();
+        let error = calibrate(&nodding, (1280, 720), PlacementSetting::Front).unwrap_err();
+        assert!(
+            matches!(error, CalibrationError::TooNoisy { spread_deg } if spread_deg > NOISY_MAX_SPREAD_DEG),
+            "{error}"
+        );
+        assert!(error.to_string().contains("sit still"), "{error}");
     }
 
     #[test]
@@ -562,6 +712,15 @@ mod tests {
     }
 
     #[test]
+    fn leaning_in_and_sinking_low_are_judged_not_stale() {
+        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
+        let frame = (1280, 720);
+        assert_eq!(calibration.staleness(&front_pose(0.0, 40.0, 1.7), frame), None, "leaning in");
+        assert_eq!(calibration.staleness(&front_pose(0.0, 350.0, 1.0), frame), None, "sunk low in the chair");
+        assert_eq!(calibration.staleness(&front_pose(0.0, 650.0, 1.0), frame), Some(StaleReason::Moved));
+    }
+
+    #[test]
     fn the_person_region_surrounds_head_and_shoulders() {
         let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
         let region = calibration.person_region();
@@ -579,7 +738,8 @@ mod tests {
         let frame = (1280, 720);
         assert_eq!(calibration.staleness(&front_pose(30.0, 20.0, 1.05), frame), None);
         assert_eq!(calibration.staleness(&front_pose(0.0, -350.0, 1.0), frame), Some(StaleReason::Moved));
-        assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 1.7), frame), Some(StaleReason::DistanceChanged));
+        assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 0.6), frame), Some(StaleReason::DistanceChanged));
+        assert_eq!(calibration.staleness(&front_pose(350.0, 0.0, 1.0), frame), Some(StaleReason::Moved));
         assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 1.0), (640, 480)), Some(StaleReason::CameraChanged));
     }
 }

@@ -266,13 +266,6 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     metrics.screen_distance = Some(1.0 / trunk_scale);
     metrics.shoulder_rounding_deg = Some((shoulder_scale / trunk_scale).min(1.0).acos().to_degrees());
 
-    // The neck's height in head widths: distance scales both alike, a head that comes forward or
-    // drops shortens it (see the module docs of `crate::posture`).
-    let neck_in_head_widths = front.neck_height_px.zip(front.ear_width_px).map(|(neck, ears)| neck / ears);
-    let neutral_neck = reference.neck_height_px / reference.ear_width_px;
-    metrics.neck_shortening_pct =
-        neck_in_head_widths.filter(|_| !head_turned_too_far).map(|neck| ((1.0 - neck / neutral_neck) * 100.0).max(0.0));
-
     let frame_size = (reference.frame_width_px, reference.frame_height_px);
     let (Some(head_scale), Some((shoulder_height, ear_height))) = (head_scale, body_heights(front, frame_size)) else {
         return metrics;
@@ -298,6 +291,9 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     // Head pitch: the nose sits NOSE_DEPTH head widths in front of the ears, so pitching the
     // head down by `phi` drops it by NOSE_DEPTH * sin(phi) head widths below where it sat.
     // Measured within the head, it does not depend on where the camera looks from.
+    // The trunk's own pitch is not taken off: the front estimate of it comes from the distance
+    // change alone, and on the people set it removed most of the head-down slouches, which come
+    // with leaning in (docs/ACCURACY.md).
     metrics.head_down_deg = front.nose_drop.zip(reference.nose_drop).map(|(drop, neutral_drop)| {
         ((drop - neutral_drop) / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin().to_degrees()
     });
@@ -307,7 +303,18 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     // the ears instead, and sinking into the chair lowers both, so neither reads as a shrug.
     let shoulder_lift = calibrated_distance * reference.shoulder_height - shoulder_distance * shoulder_height;
     let ear_lift = calibrated_head_distance * reference.ear_height - head_distance * ear_height;
-    metrics.shoulders_raised_pct = Some(((shoulder_lift - ear_lift.max(0.0)) / neutral_rise * 100.0).max(0.0));
+    let shoulders_raised_pct = ((shoulder_lift - ear_lift.max(0.0)) / neutral_rise * 100.0).max(0.0);
+    metrics.shoulders_raised_pct = Some(shoulders_raised_pct);
+
+    // The neck's height in head widths: distance scales both alike, while a head that comes
+    // forward or drops shortens it. What a shrug (shoulders rising) or a whole-trunk lean (the
+    // neck tilting with the trunk) explains is not the head's doing and is taken off.
+    let neutral_neck = reference.neck_height_px / reference.ear_width_px;
+    let tilted_with_trunk = (neutral + trunk_pitch).cos() / neutral.cos();
+    metrics.neck_shortening_pct = front
+        .neck_height_px
+        .zip(front.ear_width_px)
+        .map(|(neck, ears)| ((tilted_with_trunk - neck / ears / neutral_neck) * 100.0 - shoulders_raised_pct).max(0.0));
     metrics
 }
 

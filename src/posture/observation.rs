@@ -161,6 +161,17 @@ impl FrontObservation {
         Some(front)
     }
 
+    /// The two shoulder joints: (the one on the image's left, the one on its right).
+    pub fn shoulder_ends(&self) -> (Point, Point) {
+        let (along, _) = self.axes();
+        let half = self.shoulder_width_px / 2.0;
+        let at = |sign: f32| Point {
+            x: self.shoulder_mid.x + sign * half * along.0,
+            y: self.shoulder_mid.y + sign * half * along.1,
+        };
+        (at(-1.0), at(1.0))
+    }
+
     /// Unit vectors along the shoulder line (towards image right) and square to it (down).
     fn axes(&self) -> ((f32, f32), (f32, f32)) {
         let angle = self.shoulder_line_deg.to_radians();

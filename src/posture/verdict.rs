@@ -208,8 +208,12 @@ pub fn judge(
             // readings of one forward head.
             let forward_travel =
                 change(|m| m.forward_head_deg).map(|(delta, spread)| (delta, limit(FORWARD_HEAD_CHANGE_DEG, spread)));
-            let neck_shortening =
-                change(|m| m.neck_shortening_pct).map(|(delta, spread)| (delta, limit(NECK_SHORTENING_PCT, spread)));
+            // When the whole trunk came nearer, the neck's shortening is the lean's (too close),
+            // as the forward-head angle already takes the trunk's pitch off.
+            let trunk_came_nearer = metrics.screen_distance.is_some_and(|d| d < TOO_CLOSE_DISTANCE_RATIO);
+            let neck_shortening = change(|m| m.neck_shortening_pct)
+                .filter(|_| !trunk_came_nearer)
+                .map(|(delta, spread)| (delta, limit(NECK_SHORTENING_PCT, spread)));
             check(Problem::ForwardHead, worse(forward_travel, neck_shortening));
             check(Problem::HeadDown, head_down);
             check(
@@ -240,7 +244,8 @@ pub fn judge(
                 None => metrics.forward_head_deg.map(|angle| (angle, SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale)),
             };
             check(Problem::ForwardHead, forward_head);
-            check(Problem::HeadDown, head_down);
+            // The same for the head's pitch: the trunk leaning in tips the ear-to-nose line too.
+            check(Problem::HeadDown, head_down.map(|(delta, limit)| (delta - trunk_change, limit)));
             let rounding = match calibration {
                 Some(_) => change(|m| m.shoulder_rounding_deg)
                     .map(|(delta, spread)| (delta, limit(SHOULDER_ROUNDING_CHANGE_DEG, spread))),
