@@ -106,7 +106,8 @@ pub struct CalibrationQuality {
     pub frames_total: usize,
     /// Whether the measures held still across the frames.
     pub steady: bool,
-    /// Whether the person sat near the middle of the frame.
+    /// Whether the person sat near the middle of the frame: always true for calibrations made now
+    /// (an off-centre one is refused); kept so that older files still read.
     pub centred: bool,
     /// Plain-language notes on what lowered the grade.
     pub notes: Vec<String>,
@@ -413,7 +414,7 @@ pub fn calibrate(
     if noisiest > NOISY_MAX_SPREAD_DEG {
         return Err(CalibrationError::TooNoisy { spread_deg: noisiest });
     }
-    let quality = grade(kept.len(), poses.len(), &spread, anchor, frame_size);
+    let quality = grade(kept.len(), poses.len(), &spread);
     Ok(Calibration {
         version: CALIBRATION_VERSION,
         placement,
@@ -484,18 +485,13 @@ fn majority_placement(poses: &[Pose]) -> CameraPlacement {
     if side * 2 > detected.len() { CameraPlacement::Side } else { CameraPlacement::Front }
 }
 
-fn grade(used: usize, total: usize, spread: &Metrics, anchor: Anchor, frame_size: (u32, u32)) -> CalibrationQuality {
+/// The quality of a calibration that passed the refusals (off-centre, shoulder outside, too
+/// noisy): how many frames it rests on and whether the head held still.
+fn grade(used: usize, total: usize, spread: &Metrics) -> CalibrationQuality {
     let mut notes = Vec::new();
     let steady = spread.forward_head_deg.is_none_or(|s| s <= STEADY_MAX_SPREAD_DEG);
     if !steady {
         notes.push("your head moved during calibration: sit still and look at the screen".to_owned());
-    }
-    let margin = CENTRED_MARGIN_FRACTION * frame_size.0 as f32;
-    let centred = (margin..=frame_size.0 as f32 - margin).contains(&anchor.position.x);
-    if !centred {
-        notes.push(
-            "you sat near the edge of the picture: move the camera or your chair so you are in the middle".to_owned(),
-        );
     }
     if used < GOOD_CALIBRATION_FRAMES {
         notes.push(format!(
@@ -504,12 +500,13 @@ fn grade(used: usize, total: usize, spread: &Metrics, anchor: Anchor, frame_size
     }
     let grade = if used < FAIR_CALIBRATION_FRAMES || !steady {
         QualityGrade::Poor
-    } else if used < GOOD_CALIBRATION_FRAMES || !centred {
+    } else if used < GOOD_CALIBRATION_FRAMES {
         QualityGrade::Fair
     } else {
         QualityGrade::Good
     };
-    CalibrationQuality { grade, frames_used: used, frames_total: total, steady, centred, notes }
+    // An off-centre person is refused before grading (`refuse_off_centre`).
+    CalibrationQuality { grade, frames_used: used, frames_total: total, steady, centred: true, notes }
 }
 
 impl Calibration {
