@@ -9,8 +9,9 @@
 //! judge every upright frame numbered [`SETTLE_FRAMES`] or more after the last calibration frame,
 //! and every slouched frame; DUPLICATE rows are never judged.
 //!
-//! Run: `cargo run --release --example eval_people [-- --frames OUT.tsv] [-- --dir DIR]`
-//! (`--frames` writes one row per judged frame with its measures, for looking at the misses).
+//! Run: `cargo run --release --example eval_people [-- --frames OUT.tsv] [--dir DIR] [--model thunder]`
+//! (`--frames` writes one row per judged frame with its measures, for looking at the misses;
+//! `--model` takes the names `analyze --model` takes).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -99,7 +100,12 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let frames = read_manifest(&dir, &manifest)?;
-    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning)?;
+    let model = match args.iter().position(|arg| arg == "--model").and_then(|i| args.get(i + 1)) {
+        Some(name) => name.parse::<ModelChoice>().map_err(|error| anyhow::anyhow!("--model {name}: {error}"))?,
+        None => ModelChoice::Lightning,
+    };
+    println!("model: {model}");
+    let mut estimator = PoseEstimator::load(&model)?;
     let mut rows = String::from("person\tlabel\tframe\tposture\tproblems\tstale");
     for name in METRIC_NAMES {
         let _ = write!(rows, "\t{name}");
