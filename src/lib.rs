@@ -27,7 +27,6 @@ pub mod engine;
 pub mod history;
 pub mod images;
 pub mod memory;
-pub mod notify;
 pub mod pose;
 pub mod posture;
 pub mod private_files;

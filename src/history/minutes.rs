@@ -163,6 +163,11 @@ impl MinuteAccumulator {
         done
     }
 
+    /// The minute in progress, not yet handed back (for live totals).
+    pub fn current(&self) -> Option<&MinuteRow> {
+        self.current.as_ref()
+    }
+
     /// Hands back the minute in progress (at shutdown).
     pub fn flush(&mut self) -> Option<MinuteRow> {
         self.current.take()

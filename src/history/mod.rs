@@ -491,6 +491,13 @@ impl HistoryStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
     }
 
+    /// Makes every write fail (on) or work again (off), as a full disk would: for tests of the
+    /// callers' recovery.
+    #[cfg(test)]
+    pub(crate) fn set_read_only_for_tests(&self, on: bool) {
+        self.connection.pragma_update(None, "query_only", on).expect("query_only pragma");
+    }
+
     /// The minute rows from `from` (inclusive) to `to` (exclusive), in order.
     pub fn minutes(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<MinuteRow>, StoreError> {
         let mut statement = self

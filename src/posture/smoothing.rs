@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{METRIC_COUNT, Metrics};
+use super::{Assessment, Calibration, PostureSettings, verdict};
+use crate::pose::Pose;
 
 /// Cut-off at rest, Hz. At 2 analysed frames a second, 0.5 Hz keeps about a second of memory
 /// when nothing moves: enough to hide MoveNet's frame-to-frame jitter of a few pixels.
@@ -123,6 +125,58 @@ impl MetricsSmoother {
     /// Forgets all history.
     pub fn reset(&mut self) {
         self.filters.iter_mut().for_each(OneEuroFilter::reset);
+    }
+}
+
+/// The live verdict: smooths one frame's measures over time and judges the smoothed ones, so
+/// one jittery frame neither starts nor ends a slouch. The engine hands it each frame's raw
+/// [`Assessment`] (from [`super::assess`]); only a judged frame of a person in view is smoothed,
+/// anything else (no one there, no placement, a stale calibration) starts the smoothing afresh.
+#[derive(Debug, Clone)]
+pub struct SmoothedAssessor {
+    smoother: MetricsSmoother,
+}
+
+impl Default for SmoothedAssessor {
+    fn default() -> Self {
+        SmoothedAssessor::new()
+    }
+}
+
+impl SmoothedAssessor {
+    /// An assessor with the default One Euro tuning.
+    pub fn new() -> SmoothedAssessor {
+        SmoothedAssessor { smoother: MetricsSmoother::new(OneEuroConfig::default()) }
+    }
+
+    /// The assessment to act on at `time_s` seconds: `raw` with smoothed measures and the
+    /// verdict on them.
+    pub fn assess(
+        &mut self,
+        pose: &Pose,
+        mut raw: Assessment,
+        time_s: f64,
+        calibration: Option<&Calibration>,
+        settings: &PostureSettings,
+    ) -> Assessment {
+        match (raw.placement, raw.calibration_stale, pose.person_in_view()) {
+            (Some(placement), None, true) => {
+                let smoothed = self.smoother.smooth(&raw.metrics, time_s);
+                let calibration = calibration.filter(|calibration| calibration.placement == placement);
+                let judgement = verdict::judge(&smoothed, placement, calibration, settings);
+                raw.metrics = smoothed;
+                raw.posture = judgement.posture;
+                raw.problems = judgement.problems;
+                raw.excess = judgement.excess;
+            }
+            _ => self.smoother.reset(),
+        }
+        raw
+    }
+
+    /// Forgets all history (new calibration, unreadable picture, camera lost).
+    pub fn reset(&mut self) {
+        self.smoother.reset();
     }
 }
 

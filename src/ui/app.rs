@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver};
 use chrono::{DateTime, Local, TimeDelta, Utc};
 use image::RgbImage;
 
-use super::panels::{self, Screen, TodayTotals, UiCommand, WarningView, WizardStep};
+use super::panels::{self, Screen, UiCommand, WarningView, WizardStep};
 use super::report::{ReportView, report_panel};
 use super::settings::{self, Settings};
 use crate::alerts::AlertEvent;
@@ -17,7 +17,7 @@ use crate::calibration_file;
 use crate::coach::Catalog;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent};
 use crate::pose::PoseEstimator;
-use crate::posture::{Calibration, Posture};
+use crate::posture::Calibration;
 
 /// Frames the calibration wizard captures (five seconds at two frames a second).
 pub const WIZARD_FRAMES: usize = 10;
@@ -25,8 +25,6 @@ pub const WIZARD_FRAMES: usize = 10;
 pub const WIZARD_COUNTDOWN_S: f64 = 3.0;
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
-/// Longest gap between snapshots counted into today's totals, seconds.
-const MAX_TOTALS_GAP_S: f64 = 5.0;
 /// While the Report screen is open, it is re-read from the history this often, seconds (the
 /// history gains a row a minute).
 const REPORT_REFRESH_S: f64 = 60.0;
@@ -74,7 +72,6 @@ pub struct SlouchApp {
     /// (entry id, start time in UI seconds) of the running hold timer.
     timer: Option<(String, f64)>,
     wizard: Wizard,
-    today: TodayTotals,
     report: ReportView,
     /// UI time (seconds) the report was last read.
     report_read_at: Option<f64>,
@@ -118,7 +115,6 @@ impl SlouchApp {
             warning: None,
             timer: None,
             wizard: Wizard::default(),
-            today: TodayTotals::default(),
             report: ReportView::new(Local::now().date_naive()),
             report_read_at: None,
             report_store: None,
@@ -192,18 +188,6 @@ impl SlouchApp {
     }
 
     fn take_snapshot(&mut self, ctx: &egui::Context, snapshot: Snapshot) {
-        if let Some(previous) = &self.latest {
-            let gap = (snapshot.time - previous.time).as_seconds_f64();
-            if (0.0..=MAX_TOTALS_GAP_S).contains(&gap)
-                && let Some(assessment) = &previous.assessment
-                && previous.pose.as_ref().is_some_and(|pose| pose.person_in_view())
-            {
-                self.today.monitored_s += gap;
-                if assessment.posture == Posture::Good {
-                    self.today.upright_s += gap;
-                }
-            }
-        }
         self.camera_problem = None;
         if let Some(preview) = &snapshot.preview {
             if self.texture_time != Some(snapshot.time) {
@@ -228,7 +212,6 @@ impl SlouchApp {
         self.event_log.push(kind);
         match event {
             EngineEvent::Alert(AlertEvent::Warning { problems, severity, .. }) => {
-                self.today.warnings += 1;
                 let drift = self.forward_drift();
                 self.warning = Some(WarningView {
                     message: panels::warning_message(&problems, drift),
@@ -377,7 +360,6 @@ impl SlouchApp {
                             self.texture.as_ref(),
                             self.calibration.as_ref(),
                             &self.settings,
-                            &self.today,
                             self.camera_problem.as_deref(),
                         ));
                     }

@@ -171,17 +171,6 @@ fn gauge(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
     });
 }
 
-/// Today's totals shown on the live screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct TodayTotals {
-    /// Seconds judged at the desk.
-    pub monitored_s: f64,
-    /// Seconds upright.
-    pub upright_s: f64,
-    /// Warnings shown.
-    pub warnings: u32,
-}
-
 /// The live screen: status, the camera picture with the keypoints, gauges, today's totals.
 pub fn live_panel(
     ui: &mut Ui,
@@ -189,7 +178,6 @@ pub fn live_panel(
     texture: Option<&egui::TextureHandle>,
     calibration: Option<&Calibration>,
     settings: &Settings,
-    today: &TodayTotals,
     camera_problem: Option<&str>,
 ) -> Vec<UiCommand> {
     let mut commands = Vec::new();
@@ -246,6 +234,7 @@ pub fn live_panel(
     gauge(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), rounding_limit, " deg");
 
     ui.separator();
+    let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
     let share = if today.monitored_s > 0.0 { 100.0 * today.upright_s / today.monitored_s } else { 0.0 };
     ui.label(format!(
         "Today: monitored {} min, upright {share:.0}% of the time, {} warning(s)",
@@ -612,6 +601,7 @@ mod tests {
             alert_state: AlertState::Good,
             picture: Picture::TooDark,
             preview: None,
+            today: Default::default(),
         };
         let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None);
         assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");

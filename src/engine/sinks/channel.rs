@@ -1,0 +1,41 @@
+//! The channel sink: the messages the window or the CLI reads from a running engine. A reader
+//! that went away is not an error: the engine goes on (and the history still gets everything).
+
+use std::sync::mpsc::Sender;
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::{EngineEvent, EngineMessage, Snapshot, SourceEvent, Summary, TimedEvent};
+
+/// Sends [`EngineMessage`]s to the engine's owner.
+pub struct ChannelSink {
+    out: Sender<EngineMessage>,
+}
+
+impl ChannelSink {
+    /// A sink sending on `out`.
+    pub fn new(out: Sender<EngineMessage>) -> ChannelSink {
+        ChannelSink { out }
+    }
+
+    /// What the latest frame showed.
+    pub fn snapshot(&self, snapshot: Snapshot) {
+        let _ = self.out.send(EngineMessage::Snapshot(Box::new(snapshot)));
+    }
+
+    /// An alert event with what the coach attached to it.
+    pub fn event(&self, event: TimedEvent) {
+        let _ = self.out.send(EngineMessage::Event(event));
+    }
+
+    /// A source or sink event (also logged).
+    pub fn source(&self, time: DateTime<Utc>, event: SourceEvent) {
+        tracing::info!(?event, "source event");
+        self.event(TimedEvent::plain(time, EngineEvent::Source(event)));
+    }
+
+    /// The run's totals: the last message.
+    pub fn finished(&self, summary: Summary) {
+        let _ = self.out.send(EngineMessage::Finished(summary));
+    }
+}

@@ -1,0 +1,16 @@
+//! Where the engine's results go. Each sink is an I/O edge that takes what the pure step
+//! decided and never decides anything itself:
+//!
+//! - [`history`]: minute rows and alert events into the SQLite history, with the pending buffer
+//!   that keeps monitoring going while the history cannot be written;
+//! - [`notify`]: desktop notifications for warnings and reminders;
+//! - [`channel`]: snapshots, events and the final summary to whoever started the engine (the
+//!   window, `slouchwatch run`, the tray).
+
+pub mod channel;
+pub mod history;
+pub mod notify;
+
+pub use channel::ChannelSink;
+pub use history::HistorySink;
+pub use notify::DesktopNotifier;

@@ -1,0 +1,414 @@
+//! One frame through the engine's decisions, with no I/O: is the picture readable, has the source
+//! frozen, did anything move (hold the last analysis) or must the model run, what is the posture
+//! (smoothed), what does the alert machine say. [`Step::step`] returns a [`FrameOutcome`] and
+//! calls no sink; the worker hands the outcome to the sinks. The model is reached through
+//! [`PoseFinder`], so tests script the poses and need no model.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use image::RgbImage;
+
+use super::motion::MotionDetector;
+use super::picture::{FROZEN_AFTER_S, Picture};
+use super::{EngineConfig, Snapshot, SourceEvent, summary::DayTotals};
+use crate::alerts::{AlertEvent, AlertMachine, Observation};
+use crate::history::Activity;
+use crate::pose::{Letterbox, Pose, PoseError, PoseEstimator};
+use crate::posture::smoothing::SmoothedAssessor;
+use crate::posture::{self, Assessment, Calibration, Metrics, Posture, PostureSettings};
+use crate::source::{Frame, SourceError};
+
+/// Even a still scene is analysed again after this long, so a slow drift is not missed.
+pub const MAX_HOLD_S: i64 = 10;
+
+/// Finds a person's keypoints in a frame: the pose model in the app, scripted poses in tests.
+pub trait PoseFinder {
+    /// The pose in `image`, looking inside `region` (the calibrated person) first.
+    fn find(&mut self, image: &RgbImage, region: Option<Letterbox>) -> Result<Pose, PoseError>;
+}
+
+impl PoseFinder for PoseEstimator {
+    fn find(&mut self, image: &RgbImage, region: Option<Letterbox>) -> Result<Pose, PoseError> {
+        self.estimate_preferring(image, region)
+    }
+}
+
+/// What was done with a frame (counted in the run summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    /// Monitoring is paused: nothing looked at.
+    Paused,
+    /// The picture cannot be read (dark, blown out, blank): not judged.
+    Unusable,
+    /// Nothing moved: the last analysis still holds, the model did not run.
+    Held,
+    /// The model ran.
+    Analysed,
+    /// The model failed on the frame: it is skipped.
+    Unreadable,
+}
+
+/// Everything one frame decided, for the sinks.
+#[derive(Debug)]
+pub struct FrameOutcome {
+    /// What was done with the frame.
+    pub kind: FrameKind,
+    /// What to show (`None` for a skipped frame); its `today` is the worker's to fill.
+    pub snapshot: Option<Snapshot>,
+    /// What the time from this frame to the next counts as (`None` for a skipped frame).
+    pub activity: Option<Activity>,
+    /// From the alert machine.
+    pub alert_events: Vec<AlertEvent>,
+    /// About the picture or the frame.
+    pub source_events: Vec<SourceEvent>,
+    /// Set when the source has sent one picture for [`FROZEN_AFTER_S`]: reopen it.
+    pub frozen: Option<SourceError>,
+}
+
+/// The engine's per-frame state: alert machine, smoothing, motion, the last analysis.
+pub struct Step {
+    calibration: Option<Calibration>,
+    settings: PostureSettings,
+    preview: bool,
+    alerts: AlertMachine,
+    assessor: SmoothedAssessor,
+    motion: MotionDetector,
+    last_analysis: Option<(DateTime<Utc>, Pose, Assessment)>,
+    /// The latest frame's picture check (events are sent when it changes).
+    picture: Picture,
+    /// Whether identical frames mean a stuck source (see [`crate::source::FrameSource::can_freeze`]).
+    watch_freezing: bool,
+    /// The previous frame's thumbnail and since when frames have been identical to it.
+    freeze: (Option<Vec<f32>>, Option<DateTime<Utc>>),
+}
+
+impl Step {
+    /// A step for `config`'s calibration, posture and alert settings.
+    pub fn new(config: &EngineConfig) -> Step {
+        Step {
+            calibration: config.calibration.clone(),
+            settings: config.posture,
+            preview: config.preview,
+            alerts: AlertMachine::new(config.alerts),
+            assessor: SmoothedAssessor::new(),
+            motion: MotionDetector::new(),
+            last_analysis: None,
+            picture: Picture::Usable,
+            watch_freezing: false,
+            freeze: (None, None),
+        }
+    }
+
+    /// Whether identical frames mean the source is stuck (a camera can freeze; a replay of a
+    /// still scene cannot).
+    pub fn watch_freezing(&mut self, on: bool) {
+        self.watch_freezing = on;
+    }
+
+    /// The alert machine, for commands (snooze, resume) and its state.
+    pub fn alerts(&mut self) -> &mut AlertMachine {
+        &mut self.alerts
+    }
+
+    /// Uses `calibration` from now on; nothing measured against the old one carries over.
+    pub fn set_calibration(&mut self, calibration: Calibration) {
+        self.calibration = Some(calibration);
+        self.assessor.reset();
+        self.motion.reset();
+        self.last_analysis = None;
+    }
+
+    /// The source was lost: the next frame is compared with nothing.
+    pub fn source_lost(&mut self) {
+        self.motion.reset();
+        self.freeze = (None, None);
+    }
+
+    /// Decides everything about one frame.
+    pub fn step(&mut self, frame: Frame, finder: &mut dyn PoseFinder) -> FrameOutcome {
+        let now = frame.time;
+        let mut outcome = FrameOutcome {
+            kind: FrameKind::Paused,
+            snapshot: None,
+            activity: None,
+            alert_events: Vec::new(),
+            source_events: Vec::new(),
+            frozen: None,
+        };
+        if self.alerts.is_paused() {
+            outcome.activity = Some(Activity::Paused);
+            outcome.snapshot = Some(self.snapshot(now, frame, None, false));
+            return outcome;
+        }
+
+        let (changed, thumbnail) = self.motion.changed(&frame.image);
+        outcome.frozen = self.watch_for_freezing(now, &thumbnail);
+        let picture = Picture::of_thumbnail(&thumbnail);
+        outcome.source_events.extend(self.note_picture(picture));
+        if picture != Picture::Usable {
+            // Keypoints from such a frame are noise: unknown, never bad, and nothing held over.
+            self.last_analysis = None;
+            self.motion.reset();
+            self.assessor.reset();
+            let unknown = Observation::Judged { posture: Posture::Unknown, problems: vec![], excess: 0.0 };
+            outcome.kind = FrameKind::Unusable;
+            outcome.activity =
+                Some(Activity::Judged { posture: Posture::Unknown, problems: vec![], metrics: Metrics::default() });
+            outcome.alert_events = self.alerts.update(now, &unknown);
+            outcome.snapshot = Some(self.snapshot(now, frame, None, false));
+            return outcome;
+        }
+        // Nothing moved and the last analysis is recent: its raw result still holds, skip the
+        // model. Smoothing still advances, as if the model had measured the same again.
+        let still_holds = self
+            .last_analysis
+            .as_ref()
+            .filter(|(at, _, _)| !changed && now - *at < TimeDelta::seconds(MAX_HOLD_S))
+            .map(|(_, pose, raw)| (pose.clone(), raw.clone()));
+        let (pose, raw) = match still_holds {
+            Some(analysis) => {
+                outcome.kind = FrameKind::Held;
+                analysis
+            }
+            None => match self.analyse(&frame.image, finder) {
+                Ok(result) => {
+                    self.motion.remember(thumbnail);
+                    outcome.kind = FrameKind::Analysed;
+                    self.last_analysis = Some((now, result.0.clone(), result.1.clone()));
+                    result
+                }
+                Err(error) => {
+                    outcome.kind = FrameKind::Unreadable;
+                    outcome.source_events.push(SourceEvent::FrameSkipped { detail: error.to_string() });
+                    return outcome;
+                }
+            },
+        };
+        let seconds = now.timestamp_micros() as f64 / 1e6;
+        let assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
+
+        let observation = if !pose.person_in_view() {
+            Observation::NoPerson
+        } else if let Some(reason) = assessment.calibration_stale {
+            Observation::Stale(reason)
+        } else {
+            Observation::Judged {
+                posture: assessment.posture,
+                problems: assessment.problems.clone(),
+                excess: assessment.excess,
+            }
+        };
+        outcome.activity = Some(match &observation {
+            Observation::NoPerson => Activity::Away,
+            Observation::Stale(_) => {
+                Activity::Judged { posture: Posture::Unknown, problems: vec![], metrics: assessment.metrics }
+            }
+            Observation::Judged { posture, problems, .. } => {
+                Activity::Judged { posture: *posture, problems: problems.clone(), metrics: assessment.metrics }
+            }
+        });
+        outcome.alert_events = self.alerts.update(now, &observation);
+        let held = outcome.kind == FrameKind::Held;
+        outcome.snapshot = Some(self.snapshot(now, frame, Some((pose, assessment)), held));
+        outcome
+    }
+
+    /// Runs the model (on the calibrated person's region first) and the posture stage.
+    fn analyse(&mut self, image: &RgbImage, finder: &mut dyn PoseFinder) -> Result<(Pose, Assessment), PoseError> {
+        let frame_size = image.dimensions();
+        let calibration = self.calibration.as_ref();
+        let region = calibration.and_then(|calibration| calibration.region_for(frame_size));
+        let pose = finder.find(image, region)?;
+        let assessment = posture::assess(&pose, frame_size, calibration, &self.settings);
+        Ok((pose, assessment))
+    }
+
+    /// Notices a source that sends the very same picture for [`FROZEN_AFTER_S`].
+    fn watch_for_freezing(&mut self, now: DateTime<Utc>, thumbnail: &[f32]) -> Option<SourceError> {
+        if !self.watch_freezing {
+            return None;
+        }
+        let (last, since) = &mut self.freeze;
+        if last.as_deref() == Some(thumbnail) {
+            let since = *since.get_or_insert(now);
+            if now - since >= TimeDelta::seconds(FROZEN_AFTER_S) {
+                return Some(SourceError::CameraFrozen { seconds: FROZEN_AFTER_S });
+            }
+        } else {
+            *last = Some(thumbnail.to_vec());
+            *since = None;
+        }
+        None
+    }
+
+    /// The event telling the person the picture became unreadable, or is fine again.
+    fn note_picture(&mut self, picture: Picture) -> Option<SourceEvent> {
+        if picture == self.picture {
+            return None;
+        }
+        self.picture = picture;
+        Some(match picture.advice() {
+            Some(advice) => SourceEvent::PictureUnusable { detail: advice.to_owned() },
+            None => SourceEvent::PictureUsable,
+        })
+    }
+
+    fn snapshot(&self, now: DateTime<Utc>, frame: Frame, analysis: Option<(Pose, Assessment)>, held: bool) -> Snapshot {
+        let frame_size = frame.image.dimensions();
+        let preview = self.preview.then(|| std::sync::Arc::new(frame.image));
+        let (pose, assessment) = match analysis {
+            Some((pose, assessment)) => (Some(pose), Some(assessment)),
+            None => (None, None),
+        };
+        Snapshot {
+            time: now,
+            frame_size,
+            pose,
+            assessment,
+            held,
+            alert_state: self.alerts.state(now),
+            picture: self.picture,
+            preview,
+            today: DayTotals::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::AlertSettings;
+    use crate::pose::{KEYPOINT_COUNT, Keypoint, KeypointName};
+    use crate::posture::PlacementSetting;
+
+    const SIZE: (u32, u32) = (320, 240);
+
+    /// A front-view person at the camera, the head `drop` pixels lower (a forward head, seen
+    /// from the front, brings the ears down toward the shoulders) and as wide.
+    fn front_pose(drop: f32) -> Pose {
+        use KeypointName::*;
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.05 }; KEYPOINT_COUNT];
+        for (name, x, y) in [
+            (LeftShoulder, 220.0, 200.0),
+            (RightShoulder, 100.0, 200.0),
+            (LeftEar, 185.0, 120.0 + drop),
+            (RightEar, 135.0, 120.0 + drop),
+            (LeftEye, 170.0, 115.0 + drop),
+            (RightEye, 150.0, 115.0 + drop),
+            (Nose, 160.0, 125.0 + drop),
+        ] {
+            keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
+        }
+        Pose { keypoints }
+    }
+
+    /// Poses handed out in order; counts how often the "model" ran.
+    struct Scripted {
+        poses: Vec<Pose>,
+        runs: usize,
+    }
+
+    impl PoseFinder for Scripted {
+        fn find(&mut self, _image: &RgbImage, _region: Option<Letterbox>) -> Result<Pose, PoseError> {
+            let pose = self.poses.get(self.runs).or(self.poses.last()).cloned();
+            self.runs += 1;
+            pose.ok_or(PoseError::BadOutput { len: 0 })
+        }
+    }
+
+    /// A readable picture; `variant` changes it enough to count as movement.
+    fn image(variant: u32) -> RgbImage {
+        RgbImage::from_fn(SIZE.0, SIZE.1, |x, y| {
+            let value = ((x / 8 + y / 8 + variant * 3) % 8 * 25 + 40) as u8;
+            image::Rgb([value, value, value])
+        })
+    }
+
+    fn frame(second: f64, variant: u32) -> Frame {
+        let time = DateTime::from_timestamp(1_800_000_000, 0).unwrap() + TimeDelta::milliseconds((second * 1e3) as i64);
+        Frame { image: image(variant), time }
+    }
+
+    fn calibrated_step() -> Step {
+        let poses: Vec<Pose> = (0..10).map(|_| front_pose(0.0)).collect();
+        let calibration = posture::calibrate(&poses, SIZE, PlacementSetting::Auto).unwrap();
+        let config = EngineConfig {
+            calibration: Some(calibration),
+            alerts: AlertSettings { warn_after: TimeDelta::seconds(5), ..AlertSettings::default() },
+            ..EngineConfig::default()
+        };
+        Step::new(&config)
+    }
+
+    #[test]
+    fn a_still_scene_holds_the_last_analysis_and_a_moving_one_runs_the_model() {
+        let mut step = calibrated_step();
+        let mut finder = Scripted { poses: vec![front_pose(0.0)], runs: 0 };
+        let kinds: Vec<FrameKind> = (0..4).map(|i| step.step(frame(i as f64 * 0.5, 0), &mut finder).kind).collect();
+        assert_eq!(kinds, [FrameKind::Analysed, FrameKind::Held, FrameKind::Held, FrameKind::Held]);
+        assert_eq!(finder.runs, 1);
+        assert_eq!(step.step(frame(2.0, 1), &mut finder).kind, FrameKind::Analysed);
+        // Past MAX_HOLD_S even a still scene is looked at again.
+        assert_eq!(step.step(frame(2.0 + MAX_HOLD_S as f64, 1), &mut finder).kind, FrameKind::Analysed);
+    }
+
+    #[test]
+    fn a_sustained_forward_head_warns_and_upright_frames_are_good() {
+        let mut step = calibrated_step();
+        let mut finder = Scripted { poses: vec![front_pose(0.0)], runs: 0 };
+        let upright = step.step(frame(0.0, 0), &mut finder);
+        let snapshot = upright.snapshot.unwrap();
+        assert_eq!(snapshot.assessment.unwrap().posture, Posture::Good);
+        assert!(matches!(upright.activity, Some(Activity::Judged { posture: Posture::Good, .. })));
+
+        finder.poses = vec![front_pose(45.0)];
+        let mut warned = None;
+        for i in 1..30 {
+            let outcome = step.step(frame(i as f64 * 0.5, i), &mut finder);
+            if outcome.alert_events.iter().any(|event| matches!(event, AlertEvent::Warning { .. })) {
+                warned = Some(i as f64 * 0.5);
+                break;
+            }
+        }
+        let warned = warned.expect("a forward head held for seconds warns");
+        assert!(warned >= 5.0, "not before warn_after: {warned}");
+    }
+
+    #[test]
+    fn an_unreadable_picture_is_unknown_and_a_model_failure_is_skipped() {
+        let mut step = calibrated_step();
+        let mut finder = Scripted { poses: vec![], runs: 0 };
+        let dark = Frame { image: RgbImage::new(SIZE.0, SIZE.1), time: frame(0.0, 0).time };
+        let outcome = step.step(dark, &mut finder);
+        assert_eq!(outcome.kind, FrameKind::Unusable);
+        assert_eq!(finder.runs, 0, "the model does not run on a dark picture");
+        assert!(matches!(outcome.source_events.as_slice(), [SourceEvent::PictureUnusable { .. }]));
+        assert!(matches!(outcome.activity, Some(Activity::Judged { posture: Posture::Unknown, .. })));
+
+        let failed = step.step(frame(0.5, 0), &mut finder);
+        assert_eq!(failed.kind, FrameKind::Unreadable);
+        assert!(failed.snapshot.is_none() && failed.activity.is_none());
+        assert!(failed.source_events.iter().any(|event| matches!(event, SourceEvent::FrameSkipped { .. })));
+        assert!(failed.source_events.contains(&SourceEvent::PictureUsable));
+    }
+
+    #[test]
+    fn a_camera_stuck_on_one_picture_is_noticed_and_paused_frames_are_not_looked_at() {
+        let mut step = calibrated_step();
+        step.watch_freezing(true);
+        let mut finder = Scripted { poses: vec![front_pose(0.0)], runs: 0 };
+        let mut frozen_at = None;
+        for i in 0..30 {
+            if step.step(frame(i as f64, 0), &mut finder).frozen.is_some() {
+                frozen_at = Some(i);
+                break;
+            }
+        }
+        assert_eq!(frozen_at, Some(FROZEN_AFTER_S as i32 + 1));
+
+        let runs = finder.runs;
+        step.alerts().pause(frame(40.0, 0).time);
+        let paused = step.step(frame(41.0, 5), &mut finder);
+        assert_eq!((paused.kind, finder.runs), (FrameKind::Paused, runs));
+        assert_eq!(paused.activity, Some(Activity::Paused));
+    }
+}

@@ -1,0 +1,310 @@
+//! The engine thread: reads frames at the configured rate, handles commands between them, hands
+//! each frame to [`Step`] and the outcome to the sinks, reopens a lost camera with growing
+//! waits, and at the end accounts the last frame, flushes the history and sends the summary.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::sinks::{ChannelSink, DesktopNotifier, HistorySink};
+use super::step::{FrameKind, Step};
+use super::summary::{DayTotals, Summary, local_day};
+use super::{EngineCommand, EngineConfig, EngineEvent, SourceEvent, SuggestionNote, TimedEvent};
+use crate::alerts::AlertEvent;
+use crate::coach::{Answer, Coach, SuggestionContext, break_routine};
+use crate::history::{HistoryStore, MinuteRow};
+use crate::pose::PoseEstimator;
+use crate::source::{Frame, FrameSource, SourceError};
+
+/// First wait before reopening a lost camera; doubles up to [`RECONNECT_MAX_S`].
+pub const RECONNECT_FIRST_S: u64 = 1;
+/// Longest wait between attempts to reopen a lost camera.
+pub const RECONNECT_MAX_S: u64 = 30;
+/// Minutes of the routine offered with a movement-break reminder.
+pub const BREAK_ROUTINE_MINUTES: u32 = 3;
+/// Days of "done" / "not now" answers that shape suggestions.
+pub const ANSWER_MEMORY_DAYS: i64 = 14;
+/// Local hours counted as working hours (desk-friendly suggestions first).
+const WORK_HOURS: std::ops::Range<u32> = 7..19;
+
+/// The engine thread's state: the step, the sinks and the totals.
+pub struct Worker {
+    fps: f64,
+    step: Step,
+    estimator: PoseEstimator,
+    history: HistorySink,
+    notifier: Option<DesktopNotifier>,
+    channel: ChannelSink,
+    coach: Option<Coach>,
+    commands: Receiver<EngineCommand>,
+    summary: Summary,
+    today: DayTotals,
+    stopping: bool,
+}
+
+impl Worker {
+    /// A worker for `config`, sending on `channel`, taking commands from `commands`.
+    pub fn new(
+        config: EngineConfig,
+        estimator: PoseEstimator,
+        store: Option<HistoryStore>,
+        channel: ChannelSink,
+        commands: Receiver<EngineCommand>,
+    ) -> Worker {
+        let today = store.as_ref().map(today_so_far).unwrap_or_default();
+        Worker {
+            fps: config.fps,
+            step: Step::new(&config),
+            notifier: config.notifications.then(DesktopNotifier::new),
+            coach: config.catalog.map(Coach::new),
+            estimator,
+            history: HistorySink::new(store),
+            channel,
+            commands,
+            summary: Summary::default(),
+            today,
+            stopping: false,
+        }
+    }
+
+    fn interval(&self) -> TimeDelta {
+        TimeDelta::microseconds((1e6 / self.fps.max(0.01)).round() as i64)
+    }
+
+    /// Reports a source that could not be built, then finishes.
+    pub fn fail(self, detail: String) {
+        self.channel.source(Utc::now(), SourceEvent::SourceFailed { detail });
+        self.finish();
+    }
+
+    /// Runs until the source ends, fails for good, or a Stop command; then finishes.
+    pub fn run(mut self, mut source: Box<dyn FrameSource>) {
+        let live = source.is_live();
+        self.step.watch_freezing(source.can_freeze());
+        while !self.stopping {
+            self.handle_commands(Utc::now());
+            if self.stopping {
+                break;
+            }
+            let started = Instant::now();
+            match source.next_frame() {
+                Ok(None) => break,
+                Ok(Some(frame)) => {
+                    if let Some(error) = self.process(frame)
+                        && !self.recover(source.as_mut(), error)
+                    {
+                        break;
+                    }
+                }
+                Err(error) if error.is_single_frame() => {
+                    self.summary.unreadable += 1;
+                    self.channel.source(Utc::now(), SourceEvent::FrameSkipped { detail: error.to_string() });
+                }
+                Err(error) if error.is_retryable() => {
+                    if !self.recover(source.as_mut(), error) {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    self.channel.source(Utc::now(), SourceEvent::SourceFailed { detail: error.to_string() });
+                    break;
+                }
+            }
+            if live {
+                let wait = self.interval().to_std().unwrap_or_default().saturating_sub(started.elapsed());
+                self.wait(wait);
+            }
+        }
+        self.finish();
+    }
+
+    /// One frame: the step decides, the sinks get the outcome. Returns a frozen source's error.
+    fn process(&mut self, frame: Frame) -> Option<SourceError> {
+        let now = frame.time;
+        self.summary.add_frame(now);
+        let outcome = self.step.step(frame, &mut self.estimator);
+        match outcome.kind {
+            FrameKind::Held => self.summary.held += 1,
+            FrameKind::Analysed => self.summary.analysed += 1,
+            FrameKind::Unreadable => self.summary.unreadable += 1,
+            FrameKind::Paused | FrameKind::Unusable => {}
+        }
+        for event in outcome.source_events {
+            self.channel.source(now, event);
+        }
+        if let Some(activity) = outcome.activity {
+            let mut events = Vec::new();
+            let rows = self.history.account(now, activity, &mut events);
+            self.add_rows(&rows);
+            self.tell(now, events);
+        }
+        self.handle_alert_events(now, outcome.alert_events);
+        if let Some(mut snapshot) = outcome.snapshot {
+            snapshot.today = self.today.with_partial(self.history.current_minute());
+            self.channel.snapshot(snapshot);
+        }
+        outcome.frozen
+    }
+
+    fn add_rows(&mut self, rows: &[MinuteRow]) {
+        for row in rows {
+            self.summary.add_minute(row);
+            self.today.add_minute(row);
+        }
+    }
+
+    fn tell(&self, now: DateTime<Utc>, events: Vec<SourceEvent>) {
+        for event in events {
+            self.channel.source(now, event);
+        }
+    }
+
+    /// Waits up to `duration`, handling commands as they come.
+    fn wait(&mut self, duration: Duration) {
+        let deadline = Instant::now() + duration;
+        while !self.stopping {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            match self.commands.recv_timeout(left) {
+                Ok(command) => self.apply(command, Utc::now()),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Retries a lost camera with growing waits until it is back (true) or the engine stops.
+    fn recover(&mut self, source: &mut dyn FrameSource, error: SourceError) -> bool {
+        self.channel.source(Utc::now(), SourceEvent::CameraLost { detail: error.to_string() });
+        // Time without a camera is not monitored time.
+        self.history.forget_previous();
+        self.step.source_lost();
+        let mut wait = RECONNECT_FIRST_S;
+        loop {
+            self.wait(Duration::from_secs(wait));
+            if self.stopping {
+                return false;
+            }
+            match source.reconnect() {
+                Ok(()) => {
+                    self.channel.source(Utc::now(), SourceEvent::CameraBack { device: source.describe() });
+                    return true;
+                }
+                Err(error) => tracing::debug!("camera still unavailable: {error}"),
+            }
+            wait = (wait * 2).min(RECONNECT_MAX_S);
+        }
+    }
+
+    fn handle_commands(&mut self, now: DateTime<Utc>) {
+        while let Ok(command) = self.commands.try_recv() {
+            self.apply(command, now);
+        }
+    }
+
+    fn apply(&mut self, command: EngineCommand, now: DateTime<Utc>) {
+        match command {
+            EngineCommand::Stop => self.stopping = true,
+            EngineCommand::Pause => {
+                let events = self.step.alerts().pause(now);
+                self.handle_alert_events(now, events);
+            }
+            EngineCommand::Resume => self.step.alerts().resume(),
+            EngineCommand::SnoozeUntil(until) => self.step.alerts().snooze_until(until),
+            EngineCommand::Unsnooze => self.step.alerts().unsnooze(),
+            EngineCommand::SetCalibration(calibration) => self.step.set_calibration(*calibration),
+            EngineCommand::StretchDeclined(id) => self.answer(now, &id, Answer::NotNow),
+            EngineCommand::StretchDone(id) => self.answer(now, &id, Answer::Done),
+        }
+    }
+
+    fn answer(&mut self, now: DateTime<Utc>, id: &str, answer: Answer) {
+        let mut events = Vec::new();
+        self.history.record_answer(now, id, answer, &mut events);
+        self.tell(now, events);
+    }
+
+    /// Each alert event goes to the history, the notifier and the channel (with the coach's
+    /// suggestion or break routine attached).
+    fn handle_alert_events(&mut self, now: DateTime<Utc>, alert_events: Vec<AlertEvent>) {
+        for event in alert_events {
+            let mut events = Vec::new();
+            self.history.record_alert(now, &event, &mut events);
+            self.tell(now, events);
+            if let AlertEvent::Warning { .. } = event {
+                self.summary.warnings += 1;
+                self.today.add_warning(now);
+            }
+            if let Some(notifier) = &mut self.notifier {
+                notifier.notify(&event);
+            }
+            let mut timed = TimedEvent::plain(now, EngineEvent::Alert(event.clone()));
+            if let Some(coach) = &mut self.coach {
+                match &event {
+                    AlertEvent::Warning { problems, .. } => {
+                        let context = suggestion_context(self.history.store(), now);
+                        timed.suggestion = coach.suggest(problems, &context).map(|entry| SuggestionNote {
+                            id: entry.id,
+                            name: entry.name,
+                            summary: entry.summary,
+                        });
+                    }
+                    AlertEvent::BreakReminder { .. } => {
+                        timed.routine = Some(break_routine(coach.catalog(), BREAK_ROUTINE_MINUTES));
+                    }
+                    _ => {}
+                }
+            }
+            self.channel.event(timed);
+        }
+    }
+
+    /// Accounts the last frame's interval, flushes the history and reports the totals.
+    fn finish(mut self) {
+        let mut events = Vec::new();
+        if let Some((to, rows)) = self.history.close_last(self.interval(), &mut events) {
+            self.add_rows(&rows);
+            self.tell(to, std::mem::take(&mut events));
+            let end_events = self.step.alerts().pause(to);
+            self.handle_alert_events(to, end_events);
+        }
+        if let Some(last) = self.history.flush(&mut events) {
+            self.add_rows(std::slice::from_ref(&last));
+        }
+        self.tell(self.summary.ended.unwrap_or_else(Utc::now), events);
+        self.channel.finished(self.summary);
+    }
+}
+
+/// What the coach should know when suggesting at `now`: at the desk, working hours by local
+/// time, and the recent answers from the history.
+fn suggestion_context(store: Option<&HistoryStore>, now: DateTime<Utc>) -> SuggestionContext {
+    use chrono::Timelike;
+    let answers =
+        store.and_then(|store| store.answers_since(now - TimeDelta::days(ANSWER_MEMORY_DAYS)).ok()).unwrap_or_default();
+    let hour = now.with_timezone(&chrono::Local).hour();
+    SuggestionContext { at_desk: true, work_hours: WORK_HOURS.contains(&hour), answers }
+}
+
+/// Today's totals from the minutes and warnings already in the history (an earlier session of
+/// the same day), so the window's "Today" matches the report from the start.
+fn today_so_far(store: &HistoryStore) -> DayTotals {
+    let now = Utc::now();
+    let day = local_day(now);
+    let Some(start) =
+        day.and_hms_opt(0, 0, 0).and_then(|midnight| midnight.and_local_timezone(chrono::Local).earliest())
+    else {
+        return DayTotals::default();
+    };
+    let mut totals = DayTotals::default();
+    match store.range(start.with_timezone(&Utc), now) {
+        Ok(rows) => {
+            rows.minutes.iter().for_each(|row| totals.add_minute(row));
+            rows.warnings.iter().for_each(|at| totals.add_warning(*at));
+        }
+        Err(error) => tracing::warn!("today's earlier history is not shown: {error}"),
+    }
+    totals
+}
