@@ -5,95 +5,32 @@
 //! transaction in flight. A database that is damaged or from a newer slouchwatch is never
 //! deleted: it is moved aside and a new one started, and the caller is told.
 
+//!
+//! - [`schema`]: the version, the migrations, opening a file;
+//! - [`lock`]: one monitoring slouchwatch per history folder;
+//! - [`store`]: writes; [`queries`]: reads; [`rows`]: the typed rows they return;
+//! - [`minutes`]: the pure per-minute bookkeeping the engine feeds.
+
+mod lock;
 pub mod minutes;
+mod queries;
+mod rows;
+mod schema;
+mod store;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, params};
+use chrono::Utc;
+use rusqlite::Connection;
 
-use crate::alerts::Severity;
-use crate::coach::Answer;
-use crate::posture::Problem;
+pub use lock::{AlreadyMonitoring, LOCK_FILE};
 pub use minutes::{Activity, MinuteAccumulator, MinuteRow};
+pub use rows::{AnswerRow, EpisodeRow, HistoryTable, RangeRows};
+use schema::OpenFailure;
+pub use schema::SCHEMA_VERSION;
 
 /// File name of the history database inside the data folder.
 pub const DATABASE_FILE: &str = "history.sqlite3";
-
-/// Schema version this build writes. Version 1: minutes, episodes, warnings, breaks, stretches.
-/// Version 2: stretches record the answer to a suggestion ("done" or "not now").
-/// Version 3: movement-break reminders are recorded, so the report can say which were followed.
-pub const SCHEMA_VERSION: i64 = 4;
-
-/// SQLite page cache, as SQLite's negative "KiB" form: 256 KiB.
-const CACHE_SIZE_KIB: i64 = -256;
-
-/// Each step takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 4] = [
-    r#"
-    CREATE TABLE minutes (
-        minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
-        monitored_s REAL NOT NULL DEFAULT 0,
-        good_s REAL NOT NULL DEFAULT 0,
-        bad_s REAL NOT NULL DEFAULT 0,
-        unknown_s REAL NOT NULL DEFAULT 0,
-        away_s REAL NOT NULL DEFAULT 0,
-        paused_s REAL NOT NULL DEFAULT 0,
-        forward_head_s REAL NOT NULL DEFAULT 0,
-        rounded_shoulders_s REAL NOT NULL DEFAULT 0,
-        shoulders_raised_s REAL NOT NULL DEFAULT 0,
-        leaning_s REAL NOT NULL DEFAULT 0,
-        too_close_s REAL NOT NULL DEFAULT 0,
-        forward_head_deg_sum REAL NOT NULL DEFAULT 0,
-        forward_head_weight_s REAL NOT NULL DEFAULT 0,
-        shoulder_rounding_deg_sum REAL NOT NULL DEFAULT 0,
-        shoulder_rounding_weight_s REAL NOT NULL DEFAULT 0
-    );
-    CREATE TABLE episodes (
-        id INTEGER PRIMARY KEY,
-        start INTEGER NOT NULL,                -- unix milliseconds
-        end INTEGER NOT NULL,
-        problems TEXT NOT NULL,                -- comma-separated problem names
-        peak_severity TEXT NOT NULL,
-        warned INTEGER NOT NULL
-    );
-    CREATE INDEX episodes_start ON episodes(start);
-    CREATE TABLE warnings (
-        id INTEGER PRIMARY KEY,
-        at INTEGER NOT NULL,                   -- unix milliseconds
-        problems TEXT NOT NULL,
-        severity TEXT NOT NULL,
-        snoozed INTEGER NOT NULL
-    );
-    CREATE INDEX warnings_at ON warnings(at);
-    CREATE TABLE breaks (
-        id INTEGER PRIMARY KEY,
-        start INTEGER NOT NULL,                -- unix milliseconds
-        end INTEGER NOT NULL
-    );
-    CREATE INDEX breaks_start ON breaks(start);
-    CREATE TABLE stretches (
-        id INTEGER PRIMARY KEY,
-        at INTEGER NOT NULL,                   -- unix milliseconds
-        name TEXT NOT NULL
-    );
-"#,
-    r#"
-    ALTER TABLE stretches ADD COLUMN answer TEXT NOT NULL DEFAULT 'done';
-    CREATE INDEX stretches_at ON stretches(at);
-"#,
-    r#"
-    CREATE TABLE reminders (
-        id INTEGER PRIMARY KEY,
-        at INTEGER NOT NULL,                   -- unix milliseconds
-        sitting_min INTEGER NOT NULL           -- minutes seated when reminded
-    );
-    CREATE INDEX reminders_at ON reminders(at);
-"#,
-    r#"
-    ALTER TABLE minutes ADD COLUMN head_down_s REAL NOT NULL DEFAULT 0;
-"#,
-];
 
 /// What went wrong with the history database.
 #[derive(Debug, thiserror::Error)]
@@ -164,87 +101,6 @@ pub struct HistoryStore {
     _monitor_lock: Option<std::fs::File>,
 }
 
-/// File in the data folder that the monitoring slouchwatch holds locked; it holds its process id.
-pub const LOCK_FILE: &str = "monitor.lock";
-
-/// Another slouchwatch is already monitoring with this history.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "another slouchwatch{} is already monitoring with the history in {folder}: only one may write it. \
-     Close the other one first (or use it), or pass --data-dir for a separate history",
-    pid.map(|pid| format!(" (process {pid})")).unwrap_or_default()
-)]
-pub struct AlreadyMonitoring {
-    /// The data folder.
-    pub folder: PathBuf,
-    /// The other process, if it could be read.
-    pub pid: Option<u32>,
-}
-
-/// Takes the monitoring lock of `data_dir`. `Ok(None)` when no lock file can be made (the
-/// folder is not writable: there will be no history to protect either).
-fn lock_for_monitoring(data_dir: &Path) -> Result<Option<std::fs::File>, AlreadyMonitoring> {
-    #[cfg(unix)]
-    {
-        use std::io::{Read, Seek, Write};
-        use std::os::unix::fs::OpenOptionsExt;
-        use std::os::unix::io::AsRawFd;
-        if crate::private_files::create_folder(data_dir).is_err() {
-            return Ok(None);
-        }
-        let path = data_dir.join(LOCK_FILE);
-        let Ok(mut file) = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(crate::private_files::FILE_MODE)
-            .open(&path)
-        else {
-            return Ok(None);
-        };
-        // SAFETY: flock on a file descriptor we own; the lock ends when the file is closed.
-        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-        if !locked {
-            let mut text = String::new();
-            let _ = file.read_to_string(&mut text);
-            return Err(AlreadyMonitoring { folder: data_dir.to_owned(), pid: text.trim().parse().ok() });
-        }
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = writeln!(file, "{}", std::process::id());
-        Ok(Some(file))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = data_dir;
-        Ok(None)
-    }
-}
-
-fn millis(time: DateTime<Utc>) -> i64 {
-    time.timestamp_millis()
-}
-
-/// Comma-separated snake_case problem names.
-fn problem_list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|problem| {
-            serde_json::to_value(problem).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Mild => "mild",
-        Severity::Moderate => "moderate",
-        Severity::Strong => "strong",
-    }
-}
-
 /// The default data folder: the platform's per-user data directory (on Linux
 /// `~/.local/share/slouchwatch`).
 pub fn default_data_dir() -> Option<PathBuf> {
@@ -268,7 +124,7 @@ pub fn open_for_monitoring(data_dir: Option<&Path>) -> Result<MonitoringHistory,
             ),
         ));
     };
-    let lock = lock_for_monitoring(&dir)?;
+    let lock = lock::lock_for_monitoring(&dir)?;
     Ok(match HistoryStore::open(&dir) {
         Ok((mut store, notice)) => {
             store._monitor_lock = lock;
@@ -315,41 +171,6 @@ impl HistoryStore {
         }
     }
 
-    fn open_file(path: &Path) -> Result<HistoryStore, OpenFailure> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
-        let connection = Connection::open_with_flags(path, flags).map_err(OpenFailure::classify)?;
-        connection.busy_timeout(std::time::Duration::from_secs(5)).map_err(OpenFailure::classify)?;
-        let version: i64 =
-            connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(OpenFailure::classify)?;
-        if version > SCHEMA_VERSION {
-            return Err(OpenFailure::Unusable(format!(
-                "it was written by a newer slouchwatch (schema {version}, this one reads up to {SCHEMA_VERSION})"
-            )));
-        }
-        let check: String =
-            connection.query_row("PRAGMA quick_check", [], |row| row.get(0)).map_err(OpenFailure::classify)?;
-        if check != "ok" {
-            return Err(OpenFailure::Unusable(format!("integrity check failed: {check}")));
-        }
-        connection.pragma_update(None, "journal_mode", "WAL").map_err(OpenFailure::classify)?;
-        connection.pragma_update(None, "synchronous", "NORMAL").map_err(OpenFailure::classify)?;
-        // A row a minute needs no big page cache (SQLite's default is 2 MB).
-        connection.pragma_update(None, "cache_size", CACHE_SIZE_KIB).map_err(OpenFailure::classify)?;
-        let mut store = HistoryStore { path: path.to_owned(), connection, _monitor_lock: None };
-        store.migrate(version).map_err(|error| OpenFailure::Other(error.to_string()))?;
-        Ok(store)
-    }
-
-    fn migrate(&mut self, from: i64) -> rusqlite::Result<()> {
-        for (step, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            let transaction = self.connection.transaction()?;
-            transaction.execute_batch(sql)?;
-            transaction.pragma_update(None, "user_version", step as i64 + 1)?;
-            transaction.commit()?;
-        }
-        Ok(())
-    }
-
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -358,377 +179,15 @@ impl HistoryStore {
     fn sqlite_error(&self, error: rusqlite::Error) -> StoreError {
         StoreError::Sqlite { path: self.path.clone(), detail: error.to_string() }
     }
-
-    /// Adds a minute's aggregates (merging with any row already stored for that minute, e.g.
-    /// from an earlier run in the same minute).
-    pub fn add_minute(&self, row: &MinuteRow) -> Result<(), StoreError> {
-        self.connection
-            .execute(
-                "INSERT INTO minutes (minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s,
-                    forward_head_s, rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s,
-                    forward_head_deg_sum, forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s,
-                    head_down_s)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-                 ON CONFLICT(minute) DO UPDATE SET
-                    monitored_s = monitored_s + excluded.monitored_s,
-                    good_s = good_s + excluded.good_s,
-                    bad_s = bad_s + excluded.bad_s,
-                    unknown_s = unknown_s + excluded.unknown_s,
-                    away_s = away_s + excluded.away_s,
-                    paused_s = paused_s + excluded.paused_s,
-                    forward_head_s = forward_head_s + excluded.forward_head_s,
-                    rounded_shoulders_s = rounded_shoulders_s + excluded.rounded_shoulders_s,
-                    shoulders_raised_s = shoulders_raised_s + excluded.shoulders_raised_s,
-                    leaning_s = leaning_s + excluded.leaning_s,
-                    too_close_s = too_close_s + excluded.too_close_s,
-                    forward_head_deg_sum = forward_head_deg_sum + excluded.forward_head_deg_sum,
-                    forward_head_weight_s = forward_head_weight_s + excluded.forward_head_weight_s,
-                    shoulder_rounding_deg_sum = shoulder_rounding_deg_sum + excluded.shoulder_rounding_deg_sum,
-                    shoulder_rounding_weight_s = shoulder_rounding_weight_s + excluded.shoulder_rounding_weight_s,
-                    head_down_s = head_down_s + excluded.head_down_s",
-                params![
-                    row.minute.timestamp(),
-                    row.monitored_s,
-                    row.good_s,
-                    row.bad_s,
-                    row.unknown_s,
-                    row.away_s,
-                    row.paused_s,
-                    row.forward_head_s,
-                    row.rounded_shoulders_s,
-                    row.shoulders_raised_s,
-                    row.leaning_s,
-                    row.too_close_s,
-                    row.forward_head_deg_sum,
-                    row.forward_head_weight_s,
-                    row.shoulder_rounding_deg_sum,
-                    row.shoulder_rounding_weight_s,
-                    row.head_down_s,
-                ],
-            )
-            .map(|_| ())
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Records a slouch episode.
-    pub fn add_episode(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        problems: &[Problem],
-        peak: Severity,
-        warned: bool,
-    ) -> Result<(), StoreError> {
-        self.connection
-            .execute(
-                "INSERT INTO episodes (start, end, problems, peak_severity, warned) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![millis(start), millis(end), problem_list(problems), severity_name(peak), warned],
-            )
-            .map(|_| ())
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Records a warning (shown, or due but snoozed).
-    pub fn add_warning(
-        &self,
-        at: DateTime<Utc>,
-        problems: &[Problem],
-        severity: Option<Severity>,
-        snoozed: bool,
-    ) -> Result<(), StoreError> {
-        self.connection
-            .execute(
-                "INSERT INTO warnings (at, problems, severity, snoozed) VALUES (?1, ?2, ?3, ?4)",
-                params![millis(at), problem_list(problems), severity.map(severity_name).unwrap_or(""), snoozed],
-            )
-            .map(|_| ())
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Records a break (away long enough).
-    pub fn add_break(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), StoreError> {
-        self.connection
-            .execute("INSERT INTO breaks (start, end) VALUES (?1, ?2)", params![millis(start), millis(end)])
-            .map(|_| ())
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Records the answer to a suggested entry: done, or not now.
-    pub fn add_answer(&self, at: DateTime<Utc>, entry_id: &str, answer: Answer) -> Result<(), StoreError> {
-        let answer = match answer {
-            Answer::Done => "done",
-            Answer::NotNow => "not_now",
-        };
-        self.connection
-            .execute(
-                "INSERT INTO stretches (at, name, answer) VALUES (?1, ?2, ?3)",
-                params![millis(at), entry_id, answer],
-            )
-            .map(|_| ())
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Records a movement-break reminder.
-    pub fn add_reminder(&self, at: DateTime<Utc>, sitting_min: i64) -> Result<(), StoreError> {
-        self.connection
-            .execute("INSERT INTO reminders (at, sitting_min) VALUES (?1, ?2)", params![millis(at), sitting_min])
-            .map(|_| ())
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Answers given since `since`, oldest first.
-    pub fn answers_since(&self, since: DateTime<Utc>) -> Result<Vec<(String, Answer)>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT name, answer FROM stretches WHERE at >= ?1 ORDER BY at")
-            .map_err(|error| self.sqlite_error(error))?;
-        let rows = statement
-            .query_map(params![millis(since)], |row| {
-                let answer: String = row.get(1)?;
-                Ok((row.get(0)?, if answer == "not_now" { Answer::NotNow } else { Answer::Done }))
-            })
-            .map_err(|error| self.sqlite_error(error))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Makes every write fail (on) or work again (off), as a full disk would: for tests of the
-    /// callers' recovery.
-    #[cfg(test)]
-    pub(crate) fn set_read_only_for_tests(&self, on: bool) {
-        self.connection.pragma_update(None, "query_only", on).expect("query_only pragma");
-    }
-
-    /// The minute rows from `from` (inclusive) to `to` (exclusive), in order.
-    pub fn minutes(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<MinuteRow>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare(
-                "SELECT minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s, forward_head_s,
-                    rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s, forward_head_deg_sum,
-                    forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s, head_down_s
-                 FROM minutes WHERE minute >= ?1 AND minute < ?2 ORDER BY minute",
-            )
-            .map_err(|error| self.sqlite_error(error))?;
-        let rows = statement
-            .query_map(params![from.timestamp(), to.timestamp()], |row| {
-                Ok(MinuteRow {
-                    minute: DateTime::from_timestamp(row.get(0)?, 0).unwrap_or_default(),
-                    monitored_s: row.get(1)?,
-                    good_s: row.get(2)?,
-                    bad_s: row.get(3)?,
-                    unknown_s: row.get(4)?,
-                    away_s: row.get(5)?,
-                    paused_s: row.get(6)?,
-                    forward_head_s: row.get(7)?,
-                    rounded_shoulders_s: row.get(8)?,
-                    shoulders_raised_s: row.get(9)?,
-                    leaning_s: row.get(10)?,
-                    too_close_s: row.get(11)?,
-                    forward_head_deg_sum: row.get(12)?,
-                    forward_head_weight_s: row.get(13)?,
-                    shoulder_rounding_deg_sum: row.get(14)?,
-                    shoulder_rounding_weight_s: row.get(15)?,
-                    head_down_s: row.get(16)?,
-                })
-            })
-            .map_err(|error| self.sqlite_error(error))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Counts rows of one table (`episodes`, `warnings`, `breaks`, `stretches`) in [from, to).
-    pub fn count(&self, table: HistoryTable, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64, StoreError> {
-        let (name, column) = table.name_and_time_column();
-        self.connection
-            .query_row(
-                &format!("SELECT COUNT(*) FROM {name} WHERE {column} >= ?1 AND {column} < ?2"),
-                params![millis(from), millis(to)],
-                |row| row.get(0),
-            )
-            .map_err(|error| self.sqlite_error(error))
-    }
-
-    /// The episodes that started in [from, to), in order.
-    pub fn episodes(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<EpisodeRow>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare(
-                "SELECT start, end, problems, peak_severity, warned FROM episodes
-                 WHERE start >= ?1 AND start < ?2 ORDER BY start",
-            )
-            .map_err(|error| self.sqlite_error(error))?;
-        let rows = statement
-            .query_map(params![millis(from), millis(to)], |row| {
-                Ok(EpisodeRow {
-                    start: DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default(),
-                    end: DateTime::from_timestamp_millis(row.get(1)?).unwrap_or_default(),
-                    problems: row.get(2)?,
-                    peak_severity: row.get(3)?,
-                    warned: row.get(4)?,
-                })
-            })
-            .map_err(|error| self.sqlite_error(error))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
-    }
-
-    /// Everything stored for [from, to): minutes, and the events that started in the range.
-    pub fn range(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<RangeRows, StoreError> {
-        let times = |sql: &str| -> Result<Vec<DateTime<Utc>>, StoreError> {
-            let mut statement = self.connection.prepare_cached(sql).map_err(|error| self.sqlite_error(error))?;
-            let rows = statement
-                .query_map(params![millis(from), millis(to)], |row| {
-                    Ok(DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default())
-                })
-                .map_err(|error| self.sqlite_error(error))?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))
-        };
-        let warnings = times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 ORDER BY at")?;
-        let snoozed = times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed != 0 ORDER BY at")?;
-        let reminders = times("SELECT at FROM reminders WHERE at >= ?1 AND at < ?2 ORDER BY at")?;
-        let breaks = {
-            let mut statement = self
-                .connection
-                .prepare_cached("SELECT start, end FROM breaks WHERE start >= ?1 AND start < ?2 ORDER BY start")
-                .map_err(|error| self.sqlite_error(error))?;
-            let rows = statement
-                .query_map(params![millis(from), millis(to)], |row| {
-                    Ok((
-                        DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default(),
-                        DateTime::from_timestamp_millis(row.get(1)?).unwrap_or_default(),
-                    ))
-                })
-                .map_err(|error| self.sqlite_error(error))?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))?
-        };
-        let answers = {
-            let mut statement = self
-                .connection
-                .prepare_cached("SELECT at, name, answer FROM stretches WHERE at >= ?1 AND at < ?2 ORDER BY at")
-                .map_err(|error| self.sqlite_error(error))?;
-            let rows = statement
-                .query_map(params![millis(from), millis(to)], |row| {
-                    let answer: String = row.get(2)?;
-                    Ok(AnswerRow {
-                        at: DateTime::from_timestamp_millis(row.get(0)?).unwrap_or_default(),
-                        entry_id: row.get(1)?,
-                        answer: if answer == "not_now" { Answer::NotNow } else { Answer::Done },
-                    })
-                })
-                .map_err(|error| self.sqlite_error(error))?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(|error| self.sqlite_error(error))?
-        };
-        Ok(RangeRows {
-            minutes: self.minutes(from, to)?,
-            episodes: self.episodes(from, to)?,
-            warnings,
-            snoozed_warnings: snoozed,
-            breaks,
-            reminders,
-            answers,
-        })
-    }
-}
-
-/// Everything the history holds for a time range (see [`HistoryStore::range`]).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RangeRows {
-    /// Minute rows, in order.
-    pub minutes: Vec<MinuteRow>,
-    /// Slouch episodes that started in the range.
-    pub episodes: Vec<EpisodeRow>,
-    /// Warnings shown.
-    pub warnings: Vec<DateTime<Utc>>,
-    /// Warnings that were due but snoozed.
-    pub snoozed_warnings: Vec<DateTime<Utc>>,
-    /// Breaks (start, end) that started in the range.
-    pub breaks: Vec<(DateTime<Utc>, DateTime<Utc>)>,
-    /// Movement-break reminders.
-    pub reminders: Vec<DateTime<Utc>>,
-    /// Answers to suggestions.
-    pub answers: Vec<AnswerRow>,
-}
-
-/// A stored answer to a suggested entry.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnswerRow {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The catalog entry.
-    pub entry_id: String,
-    /// Done or not now.
-    pub answer: Answer,
-}
-
-/// A stored slouch episode.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EpisodeRow {
-    /// When the bad posture began.
-    pub start: DateTime<Utc>,
-    /// When it ended.
-    pub end: DateTime<Utc>,
-    /// Comma-separated problem names.
-    pub problems: String,
-    /// `mild`, `moderate` or `strong`.
-    pub peak_severity: String,
-    /// Whether a warning was shown.
-    pub warned: bool,
-}
-
-/// The event tables of the history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HistoryTable {
-    /// Slouch episodes.
-    Episodes,
-    /// Warnings.
-    Warnings,
-    /// Breaks.
-    Breaks,
-    /// Answers to suggested stretches.
-    Stretches,
-    /// Movement-break reminders.
-    Reminders,
-}
-
-impl HistoryTable {
-    fn name_and_time_column(self) -> (&'static str, &'static str) {
-        match self {
-            HistoryTable::Episodes => ("episodes", "start"),
-            HistoryTable::Warnings => ("warnings", "at"),
-            HistoryTable::Breaks => ("breaks", "start"),
-            HistoryTable::Stretches => ("stretches", "at"),
-            HistoryTable::Reminders => ("reminders", "at"),
-        }
-    }
-}
-
-enum OpenFailure {
-    /// The file is not a usable database (damaged, not SQLite, newer schema): move it aside.
-    Unusable(String),
-    /// Anything else (permissions, full disk): report, do not touch the file.
-    Other(String),
-}
-
-impl OpenFailure {
-    fn classify(error: rusqlite::Error) -> OpenFailure {
-        use rusqlite::ErrorCode;
-        match error.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => OpenFailure::Unusable(error.to_string()),
-            _ => OpenFailure::Other(error.to_string()),
-        }
-    }
-
-    fn into_error(self, path: &Path) -> StoreError {
-        match self {
-            OpenFailure::Unusable(detail) | OpenFailure::Other(detail) => {
-                StoreError::Sqlite { path: path.to_owned(), detail }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeDelta;
+    use crate::alerts::Severity;
+    use crate::coach::Answer;
+    use crate::posture::Problem;
+    use chrono::{DateTime, TimeDelta};
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
@@ -759,7 +218,7 @@ mod tests {
         assert_eq!(store.count(HistoryTable::Breaks, at(0), at(60)).unwrap(), 0);
         assert_eq!(store.count(HistoryTable::Breaks, at(60), at(600)).unwrap(), 1);
         let episodes = store.episodes(at(0), at(60)).unwrap();
-        assert_eq!(episodes[0].problems, "forward_head,leaning");
+        assert_eq!(episodes[0].problems, [Problem::ForwardHead, Problem::Leaning]);
         assert_eq!(episodes[0].peak_severity, "moderate");
         assert_eq!(episodes[0].end - episodes[0].start, TimeDelta::seconds(45));
         assert!(episodes[0].warned);
@@ -770,7 +229,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-            connection.execute_batch(MIGRATIONS[0]).unwrap();
+            connection.execute_batch(schema::MIGRATIONS[0]).unwrap();
             connection.execute_batch("PRAGMA user_version = 1;").unwrap();
             connection.execute("INSERT INTO stretches (at, name) VALUES (1000, 'chin_tuck')", []).unwrap();
             connection.execute("INSERT INTO minutes (minute, good_s) VALUES (60, 42.0)", []).unwrap();
