@@ -20,16 +20,15 @@
 
 pub mod alerts;
 pub mod analyze;
-pub mod calibration_file;
 pub mod cli;
 pub mod coach;
 pub mod engine;
+pub mod files;
 pub mod history;
 pub mod images;
 pub mod memory;
 pub mod pose;
 pub mod posture;
-pub mod private_files;
 pub mod report;
 pub mod source;
 pub mod ui;

@@ -11,8 +11,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use image::{RgbImage, imageops};
 use slouchwatch::coach::Catalog;
+use slouchwatch::files::settings::{self, SETTINGS_FILE, Settings};
 use slouchwatch::ui::panels::Screen;
-use slouchwatch::ui::settings::{self, SETTINGS_FILE, Settings};
 use slouchwatch::ui::{AppPaths, EngineOverrides, SlouchApp, engine_starter};
 
 /// Replays run this many times faster than real time, so tests are quick but the window still

@@ -13,9 +13,9 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
 use crate::alerts::AlertSettings;
 use crate::analyze::{self, AnalyzeError, PostureOptions};
-use crate::calibration_file;
 use crate::coach::{Catalog, Coach, SuggestionContext, Target};
 use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
+use crate::files::calibration as calibration_file;
 use crate::history;
 use crate::images;
 use crate::pose::{ModelChoice, PoseEstimator};
@@ -209,16 +209,18 @@ pub fn main() -> ExitCode {
         Some(Command::Analyze { paths, json, calibration, placement, model }) => {
             run_analyze(&paths, json, calibration.as_deref(), placement, &model)
         }
-        Some(Command::Calibrate { source, out, placement, model }) => match out.or_else(default_calibration_path) {
-            Some(out) => run_calibrate(&source, &out, placement, &model),
-            None => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
-        },
+        Some(Command::Calibrate { source, out, placement, model }) => {
+            match out.or_else(crate::files::default_calibration_path) {
+                Some(out) => run_calibrate(&source, &out, placement, &model),
+                None => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
+            }
+        }
         Some(Command::Run(args)) => run_monitor(&args),
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
         Some(Command::Gui(args)) => run_gui(args),
         Some(Command::Report(args)) => {
-            report::run(&args, default_config_dir().map(|dir| dir.join(crate::ui::settings::SETTINGS_FILE)))
+            report::run(&args, crate::files::config_dir().map(|dir| dir.join(crate::files::settings::SETTINGS_FILE)))
         }
         None => run_gui(GuiArgs::default()),
     };
@@ -400,7 +402,8 @@ fn list_cameras() -> anyhow::Result<ExitCode> {
 /// `slouchwatch run`: the engine without a window.
 fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     // Without --calibration, use the one `calibrate` and the window keep, if there is one.
-    let calibration_path = args.calibration.clone().or_else(|| default_calibration_path().filter(|path| path.exists()));
+    let calibration_path =
+        args.calibration.clone().or_else(|| crate::files::default_calibration_path().filter(|path| path.exists()));
     let calibration = calibration_path.as_deref().map(calibration_file::load).transpose()?;
     if calibration.is_none() {
         eprintln!("note: no --calibration given: run `slouchwatch calibrate` for forward-head and shoulder warnings");
@@ -555,30 +558,17 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// File name of the calibration inside the config folder.
-const CALIBRATION_FILE: &str = "calibration.json";
-
-/// The platform config folder (`~/.config/slouchwatch` on Linux).
-fn default_config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.config_dir().to_owned())
-}
-
-/// Where `calibrate` writes and the window and `run` read the calibration by default.
-fn default_calibration_path() -> Option<PathBuf> {
-    default_config_dir().map(|dir| dir.join(CALIBRATION_FILE))
-}
-
 /// `slouchwatch` / `slouchwatch gui`: the window.
 fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
     let config_dir = args
         .config_dir
         .clone()
-        .or_else(default_config_dir)
+        .or_else(crate::files::config_dir)
         .ok_or_else(|| anyhow::anyhow!("no config folder could be found; pass --config-dir"))?;
     let paths = crate::ui::AppPaths {
-        settings: Some(config_dir.join(crate::ui::settings::SETTINGS_FILE)),
-        calibration: args.calibration.clone().unwrap_or_else(|| config_dir.join(CALIBRATION_FILE)),
-        data_dir: args.data_dir.clone().or_else(history::default_data_dir),
+        settings: Some(config_dir.join(crate::files::settings::SETTINGS_FILE)),
+        calibration: args.calibration.clone().unwrap_or_else(|| config_dir.join(crate::files::CALIBRATION_FILE)),
+        data_dir: args.data_dir.clone().or_else(crate::files::data_dir),
     };
     let catalog = Catalog::built_in()?;
     let overrides = crate::ui::EngineOverrides {

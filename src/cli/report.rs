@@ -7,9 +7,9 @@ use anyhow::Context;
 use chrono::{Local, NaiveDate};
 
 use crate::coach::Catalog;
+use crate::files::settings;
 use crate::history::{self, HistoryStore};
 use crate::report::{self, Format, Period};
-use crate::ui::settings;
 
 /// Options of `slouchwatch report`.
 #[derive(Debug, Clone, clap::Args)]
@@ -56,7 +56,7 @@ pub fn run(args: &ReportArgs, settings_path: Option<PathBuf>) -> anyhow::Result<
     let data_dir = args
         .data_dir
         .clone()
-        .or_else(history::default_data_dir)
+        .or_else(crate::files::data_dir)
         .ok_or_else(|| anyhow::anyhow!("no data folder could be found; pass --data-dir"))?;
     let database = data_dir.join(history::DATABASE_FILE);
     if !database.exists() {

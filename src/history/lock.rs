@@ -29,7 +29,7 @@ pub(super) fn lock_for_monitoring(data_dir: &Path) -> Result<Option<std::fs::Fil
         use std::io::{Read, Seek, Write};
         use std::os::unix::fs::OpenOptionsExt;
         use std::os::unix::io::AsRawFd;
-        if crate::private_files::create_folder(data_dir).is_err() {
+        if crate::files::private::create_folder(data_dir).is_err() {
             return Ok(None);
         }
         let path = data_dir.join(LOCK_FILE);
@@ -38,7 +38,7 @@ pub(super) fn lock_for_monitoring(data_dir: &Path) -> Result<Option<std::fs::Fil
             .write(true)
             .create(true)
             .truncate(false)
-            .mode(crate::private_files::FILE_MODE)
+            .mode(crate::files::private::FILE_MODE)
             .open(&path)
         else {
             return Ok(None);

@@ -101,12 +101,6 @@ pub struct HistoryStore {
     _monitor_lock: Option<std::fs::File>,
 }
 
-/// The default data folder: the platform's per-user data directory (on Linux
-/// `~/.local/share/slouchwatch`).
-pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.data_dir().to_owned())
-}
-
 /// What [`open_for_monitoring`] gives: the history (if it could be opened) and what to tell the
 /// user (a database moved aside, or why there is no history).
 pub type MonitoringHistory = (Option<HistoryStore>, Option<String>);
@@ -115,7 +109,7 @@ pub type MonitoringHistory = (Option<HistoryStore>, Option<String>);
 /// monitoring lock for as long as the store lives. Monitoring goes on without a history that
 /// cannot be opened; it must not start while another slouchwatch monitors with the same one.
 pub fn open_for_monitoring(data_dir: Option<&Path>) -> Result<MonitoringHistory, AlreadyMonitoring> {
-    let Some(dir) = data_dir.map(Path::to_owned).or_else(default_data_dir) else {
+    let Some(dir) = data_dir.map(Path::to_owned).or_else(crate::files::data_dir) else {
         return Ok((
             None,
             Some(
@@ -140,9 +134,9 @@ impl HistoryStore {
     pub fn open(data_dir: &Path) -> Result<(HistoryStore, Option<OpenNotice>), StoreError> {
         let data_dir_error =
             |error: std::io::Error| StoreError::DataDir { path: data_dir.to_owned(), detail: error.to_string() };
-        crate::private_files::create_folder(data_dir).map_err(data_dir_error)?;
+        crate::files::private::create_folder(data_dir).map_err(data_dir_error)?;
         let path = data_dir.join(DATABASE_FILE);
-        crate::private_files::create_file_if_missing(&path).map_err(data_dir_error)?;
+        crate::files::private::create_file_if_missing(&path).map_err(data_dir_error)?;
         // Before anything could be judged damaged and moved aside: can the file be written at all?
         if let Err(error) = std::fs::OpenOptions::new().append(true).open(&path) {
             return Err(match error.kind() {
@@ -163,7 +157,7 @@ impl HistoryStore {
                             std::fs::rename(&side, data_dir.join(format!("{DATABASE_FILE}.unusable-{stamp}{suffix}")));
                     }
                 }
-                crate::private_files::create_file_if_missing(&path).map_err(data_dir_error)?;
+                crate::files::private::create_file_if_missing(&path).map_err(data_dir_error)?;
                 let store = Self::open_file(&path).map_err(|failure| failure.into_error(&path))?;
                 Ok((store, Some(OpenNotice::MovedAside { reason, moved_to })))
             }

@@ -11,11 +11,11 @@ use image::RgbImage;
 
 use super::panels::{self, Screen, UiCommand, WarningView, WizardStep};
 use super::report::{ReportView, report_panel};
-use super::settings::{self, Settings};
 use crate::alerts::AlertEvent;
-use crate::calibration_file;
 use crate::coach::Catalog;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent};
+use crate::files::calibration as calibration_file;
+use crate::files::settings::{self, Settings};
 use crate::pose::PoseEstimator;
 use crate::posture::Calibration;
 

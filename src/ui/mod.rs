@@ -5,13 +5,11 @@
 //! - [`app`]: the app state, the update loop, commands applied in one place;
 //! - [`panels`]: each screen as a free function returning commands;
 //! - [`report`]: the Report screen's panel and charts;
-//! - [`settings`]: the persisted settings;
 //! - [`theme`]: colours and sizes.
 
 pub mod app;
 pub mod panels;
 pub mod report;
-pub mod settings;
 pub mod theme;
 
 pub use app::{AppPaths, EngineStarter, SlouchApp};

@@ -4,7 +4,7 @@
 
 use std::fmt::Display;
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
@@ -181,11 +181,6 @@ impl Settings {
     }
 }
 
-/// The default settings file: `~/.config/slouchwatch/settings.json` on Linux.
-pub fn default_settings_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "slouchwatch").map(|dirs| dirs.config_dir().join(SETTINGS_FILE))
-}
-
 /// Loads settings; a missing file gives the defaults, a damaged one is copied to `.bak` and gives
 /// the defaults with a notice.
 pub fn load(path: &Path) -> (Settings, Option<String>) {
@@ -228,7 +223,7 @@ pub fn load(path: &Path) -> (Settings, Option<String>) {
 /// Saves settings (write to a temporary file, then rename).
 pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(settings).map_err(std::io::Error::other)?;
-    crate::private_files::write_atomically(path, (text + "\n").as_bytes())
+    crate::files::private::write_atomically(path, (text + "\n").as_bytes())
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ pub fn load(path: &Path) -> Result<Calibration, CalibrationIoError> {
 /// the old one, so a full disk or a crash never leaves half a calibration behind.
 pub fn save(path: &Path, calibration: &Calibration) -> Result<(), CalibrationIoError> {
     let io_error = |source| CalibrationIoError::Io { action: "write", path: path.to_owned(), source };
-    crate::private_files::write_atomically(path, (calibration.to_json() + "\n").as_bytes()).map_err(io_error)
+    crate::files::private::write_atomically(path, (calibration.to_json() + "\n").as_bytes()).map_err(io_error)
 }
 
 #[cfg(test)]

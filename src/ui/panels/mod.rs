@@ -3,14 +3,14 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::settings::{
-    BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
-    Settings, WARN_AFTER_S_RANGE,
-};
 use super::theme;
 use crate::alerts::{AlertState, Severity};
 use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
 use crate::engine::Snapshot;
+use crate::files::settings::{
+    BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
+    Settings, WARN_AFTER_S_RANGE,
+};
 use crate::pose::KeypointName;
 use crate::posture::{Calibration, CameraPlacement, PlacementSetting, Posture, Problem, QualityGrade};
 
@@ -281,8 +281,8 @@ fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
     macro_rules! svg {
         ($($name:literal),*) => {
             match entry.illustration.as_str() {
-                $($name => egui::include_image!(concat!("../../assets/illustrations/", $name)),)*
-                _ => egui::include_image!("../../assets/illustrations/posture-check.svg"),
+                $($name => egui::include_image!(concat!("../../../assets/illustrations/", $name)),)*
+                _ => egui::include_image!("../../../assets/illustrations/posture-check.svg"),
             }
         };
     }
@@ -576,39 +576,4 @@ pub fn calibration_panel(ui: &mut Ui, step: &WizardStep) -> Vec<UiCommand> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn warning_messages_are_plain_words() {
-        assert_eq!(
-            warning_message(&[Problem::ForwardHead], Some(12.4)),
-            "Your head has drifted about 12 degrees forward."
-        );
-        let both = warning_message(&[Problem::RoundedShoulders, Problem::TooClose], None);
-        assert_eq!(both, "Your shoulders have rounded forward. You have moved close to the screen.");
-    }
-
-    #[test]
-    fn an_unreadable_picture_says_what_to_do_instead_of_a_verdict() {
-        use crate::engine::picture::Picture;
-        let mut snapshot = Snapshot {
-            time: chrono::Utc::now(),
-            frame_size: (640, 480),
-            pose: None,
-            assessment: None,
-            held: false,
-            alert_state: AlertState::Good,
-            picture: Picture::TooDark,
-            preview: None,
-            today: Default::default(),
-        };
-        let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None);
-        assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
-        assert_eq!(status_text(Some(AlertState::Paused), Some(&snapshot), None).0, "Paused");
-        snapshot.picture = Picture::Usable;
-        assert_eq!(status_text(Some(AlertState::Good), Some(&snapshot), None).0, "Good posture");
-        let (lost, _) = status_text(Some(AlertState::Good), Some(&snapshot), Some("unplugged"));
-        assert_eq!(lost, "No camera: unplugged");
-    }
-}
+mod tests;

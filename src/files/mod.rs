@@ -1,0 +1,41 @@
+//! The files the person owns and where they live: the calibration and the settings (in the
+//! platform's config folder) and the history folder (in its data folder). Every file is private
+//! to the user ([`private`]); a damaged file is kept aside, never deleted.
+//!
+//! - [`calibration`]: the calibration JSON;
+//! - [`settings`]: the settings JSON (window, tray and `run` read it);
+//! - [`private`]: creating folders and files only the user can read.
+
+pub mod calibration;
+pub mod private;
+pub mod settings;
+
+use std::path::PathBuf;
+
+/// File name of the calibration inside the config folder.
+pub const CALIBRATION_FILE: &str = "calibration.json";
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "slouchwatch")
+}
+
+/// The platform config folder (`~/.config/slouchwatch` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.config_dir().to_owned())
+}
+
+/// The platform's per-user data folder, where the history lives (on Linux
+/// `~/.local/share/slouchwatch`).
+pub fn data_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().to_owned())
+}
+
+/// Where `calibrate` writes and the window and `run` read the calibration by default.
+pub fn default_calibration_path() -> Option<PathBuf> {
+    config_dir().map(|dir| dir.join(CALIBRATION_FILE))
+}
+
+/// Where the settings live by default.
+pub fn default_settings_path() -> Option<PathBuf> {
+    config_dir().map(|dir| dir.join(settings::SETTINGS_FILE))
+}
