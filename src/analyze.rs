@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::engine::calibrate::{CalibrateError, calibrate_frames};
 use crate::images::{self, ImageInputError};
 use crate::pose::{KeypointName, Pose, PoseError, PoseEstimator};
 use crate::posture::{
@@ -120,12 +121,9 @@ pub enum CalibrateImagesError {
         /// How many files were tried.
         count: usize,
     },
-    /// The model failed.
+    /// The images could not be measured, or did not show a person clearly enough.
     #[error(transparent)]
-    Pose(#[from] PoseError),
-    /// The images did not show a person clearly enough.
-    #[error(transparent)]
-    Calibration(#[from] posture::CalibrationError),
+    Frames(#[from] CalibrateError),
 }
 
 /// A calibration made from image files, and what was skipped on the way.
@@ -138,9 +136,7 @@ pub struct ImageCalibration {
 }
 
 /// Calibrates from images of the person's neutral posture, all of one frame size (the first
-/// readable image's; others are skipped). Two passes: the whole frames find where the person
-/// sits, then the frames are analysed again within [`Calibration::person_region`], exactly as
-/// monitoring will look at them, so that calibration and monitoring see the same keypoints.
+/// readable image's; others are skipped), as [`calibrate_frames`] does from camera frames.
 pub fn calibrate_images(
     estimator: &mut PoseEstimator,
     paths: &[std::path::PathBuf],
@@ -169,26 +165,6 @@ pub fn calibrate_images(
     }
     let calibration = calibrate_frames(estimator, &frames, placement)?;
     Ok(ImageCalibration { calibration, skipped })
-}
-
-/// Calibrates from frames in memory (all of one size, at least one), in the two passes described
-/// at [`calibrate_images`]. The camera calibration uses this directly: frames never touch the disk.
-pub fn calibrate_frames(
-    estimator: &mut PoseEstimator,
-    frames: &[image::RgbImage],
-    placement: posture::PlacementSetting,
-) -> Result<Calibration, CalibrateImagesError> {
-    let size = frames.first().map(|first| first.dimensions()).ok_or(CalibrateImagesError::NoImages { count: 0 })?;
-    let whole: Vec<Pose> = frames.iter().map(|frame| estimator.estimate(frame)).collect::<Result<_, _>>()?;
-    let first_pass = posture::calibrate(&whole, size, placement)?;
-    let region = first_pass.person_region();
-    let placement = posture::PlacementSetting::from(first_pass.placement);
-    let in_region: Vec<Pose> =
-        frames.iter().map(|frame| estimator.estimate_in(frame, region)).collect::<Result<_, _>>()?;
-    Ok(match posture::calibrate(&in_region, size, placement) {
-        Ok(calibration) => Calibration { region: Some(region), ..calibration },
-        Err(_) => first_pass,
-    })
 }
 
 /// A one-line human summary of a record, e.g.

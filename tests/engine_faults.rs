@@ -9,7 +9,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use common::fixture;
 use slouchwatch::alerts::{AlertEvent, AlertSettings};
 use slouchwatch::engine::picture::Picture;
-use slouchwatch::engine::{self, EngineConfig, EngineEvent, EngineMessage, Snapshot, SourceEvent, Summary};
+use slouchwatch::engine::{
+    self, CalibrationUpdate, EngineCommand, EngineConfig, EngineEvent, EngineMessage, Snapshot, SourceEvent, Summary,
+};
 use slouchwatch::pose::{ModelChoice, PoseEstimator};
 use slouchwatch::posture::{PlacementSetting, Posture, calibrate};
 use slouchwatch::source::{Frame, FrameSource, SourceError};
@@ -136,6 +138,7 @@ fn run(camera: ScriptedCamera, config: EngineConfig) -> Run {
             EngineMessage::Snapshot(snapshot) => snapshots.push(*snapshot),
             EngineMessage::Event(event) => events.push(event.event),
             EngineMessage::Finished(done) => summary = Some(done),
+            EngineMessage::Calibration(_) => {}
         }
     }
     Run { events, snapshots, summary: summary.expect("the engine reports its totals") }
@@ -226,4 +229,44 @@ fn a_frozen_camera_is_noticed_and_reopened() {
     // A replay repeats frames on purpose: never frozen.
     let replay_like = run(ScriptedCamera::new(&[Step::Frame; 30]), quiet());
     assert!(replay_like.sources().is_empty(), "{:?}", replay_like.sources());
+}
+
+#[test]
+fn the_engine_calibrates_from_its_own_frames_and_does_not_judge_them() {
+    let camera = ScriptedCamera::new(&[Step::Frame; 14]);
+    let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    // The source opens only once the command is in, so no frame comes before it.
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    let make_source = Box::new(move || {
+        let _ = wait.recv();
+        Ok(Box::new(camera) as Box<dyn FrameSource>)
+    });
+    let handle = engine::spawn(quiet(), make_source, estimator, None).unwrap();
+    assert!(handle.send(EngineCommand::Calibrate(PlacementSetting::Auto)));
+    go.send(()).unwrap();
+    let (mut updates, mut snapshots, mut summary) = (Vec::new(), Vec::new(), None);
+    for message in handle.messages.iter() {
+        match message {
+            EngineMessage::Calibration(update) => updates.push(update),
+            EngineMessage::Snapshot(snapshot) => snapshots.push(snapshot),
+            EngineMessage::Finished(done) => summary = Some(done),
+            EngineMessage::Event(_) => {}
+        }
+    }
+    let captured: Vec<usize> = updates
+        .iter()
+        .filter_map(|update| match update {
+            CalibrationUpdate::Captured { frames, .. } => Some(*frames),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(captured, (1..=10).collect::<Vec<_>>(), "one frame every 500 ms, ten in all");
+    assert!(matches!(updates[10], CalibrationUpdate::Measuring), "{updates:?}");
+    let CalibrationUpdate::Done(calibration) = &updates[11] else { panic!("{updates:?}") };
+    assert_eq!(calibration.quality.frames_total, 10);
+    // The ten frames taken were not judged; the four after were, against no calibration.
+    assert!(snapshots[..10].iter().all(|snapshot| snapshot.assessment.is_none()));
+    assert!(snapshots[10..].iter().all(|snapshot| snapshot.assessment.is_some()));
+    let summary = summary.unwrap();
+    assert_eq!((summary.frames, summary.analysed + summary.held), (14, 4));
 }

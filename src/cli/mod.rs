@@ -14,15 +14,15 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use crate::alerts::AlertSettings;
 use crate::analyze::{self, AnalyzeError, PostureOptions};
 use crate::coach::{Catalog, Coach, SuggestionContext, Target};
+use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES, CALIBRATION_INTERVAL_MS};
+use crate::engine::session::{self, CameraCheck, SessionError, SessionSpec};
 use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
 use crate::files::calibration as calibration_file;
-use crate::history;
 use crate::images;
 use crate::pose::{ModelChoice, PoseEstimator};
 use crate::posture::{self, PlacementSetting, PostureSettings, QualityGrade};
 use crate::source::camera::{self, CameraSource};
-use crate::source::replay::ReplaySource;
-use crate::source::{FrameSource, SourceError, SourceFactory, SourceSpec};
+use crate::source::{FrameSource, SourceError, SourceSpec};
 
 /// slouchwatch: a local webcam posture monitor. Frames never leave this machine.
 #[derive(Debug, Parser)]
@@ -297,35 +297,28 @@ fn run_analyze(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Frames captured from the camera for a calibration, and the pause between them: five seconds
-/// at the default analysis rate, enough for a steady median.
-const CAMERA_CALIBRATION_FRAMES: usize = 10;
-/// See [`CAMERA_CALIBRATION_FRAMES`].
-const CAMERA_CALIBRATION_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
-/// Seconds of countdown before the camera calibration captures, to sit back and settle.
-const CAMERA_CALIBRATION_COUNTDOWN_S: u64 = 3;
+/// [`CALIBRATION_INTERVAL_MS`] as a duration.
+const CALIBRATION_INTERVAL: std::time::Duration = std::time::Duration::from_millis(CALIBRATION_INTERVAL_MS as u64);
 
-/// Captures a few seconds of frames from the camera, in memory only.
+/// Captures a few seconds of frames from the camera, in memory only (as the window's wizard
+/// does, with the same counts).
 fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyhow::Result<Vec<image::RgbImage>> {
     let mut camera = CameraSource::open(selector.clone())?;
     println!("Sit upright as you normally work, look at the screen and hold still.");
-    for second in (1..=CAMERA_CALIBRATION_COUNTDOWN_S).rev() {
+    for second in (1..=CALIBRATION_COUNTDOWN_S).rev() {
         println!("  {second}...");
         std::thread::sleep(std::time::Duration::from_secs(1));
     }
-    println!(
-        "Capturing for {:.0} seconds...",
-        CAMERA_CALIBRATION_FRAMES as f32 * CAMERA_CALIBRATION_INTERVAL.as_secs_f32()
-    );
+    println!("Capturing for {:.0} seconds...", CALIBRATION_FRAMES as f32 * CALIBRATION_INTERVAL.as_secs_f32());
     let mut frames = Vec::new();
-    while frames.len() < CAMERA_CALIBRATION_FRAMES {
+    while frames.len() < CALIBRATION_FRAMES {
         match camera.next_frame() {
             Ok(Some(frame)) => frames.push(frame.image),
             Ok(None) => break,
             Err(error) if error.is_single_frame() => tracing::debug!("{error}"),
             Err(error) => return Err(error.into()),
         }
-        std::thread::sleep(CAMERA_CALIBRATION_INTERVAL);
+        std::thread::sleep(CALIBRATION_INTERVAL);
     }
     Ok(frames)
 }
@@ -341,7 +334,7 @@ fn run_calibrate(
     let mut calibration = match source {
         SourceSpec::Camera(selector) => {
             let frames = capture_calibration_frames(selector)?;
-            analyze::calibrate_frames(&mut estimator, &frames, placement)?
+            crate::engine::calibrate::calibrate_frames(&mut estimator, &frames, placement)?
         }
         SourceSpec::Folder(path) => {
             let paths = images::expand_paths(std::slice::from_ref(path)).into_iter().collect::<Result<Vec<_>, _>>()?;
@@ -408,46 +401,6 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if calibration.is_none() {
         eprintln!("note: no --calibration given: run `slouchwatch calibrate` for forward-head and shoulder warnings");
     }
-    let make_source: SourceFactory = match &args.source {
-        SourceSpec::Folder(folder) => {
-            let start = args.start.map(|start| start.with_timezone(&Utc)).unwrap_or_else(Utc::now);
-            // Open now so a wrong folder is reported before anything starts.
-            let replay = ReplaySource::open(folder, args.fps, start)?;
-            Box::new(move || Ok(Box::new(replay) as Box<dyn FrameSource>))
-        }
-        SourceSpec::Camera(selector) => {
-            // Try the camera here, so a missing or busy one is reported at once; the engine opens
-            // it again on its own thread.
-            match CameraSource::open(selector.clone()) {
-                Ok(probe) => drop(probe),
-                Err(error) if args.wait_for_camera && error.is_retryable() => {
-                    eprintln!("waiting for the camera: {error}");
-                }
-                Err(
-                    error @ (SourceError::NoCamera
-                    | SourceError::CameraBusy { .. }
-                    | SourceError::CameraNotFound { .. }),
-                ) => {
-                    eprintln!("error: {error} (or pass --wait-for-camera to wait for it)");
-                    return Ok(ExitCode::from(EXIT_NO_CAMERA));
-                }
-                Err(error) => return Err(error.into()),
-            }
-            let selector = selector.clone();
-            Box::new(move || Ok(Box::new(CameraSource::disconnected(selector)) as Box<dyn FrameSource>))
-        }
-    };
-    let estimator = load_model(&args.model)?;
-    let (store, notice) = match history::open_for_monitoring(args.data_dir.as_deref()) {
-        Ok(opened) => opened,
-        Err(already) => {
-            eprintln!("error: {already}");
-            return Ok(ExitCode::from(EXIT_ALREADY_MONITORING));
-        }
-    };
-    if let Some(notice) = notice {
-        eprintln!("warning: {notice}");
-    }
     let config = EngineConfig {
         fps: args.fps,
         calibration,
@@ -466,7 +419,31 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         preview: false,
         catalog: Some(Catalog::built_in()?),
     };
-    let handle = engine::spawn(config, make_source, estimator, store)?;
+    let spec = SessionSpec {
+        replay_start: args.start.map(|start| start.with_timezone(&Utc)),
+        camera_check: if args.wait_for_camera { CameraCheck::WaitIfMissing } else { CameraCheck::Require },
+        model: args.model.clone(),
+        data_dir: args.data_dir.clone(),
+        ..SessionSpec::new(args.source.clone())
+    };
+    let session = match session::start(&spec, config) {
+        Ok(session) => session,
+        Err(SessionError::Source(
+            error @ (SourceError::NoCamera | SourceError::CameraBusy { .. } | SourceError::CameraNotFound { .. }),
+        )) => {
+            eprintln!("error: {error} (or pass --wait-for-camera to wait for it)");
+            return Ok(ExitCode::from(EXIT_NO_CAMERA));
+        }
+        Err(SessionError::AlreadyMonitoring(already)) => {
+            eprintln!("error: {already}");
+            return Ok(ExitCode::from(EXIT_ALREADY_MONITORING));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    for notice in &session.notices {
+        eprintln!("warning: {notice}");
+    }
+    let handle = session.handle;
     let stop = handle.commands();
     if let Err(error) = ctrlc::set_handler(move || {
         let _ = stop.send(EngineCommand::Stop);
@@ -478,7 +455,7 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     for message in handle.messages.iter() {
         let line = match message {
-            EngineMessage::Snapshot(_) => continue,
+            EngineMessage::Snapshot(_) | EngineMessage::Calibration(_) => continue,
             EngineMessage::Event(event) => match &event.event {
                 // Episodes and snoozed warnings go to the history only.
                 engine::EngineEvent::Alert(

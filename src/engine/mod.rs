@@ -13,8 +13,10 @@
 //! - [`summary`]: the run summary and the day's totals, folded from minute rows;
 //! - [`motion`], [`picture`]: the cheap per-frame checks that decide whether the model runs.
 
+pub mod calibrate;
 pub mod motion;
 pub mod picture;
+pub mod session;
 pub mod sinks;
 pub mod step;
 pub mod summary;
@@ -30,8 +32,9 @@ use crate::alerts::{AlertEvent, AlertSettings, AlertState};
 use crate::coach::{Catalog, Routine};
 use crate::history::HistoryStore;
 use crate::pose::{Pose, PoseEstimator};
-use crate::posture::{Assessment, Calibration, PostureSettings};
+use crate::posture::{Assessment, Calibration, PlacementSetting, PostureSettings};
 use crate::source::SourceFactory;
+use calibrate::CalibrateError;
 use picture::Picture;
 use sinks::ChannelSink;
 pub use sinks::history::MAX_PENDING_MINUTES;
@@ -92,6 +95,12 @@ pub enum EngineCommand {
     Unsnooze,
     /// Use this calibration from now on.
     SetCalibration(Box<Calibration>),
+    /// Take the next few seconds of frames and measure a calibration from them (answered with
+    /// [`EngineMessage::Calibration`] updates; the calibration is not used until
+    /// [`EngineCommand::SetCalibration`]).
+    Calibrate(PlacementSetting),
+    /// Stop taking calibration frames.
+    CancelCalibration,
     /// Record a stretch done (entry id).
     StretchDone(String),
     /// Record that a suggestion was declined (entry id).
@@ -213,8 +222,28 @@ pub enum EngineMessage {
     Snapshot(Box<Snapshot>),
     /// Something happened.
     Event(TimedEvent),
+    /// How a calibration asked for with [`EngineCommand::Calibrate`] is going.
+    Calibration(CalibrationUpdate),
     /// The engine stopped.
     Finished(Summary),
+}
+
+/// How a calibration is going.
+#[derive(Debug, Clone)]
+pub enum CalibrationUpdate {
+    /// Frames taken so far.
+    Captured {
+        /// Taken.
+        frames: usize,
+        /// Wanted.
+        wanted: usize,
+    },
+    /// All frames are in; the model is measuring them.
+    Measuring,
+    /// Measured: the calibration to show for approval.
+    Done(Box<Calibration>),
+    /// It could not be made.
+    Failed(CalibrateError),
 }
 
 /// A running engine: read [`EngineHandle::messages`], send commands, join at the end.

@@ -45,6 +45,8 @@ pub enum FrameKind {
     Analysed,
     /// The model failed on the frame: it is skipped.
     Unreadable,
+    /// Taken for a calibration: not judged.
+    Calibrating,
 }
 
 /// Everything one frame decided, for the sinks.
@@ -210,6 +212,27 @@ impl Step {
         let held = outcome.kind == FrameKind::Held;
         outcome.snapshot = Some(self.snapshot(now, frame, Some((pose, assessment)), held));
         outcome
+    }
+
+    /// A frame taken for a calibration: the person is holding still for it, so it is not
+    /// judged (time at the desk, posture unknown) and nothing measured before carries over.
+    pub fn calibrating(&mut self, frame: Frame) -> FrameOutcome {
+        let now = frame.time;
+        self.last_analysis = None;
+        self.assessor.reset();
+        let unknown = Observation::Judged { posture: Posture::Unknown, problems: vec![], excess: 0.0 };
+        FrameOutcome {
+            kind: FrameKind::Calibrating,
+            activity: Some(Activity::Judged {
+                posture: Posture::Unknown,
+                problems: vec![],
+                metrics: Metrics::default(),
+            }),
+            alert_events: self.alerts.update(now, &unknown),
+            source_events: Vec::new(),
+            frozen: None,
+            snapshot: Some(self.snapshot(now, frame, None, false)),
+        }
     }
 
     /// Runs the model (on the calibrated person's region first) and the posture stage.

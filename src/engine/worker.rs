@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::calibrate::{CALIBRATION_FRAMES, Capture, calibrate_frames};
 use super::sinks::{ChannelSink, DesktopNotifier, HistorySink};
 use super::step::{FrameKind, Step};
 use super::summary::{DayTotals, Summary, local_day};
-use super::{EngineCommand, EngineConfig, EngineEvent, SourceEvent, SuggestionNote, TimedEvent};
+use super::{CalibrationUpdate, EngineCommand, EngineConfig, EngineEvent, SourceEvent, SuggestionNote, TimedEvent};
 use crate::alerts::AlertEvent;
 use crate::coach::{Answer, Coach, SuggestionContext, break_routine};
 use crate::history::{HistoryStore, MinuteRow};
@@ -40,6 +41,8 @@ pub struct Worker {
     commands: Receiver<EngineCommand>,
     summary: Summary,
     today: DayTotals,
+    /// Frames being taken for a calibration the window asked for.
+    capture: Option<Capture>,
     stopping: bool,
 }
 
@@ -64,6 +67,7 @@ impl Worker {
             commands,
             summary: Summary::default(),
             today,
+            capture: None,
             stopping: false,
         }
     }
@@ -123,12 +127,23 @@ impl Worker {
     fn process(&mut self, frame: Frame) -> Option<SourceError> {
         let now = frame.time;
         self.summary.add_frame(now);
-        let outcome = self.step.step(frame, &mut self.estimator);
+        let outcome = match &mut self.capture {
+            Some(capture) => {
+                if capture.offer(now, &frame.image) {
+                    let frames = capture.len();
+                    self.channel.calibration(CalibrationUpdate::Captured { frames, wanted: CALIBRATION_FRAMES });
+                }
+                let outcome = self.step.calibrating(frame);
+                self.measure_if_captured();
+                outcome
+            }
+            None => self.step.step(frame, &mut self.estimator),
+        };
         match outcome.kind {
             FrameKind::Held => self.summary.held += 1,
             FrameKind::Analysed => self.summary.analysed += 1,
             FrameKind::Unreadable => self.summary.unreadable += 1,
-            FrameKind::Paused | FrameKind::Unusable => {}
+            FrameKind::Paused | FrameKind::Unusable | FrameKind::Calibrating => {}
         }
         for event in outcome.source_events {
             self.channel.source(now, event);
@@ -145,6 +160,24 @@ impl Worker {
             self.channel.snapshot(snapshot);
         }
         outcome.frozen
+    }
+
+    /// Once all calibration frames are in, measures them with the engine's model (a fraction of
+    /// a second for ten frames) and sends the result; the frames are dropped.
+    fn measure_if_captured(&mut self) {
+        if !self.capture.as_ref().is_some_and(Capture::is_full) {
+            return;
+        }
+        let Some(capture) = self.capture.take() else {
+            return;
+        };
+        self.channel.calibration(CalibrationUpdate::Measuring);
+        let placement = capture.placement;
+        let update = match calibrate_frames(&mut self.estimator, &capture.into_frames(), placement) {
+            Ok(calibration) => CalibrationUpdate::Done(Box::new(calibration)),
+            Err(error) => CalibrationUpdate::Failed(error),
+        };
+        self.channel.calibration(update);
     }
 
     fn add_rows(&mut self, rows: &[MinuteRow]) {
@@ -215,6 +248,8 @@ impl Worker {
             EngineCommand::SnoozeUntil(until) => self.step.alerts().snooze_until(until),
             EngineCommand::Unsnooze => self.step.alerts().unsnooze(),
             EngineCommand::SetCalibration(calibration) => self.step.set_calibration(*calibration),
+            EngineCommand::Calibrate(placement) => self.capture = Some(Capture::new(placement)),
+            EngineCommand::CancelCalibration => self.capture = None,
             EngineCommand::StretchDeclined(id) => self.answer(now, &id, Answer::NotNow),
             EngineCommand::StretchDone(id) => self.answer(now, &id, Answer::Done),
         }

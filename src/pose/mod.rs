@@ -34,7 +34,7 @@ pub use preprocess::{Letterbox, Preprocessor};
 pub const ZOOM_OUT_FACTOR: f32 = 2.0;
 
 /// A frame the model could not turn into a pose.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum PoseError {
     /// The image has no pixels.
     #[error("the image is empty ({width}x{height} pixels)")]

@@ -3,26 +3,22 @@
 //! runs the model itself (the engine thread does, and goes on when the window is minimised).
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver};
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
-use image::RgbImage;
 
 use super::panels::{self, Screen, UiCommand, WarningView, WizardStep};
 use super::report::{ReportView, report_panel};
 use crate::alerts::AlertEvent;
 use crate::coach::Catalog;
-use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent};
+use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES};
+use crate::engine::session::SessionError;
+use crate::engine::{
+    CalibrationUpdate, EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent,
+};
 use crate::files::calibration as calibration_file;
 use crate::files::settings::{self, Settings};
-use crate::pose::PoseEstimator;
 use crate::posture::Calibration;
 
-/// Frames the calibration wizard captures (five seconds at two frames a second).
-pub const WIZARD_FRAMES: usize = 10;
-/// Seconds of countdown before the wizard captures.
-pub const WIZARD_COUNTDOWN_S: f64 = 3.0;
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
 /// While the Report screen is open, it is re-read from the history this often, seconds (the
@@ -30,8 +26,8 @@ const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
 const REPORT_REFRESH_S: f64 = 60.0;
 
 /// Starts an engine for the given settings and calibration (the camera in the app, a replay in
-/// tests). Returns a message for the user when it cannot.
-pub type EngineStarter = Box<dyn Fn(&Settings, Option<Calibration>) -> Result<EngineHandle, String>>;
+/// tests), or says why it cannot.
+pub type EngineStarter = Box<dyn Fn(&Settings, Option<Calibration>) -> Result<EngineHandle, SessionError>>;
 
 /// Where the window keeps its files.
 #[derive(Debug, Clone)]
@@ -49,9 +45,6 @@ pub struct AppPaths {
 struct Wizard {
     step: WizardStep,
     countdown_ends: Option<f64>,
-    frames: Vec<Arc<RgbImage>>,
-    last_frame_time: Option<DateTime<Utc>>,
-    result: Option<Receiver<Result<Calibration, String>>>,
 }
 
 /// The desktop app.
@@ -160,7 +153,7 @@ impl SlouchApp {
         self.camera_problem = None;
         match (self.starter)(&self.settings, self.calibration.clone()) {
             Ok(engine) => self.engine = Some(engine),
-            Err(message) => self.camera_problem = Some(message),
+            Err(error) => self.camera_problem = Some(error.to_string()),
         }
     }
 
@@ -182,6 +175,7 @@ impl SlouchApp {
             match message {
                 EngineMessage::Snapshot(snapshot) => self.take_snapshot(ctx, *snapshot),
                 EngineMessage::Event(event) => self.take_event(event.event, event.suggestion.map(|s| s.id)),
+                EngineMessage::Calibration(update) => self.take_calibration_update(update),
                 EngineMessage::Finished(_) => self.finished = true,
             }
         }
@@ -189,17 +183,16 @@ impl SlouchApp {
 
     fn take_snapshot(&mut self, ctx: &egui::Context, snapshot: Snapshot) {
         self.camera_problem = None;
-        if let Some(preview) = &snapshot.preview {
-            if self.texture_time != Some(snapshot.time) {
-                let image =
-                    egui::ColorImage::from_rgb([preview.width() as usize, preview.height() as usize], preview.as_raw());
-                match &mut self.texture {
-                    Some(texture) => texture.set(image, egui::TextureOptions::LINEAR),
-                    None => self.texture = Some(ctx.load_texture("camera", image, egui::TextureOptions::LINEAR)),
-                }
-                self.texture_time = Some(snapshot.time);
+        if let Some(preview) = &snapshot.preview
+            && self.texture_time != Some(snapshot.time)
+        {
+            let image =
+                egui::ColorImage::from_rgb([preview.width() as usize, preview.height() as usize], preview.as_raw());
+            match &mut self.texture {
+                Some(texture) => texture.set(image, egui::TextureOptions::LINEAR),
+                None => self.texture = Some(ctx.load_texture("camera", image, egui::TextureOptions::LINEAR)),
             }
-            self.wizard_frame(snapshot.time, preview);
+            self.texture_time = Some(snapshot.time);
         }
         self.latest = Some(snapshot);
     }
@@ -246,57 +239,33 @@ impl SlouchApp {
         Some(now - self.calibration.as_ref()?.baseline.forward_head_deg?)
     }
 
-    fn wizard_frame(&mut self, time: DateTime<Utc>, frame: &Arc<RgbImage>) {
-        if !matches!(self.wizard.step, WizardStep::Capturing { .. }) || self.wizard.last_frame_time == Some(time) {
+    /// The engine's news of the calibration it was asked for.
+    fn take_calibration_update(&mut self, update: CalibrationUpdate) {
+        let capturing = matches!(self.wizard.step, WizardStep::Capturing { .. } | WizardStep::Computing);
+        if !capturing {
             return;
         }
-        self.wizard.last_frame_time = Some(time);
-        self.wizard.frames.push(frame.clone());
-        if self.wizard.frames.len() >= WIZARD_FRAMES {
-            // Measuring runs the model: off the UI thread.
-            let frames: Vec<RgbImage> = self.wizard.frames.drain(..).map(|frame| (*frame).clone()).collect();
-            let model = self.settings.model_choice();
-            let placement = self.settings.placement;
-            let (tx, rx) = mpsc::channel();
-            let spawned = std::thread::Builder::new().name("slouchwatch-calibrate".into()).spawn(move || {
-                let result =
-                    PoseEstimator::load(&model).map_err(|error| error.to_string()).and_then(|mut estimator| {
-                        crate::analyze::calibrate_frames(&mut estimator, &frames, placement)
-                            .map_err(|error| error.to_string())
-                    });
-                let _ = tx.send(result);
-            });
-            self.wizard.step = match spawned {
-                Ok(_) => WizardStep::Computing,
-                Err(error) => WizardStep::Failed(format!("cannot start measuring: {error}")),
-            };
-            self.wizard.result = Some(rx);
-        } else {
-            self.wizard.step = WizardStep::Capturing { frames: self.wizard.frames.len(), wanted: WIZARD_FRAMES };
-        }
+        self.wizard.step = match update {
+            CalibrationUpdate::Captured { frames, wanted } => WizardStep::Capturing { frames, wanted },
+            CalibrationUpdate::Measuring => WizardStep::Computing,
+            CalibrationUpdate::Done(mut calibration) => {
+                calibration.created = Some(Local::now().to_rfc3339());
+                WizardStep::Done(calibration)
+            }
+            CalibrationUpdate::Failed(error) => WizardStep::Failed(error),
+        };
     }
 
     fn advance_wizard(&mut self, now_s: f64) {
         if let (WizardStep::Countdown { .. }, Some(ends)) = (&self.wizard.step, self.wizard.countdown_ends) {
             if now_s >= ends {
                 self.wizard.countdown_ends = None;
-                self.wizard.frames.clear();
-                self.wizard.step = WizardStep::Capturing { frames: 0, wanted: WIZARD_FRAMES };
+                // The engine takes the frames and measures them with its own model.
+                self.send(EngineCommand::Calibrate(self.settings.placement));
+                self.wizard.step = WizardStep::Capturing { frames: 0, wanted: CALIBRATION_FRAMES };
             } else {
                 self.wizard.step = WizardStep::Countdown { remaining_s: ends - now_s };
             }
-        }
-        if let Some(result) = &self.wizard.result
-            && let Ok(result) = result.try_recv()
-        {
-            self.wizard.result = None;
-            self.wizard.step = match result {
-                Ok(mut calibration) => {
-                    calibration.created = Some(Local::now().to_rfc3339());
-                    WizardStep::Done(Box::new(calibration))
-                }
-                Err(message) => WizardStep::Failed(message),
-            };
         }
     }
 
@@ -459,10 +428,14 @@ impl SlouchApp {
                 }
             }
             UiCommand::StartCalibration => {
-                self.wizard = Wizard { countdown_ends: Some(now_s + WIZARD_COUNTDOWN_S), ..Wizard::default() };
-                self.wizard.step = WizardStep::Countdown { remaining_s: WIZARD_COUNTDOWN_S };
+                let countdown_s = CALIBRATION_COUNTDOWN_S as f64;
+                self.wizard = Wizard { countdown_ends: Some(now_s + countdown_s), ..Wizard::default() };
+                self.wizard.step = WizardStep::Countdown { remaining_s: countdown_s };
             }
-            UiCommand::RetryCalibration => self.wizard = Wizard::default(),
+            UiCommand::RetryCalibration => {
+                self.send(EngineCommand::CancelCalibration);
+                self.wizard = Wizard::default();
+            }
             UiCommand::AcceptCalibration => {
                 if let WizardStep::Done(calibration) = std::mem::take(&mut self.wizard.step) {
                     if let Err(error) = calibration_file::save(&self.paths.calibration, &calibration) {

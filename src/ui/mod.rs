@@ -16,14 +16,10 @@ pub use app::{AppPaths, EngineStarter, SlouchApp};
 
 use std::path::PathBuf;
 
-use chrono::Utc;
-
 use crate::coach::Catalog;
-use crate::engine::{self, EngineConfig};
-use crate::pose::PoseEstimator;
-use crate::source::camera::CameraSource;
-use crate::source::replay::ReplaySource;
-use crate::source::{FrameSource, SourceFactory, SourceSpec};
+use crate::engine::EngineConfig;
+use crate::engine::session::{self, CameraCheck, SessionSpec};
+use crate::source::SourceSpec;
 
 /// Where the window's engine gets frames and keeps history; `None` fields follow the settings.
 #[derive(Debug, Clone, Default)]
@@ -41,30 +37,24 @@ pub struct EngineOverrides {
 /// Replays play in real time in the window unless told otherwise, so they look like a camera.
 const DEFAULT_REPLAY_SPEED: f64 = 1.0;
 
-/// The engine starter the app uses: the camera or a replay, per settings and overrides. The
-/// camera is opened on the engine thread and waited for if absent, so the window can say so.
+/// The engine starter the app uses: the camera or a replay, per settings and overrides, started
+/// through [`engine::session`]. The camera is opened on the engine thread and waited for if
+/// absent, so the window can say so.
 pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineStarter {
     Box::new(move |settings, calibration| {
         let source = overrides.source.clone().unwrap_or_else(|| settings.source.clone());
         let fps = overrides.fps.unwrap_or(settings.fps);
-        let make_source: SourceFactory = match source.parse::<SourceSpec>() {
-            Ok(SourceSpec::Folder(folder)) => {
-                let replay = ReplaySource::open(&folder, fps, Utc::now())
-                    .map_err(|error| error.to_string())?
-                    .with_speed(overrides.replay_speed.unwrap_or(DEFAULT_REPLAY_SPEED));
-                Box::new(move || Ok(Box::new(replay) as Box<dyn FrameSource>))
-            }
-            Ok(SourceSpec::Camera(selector)) => {
-                Box::new(move || Ok(Box::new(CameraSource::disconnected(selector)) as Box<dyn FrameSource>))
-            }
+        let source = match source.parse::<SourceSpec>() {
+            Ok(spec) => spec,
             Err(never) => match never {},
         };
-        let estimator = PoseEstimator::load(&settings.model_choice()).map_err(|error| error.to_string())?;
-        let (store, notice) =
-            crate::history::open_for_monitoring(overrides.data_dir.as_deref()).map_err(|error| error.to_string())?;
-        if let Some(notice) = notice {
-            tracing::warn!("{notice}");
-        }
+        let spec = SessionSpec {
+            replay_speed: Some(overrides.replay_speed.unwrap_or(DEFAULT_REPLAY_SPEED)),
+            camera_check: CameraCheck::OnEngineThread,
+            model: settings.model_choice(),
+            data_dir: overrides.data_dir.clone(),
+            ..SessionSpec::new(source)
+        };
         let config = EngineConfig {
             fps,
             calibration,
@@ -74,7 +64,11 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             preview: true,
             catalog: Some(catalog.clone()),
         };
-        engine::spawn(config, make_source, estimator, store).map_err(|error| error.to_string())
+        let session = session::start(&spec, config)?;
+        for notice in &session.notices {
+            tracing::warn!("{notice}");
+        }
+        Ok(session.handle)
     })
 }
 

@@ -5,7 +5,7 @@ use std::sync::mpsc::Sender;
 
 use chrono::{DateTime, Utc};
 
-use crate::engine::{EngineEvent, EngineMessage, Snapshot, SourceEvent, Summary, TimedEvent};
+use crate::engine::{CalibrationUpdate, EngineEvent, EngineMessage, Snapshot, SourceEvent, Summary, TimedEvent};
 
 /// Sends [`EngineMessage`]s to the engine's owner.
 pub struct ChannelSink {
@@ -32,6 +32,11 @@ impl ChannelSink {
     pub fn source(&self, time: DateTime<Utc>, event: SourceEvent) {
         tracing::info!(?event, "source event");
         self.event(TimedEvent::plain(time, EngineEvent::Source(event)));
+    }
+
+    /// How a calibration is going.
+    pub fn calibration(&self, update: CalibrationUpdate) {
+        let _ = self.out.send(EngineMessage::Calibration(update));
     }
 
     /// The run's totals: the last message.

@@ -7,6 +7,7 @@ use super::theme;
 use crate::alerts::{AlertState, Severity};
 use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
 use crate::engine::Snapshot;
+use crate::engine::calibrate::CalibrateError;
 use crate::files::settings::{
     BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
     Settings, WARN_AFTER_S_RANGE,
@@ -508,7 +509,7 @@ pub enum WizardStep {
     /// Measured: shown for approval.
     Done(Box<Calibration>),
     /// Could not calibrate.
-    Failed(String),
+    Failed(CalibrateError),
 }
 
 /// The calibration wizard.
@@ -565,8 +566,8 @@ pub fn calibration_panel(ui: &mut Ui, step: &WizardStep) -> Vec<UiCommand> {
                 }
             });
         }
-        WizardStep::Failed(message) => {
-            ui.colored_label(theme::WARNING, message);
+        WizardStep::Failed(error) => {
+            ui.colored_label(theme::WARNING, error.to_string());
             if ui.button("Try again").clicked() {
                 commands.push(UiCommand::RetryCalibration);
             }

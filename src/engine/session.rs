@@ -1,0 +1,174 @@
+//! The one way to start monitoring: where frames come from, which model, which history folder,
+//! and the engine's settings in; a running engine (or a typed error that says what to do) out.
+//! `slouchwatch run`, the window and the tray all start their engines here, so a camera, a
+//! model or a history is opened the same way whoever asks.
+//!
+//! The order is the person's: the camera is checked first (the commonest problem, and the one
+//! they can fix at once), then the model is loaded, then the history folder is locked.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::{EngineConfig, EngineHandle, spawn};
+use crate::history::{self, AlreadyMonitoring};
+use crate::pose::{ModelChoice, ModelError, PoseEstimator};
+use crate::source::camera::CameraSource;
+use crate::source::replay::ReplaySource;
+use crate::source::{FrameSource, SourceError, SourceFactory, SourceSpec};
+
+/// How to treat a camera that cannot be opened when monitoring starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CameraCheck {
+    /// Open it now and fail if it cannot be (`slouchwatch run`).
+    Require,
+    /// Open it now; if it is missing or busy, start anyway and wait for it (`run
+    /// --wait-for-camera`), with a notice.
+    WaitIfMissing,
+    /// Do not open it here: the engine thread opens it and reports "camera lost" until it
+    /// can, which the window shows with a Retry button.
+    OnEngineThread,
+}
+
+/// Where a monitoring session gets frames, its model and its history.
+#[derive(Debug, Clone)]
+pub struct SessionSpec {
+    /// A camera or a folder of images to replay.
+    pub source: SourceSpec,
+    /// The time of a replay's first frame (`None`: now).
+    pub replay_start: Option<DateTime<Utc>>,
+    /// A replay's speed, virtual seconds per real second (`None`: as fast as it can go).
+    pub replay_speed: Option<f64>,
+    /// What to do about a camera that cannot be opened at the start.
+    pub camera_check: CameraCheck,
+    /// The pose model.
+    pub model: ModelChoice,
+    /// The history folder (`None`: the platform data folder).
+    pub data_dir: Option<PathBuf>,
+}
+
+impl SessionSpec {
+    /// A spec for `source` with the defaults: replays start now at full speed, the camera
+    /// must open, the built-in fast model, the platform data folder.
+    pub fn new(source: SourceSpec) -> SessionSpec {
+        SessionSpec {
+            source,
+            replay_start: None,
+            replay_speed: None,
+            camera_check: CameraCheck::Require,
+            model: ModelChoice::Lightning,
+            data_dir: None,
+        }
+    }
+}
+
+/// Why monitoring could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The camera or the replay folder cannot be used.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The pose model cannot be loaded.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Another slouchwatch monitors with the same history.
+    #[error(transparent)]
+    AlreadyMonitoring(#[from] AlreadyMonitoring),
+    /// The engine thread could not be started.
+    #[error("cannot start the monitoring thread: {0}")]
+    Thread(#[from] std::io::Error),
+}
+
+/// A running monitoring session.
+pub struct Session {
+    /// The engine: messages out, commands in.
+    pub handle: EngineHandle,
+    /// What the person should know (waiting for the camera, a history moved aside or not
+    /// available).
+    pub notices: Vec<String>,
+}
+
+/// Opens the source, loads the model, opens the history and starts the engine with `config`.
+pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, SessionError> {
+    let mut notices = Vec::new();
+    let make_source = source_factory(spec, config.fps, &mut notices)?;
+    let started = std::time::Instant::now();
+    let estimator = PoseEstimator::load(&spec.model)?;
+    tracing::debug!(model = %spec.model, seconds = started.elapsed().as_secs_f32(), "pose model loaded");
+    let (store, notice) = history::open_for_monitoring(spec.data_dir.as_deref())?;
+    notices.extend(notice);
+    let handle = spawn(config, make_source, estimator, store)?;
+    Ok(Session { handle, notices })
+}
+
+/// Opens a replay folder now (so a wrong folder is reported before anything starts), or checks
+/// the camera as `spec.camera_check` says; the engine thread opens the camera again.
+fn source_factory(spec: &SessionSpec, fps: f64, notices: &mut Vec<String>) -> Result<SourceFactory, SourceError> {
+    match &spec.source {
+        SourceSpec::Folder(folder) => {
+            let mut replay = ReplaySource::open(folder, fps, spec.replay_start.unwrap_or_else(Utc::now))?;
+            if let Some(speed) = spec.replay_speed {
+                replay = replay.with_speed(speed);
+            }
+            Ok(Box::new(move || Ok(Box::new(replay) as Box<dyn FrameSource>)))
+        }
+        SourceSpec::Camera(selector) => {
+            let probe = match spec.camera_check {
+                CameraCheck::OnEngineThread => Ok(()),
+                CameraCheck::Require | CameraCheck::WaitIfMissing => CameraSource::open(selector.clone()).map(drop),
+            };
+            match probe {
+                Ok(()) => {}
+                Err(error) if spec.camera_check == CameraCheck::WaitIfMissing && error.is_retryable() => {
+                    notices.push(format!("waiting for the camera: {error}"));
+                }
+                Err(error) => return Err(error),
+            }
+            let selector = selector.clone();
+            Ok(Box::new(move || Ok(Box::new(CameraSource::disconnected(selector)) as Box<dyn FrameSource>)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineMessage;
+
+    #[test]
+    fn a_missing_replay_folder_is_a_source_error_before_anything_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = SessionSpec {
+            data_dir: Some(dir.path().join("data")),
+            ..SessionSpec::new(SourceSpec::Folder(dir.path().join("no-such-folder")))
+        };
+        let error = start(&spec, EngineConfig::default()).err().expect("no folder, no session");
+        assert!(matches!(error, SessionError::Source(_)), "{error}");
+        assert!(!dir.path().join("data").exists(), "the history is not touched");
+    }
+
+    #[test]
+    fn a_second_session_on_the_same_history_is_refused_while_the_first_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let frames = dir.path().join("frames");
+        std::fs::create_dir(&frames).unwrap();
+        for index in 0..20 {
+            image::RgbImage::from_pixel(64, 48, image::Rgb([90, 90, 90]))
+                .save(frames.join(format!("{index:03}.png")))
+                .unwrap();
+        }
+        // Twenty frames at two a second in real time: ten seconds, far longer than the checks.
+        let spec = SessionSpec {
+            data_dir: Some(dir.path().join("data")),
+            replay_speed: Some(1.0),
+            ..SessionSpec::new(SourceSpec::Folder(frames.clone()))
+        };
+        let config = EngineConfig { notifications: false, ..EngineConfig::default() };
+        let first = start(&spec, config.clone()).unwrap();
+        let second = start(&spec, config);
+        assert!(matches!(second, Err(SessionError::AlreadyMonitoring(_))), "only one may write the history");
+        first.handle.send(crate::engine::EngineCommand::Stop);
+        let finished = first.handle.messages.iter().any(|message| matches!(message, EngineMessage::Finished(_)));
+        assert!(finished, "the first session stops cleanly");
+    }
+}
