@@ -20,7 +20,7 @@ use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
 use crate::files::calibration as calibration_file;
 use crate::images;
 use crate::pose::{ModelChoice, PoseEstimator};
-use crate::posture::{self, PlacementSetting, PostureSettings, QualityGrade};
+use crate::posture::{self, PlacementSetting, PostureSettings};
 use crate::source::camera::{self, CameraSource};
 use crate::source::{FrameSource, SourceError, SourceSpec};
 
@@ -350,11 +350,7 @@ fn run_calibrate(
     calibration_file::save(out, &calibration)?;
 
     let quality = &calibration.quality;
-    let grade = match quality.grade {
-        QualityGrade::Good => "good",
-        QualityGrade::Fair => "fair",
-        QualityGrade::Poor => "poor (consider calibrating again)",
-    };
+    let grade = quality.grade.words();
     println!("Calibration written to {}", out.display());
     println!(
         "Quality: {grade}: {} of {} frames used, camera placement {}",

@@ -164,30 +164,77 @@ pub struct Judgement {
     pub excess: f32,
 }
 
-/// Judges one frame's measures. `calibration` is `None` for uncalibrated use.
+/// The limit each measure is judged against, for one camera placement, calibration and
+/// settings: the defaults scaled by the sensitivity and widened (capped) by the calibration's
+/// spread. [`judge`] uses these, and the window's gauges draw them, so the limit drawn is the
+/// limit that warns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Forward head: change of the neck angle from neutral (front and side), or the absolute
+    /// ear-over-shoulder angle (side, uncalibrated), degrees.
+    pub forward_head_deg: f32,
+    /// Forward head seen from the front as the neck's shortening, percent.
+    pub neck_shortening_pct: f32,
+    /// Head pitched down from neutral, degrees.
+    pub head_down_deg: f32,
+    /// Shoulders rounded: change from neutral, or the absolute angle (side, uncalibrated),
+    /// degrees.
+    pub shoulder_rounding_deg: f32,
+    /// Shoulders raised, percent of the neck's height.
+    pub shoulders_raised_pct: f32,
+    /// Sideways lean, degrees either way.
+    pub lean_deg: f32,
+    /// Whole-trunk lean toward the screen seen from the side, degrees.
+    pub trunk_lean_deg: f32,
+    /// How much nearer than at calibration (1 - distance ratio) counts as too close.
+    pub nearer: f32,
+}
+
+/// The [`Limits`] for `placement`, `calibration` (`None`: the uncalibrated rules) and `settings`.
+pub fn limits(placement: CameraPlacement, calibration: Option<&Calibration>, settings: &PostureSettings) -> Limits {
+    let scale = 1.0 / settings.sensitivity.0.max(0.1);
+    let spread = |pick: fn(&Metrics) -> Option<f32>| calibration.and_then(|c| pick(&c.spread)).unwrap_or(0.0);
+    let widened = |default: f32, pick: fn(&Metrics) -> Option<f32>| limit(default, scale, spread(pick));
+    let side_uncalibrated = placement == CameraPlacement::Side && calibration.is_none();
+    Limits {
+        forward_head_deg: if side_uncalibrated {
+            SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale
+        } else {
+            widened(FORWARD_HEAD_CHANGE_DEG, |m| m.forward_head_deg)
+        },
+        neck_shortening_pct: widened(NECK_SHORTENING_PCT, |m| m.neck_shortening_pct),
+        head_down_deg: widened(HEAD_DOWN_CHANGE_DEG, |m| m.head_down_deg),
+        shoulder_rounding_deg: match placement {
+            CameraPlacement::Front => widened(FRONT_SHOULDER_ROUNDING_CHANGE_DEG, |m| m.shoulder_rounding_deg),
+            CameraPlacement::Side if side_uncalibrated => SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale,
+            CameraPlacement::Side => widened(SHOULDER_ROUNDING_CHANGE_DEG, |m| m.shoulder_rounding_deg),
+        },
+        shoulders_raised_pct: widened(SHOULDERS_RAISED_PCT, |m| m.shoulders_raised_pct),
+        lean_deg: widened(LEAN_DEG, |m| m.lean_deg),
+        trunk_lean_deg: widened(TRUNK_LEAN_CHANGE_DEG, |m| m.trunk_lean_deg),
+        nearer: (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale,
+    }
+}
+
+/// Judges one frame's measures: every measure that can be judged against its limit
+/// ([`limits`]), the problems past it, and how far past the worst one is.
 pub fn judge(
     metrics: &Metrics,
     placement: CameraPlacement,
     calibration: Option<&Calibration>,
     settings: &PostureSettings,
 ) -> Judgement {
-    let scale = 1.0 / settings.sensitivity.0.max(0.1);
-    // (change from neutral, calibration spread) for a measure, when both are known.
-    let change = |pick: fn(&Metrics) -> Option<f32>| -> Option<(f32, f32)> {
-        let calibration = calibration?;
-        let now = pick(metrics)?;
-        let neutral = pick(&calibration.baseline)?;
-        Some((now - neutral, pick(&calibration.spread).unwrap_or(0.0)))
-    };
-    let limit = |default: f32, spread: f32| limit(default, scale, spread);
+    let limits = limits(placement, calibration, settings);
+    // Change from neutral of a measure, when both are known.
+    let change =
+        |pick: fn(&Metrics) -> Option<f32>| -> Option<f32> { Some(pick(metrics)? - pick(&calibration?.baseline)?) };
     // The worse (by value over limit) of two readings of one problem.
     let worse = |a: Option<(f32, f32)>, b: Option<(f32, f32)>| match (a, b) {
         (Some(a), Some(b)) => Some(if b.0 / b.1 > a.0 / a.1 { b } else { a }),
         (a, b) => a.or(b),
     };
-    let head_down = change(|m| m.head_down_deg)
-        .filter(|_| !settings.ignore_head_down)
-        .map(|(delta, spread)| (delta, limit(HEAD_DOWN_CHANGE_DEG, spread)));
+    let head_down =
+        change(|m| m.head_down_deg).filter(|_| !settings.ignore_head_down).map(|delta| (delta, limits.head_down_deg));
 
     let mut judgement = Judgement::default();
     let mut judged = 0;
@@ -206,56 +253,46 @@ pub fn judge(
         CameraPlacement::Front => {
             // The head's forward travel, and the neck's shortening seen from the front, are two
             // readings of one forward head.
-            let forward_travel =
-                change(|m| m.forward_head_deg).map(|(delta, spread)| (delta, limit(FORWARD_HEAD_CHANGE_DEG, spread)));
+            let forward_travel = change(|m| m.forward_head_deg).map(|delta| (delta, limits.forward_head_deg));
             // When the whole trunk came nearer, the neck's shortening is the lean's (too close),
             // as the forward-head angle already takes the trunk's pitch off.
             let trunk_came_nearer = metrics.screen_distance.is_some_and(|d| d < TOO_CLOSE_DISTANCE_RATIO);
             let neck_shortening = change(|m| m.neck_shortening_pct)
                 .filter(|_| !trunk_came_nearer)
-                .map(|(delta, spread)| (delta, limit(NECK_SHORTENING_PCT, spread)));
+                .map(|delta| (delta, limits.neck_shortening_pct));
             check(Problem::ForwardHead, worse(forward_travel, neck_shortening));
             check(Problem::HeadDown, head_down);
             check(
                 Problem::RoundedShoulders,
-                change(|m| m.shoulder_rounding_deg)
-                    .map(|(delta, spread)| (delta, limit(FRONT_SHOULDER_ROUNDING_CHANGE_DEG, spread))),
+                change(|m| m.shoulder_rounding_deg).map(|delta| (delta, limits.shoulder_rounding_deg)),
             );
             check(
                 Problem::ShouldersRaised,
-                change(|m| m.shoulders_raised_pct).map(|(delta, spread)| (delta, limit(SHOULDERS_RAISED_PCT, spread))),
+                change(|m| m.shoulders_raised_pct).map(|delta| (delta, limits.shoulders_raised_pct)),
             );
             let lean = match calibration {
                 Some(_) => change(|m| m.lean_deg),
-                None => metrics.lean_deg.map(|lean| (lean, 0.0)),
+                None => metrics.lean_deg,
             };
-            check(Problem::Leaning, lean.map(|(delta, spread)| (delta.abs(), limit(LEAN_DEG, spread))));
-            check(
-                Problem::TooClose,
-                metrics.screen_distance.map(|distance| (1.0 - distance, (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale)),
-            );
+            check(Problem::Leaning, lean.map(|delta| (delta.abs(), limits.lean_deg)));
+            check(Problem::TooClose, metrics.screen_distance.map(|distance| (1.0 - distance, limits.nearer)));
         }
         CameraPlacement::Side => {
             // Leaning the whole trunk in moves the ear forward too: that part is "too close".
-            let trunk_change = change(|m| m.trunk_lean_deg).map(|(delta, _)| delta.max(0.0)).unwrap_or(0.0);
+            let trunk_change = change(|m| m.trunk_lean_deg).map(|delta| delta.max(0.0)).unwrap_or(0.0);
             let forward_head = match calibration {
-                Some(_) => change(|m| m.forward_head_deg)
-                    .map(|(delta, spread)| (delta - trunk_change, limit(FORWARD_HEAD_CHANGE_DEG, spread))),
-                None => metrics.forward_head_deg.map(|angle| (angle, SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale)),
+                Some(_) => change(|m| m.forward_head_deg).map(|delta| delta - trunk_change),
+                None => metrics.forward_head_deg,
             };
-            check(Problem::ForwardHead, forward_head);
+            check(Problem::ForwardHead, forward_head.map(|value| (value, limits.forward_head_deg)));
             // The same for the head's pitch: the trunk leaning in tips the ear-to-nose line too.
             check(Problem::HeadDown, head_down.map(|(delta, limit)| (delta - trunk_change, limit)));
             let rounding = match calibration {
-                Some(_) => change(|m| m.shoulder_rounding_deg)
-                    .map(|(delta, spread)| (delta, limit(SHOULDER_ROUNDING_CHANGE_DEG, spread))),
-                None => metrics.shoulder_rounding_deg.map(|angle| (angle, SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale)),
+                Some(_) => change(|m| m.shoulder_rounding_deg),
+                None => metrics.shoulder_rounding_deg,
             };
-            check(Problem::RoundedShoulders, rounding);
-            check(
-                Problem::TooClose,
-                change(|m| m.trunk_lean_deg).map(|(delta, spread)| (delta, limit(TRUNK_LEAN_CHANGE_DEG, spread))),
-            );
+            check(Problem::RoundedShoulders, rounding.map(|value| (value, limits.shoulder_rounding_deg)));
+            check(Problem::TooClose, change(|m| m.trunk_lean_deg).map(|delta| (delta, limits.trunk_lean_deg)));
         }
     }
 
@@ -415,5 +452,27 @@ mod tests {
             verdict(&head_only, CameraPlacement::Side, Some(&cal), Sensitivity::default()).1,
             vec![Problem::ForwardHead]
         );
+    }
+
+    #[test]
+    fn the_limits_drawn_are_the_limits_judged() {
+        // A noisy calibration widens the forward-head limit (capped), and the sensitivity scales it.
+        let spread = Metrics { forward_head_deg: Some(4.0), ..Metrics::default() };
+        let calibrated = calibration(CameraPlacement::Front, front_neutral(), spread);
+        for sensitivity in [Sensitivity(0.5), Sensitivity(1.0), Sensitivity(2.0)] {
+            let settings = PostureSettings { sensitivity, ..PostureSettings::default() };
+            let limit = limits(CameraPlacement::Front, Some(&calibrated), &settings).forward_head_deg;
+            let at = |delta: f32| Metrics { forward_head_deg: Some(10.0 + delta), ..front_neutral() };
+            assert_eq!(
+                judge(&at(limit - 0.1), CameraPlacement::Front, Some(&calibrated), &settings).posture,
+                Posture::Good
+            );
+            let over = judge(&at(limit + 0.1), CameraPlacement::Front, Some(&calibrated), &settings);
+            assert_eq!(over.problems, [Problem::ForwardHead], "sensitivity {sensitivity:?}, limit {limit}");
+        }
+        let plain = limits(CameraPlacement::Front, Some(&calibrated), &PostureSettings::default());
+        assert_eq!(plain.forward_head_deg, 12.0, "three spreads, within the cap");
+        let side = limits(CameraPlacement::Side, None, &PostureSettings::default());
+        assert_eq!(side.forward_head_deg, SIDE_FORWARD_HEAD_ABSOLUTE_DEG, "uncalibrated side view: absolute");
     }
 }

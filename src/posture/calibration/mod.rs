@@ -5,8 +5,6 @@
 //! Pure: frames come in as poses, the result goes out as a value or JSON text. Reading and
 //! writing the file is the caller's job.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, side_metrics};
@@ -14,64 +12,26 @@ use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
 use crate::pose::{Letterbox, Pose};
 
+mod checks;
+mod stale;
+pub use checks::{
+    CENTRED_MARGIN_FRACTION, FAIR_CALIBRATION_FRAMES, GOOD_CALIBRATION_FRAMES, NOISY_MAX_SPREAD_DEG,
+    SHOULDER_OUTSIDE_TOLERANCE_SCALES, STEADY_MAX_SPREAD_DEG,
+};
+use checks::{grade, refuse_off_centre, refuse_shoulders_outside};
+pub use stale::{PERSON_REGION_SCALES, STALE_SCALE_FACTOR, STALE_SHIFT_SCALES, STALE_SINK_SCALES, StaleReason};
+
 /// Version of the calibration JSON this build writes and reads.
 pub const CALIBRATION_VERSION: u32 = 1;
-
-/// Frames for a calibration graded good: five seconds at the default two analysed frames a second.
-pub const GOOD_CALIBRATION_FRAMES: usize = 10;
-
-/// Frames for a calibration graded fair; fewer is poor (a single photo still calibrates).
-pub const FAIR_CALIBRATION_FRAMES: usize = 3;
 
 /// A frame is dropped as movement when the person's anchor (shoulder midpoint) is further than
 /// this many body scales (shoulder widths front, ear-to-shoulder lengths side) from the median,
 /// or their scale differs from the median by more than this fraction.
 pub const MOVEMENT_REJECT_SCALES: f32 = 0.1;
 
-/// Largest spread (robust standard deviation, degrees) of the forward-head measure over the
-/// calibration frames for the calibration to count as steady. MoveNet Lightning's frame-to-frame
-/// jitter alone gives about 3 degrees on our upright desk photos (1% of ear width is about 2.7
-/// degrees); more than 4 means the person moved.
-pub const STEADY_MAX_SPREAD_DEG: f32 = 4.0;
-
-/// Share of the frame width kept free on each side for the person to count as centred; a
-/// calibration of someone sitting further out is refused with a hint which way to move (the
-/// front measures assume a camera roughly in front of the person).
-pub const CENTRED_MARGIN_FRACTION: f32 = 0.2;
-
-/// A shoulder joint placed further than this many shoulder widths beyond the picture's edge is
-/// outside the picture, and the calibration is refused: MoveNet still places a joint it cannot
-/// see, and measures resting on a guessed joint are not a baseline. A joint just at the edge
-/// (its outline in view) is kept.
-pub const SHOULDER_OUTSIDE_TOLERANCE_SCALES: f32 = 0.1;
-
-/// Largest calibration spread (robust standard deviation over the frames) of the forward-head
-/// and head-down measures, degrees, that a calibration may have. Beyond it the limits it would
-/// need are wider than [`SPREAD_WIDENING_CAP`](super::verdict::SPREAD_WIDENING_CAP) allows, so
-/// it cannot be judged against: the person is asked to sit still and calibrate again.
-pub const NOISY_MAX_SPREAD_DEG: f32 = 5.0;
-
-/// The calibration is stale when the person's anchor has moved more than this many calibrated
-/// body scales (about a shoulder width: the chair or the laptop moved, or they stood up).
-pub const STALE_SHIFT_SCALES: f32 = 0.75;
-
-/// The calibration is stale when the person appears smaller than calibrated by more than this
-/// factor (they sit much further back than when calibrating). Appearing larger is leaning in
-/// toward the screen: that is judged (too close), never stale.
-pub const STALE_SCALE_FACTOR: f32 = 1.5;
-
-/// Sinking low in the chair moves the shoulders straight down the picture: that is judged (the
-/// head sinks toward the shoulders, or comes forward), not stale, until the shoulders have
-/// dropped this many calibrated body scales, which no chair allows (the person left it).
-pub const STALE_SINK_SCALES: f32 = 1.5;
-
 /// Side view: the body scale is this many ear-to-shoulder lengths, which makes it about a shoulder
 /// width (16 cm of neck against 36 cm of shoulders), so the same movement limits apply to both views.
 pub const SIDE_SCALE_NECK_LENGTHS: f32 = 2.25;
-
-/// Side of the square the model looks at when following the calibrated person, in body scales:
-/// room for the head above the shoulders and for ordinary shifting in the chair.
-pub const PERSON_REGION_SCALES: f32 = 3.0;
 
 /// Where the person was, for staleness and for following the calibrated person.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -93,6 +53,17 @@ pub enum QualityGrade {
     Fair,
     /// Usable but weak; recalibrating is advised.
     Poor,
+}
+
+impl QualityGrade {
+    /// How the window and `slouchwatch calibrate` say it.
+    pub fn words(self) -> &'static str {
+        match self {
+            QualityGrade::Good => "good",
+            QualityGrade::Fair => "fair",
+            QualityGrade::Poor => "poor: consider calibrating again",
+        }
+    }
 }
 
 /// The calibration's quality report.
@@ -208,31 +179,6 @@ pub enum CalibrationFileError {
         /// The version in the file.
         found: u32,
     },
-}
-
-/// Why the person no longer matches their calibration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StaleReason {
-    /// The camera now sees them from the other placement.
-    PlacementChanged,
-    /// They sit far from where they calibrated, or stood up.
-    Moved,
-    /// They appear much further away than when calibrating.
-    DistanceChanged,
-    /// The frame size changed (another camera or mode).
-    CameraChanged,
-}
-
-impl fmt::Display for StaleReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StaleReason::PlacementChanged => "the camera now sees you from another side than when you calibrated",
-            StaleReason::Moved => "you sit far from where you calibrated (or stood up, or the camera moved)",
-            StaleReason::DistanceChanged => "you sit much further back than when you calibrated",
-            StaleReason::CameraChanged => "the camera picture changed size since you calibrated",
-        })
-    }
 }
 
 /// One usable calibration frame.
@@ -430,83 +376,10 @@ pub fn calibrate(
     })
 }
 
-/// Which way a person should move to come away from the picture's `edge`, in their own terms.
-/// A webcam picture is not mirrored: its left edge is on the person's right.
-fn away_from(edge: &str) -> &'static str {
-    if edge == "left" { "a little to your left" } else { "a little to your right" }
-}
-
-/// Drops front samples whose shoulder lies outside the picture; refuses the calibration, naming
-/// the shoulder and which way to move, when that leaves fewer than half of them.
-fn refuse_shoulders_outside(samples: Vec<Sample>, frame_size: (u32, u32)) -> Result<Vec<Sample>, CalibrationError> {
-    let total = samples.len();
-    let width = frame_size.0 as f32;
-    let mut outside_left = 0;
-    let mut outside_right = 0;
-    let inside: Vec<Sample> = samples
-        .into_iter()
-        .filter(|sample| {
-            let Some(front) = sample.front else { return true };
-            let tolerance = SHOULDER_OUTSIDE_TOLERANCE_SCALES * front.shoulder_width_px;
-            let (image_left, image_right) = front.shoulder_ends();
-            let left_out = image_left.x.min(image_right.x) < -tolerance;
-            let right_out = image_left.x.max(image_right.x) > width + tolerance;
-            outside_left += usize::from(left_out);
-            outside_right += usize::from(right_out);
-            !left_out && !right_out
-        })
-        .collect();
-    if total > 0 && inside.len() * 2 < total {
-        // The picture's left edge is on the person's right.
-        let (shoulder, edge) = if outside_left >= outside_right { ("right", "left") } else { ("left", "right") };
-        return Err(CalibrationError::ShoulderOutside { shoulder, toward: away_from(edge) });
-    }
-    Ok(inside)
-}
-
-/// Refuses a calibration of a person whose shoulder midpoint lies outside the central band of the
-/// picture ([`CENTRED_MARGIN_FRACTION`] kept free on each side).
-fn refuse_off_centre(anchor: Anchor, frame_size: (u32, u32)) -> Result<(), CalibrationError> {
-    let width = frame_size.0 as f32;
-    let margin = CENTRED_MARGIN_FRACTION * width;
-    let edge = if anchor.position.x < margin {
-        "left"
-    } else if anchor.position.x > width - margin {
-        "right"
-    } else {
-        return Ok(());
-    };
-    Err(CalibrationError::OffCentre { edge, toward: away_from(edge) })
-}
-
 fn majority_placement(poses: &[Pose]) -> CameraPlacement {
     let detected: Vec<CameraPlacement> = poses.iter().filter_map(detect).collect();
     let side = detected.iter().filter(|&&p| p == CameraPlacement::Side).count();
     if side * 2 > detected.len() { CameraPlacement::Side } else { CameraPlacement::Front }
-}
-
-/// The quality of a calibration that passed the refusals (off-centre, shoulder outside, too
-/// noisy): how many frames it rests on and whether the head held still.
-fn grade(used: usize, total: usize, spread: &Metrics) -> CalibrationQuality {
-    let mut notes = Vec::new();
-    let steady = spread.forward_head_deg.is_none_or(|s| s <= STEADY_MAX_SPREAD_DEG);
-    if !steady {
-        notes.push("your head moved during calibration: sit still and look at the screen".to_owned());
-    }
-    if used < GOOD_CALIBRATION_FRAMES {
-        notes.push(format!(
-            "only {used} usable frame(s) of {total}: calibrate over at least {GOOD_CALIBRATION_FRAMES} for a steadier baseline"
-        ));
-    }
-    let grade = if used < FAIR_CALIBRATION_FRAMES || !steady {
-        QualityGrade::Poor
-    } else if used < GOOD_CALIBRATION_FRAMES {
-        QualityGrade::Fair
-    } else {
-        QualityGrade::Good
-    };
-    // An off-centre person is refused before grading (`refuse_off_centre`).
-    CalibrationQuality { grade, frames_used: used, frames_total: total, steady, centred: true, notes }
 }
 
 impl Calibration {
@@ -530,51 +403,114 @@ impl Calibration {
         }
         serde_json::from_str(text).map_err(|error| CalibrationFileError::Corrupt { reason: error.to_string() })
     }
-
-    /// The square of the frame around where the calibrated person sat (their shoulders a little
-    /// below its centre, so the head fits above). With several people in view, running the
-    /// single-person model on this square follows the calibrated person rather than whoever is
-    /// largest.
-    pub fn person_region(&self) -> Letterbox {
-        if let Some(region) = self.region {
-            return region;
-        }
-        let side = PERSON_REGION_SCALES * self.anchor.scale_px;
-        Letterbox { left: self.anchor.position.x - side / 2.0, top: self.anchor.position.y - 0.6 * side, side }
-    }
-
-    /// [`Calibration::person_region`] for a frame of `frame_size`, or `None` when the frame is
-    /// not the size the calibration was taken at (another camera or mode: the region means
-    /// nothing there).
-    pub fn region_for(&self, frame_size: (u32, u32)) -> Option<Letterbox> {
-        ((self.frame_width, self.frame_height) == frame_size).then(|| self.person_region())
-    }
-
-    /// Whether the person in `pose` still sits where they calibrated; the reason if not.
-    /// `None` also when the pose is too unclear to tell (the verdict then says unknown anyway).
-    pub fn staleness(&self, pose: &Pose, frame_size: (u32, u32)) -> Option<StaleReason> {
-        if frame_size != (self.frame_width, self.frame_height) {
-            return Some(StaleReason::CameraChanged);
-        }
-        if let Some(now) = detect(pose)
-            && now != self.placement
-        {
-            return Some(StaleReason::PlacementChanged);
-        }
-        let anchor = anchor_of(pose, self.placement)?;
-        if anchor.scale_px * STALE_SCALE_FACTOR < self.anchor.scale_px {
-            return Some(StaleReason::DistanceChanged);
-        }
-        let sideways = (anchor.position.x - self.anchor.position.x).abs();
-        let down = anchor.position.y - self.anchor.position.y;
-        let limit = STALE_SHIFT_SCALES * self.anchor.scale_px;
-        // Sideways or up (standing) is moving away from the calibrated seat; down is sinking.
-        if sideways > limit || -down > limit || down > STALE_SINK_SCALES * self.anchor.scale_px {
-            return Some(StaleReason::Moved);
-        }
-        None
-    }
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+    use crate::pose::{KEYPOINT_COUNT, Keypoint, KeypointName};
+
+    /// A front-view upright person, shifted by (dx, dy) and scaled about the shoulder midpoint.
+    pub(super) fn front_pose(dx: f32, dy: f32, scale: f32) -> Pose {
+        use KeypointName::*;
+        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.05 }; KEYPOINT_COUNT];
+        let at = |x: f32, y: f32| Keypoint {
+            x: 640.0 + dx + (x - 640.0) * scale,
+            y: 500.0 + dy + (y - 500.0) * scale,
+            score: 0.9,
+        };
+        for (name, x, y) in [
+            (LeftShoulder, 840.0, 500.0),
+            (RightShoulder, 440.0, 500.0),
+            (LeftEar, 720.0, 300.0),
+            (RightEar, 560.0, 300.0),
+            (LeftEye, 670.0, 290.0),
+            (RightEye, 610.0, 290.0),
+            (Nose, 640.0, 310.0),
+        ] {
+            keypoints[name.index()] = at(x, y);
+        }
+        Pose { keypoints }
+    }
+
+    #[test]
+    fn median_and_spread_ignore_an_outlier() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+        let spread = robust_spread(&[10.0, 10.0, 10.0, 11.0, 9.0, 100.0]).unwrap();
+        assert!(spread < 1.5, "{spread}");
+    }
+
+    #[test]
+    fn steady_centred_frames_make_a_good_calibration() {
+        let poses: Vec<Pose> = (0..12).map(|i| front_pose((i % 3) as f32, 0.0, 1.0)).collect();
+        let calibration = calibrate(&poses, (1280, 720), PlacementSetting::Auto).unwrap();
+        assert_eq!(calibration.placement, CameraPlacement::Front);
+        assert_eq!(calibration.quality.grade, QualityGrade::Good, "{:?}", calibration.quality);
+        assert_eq!(calibration.quality.frames_used, 12);
+        let front = calibration.front.unwrap();
+        assert_eq!(front.shoulder_width_px, 400.0);
+        assert_eq!(front.ear_width_px, 160.0);
+        assert_eq!(front.neck_height_px, 200.0);
+        assert!(calibration.spread.forward_head_deg.unwrap() < 0.1);
+    }
+
+    #[test]
+    fn moving_and_unclear_frames_are_dropped() {
+        let mut poses: Vec<Pose> = (0..8).map(|_| front_pose(0.0, 0.0, 1.0)).collect();
+        poses.push(front_pose(200.0, 0.0, 1.0));
+        poses.push(front_pose(0.0, 0.0, 1.4));
+        let mut unclear = front_pose(0.0, 0.0, 1.0);
+        unclear.keypoints[KeypointName::LeftEar.index()].score = 0.1;
+        poses.push(unclear);
+        let calibration = calibrate(&poses, (1280, 720), PlacementSetting::Front).unwrap();
+        assert_eq!(calibration.quality.frames_used, 8);
+        assert_eq!(calibration.quality.frames_total, 11);
+        assert_eq!(calibration.quality.grade, QualityGrade::Fair);
+        assert!(calibration.quality.notes.iter().any(|note| note.contains("only 8 usable")));
+    }
+
+    #[test]
+    fn a_still_person_keeps_every_frame_and_a_moving_head_is_refused() {
+        // Keypoint jitter of a still person: a pixel or two each way.
+        let still: Vec<Pose> = (0..10).map(|i| front_pose((i % 3) as f32 - 1.0, (i % 2) as f32, 1.0)).collect();
+        let calibration = calibrate(&still, (1280, 720), PlacementSetting::Front).unwrap();
+        assert_eq!(calibration.quality.frames_used, 10);
+        // The nose bobbing up and down by a fifth of the head's width: the head pitched about
+        // 17 degrees each way.
+        let nodding: Vec<Pose> = (0..10)
+            .map(|i| {
+                let mut pose = front_pose(0.0, 0.0, 1.0);
+                pose.keypoints[KeypointName::Nose.index()].y += if i % 2 == 0 { 32.0 } else { -32.0 };
+                pose
+            })
+            .collect();
+        let error = calibrate(&nodding, (1280, 720), PlacementSetting::Front).unwrap_err();
+        assert!(
+            matches!(error, CalibrationError::TooNoisy { spread_deg } if spread_deg > NOISY_MAX_SPREAD_DEG),
+            "{error}"
+        );
+        assert!(error.to_string().contains("sit still"), "{error}");
+    }
+
+    #[test]
+    fn no_person_is_an_error_that_says_what_to_do() {
+        let mut nobody = front_pose(0.0, 0.0, 1.0);
+        for keypoint in &mut nobody.keypoints {
+            keypoint.score = 0.05;
+        }
+        let error = calibrate(&[nobody], (1280, 720), PlacementSetting::Auto).unwrap_err();
+        assert!(error.to_string().contains("both shoulders in view"));
+    }
+
+    #[test]
+    fn json_round_trips_and_refuses_damage_and_future_versions() {
+        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
+        let json = calibration.to_json();
+        assert_eq!(Calibration::from_json(&json).unwrap(), calibration);
+        assert!(matches!(Calibration::from_json(&json[..json.len() / 2]), Err(CalibrationFileError::Corrupt { .. })));
+        let future = json.replacen("\"version\": 1", "\"version\": 99", 1);
+        assert!(matches!(Calibration::from_json(&future), Err(CalibrationFileError::UnsupportedVersion { found: 99 })));
+    }
+}

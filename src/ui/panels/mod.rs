@@ -4,16 +4,18 @@
 use egui::{Color32, RichText, Ui};
 
 use super::theme;
+
+mod wizard;
 use crate::alerts::{AlertState, Severity};
 use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
 use crate::engine::Snapshot;
-use crate::engine::calibrate::CalibrateError;
 use crate::files::settings::{
     BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
     Settings, WARN_AFTER_S_RANGE,
 };
 use crate::pose::KeypointName;
-use crate::posture::{Calibration, CameraPlacement, PlacementSetting, Posture, Problem, QualityGrade};
+use crate::posture::{Calibration, CameraPlacement, PlacementSetting, Posture, Problem};
+pub use wizard::{WizardStep, calibration_panel};
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,14 +227,14 @@ pub fn live_panel(
         let now = pick(&metrics?)?;
         Some(now - calibration.and_then(|c| pick(&c.baseline)).unwrap_or(0.0))
     };
-    let front = calibration.map(|c| c.placement) != Some(CameraPlacement::Side);
-    let rounding_limit = if front {
-        crate::posture::verdict::FRONT_SHOULDER_ROUNDING_CHANGE_DEG
-    } else {
-        crate::posture::verdict::SHOULDER_ROUNDING_CHANGE_DEG
-    };
-    gauge(ui, "Head forward", change(|m| m.forward_head_deg), crate::posture::verdict::FORWARD_HEAD_CHANGE_DEG, " deg");
-    gauge(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), rounding_limit, " deg");
+    // The limits the verdict warns at, with this calibration's spread and the sensitivity.
+    let placement = calibration
+        .map(|c| c.placement)
+        .or_else(|| snapshot.and_then(|s| s.assessment.as_ref()).and_then(|a| a.placement))
+        .unwrap_or(CameraPlacement::Front);
+    let limits = crate::posture::verdict::limits(placement, calibration, &settings.posture_settings());
+    gauge(ui, "Head forward", change(|m| m.forward_head_deg), limits.forward_head_deg, " deg");
+    gauge(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), limits.shoulder_rounding_deg, " deg");
 
     ui.separator();
     let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
@@ -486,95 +488,40 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -
     commands
 }
 
-/// Where the calibration wizard is.
-#[derive(Debug, Default)]
-pub enum WizardStep {
-    /// Explains what to do.
-    #[default]
-    Intro,
-    /// Counting down to the capture.
-    Countdown {
-        /// Seconds left.
-        remaining_s: f64,
-    },
-    /// Collecting frames.
-    Capturing {
-        /// Frames so far.
-        frames: usize,
-        /// Frames wanted.
-        wanted: usize,
-    },
-    /// Measuring (on a worker thread).
-    Computing,
-    /// Measured: shown for approval.
-    Done(Box<Calibration>),
-    /// Could not calibrate.
-    Failed(CalibrateError),
-}
-
-/// The calibration wizard.
-pub fn calibration_panel(ui: &mut Ui, step: &WizardStep) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
-    ui.heading("Calibrate your upright posture");
-    match step {
-        WizardStep::Intro => {
-            ui.label("1. Put the camera at the top of your screen (or beside your desk at shoulder height), so it sees your head and both shoulders.");
-            ui.label("2. Sit upright as you normally work: back against the chair, feet flat, shoulders relaxed, eyes on the screen.");
-            ui.label("3. Press Start, then hold still for a few seconds while slouchwatch measures.");
-            if ui.button("Start").clicked() {
-                commands.push(UiCommand::StartCalibration);
-            }
-        }
-        WizardStep::Countdown { remaining_s } => {
-            ui.label(RichText::new(format!("Sit upright... {:.0}", remaining_s.ceil())).size(theme::STATUS_TEXT_SIZE));
-        }
-        WizardStep::Capturing { frames, wanted } => {
-            ui.label(RichText::new("Hold still...").size(theme::STATUS_TEXT_SIZE));
-            ui.add(egui::ProgressBar::new(*frames as f32 / (*wanted).max(1) as f32));
-        }
-        WizardStep::Computing => {
-            ui.label("Measuring...");
-            ui.spinner();
-        }
-        WizardStep::Done(calibration) => {
-            let quality = &calibration.quality;
-            let grade = match quality.grade {
-                QualityGrade::Good => "good",
-                QualityGrade::Fair => "fair",
-                QualityGrade::Poor => "poor: consider trying again",
-            };
-            ui.label(RichText::new(format!("Quality: {grade}")).size(20.0));
-            ui.label(format!(
-                "{} of {} frames used; camera placement: {}",
-                quality.frames_used, quality.frames_total, calibration.placement
-            ));
-            for note in &quality.notes {
-                ui.label(format!("- {note}"));
-            }
-            if let Some(forward) = calibration.baseline.forward_head_deg {
-                ui.label(format!("Ear-shoulder line: {forward:.1} degrees from vertical"));
-            }
-            if let Some(lean) = calibration.baseline.lean_deg {
-                ui.label(format!("Shoulder line: {lean:.1} degrees from level"));
-            }
-            ui.horizontal(|ui| {
-                if ui.button("Use this calibration").clicked() {
-                    commands.push(UiCommand::AcceptCalibration);
-                }
-                if ui.button("Try again").clicked() {
-                    commands.push(UiCommand::RetryCalibration);
-                }
-            });
-        }
-        WizardStep::Failed(error) => {
-            ui.colored_label(theme::WARNING, error.to_string());
-            if ui.button("Try again").clicked() {
-                commands.push(UiCommand::RetryCalibration);
-            }
-        }
-    }
-    commands
-}
-
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_messages_are_plain_words() {
+        assert_eq!(
+            warning_message(&[Problem::ForwardHead], Some(12.4)),
+            "Your head has drifted about 12 degrees forward."
+        );
+        let both = warning_message(&[Problem::RoundedShoulders, Problem::TooClose], None);
+        assert_eq!(both, "Your shoulders have rounded forward. You have moved close to the screen.");
+    }
+
+    #[test]
+    fn an_unreadable_picture_says_what_to_do_instead_of_a_verdict() {
+        use crate::engine::picture::Picture;
+        let mut snapshot = Snapshot {
+            time: chrono::Utc::now(),
+            frame_size: (640, 480),
+            pose: None,
+            assessment: None,
+            held: false,
+            alert_state: AlertState::Good,
+            picture: Picture::TooDark,
+            preview: None,
+            today: Default::default(),
+        };
+        let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None);
+        assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
+        assert_eq!(status_text(Some(AlertState::Paused), Some(&snapshot), None).0, "Paused");
+        snapshot.picture = Picture::Usable;
+        assert_eq!(status_text(Some(AlertState::Good), Some(&snapshot), None).0, "Good posture");
+        let (lost, _) = status_text(Some(AlertState::Good), Some(&snapshot), Some("unplugged"));
+        assert_eq!(lost, "No camera: unplugged");
+    }
+}
