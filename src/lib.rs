@@ -1,18 +1,25 @@
 //! slouchwatch: a local webcam posture monitor.
 //!
-//! The pipeline, one module per stage:
+//! The pipeline, one module per stage (docs/ARCHITECTURE.md has the whole picture):
 //!
 //! ```text
-//! image file / camera -> pose -> (posture -> alerts -> history -> report -> window: later stages)
+//! source -> pose -> posture -> alerts (+ coach) -> engine sinks: history, notifications, channel
+//!                                                     history -> report;  channel -> ui / cli
 //! ```
 //!
+//! - [`source`]: where frames come from: a camera (nokhwa) or a folder replayed as one.
 //! - [`pose`]: runs the MoveNet model on an image and returns 17 named keypoints.
-//! - [`posture`]: posture measures, calibration and the per-frame verdict (pure).
+//! - [`posture`]: posture measures, calibration, limits and the per-frame verdict (pure).
 //! - [`alerts`]: the alert state machine: when to warn, clear, remind (pure, clock passed in).
 //! - [`coach`]: the stretch coach: catalog, suggestions, break routines, end-of-day advice (pure).
+//! - [`engine`]: the monitoring thread: a pure per-frame step, sinks for its results, the one
+//!   session builder every caller starts monitoring with, and calibration from live frames.
+//! - [`history`]: the SQLite history of numbers (never images): schema, lock, writes, reads.
+//! - [`report`]: day and period reports from the history (text, HTML, CSV).
+//! - [`files`]: the files the user owns (calibration, settings) and where they live.
 //! - [`images`]: lists and decodes image files (frames are never written anywhere).
-//! - [`calibration_file`]: reads and writes the calibration JSON file.
-//! - [`analyze`]: the `slouchwatch analyze` command: images on disk in, one record per image out.
+//! - [`memory`]: allocator tuning for a long-running monitor.
+//! - [`analyze`]: `slouchwatch analyze` and calibration from image files (the CLI's only).
 //! - [`ui`]: the desktop window (eframe/egui), drawing what the engine publishes.
 //! - [`cli`]: command-line arguments and dispatch; `main.rs` only calls [`cli::main`].
 

@@ -6,9 +6,9 @@
 //! deleted: it is moved aside and a new one started, and the caller is told.
 
 //!
-//! - [`schema`]: the version, the migrations, opening a file;
-//! - [`lock`]: one monitoring slouchwatch per history folder;
-//! - [`store`]: writes; [`queries`]: reads; [`rows`]: the typed rows they return;
+//! - `schema.rs`: the version, the migrations, opening a file;
+//! - `lock.rs`: one monitoring slouchwatch per history folder;
+//! - `store.rs`: writes; `queries.rs`: reads; `rows.rs`: the typed rows they return;
 //! - [`minutes`]: the pure per-minute bookkeeping the engine feeds.
 
 mod lock;

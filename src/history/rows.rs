@@ -6,7 +6,7 @@ use super::MinuteRow;
 use crate::coach::Answer;
 use crate::posture::Problem;
 
-/// Everything the history holds for a time range (see [`HistoryStore::range`]).
+/// Everything the history holds for a time range (see [`HistoryStore::range`](super::HistoryStore::range)).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RangeRows {
     /// Minute rows, in order.

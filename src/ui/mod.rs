@@ -38,7 +38,7 @@ pub struct EngineOverrides {
 const DEFAULT_REPLAY_SPEED: f64 = 1.0;
 
 /// The engine starter the app uses: the camera or a replay, per settings and overrides, started
-/// through [`engine::session`]. The camera is opened on the engine thread and waited for if
+/// through [`crate::engine::session`]. The camera is opened on the engine thread and waited for if
 /// absent, so the window can say so.
 pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineStarter {
     Box::new(move |settings, calibration| {

@@ -1,6 +1,6 @@
 //! The Report screen: a day picker, the day's numbers, `egui_plot` charts (timeline, per-hour
 //! bars, the 7- or 30-day trend) and the coach's end-of-day advice. Draws a
-//! [`DailyReport`](crate::report::DailyReport) loaded by the app; never reads the database itself.
+//! [`DailyReport`] loaded by the app; never reads the database itself.
 
 use chrono::{NaiveDate, TimeDelta};
 use egui::{Color32, RichText, Ui};

@@ -30,7 +30,7 @@ pub const SHOULDER_OUTSIDE_TOLERANCE_SCALES: f32 = 0.1;
 
 /// Largest calibration spread (robust standard deviation over the frames) of the forward-head
 /// and head-down measures, degrees, that a calibration may have. Beyond it the limits it would
-/// need are wider than [`SPREAD_WIDENING_CAP`](super::verdict::SPREAD_WIDENING_CAP) allows, so
+/// need are wider than [`SPREAD_WIDENING_CAP`](crate::posture::verdict::SPREAD_WIDENING_CAP) allows, so
 /// it cannot be judged against: the person is asked to sit still and calibrate again.
 pub const NOISY_MAX_SPREAD_DEG: f32 = 5.0;
 
