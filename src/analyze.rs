@@ -34,8 +34,11 @@ pub struct AnalysisRecord {
     pub placement: Option<CameraPlacement>,
     /// Posture measures; unknown ones are `null`.
     pub metrics: Metrics,
-    /// `good`, `bad` or `unknown`.
+    /// `good`, `bad` or `unknown` (not judged). Without a calibration never `good`: upright
+    /// means "as calibrated".
     pub posture: Posture,
+    /// Whether a calibration was given to judge against.
+    pub calibrated: bool,
     /// What is wrong (`forward_head`, `rounded_shoulders`, `shoulders_raised`, `leaning`,
     /// `too_close`, `head_down`); empty unless `posture` is `bad`.
     pub problems: Vec<Problem>,
@@ -103,6 +106,7 @@ pub fn analyze_file(
         placement: assessment.placement,
         metrics: assessment.metrics,
         posture: assessment.posture,
+        calibrated: options.calibration.is_some(),
         problems: assessment.problems,
         calibration_stale: assessment.calibration_stale.is_some(),
         stale_reason: assessment.calibration_stale,
@@ -206,6 +210,10 @@ fn posture_words(record: &AnalysisRecord) -> String {
     }
     match record.posture {
         Posture::Good => "good".to_owned(),
+        Posture::Unknown if !record.calibrated && record.person => {
+            "not judged (nothing wrong seen, but upright needs your calibration: run `slouchwatch calibrate`)"
+                .to_owned()
+        }
         Posture::Unknown => "unknown".to_owned(),
         Posture::Bad => {
             let problems: Vec<&str> = record.problems.iter().map(|problem| problem.words()).collect();
@@ -232,6 +240,7 @@ mod tests {
             placement: Some(CameraPlacement::Front),
             metrics: Metrics::default(),
             posture: Posture::Bad,
+            calibrated: true,
             problems: vec![Problem::ForwardHead, Problem::Leaning],
             calibration_stale: false,
             stale_reason: None,

@@ -57,12 +57,16 @@ fn uncalibrated_analysis_judges_what_needs_no_baseline_and_says_so() {
     let output = slouchwatch(&["analyze".as_ref(), fixture("astronaut.png").as_os_str()]);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("posture: good"), "{stdout}");
+    // Nothing wrong is seen, but upright means "as calibrated": not judged, never good.
+    assert!(stdout.contains("posture: not judged"), "{stdout}");
+    assert!(!stdout.contains("posture: good"), "{stdout}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("slouchwatch calibrate"));
 
     let output = slouchwatch(&["analyze".as_ref(), "--json".as_ref(), fixture("astronaut.png").as_os_str()]);
     let record = &json_lines(&output)[0];
     assert!(record["metrics"]["lean_deg"].is_number());
+    assert_eq!(record["posture"], "unknown");
+    assert_eq!(record["calibrated"], false);
     assert!(record["metrics"]["forward_head_deg"].is_null(), "front forward head needs a calibration");
 }
 

@@ -539,3 +539,28 @@ fn monitoring_calibrating_and_reporting_open_no_network_socket() {
         eprintln!("{:?}: {} socket calls, none to a network", args[0], trace.lines().count() - 1);
     }
 }
+
+#[test]
+fn without_a_calibration_time_at_the_desk_is_never_counted_upright() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(dir.path(), &[(&frames.upright, 40)]);
+    let data = dir.path().join("data");
+    // No --calibration, and no calibration in the (empty) config folder either.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--fps", "2", "--start", START, "--no-notify", "--source"])
+        .arg(&folder)
+        .arg("--data-dir")
+        .arg(&data)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("slouchwatch calibrate"));
+    let summary = json_lines(&output).pop().unwrap();
+    assert!((summary["monitored_s"].as_f64().unwrap() - 20.0).abs() < 1e-6, "{summary}");
+    assert_eq!(summary["good_s"], 0.0, "{summary}");
+    let db = database(dir.path());
+    assert_eq!(sum(&db, "good_s"), 0.0);
+    assert!((sum(&db, "unknown_s") - 20.0).abs() < 1e-6, "not judged, at the desk");
+}

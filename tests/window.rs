@@ -248,3 +248,64 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     harness.run_steps(3);
     assert!(harness.query_by_label("30 min (67%)").is_some(), "back to today");
 }
+
+#[test]
+fn without_a_camera_the_wizard_says_so_within_seconds_and_offers_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    quiet_settings(dir.path(), |settings| settings.source = "camera:0".into());
+    let paths = AppPaths {
+        settings: Some(dir.path().join(SETTINGS_FILE)),
+        calibration: dir.path().join("calibration.json"),
+        data_dir: Some(dir.path().join("data")),
+    };
+    let catalog = Catalog::built_in().unwrap();
+    let overrides = EngineOverrides { data_dir: Some(dir.path().join("data")), ..EngineOverrides::default() };
+    let mut harness = harness(SlouchApp::new(paths, engine_starter(overrides, catalog.clone()), catalog));
+    harness.step();
+    assert_eq!(harness.state().screen(), Screen::Calibration, "first start opens the wizard");
+    let started = Instant::now();
+    while harness.query_by_label_contains("No camera picture").is_none() {
+        assert!(started.elapsed() < Duration::from_secs(5), "no message about the camera within 5 s");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(harness.query_by_label("Retry").is_some());
+    assert!(harness.query_by_label("Start").is_none(), "nothing to start without a picture");
+}
+
+#[test]
+fn calibration_can_be_cancelled_and_uncalibrated_time_is_not_called_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 400)]);
+    quiet_settings(dir.path(), |_| {});
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    harness.step();
+    step_until(&mut harness, "the framing check", |h| h.query_by_label_contains("Good framing").is_some());
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the countdown", |h| h.query_by_label("Cancel").is_some());
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Start").is_some(), "back to the start");
+    assert!(harness.state().calibration().is_none());
+
+    harness.get_by_label("Live").click();
+    step_until(&mut harness, "the not-calibrated status", |h| h.query_by_label_contains("Not calibrated:").is_some());
+    assert!(harness.query_by_label("Good posture").is_none(), "never good without a calibration");
+}
+
+#[test]
+fn a_capture_that_gets_no_pictures_ends_with_a_reason_instead_of_waiting_for_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    // A replay that ends (the camera "stops") before the capture begins.
+    write_frames(&frames, &[(&upright(), 6)]);
+    quiet_settings(dir.path(), |_| {});
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the replay's end", |h| h.state().engine_finished());
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the stalled capture's message", |h| {
+        h.query_by_label_contains("No usable camera picture came for").is_some()
+    });
+    assert!(harness.query_by_label("Try again").is_some());
+}

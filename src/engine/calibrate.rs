@@ -17,6 +17,9 @@ pub const CALIBRATION_FRAMES: usize = 10;
 pub const CALIBRATION_INTERVAL_MS: i64 = 500;
 /// Seconds of countdown before the capture, to sit back and settle.
 pub const CALIBRATION_COUNTDOWN_S: u64 = 3;
+/// Seconds without a new calibration frame after which the wizard gives up and says why (ten
+/// frames take five seconds; a working camera never pauses this long).
+pub const CALIBRATION_STALL_S: u64 = 5;
 
 /// Why frames could not be turned into a calibration.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -24,6 +27,21 @@ pub enum CalibrateError {
     /// No frame was captured.
     #[error("no frames were captured: check that the camera shows you, then calibrate again")]
     NoFrames,
+    /// No frame came for a while (the camera stopped, or shows nothing readable).
+    #[error(
+        "no usable camera picture came for {seconds} s: check that the camera is connected, that no other \
+         program uses it and that it shows you in good light, then try again"
+    )]
+    Stalled {
+        /// How long the wizard waited.
+        seconds: u64,
+    },
+    /// The camera was lost while the frames were being taken.
+    #[error("the camera stopped while calibrating ({detail}): reconnect it, then try again")]
+    CameraLost {
+        /// What the camera said.
+        detail: String,
+    },
     /// The model failed.
     #[error(transparent)]
     Pose(#[from] PoseError),

@@ -213,6 +213,8 @@ pub struct Snapshot {
     pub preview: Option<std::sync::Arc<image::RgbImage>>,
     /// Today's totals so far, from the same minute rows the history and the report use.
     pub today: DayTotals,
+    /// When warnings are snoozed: until when.
+    pub snoozed_until: Option<DateTime<Utc>>,
 }
 
 /// Messages from the engine thread.

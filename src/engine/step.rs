@@ -292,6 +292,7 @@ impl Step {
             picture: self.picture,
             preview,
             today: DayTotals::default(),
+            snoozed_until: self.alerts.snoozed_until(now),
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct DayTotals {
     pub monitored_s: f64,
     /// Seconds upright.
     pub upright_s: f64,
+    /// Seconds slouched.
+    pub slouched_s: f64,
     /// Warnings shown.
     pub warnings: u32,
 }
@@ -72,6 +74,7 @@ impl DayTotals {
         if self.day == Some(local_day(row.minute)) {
             self.monitored_s += row.monitored_s;
             self.upright_s += row.good_s;
+            self.slouched_s += row.bad_s;
         }
     }
 
@@ -81,6 +84,11 @@ impl DayTotals {
         if self.day == Some(local_day(time)) {
             self.warnings += 1;
         }
+    }
+
+    /// Seconds at the desk that were not judged (not calibrated, unclear, stale).
+    pub fn not_judged_s(&self) -> f64 {
+        (self.monitored_s - self.upright_s - self.slouched_s).max(0.0)
     }
 
     /// These totals with a minute still in progress added (for a live view).
@@ -138,6 +146,7 @@ mod tests {
         assert_eq!((summary.monitored_s, summary.good_s, summary.bad_s, summary.away_s), (60.0, 40.0, 15.0, 60.0));
         // Unknown time is monitored but never upright.
         assert_eq!((day.monitored_s, day.upright_s), (summary.monitored_s, summary.good_s));
+        assert_eq!((day.slouched_s, day.not_judged_s()), (15.0, 5.0));
         assert_eq!(day.day, Some(local_day(noon())));
     }
 

@@ -94,7 +94,8 @@ pub enum Posture {
     Good,
     /// At least one problem.
     Bad,
-    /// Nothing could be judged: no person, unclear keypoints, or a stale calibration.
+    /// Not judged: no person, unclear keypoints, a stale calibration, or no calibration (nothing
+    /// wrong was seen, but upright means "as calibrated").
     #[default]
     Unknown,
 }
@@ -296,9 +297,11 @@ pub fn judge(
         }
     }
 
+    // Upright means "as in your calibration": without one, a frame can be bad (an absolute rule
+    // fired) but never upright, so uncalibrated time is never shown or counted as good.
     judgement.posture = if !judgement.problems.is_empty() {
         Posture::Bad
-    } else if judged > 0 {
+    } else if judged > 0 && calibration.is_some() {
         Posture::Good
     } else {
         Posture::Unknown
@@ -413,7 +416,8 @@ mod tests {
     #[test]
     fn uncalibrated_front_judges_only_lean() {
         let level = Metrics { lean_deg: Some(2.0), forward_head_deg: Some(60.0), ..Metrics::default() };
-        assert_eq!(verdict(&level, CameraPlacement::Front, None, Sensitivity::default()), (Posture::Good, vec![]));
+        // Nothing wrong, but without a calibration nothing is upright either.
+        assert_eq!(verdict(&level, CameraPlacement::Front, None, Sensitivity::default()), (Posture::Unknown, vec![]));
         let tilted = Metrics { lean_deg: Some(12.0), ..Metrics::default() };
         assert_eq!(verdict(&tilted, CameraPlacement::Front, None, Sensitivity::default()).1, vec![Problem::Leaning]);
         assert_eq!(
@@ -425,7 +429,7 @@ mod tests {
     #[test]
     fn uncalibrated_side_uses_absolute_limits() {
         let upright = Metrics { forward_head_deg: Some(12.0), shoulder_rounding_deg: Some(2.0), ..Metrics::default() };
-        assert_eq!(verdict(&upright, CameraPlacement::Side, None, Sensitivity::default()), (Posture::Good, vec![]));
+        assert_eq!(verdict(&upright, CameraPlacement::Side, None, Sensitivity::default()), (Posture::Unknown, vec![]));
         let hunched = Metrics { forward_head_deg: Some(40.0), shoulder_rounding_deg: Some(12.0), ..Metrics::default() };
         assert_eq!(
             verdict(&hunched, CameraPlacement::Side, None, Sensitivity::default()).1,

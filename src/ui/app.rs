@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
 
-use super::panels::{self, Screen, UiCommand, WarningView, WizardStep};
+use super::panels::{self, Screen, UiCommand, WarningView, WizardStep, WizardView};
 use super::report::{ReportView, report_panel};
 use crate::alerts::AlertEvent;
 use crate::coach::Catalog;
-use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES};
+use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES, CALIBRATION_STALL_S, CalibrateError};
 use crate::engine::session::SessionError;
 use crate::engine::{
     CalibrationUpdate, EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent,
@@ -18,6 +18,7 @@ use crate::engine::{
 use crate::files::calibration as calibration_file;
 use crate::files::settings::{self, Settings};
 use crate::posture::Calibration;
+use crate::posture::calibration::framing_advice;
 
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
@@ -45,6 +46,8 @@ pub struct AppPaths {
 struct Wizard {
     step: WizardStep,
     countdown_ends: Option<f64>,
+    /// UI time of the capture's start or its latest picture: the stall timer.
+    last_progress_s: Option<f64>,
 }
 
 /// The desktop app.
@@ -245,6 +248,7 @@ impl SlouchApp {
         if !capturing {
             return;
         }
+        self.wizard.last_progress_s = None;
         self.wizard.step = match update {
             CalibrationUpdate::Captured { frames, wanted } => WizardStep::Capturing { frames, wanted },
             CalibrationUpdate::Measuring => WizardStep::Computing,
@@ -265,6 +269,22 @@ impl SlouchApp {
                 self.wizard.step = WizardStep::Capturing { frames: 0, wanted: CALIBRATION_FRAMES };
             } else {
                 self.wizard.step = WizardStep::Countdown { remaining_s: ends - now_s };
+            }
+        }
+        if let WizardStep::Capturing { .. } = self.wizard.step {
+            // A camera that stops, or never sends a usable picture, ends the capture with a reason
+            // instead of "Hold still" for ever.
+            let since = *self.wizard.last_progress_s.get_or_insert(now_s);
+            let failure = match &self.camera_problem {
+                Some(detail) => Some(CalibrateError::CameraLost { detail: detail.clone() }),
+                None if now_s - since > CALIBRATION_STALL_S as f64 => {
+                    Some(CalibrateError::Stalled { seconds: CALIBRATION_STALL_S })
+                }
+                None => None,
+            };
+            if let Some(error) = failure {
+                self.send(EngineCommand::CancelCalibration);
+                self.wizard = Wizard { step: WizardStep::Failed(error), ..Wizard::default() };
             }
         }
     }
@@ -332,7 +352,26 @@ impl SlouchApp {
                             self.camera_problem.as_deref(),
                         ));
                     }
-                    Screen::Calibration => commands.extend(panels::calibration_panel(ui, &self.wizard.step)),
+                    Screen::Calibration => {
+                        let picture = self.latest.as_ref().and_then(|snapshot| {
+                            self.texture
+                                .as_ref()
+                                .filter(|_| snapshot.preview.is_some())
+                                .map(|texture| (texture, snapshot))
+                        });
+                        let framing = self.latest.as_ref().and_then(|snapshot| {
+                            let pose = snapshot.pose.as_ref()?;
+                            framing_advice(pose, snapshot.frame_size, self.settings.placement)
+                        });
+                        let view = WizardView {
+                            step: &self.wizard.step,
+                            camera_problem: self.camera_problem.as_deref(),
+                            picture,
+                            framing,
+                            in_use: self.calibration.as_ref(),
+                        };
+                        commands.extend(panels::calibration_panel(ui, &view));
+                    }
                     Screen::Stretches => {
                         let timer = self.timer.as_ref().map(|(id, start)| (id.as_str(), now_s - start));
                         commands.extend(panels::stretches_panel(ui, &self.catalog, timer));
@@ -431,6 +470,10 @@ impl SlouchApp {
                 let countdown_s = CALIBRATION_COUNTDOWN_S as f64;
                 self.wizard = Wizard { countdown_ends: Some(now_s + countdown_s), ..Wizard::default() };
                 self.wizard.step = WizardStep::Countdown { remaining_s: countdown_s };
+            }
+            UiCommand::CancelCalibration => {
+                self.send(EngineCommand::CancelCalibration);
+                self.wizard = Wizard::default();
             }
             UiCommand::RetryCalibration => {
                 self.send(EngineCommand::CancelCalibration);

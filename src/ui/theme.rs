@@ -35,6 +35,8 @@ pub const KEYPOINT_RADIUS: f32 = 4.0;
 pub const OVERLAY_LINE_WIDTH: f32 = 3.0;
 /// Largest width of the live camera picture.
 pub const LIVE_IMAGE_MAX_WIDTH: f32 = 480.0;
+/// Widest the calibration wizard shows the camera picture, points.
+pub const WIZARD_IMAGE_MAX_WIDTH: f32 = 360.0;
 /// Size of a stretch illustration on a card.
 pub const ILLUSTRATION_SIZE: f32 = 140.0;
 /// Height of the report's timeline chart.

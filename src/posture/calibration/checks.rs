@@ -3,7 +3,8 @@
 //! A refusal says which way to move, in the person's own terms.
 
 use super::{Anchor, CalibrationError, CalibrationQuality, QualityGrade, Sample};
-use crate::posture::Metrics;
+use crate::pose::Pose;
+use crate::posture::{Metrics, PlacementSetting};
 
 /// Frames for a calibration graded good: five seconds at the default two analysed frames a second.
 pub const GOOD_CALIBRATION_FRAMES: usize = 10;
@@ -86,6 +87,25 @@ pub(super) fn refuse_off_centre(anchor: Anchor, frame_size: (u32, u32)) -> Resul
     Err(CalibrationError::OffCentre { edge, toward: away_from(edge) })
 }
 
+/// What to change before calibrating, judged from one live pose by the very rules calibration
+/// applies: `None` when the framing is right (head and both shoulders in view, in the middle).
+pub fn framing_advice(pose: &Pose, frame_size: (u32, u32), placement: PlacementSetting) -> Option<String> {
+    let error = super::calibrate(std::slice::from_ref(pose), frame_size, placement).err()?;
+    Some(match error {
+        CalibrationError::OffCentre { toward, .. } => {
+            format!("Move {toward} until you are in the middle of the picture.")
+        }
+        CalibrationError::ShoulderOutside { shoulder, toward } => {
+            format!("Your {shoulder} shoulder is outside the picture: move {toward} or a little further back.")
+        }
+        CalibrationError::NoUsableFrames { .. } => {
+            "Sit facing the camera with your head and both shoulders in the picture.".to_owned()
+        }
+        // One frame cannot vary; kept for completeness.
+        CalibrationError::TooNoisy { .. } => "Hold still.".to_owned(),
+    })
+}
+
 /// The quality of a calibration that passed the refusals (off-centre, shoulder outside, too
 /// noisy): how many frames it rests on and whether the head held still.
 pub(super) fn grade(used: usize, total: usize, spread: &Metrics) -> CalibrationQuality {
@@ -138,5 +158,18 @@ mod tests {
         // Just at the edge is still in view.
         let at_edge: Vec<Pose> = (0..10).map(|_| front_pose(-345.0, 0.0, 1.5)).collect();
         assert!(calibrate(&at_edge, (1280, 720), PlacementSetting::Front).is_ok());
+    }
+
+    #[test]
+    fn the_live_framing_hint_uses_the_calibration_rules() {
+        use super::framing_advice;
+        let size = (1280, 720);
+        assert_eq!(framing_advice(&front_pose(0.0, 0.0, 1.0), size, PlacementSetting::Auto), None);
+        let hint = framing_advice(&front_pose(-500.0, 0.0, 0.5), size, PlacementSetting::Auto).unwrap();
+        assert_eq!(hint, "Move a little to your left until you are in the middle of the picture.");
+        let nobody =
+            Pose { keypoints: [crate::pose::Keypoint { x: 0.0, y: 0.0, score: 0.0 }; crate::pose::KEYPOINT_COUNT] };
+        let hint = framing_advice(&nobody, size, PlacementSetting::Auto).unwrap();
+        assert!(hint.contains("head and both shoulders"), "{hint}");
     }
 }

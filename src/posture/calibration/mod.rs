@@ -14,6 +14,7 @@ use crate::pose::{Letterbox, Pose};
 
 mod checks;
 mod stale;
+pub use checks::framing_advice;
 pub use checks::{
     CENTRED_MARGIN_FRACTION, FAIR_CALIBRATION_FRAMES, GOOD_CALIBRATION_FRAMES, NOISY_MAX_SPREAD_DEG,
     SHOULDER_OUTSIDE_TOLERANCE_SCALES, STEADY_MAX_SPREAD_DEG,

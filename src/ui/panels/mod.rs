@@ -15,7 +15,7 @@ use crate::files::settings::{
 };
 use crate::pose::KeypointName;
 use crate::posture::{Calibration, CameraPlacement, PlacementSetting, Posture, Problem};
-pub use wizard::{WizardStep, calibration_panel};
+pub use wizard::{WizardStep, WizardView, calibration_panel};
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,8 @@ pub enum UiCommand {
     ShowCameraImage(bool),
     /// Begin the calibration countdown.
     StartCalibration,
+    /// Stop a calibration under way.
+    CancelCalibration,
     /// Use the calibration just measured.
     AcceptCalibration,
     /// Measure again.
@@ -108,11 +110,13 @@ pub fn warning_message(problems: &[Problem], forward_drift_deg: Option<f32>) -> 
     sentences.join(" ")
 }
 
-/// The status line for the current state.
+/// The status line for the current state. Only a judged frame that matches the calibration is
+/// "good posture": not calibrated, not judged and snoozed each say so.
 pub fn status_text(
     state: Option<AlertState>,
     snapshot: Option<&Snapshot>,
     camera_problem: Option<&str>,
+    calibrated: bool,
 ) -> (String, Color32) {
     if let Some(problem) = camera_problem {
         return (format!("No camera: {problem}"), theme::NEUTRAL);
@@ -123,27 +127,60 @@ pub fn status_text(
     {
         return (capitalised(advice), theme::NEUTRAL);
     }
-    let problems = snapshot
-        .and_then(|snapshot| snapshot.assessment.as_ref())
+    let assessment = snapshot.and_then(|snapshot| snapshot.assessment.as_ref());
+    let problems = assessment
         .map(|assessment| assessment.problems.iter().map(|p| p.words()).collect::<Vec<_>>().join(", "))
         .unwrap_or_default();
+    let slouching = |colour| match problems.as_str() {
+        "" => ("Slouching".to_owned(), colour),
+        problems => (format!("Slouching: {problems}"), colour),
+    };
+    let person = snapshot.and_then(|s| s.pose.as_ref()).is_some_and(|pose| pose.person_in_view());
     match state {
         None => ("Starting...".into(), theme::NEUTRAL),
-        Some(AlertState::Good) => {
-            let posture = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.posture);
-            if posture == Some(Posture::Unknown) {
-                ("Cannot judge right now".into(), theme::NEUTRAL)
-            } else {
-                ("Good posture".into(), theme::GOOD)
-            }
-        }
-        Some(AlertState::Slouching) => (format!("Slouching: {problems}"), theme::SLOUCHING),
-        Some(AlertState::Warning) => (format!("Slouching: {problems}"), theme::WARNING),
+        Some(AlertState::Good) => match assessment.map(|a| a.posture) {
+            Some(Posture::Good) => ("Good posture".into(), theme::GOOD),
+            Some(Posture::Bad) => slouching(theme::SLOUCHING),
+            _ if !calibrated && person => ("Not calibrated: posture is not judged yet".into(), theme::NEUTRAL),
+            _ if person => ("Cannot see you clearly: posture is not judged".into(), theme::NEUTRAL),
+            _ => ("Looking for you...".into(), theme::NEUTRAL),
+        },
+        Some(AlertState::Slouching) => slouching(theme::SLOUCHING),
+        Some(AlertState::Warning) => slouching(theme::WARNING),
         Some(AlertState::Away) => ("Away".into(), theme::NEUTRAL),
-        Some(AlertState::Paused) => ("Paused".into(), theme::NEUTRAL),
-        Some(AlertState::Snoozed) => ("Warnings snoozed".into(), theme::NEUTRAL),
-        Some(AlertState::Recalibrate) => ("Please recalibrate".into(), theme::SLOUCHING),
+        Some(AlertState::Paused) => ("Paused: the camera picture is not looked at".into(), theme::NEUTRAL),
+        Some(AlertState::Snoozed) => match snapshot.and_then(|s| s.snoozed_until) {
+            Some(until) => (
+                format!("Warnings snoozed until {}", until.with_timezone(&chrono::Local).format("%H:%M")),
+                theme::NEUTRAL,
+            ),
+            None => ("Warnings snoozed".into(), theme::NEUTRAL),
+        },
+        Some(AlertState::Recalibrate) => {
+            ("You moved since calibrating: recalibrate to be judged again".into(), theme::SLOUCHING)
+        }
     }
+}
+
+/// Today's totals in words: time upright is only what was judged upright; the rest is said as
+/// what it was.
+pub fn today_words(today: &crate::engine::DayTotals) -> String {
+    let minutes = |seconds: f64| format!("{} min", (seconds / 60.0).round());
+    let mut text = format!("Today: {} at the desk", minutes(today.monitored_s));
+    if today.monitored_s > 0.0 {
+        let share = 100.0 * today.upright_s / today.monitored_s;
+        text +=
+            &format!(", {} upright ({share:.0}%), {} slouching", minutes(today.upright_s), minutes(today.slouched_s));
+        if today.not_judged_s() >= 30.0 {
+            text += &format!(", {} not judged", minutes(today.not_judged_s()));
+        }
+    }
+    let warnings = match today.warnings {
+        0 => "no warnings".to_owned(),
+        1 => "1 warning".to_owned(),
+        n => format!("{n} warnings"),
+    };
+    format!("{text}; {warnings}")
 }
 
 /// `text` with its first letter in upper case.
@@ -184,7 +221,7 @@ pub fn live_panel(
     camera_problem: Option<&str>,
 ) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    let (text, colour) = status_text(snapshot.map(|s| s.alert_state), snapshot, camera_problem);
+    let (text, colour) = status_text(snapshot.map(|s| s.alert_state), snapshot, camera_problem, calibration.is_some());
     ui.label(RichText::new(text).size(theme::STATUS_TEXT_SIZE).color(colour).strong());
     if camera_problem.is_some() {
         ui.label("Check that the camera is connected and that no other program (a video call?) is using it.");
@@ -211,13 +248,7 @@ pub fn live_panel(
         commands.push(UiCommand::ShowCameraImage(show_image));
     }
     if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
-        let (width, height) = (snapshot.frame_size.0 as f32, snapshot.frame_size.1 as f32);
-        let display_width = theme::LIVE_IMAGE_MAX_WIDTH.min(ui.available_width());
-        let size = egui::vec2(display_width, display_width * height / width.max(1.0));
-        let response = ui.add(egui::Image::new((texture.id(), size)));
-        if let Some(pose) = &snapshot.pose {
-            draw_overlay(ui, response.rect, snapshot.frame_size, pose);
-        }
+        picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);
     } else if !settings.show_camera_image {
         ui.weak("Camera picture hidden. Monitoring goes on.");
     }
@@ -238,13 +269,19 @@ pub fn live_panel(
 
     ui.separator();
     let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
-    let share = if today.monitored_s > 0.0 { 100.0 * today.upright_s / today.monitored_s } else { 0.0 };
-    ui.label(format!(
-        "Today: monitored {} min, upright {share:.0}% of the time, {} warning(s)",
-        (today.monitored_s / 60.0).round(),
-        today.warnings
-    ));
+    ui.label(today_words(&today));
     commands
+}
+
+/// The camera picture, at most `max_width` wide, with the keypoints drawn over it.
+fn picture_with_pose(ui: &mut Ui, texture: &egui::TextureHandle, snapshot: &Snapshot, max_width: f32) {
+    let (width, height) = (snapshot.frame_size.0 as f32, snapshot.frame_size.1 as f32);
+    let display_width = max_width.min(ui.available_width());
+    let size = egui::vec2(display_width, display_width * height / width.max(1.0));
+    let response = ui.add(egui::Image::new((texture.id(), size)));
+    if let Some(pose) = &snapshot.pose {
+        draw_overlay(ui, response.rect, snapshot.frame_size, pose);
+    }
 }
 
 fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate::pose::Pose) {
@@ -515,13 +552,68 @@ mod tests {
             picture: Picture::TooDark,
             preview: None,
             today: Default::default(),
+            snoozed_until: None,
         };
-        let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None);
+        let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None, true);
         assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
-        assert_eq!(status_text(Some(AlertState::Paused), Some(&snapshot), None).0, "Paused");
+        let paused = status_text(Some(AlertState::Paused), Some(&snapshot), None, true).0;
+        assert!(paused.starts_with("Paused"), "{paused}");
         snapshot.picture = Picture::Usable;
-        assert_eq!(status_text(Some(AlertState::Good), Some(&snapshot), None).0, "Good posture");
-        let (lost, _) = status_text(Some(AlertState::Good), Some(&snapshot), Some("unplugged"));
+        let (lost, _) = status_text(Some(AlertState::Good), Some(&snapshot), Some("unplugged"), true);
         assert_eq!(lost, "No camera: unplugged");
+    }
+
+    #[test]
+    fn only_a_judged_upright_frame_is_good_posture() {
+        use crate::engine::picture::Picture;
+        use crate::pose::{KEYPOINT_COUNT, Keypoint, Pose};
+        use crate::posture::Assessment;
+        let person = Pose { keypoints: [Keypoint { x: 100.0, y: 100.0, score: 0.9 }; KEYPOINT_COUNT] };
+        let assessed = |posture: Posture, problems: Vec<Problem>| Snapshot {
+            time: chrono::Utc::now(),
+            frame_size: (640, 480),
+            pose: Some(person.clone()),
+            assessment: Some(Assessment {
+                placement: Some(CameraPlacement::Front),
+                metrics: Default::default(),
+                posture,
+                problems,
+                excess: 0.0,
+                calibration_stale: None,
+            }),
+            held: false,
+            alert_state: AlertState::Good,
+            picture: Picture::Usable,
+            preview: None,
+            today: Default::default(),
+            snoozed_until: None,
+        };
+        let good = assessed(Posture::Good, vec![]);
+        assert_eq!(status_text(Some(AlertState::Good), Some(&good), None, true), ("Good posture".into(), theme::GOOD));
+        let unjudged = assessed(Posture::Unknown, vec![]);
+        let (text, colour) = status_text(Some(AlertState::Good), Some(&unjudged), None, false);
+        assert!(text.starts_with("Not calibrated"), "{text}");
+        assert_ne!(colour, theme::GOOD, "never green when not judged");
+        let (text, _) = status_text(Some(AlertState::Good), Some(&unjudged), None, true);
+        assert!(text.starts_with("Cannot see you clearly"), "{text}");
+        // A slouch state with no problem in the latest frame never shows an empty reason.
+        assert_eq!(status_text(Some(AlertState::Slouching), Some(&unjudged), None, true).0, "Slouching");
+        let bad = assessed(Posture::Bad, vec![Problem::HeadDown]);
+        assert_eq!(status_text(Some(AlertState::Warning), Some(&bad), None, true).0, "Slouching: head down");
+        let until = chrono::Utc::now() + chrono::TimeDelta::minutes(30);
+        let snoozed = Snapshot { snoozed_until: Some(until), ..good };
+        let expected = format!("Warnings snoozed until {}", until.with_timezone(&chrono::Local).format("%H:%M"));
+        assert_eq!(status_text(Some(AlertState::Snoozed), Some(&snoozed), None, true).0, expected);
+    }
+
+    #[test]
+    fn today_counts_only_judged_upright_time_as_upright() {
+        let today =
+            crate::engine::DayTotals { day: None, monitored_s: 600.0, upright_s: 0.0, slouched_s: 0.0, warnings: 1 };
+        assert_eq!(
+            today_words(&today),
+            "Today: 10 min at the desk, 0 min upright (0%), 0 min slouching, 10 min not judged; 1 warning"
+        );
+        assert_eq!(today_words(&Default::default()), "Today: 0 min at the desk; no warnings");
     }
 }

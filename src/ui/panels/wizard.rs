@@ -4,8 +4,9 @@
 use egui::{RichText, Ui};
 
 use super::UiCommand;
+use crate::engine::Snapshot;
 use crate::engine::calibrate::CalibrateError;
-use crate::posture::Calibration;
+use crate::posture::{Calibration, CameraPlacement};
 use crate::ui::theme;
 
 /// Where the calibration wizard is.
@@ -34,48 +35,87 @@ pub enum WizardStep {
     Failed(CalibrateError),
 }
 
+/// What the wizard shows besides its step.
+pub struct WizardView<'a> {
+    /// Where it is.
+    pub step: &'a WizardStep,
+    /// Why there is no camera picture, if there is none.
+    pub camera_problem: Option<&'a str>,
+    /// The live picture and what it showed, for checking the framing.
+    pub picture: Option<(&'a egui::TextureHandle, &'a Snapshot)>,
+    /// What to change in the framing (`None`: it is right, or there is no picture).
+    pub framing: Option<String>,
+    /// The calibration in use.
+    pub in_use: Option<&'a Calibration>,
+}
+
 /// The calibration wizard.
-pub fn calibration_panel(ui: &mut Ui, step: &WizardStep) -> Vec<UiCommand> {
+pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     ui.heading("Calibrate your upright posture");
-    match step {
+    if let Some(problem) = view.camera_problem {
+        ui.colored_label(theme::WARNING, format!("No camera picture: {problem}"));
+        ui.label("Connect the camera, close any other program using it (a video call?), then retry.");
+        if ui.button("Retry").clicked() {
+            commands.push(UiCommand::Retry);
+        }
+        if matches!(view.step, WizardStep::Countdown { .. } | WizardStep::Capturing { .. }) {
+            commands.push(UiCommand::CancelCalibration);
+        }
+        return commands;
+    }
+    match view.step {
         WizardStep::Intro => {
+            if let Some(calibration) = view.in_use {
+                ui.label(in_use_words(calibration));
+            }
             ui.label("1. Put the camera at the top of your screen (or beside your desk at shoulder height), so it sees your head and both shoulders.");
             ui.label("2. Sit upright as you normally work: back against the chair, feet flat, shoulders relaxed, eyes on the screen.");
-            ui.label("3. Press Start, then hold still for a few seconds while slouchwatch measures.");
-            if ui.button("Start").clicked() {
+            ui.label("3. Press Start, then hold still for about five seconds while slouchwatch measures.");
+            framing(ui, view);
+            let label = if view.in_use.is_some() { "Recalibrate" } else { "Start" };
+            if ui.button(label).clicked() {
                 commands.push(UiCommand::StartCalibration);
             }
         }
         WizardStep::Countdown { remaining_s } => {
             ui.label(RichText::new(format!("Sit upright... {:.0}", remaining_s.ceil())).size(theme::STATUS_TEXT_SIZE));
+            framing(ui, view);
+            if ui.button("Cancel").clicked() {
+                commands.push(UiCommand::CancelCalibration);
+            }
         }
         WizardStep::Capturing { frames, wanted } => {
             ui.label(RichText::new("Hold still...").size(theme::STATUS_TEXT_SIZE));
-            ui.add(egui::ProgressBar::new(*frames as f32 / (*wanted).max(1) as f32));
+            ui.add(
+                egui::ProgressBar::new(*frames as f32 / (*wanted).max(1) as f32)
+                    .text(format!("{frames} of {wanted} pictures")),
+            );
+            framing(ui, view);
+            if ui.button("Cancel").clicked() {
+                commands.push(UiCommand::CancelCalibration);
+            }
         }
         WizardStep::Computing => {
-            ui.label("Measuring...");
-            ui.spinner();
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Measuring...");
+            });
         }
         WizardStep::Done(calibration) => {
             let quality = &calibration.quality;
-            let grade = quality.grade.words();
-            ui.label(RichText::new(format!("Quality: {grade}")).size(20.0));
-            ui.label(format!(
-                "{} of {} frames used; camera placement: {}",
-                quality.frames_used, quality.frames_total, calibration.placement
-            ));
+            ui.label(RichText::new(format!("Quality: {}", quality.grade.words())).size(20.0));
+            ui.label("slouchwatch now knows how you sit upright; from here on it compares your posture with this.");
             for note in &quality.notes {
-                ui.label(format!("- {note}"));
+                ui.label(format!("To do better next time: {note}."));
             }
-            if let Some(forward) = calibration.baseline.forward_head_deg {
-                ui.label(format!("Ear-shoulder line: {forward:.1} degrees from vertical"));
-            }
-            if let Some(lean) = calibration.baseline.lean_deg {
-                ui.label(format!("Shoulder line: {lean:.1} degrees from level"));
-            }
-            ui.horizontal(|ui| {
+            ui.weak(format!(
+                "{} of {} pictures used; camera {}.",
+                quality.frames_used,
+                quality.frames_total,
+                placement_words(calibration.placement)
+            ));
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Use this calibration").clicked() {
                     commands.push(UiCommand::AcceptCalibration);
                 }
@@ -85,11 +125,48 @@ pub fn calibration_panel(ui: &mut Ui, step: &WizardStep) -> Vec<UiCommand> {
             });
         }
         WizardStep::Failed(error) => {
-            ui.colored_label(theme::WARNING, error.to_string());
+            ui.colored_label(theme::WARNING, super::capitalised(&error.to_string()));
             if ui.button("Try again").clicked() {
                 commands.push(UiCommand::RetryCalibration);
             }
         }
     }
     commands
+}
+
+/// The live picture with the keypoints, and the framing hint or a go-ahead.
+fn framing(ui: &mut Ui, view: &WizardView) {
+    match &view.framing {
+        Some(advice) => ui.colored_label(theme::SLOUCHING, advice),
+        None if view.picture.is_some() => {
+            ui.colored_label(theme::GOOD, "Good framing: head and both shoulders in view.")
+        }
+        None => ui.weak("Waiting for the camera picture..."),
+    };
+    if let Some((texture, snapshot)) = view.picture {
+        super::picture_with_pose(ui, texture, snapshot, theme::WIZARD_IMAGE_MAX_WIDTH);
+    }
+}
+
+/// The calibration in use, in words: when and how good.
+pub fn in_use_words(calibration: &Calibration) -> String {
+    let when = calibration
+        .created
+        .as_deref()
+        .and_then(|created| chrono::DateTime::parse_from_rfc3339(created).ok())
+        .map(|created| created.with_timezone(&chrono::Local).format("%e %b %Y at %H:%M").to_string())
+        .map(|when| format!(" on {}", when.trim()))
+        .unwrap_or_default();
+    format!(
+        "In use: calibrated{when}, quality {}, camera {}. Recalibrate after moving the camera, the chair or the desk.",
+        calibration.quality.grade.words(),
+        placement_words(calibration.placement)
+    )
+}
+
+fn placement_words(placement: CameraPlacement) -> &'static str {
+    match placement {
+        CameraPlacement::Front => "in front of you",
+        CameraPlacement::Side => "beside you",
+    }
 }
