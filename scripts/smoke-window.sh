@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Smoke test of the real window: starts the release binary under Xvfb with a replayed folder,
-# takes a screenshot, and checks that the window drew something. Run by .ci/run after the tests.
-#   bash scripts/smoke-window.sh [OUT_DIR]     (needs: bash scripts/setup-debian.sh --window-test)
+# takes screenshots, and checks that the window drew something. Run by .ci/run after the tests.
+# With --all it also takes every screen people see (live upright, live warning, the wizard,
+# settings, report) at a narrow and a wide size in light and dark, for looking at and for
+# docs/screenshots/ (bash scripts/smoke-window.sh --all docs/screenshots).
+#   bash scripts/smoke-window.sh [--all] [OUT_DIR]   (needs: bash scripts/setup-debian.sh --window-test)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+all=false
+if [ "${1:-}" = "--all" ]; then all=true; shift; fi
 out=${1:-"$root/target/smoke"}
 binary="$root/target/release/slouchwatch"
 [ -x "$binary" ] || { echo "build first: cargo build --release" >&2; exit 1; }
@@ -19,7 +24,7 @@ for i in $(seq -w 1 60); do cp "$root/tests/fixtures/astronaut.png" "$work/frame
 printf '{"notifications": false}\n' > "$work/config/settings.json"
 
 display=:99
-Xvfb "$display" -screen 0 1024x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1400x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 sleep 2
 export DISPLAY=$display
@@ -28,31 +33,55 @@ export DISPLAY=$display
 screenshot() {
   local picture=$1
   shift
+  local crop=${CROP:-1400x1000}
   # Mesa's software renderer: there is no GPU here.
-  LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "$work/frames" --config-dir "$work/config" "$@" \
+  LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "${SOURCE:-$work/frames}" --config-dir "${CONFIG:-$work/config}" "$@" \
     >"$out/window.log" 2>&1 &
   app=$!
-  sleep 10
+  sleep "${WAIT_S:-10}"
   if ! kill -0 "$app" 2>/dev/null; then
     echo "the window exited early:" >&2
     cat "$out/window.log" >&2
     exit 1
   fi
-  import -window root "$picture"
+  import -window root -crop "$crop+0+0" +repage "$picture"
   echo "window peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")"
   kill -INT "$app"
   wait "$app" || true
   local spread
   spread=$(identify -format '%[fx:standard_deviation]' "$picture")
   echo "screenshot: $picture (pixel spread $spread)"
-  awk -v spread="$spread" 'BEGIN { exit !(spread > 0.05) }' || { echo "the screenshot is blank" >&2; exit 1; }
+  awk -v spread="$spread" 'BEGIN { exit !(spread > 0.02) }' || { echo "the screenshot is blank" >&2; exit 1; }
 }
 
-screenshot "$out/window.png" --data-dir "$work/data"
+CROP=900x760 screenshot "$out/window.png" --data-dir "$work/data" --window-size 900x760
 [ -s "$work/data/history.sqlite3" ] || { echo "no history was written" >&2; exit 1; }
 
 # The Report screen over a month of sample history.
 (cd "$root" && cargo build --release --quiet --example sample_history)
 "$root/target/release/examples/sample_history" "$work/sample" 30 >/dev/null
-screenshot "$out/report.png" --data-dir "$work/sample" --screen report
+CROP=900x760 screenshot "$out/report.png" --data-dir "$work/sample" --screen report --window-size 900x760
+
+if $all; then
+  # A slouch that warns within seconds: upright, then the same person 30% larger (too close).
+  mkdir -p "$work/slouch"
+  convert "$root/tests/fixtures/astronaut.png" -gravity center -crop 77%x77%+0+0 +repage \
+    -resize "$(identify -format '%wx%h' "$root/tests/fixtures/astronaut.png")!" "$work/close.png"
+  for i in $(seq -w 1 6); do cp "$root/tests/fixtures/astronaut.png" "$work/slouch/a_$i.png"; done
+  for i in $(seq -w 1 80); do cp "$work/close.png" "$work/slouch/b_$i.png"; done
+  for mode in light dark; do
+    dark=false; [ "$mode" = dark ] && dark=true
+    for size in 480x760 1280x800; do
+      name="$size-$mode"
+      printf '{"notifications": false, "dark_mode": %s, "warn_after_s": 5}\n' "$dark" > "$work/config/settings.json"
+      CROP=$size screenshot "$out/live-$name.png" --data-dir "$work/d-$name" --window-size "$size"
+      SOURCE="$work/slouch" CROP=$size WAIT_S=16 screenshot "$out/warning-$name.png" --data-dir "$work/w-$name" --window-size "$size"
+      CROP=$size screenshot "$out/settings-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "$size"
+      CROP=$size screenshot "$out/report-$name.png" --data-dir "$work/sample" --screen report --window-size "$size"
+      # The wizard of a first start: no calibration yet.
+      rm -rf "$work/fresh"; mkdir -p "$work/fresh"; cp "$work/config/settings.json" "$work/fresh/"
+      CONFIG="$work/fresh" CROP=$size screenshot "$out/wizard-$name.png" --data-dir "$work/z-$name" --window-size "$size"
+    done
+  done
+fi
 echo "window smoke test passed"

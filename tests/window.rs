@@ -120,14 +120,20 @@ fn a_warning_shows_the_stretch_card_and_snooze_silences_the_next() {
     write_frames(&frames, &[(&upright, 10), (&too_close, 80), (&upright, 20), (&too_close, 80), (&upright, 4)]);
     let mut harness = harness(app(dir.path(), Some(frames)));
 
-    step_until(&mut harness, "the warning", |h| h.query_by_label("Snooze 15 min").is_some());
-    assert!(harness.query_by_label("Time to sit up").is_some());
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
     assert!(harness.query_by_label_contains("You have moved close to the screen").is_some());
-    assert!(harness.query_by_label("Try this:").is_some());
-    assert!(harness.query_by_label_contains("Start timer: ").is_some(), "the stretch card has its timer");
-    harness.get_by_label("Snooze 15 min").click();
+    assert!(harness.query_by_label_contains("Try: ").is_some(), "the suggested stretch by name");
+    assert!(harness.query_by_label_contains("Start timer: ").is_none(), "the card opens on demand");
+    assert!(harness.query_by_label_contains("Change from your upright posture").is_some(), "the live view stays");
+    harness.get_by_label("Show stretch").click();
     harness.run_steps(2);
-    assert!(harness.query_by_label("Snooze 15 min").is_none(), "the banner goes away");
+    assert!(harness.query_by_label_contains("Start timer: ").is_some(), "the stretch card has its timer");
+    harness.get_by_label("Snooze").click();
+    harness.run_steps(2);
+    harness.get_by_label("15 minutes").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Time to sit up").is_none(), "the banner goes away");
+    assert!(harness.query_by_label_contains("No posture warnings until").is_some(), "the snooze says until when");
 
     // The privacy switch hides the picture; monitoring goes on.
     harness.get_by_label("Show camera picture").click();
@@ -308,4 +314,27 @@ fn a_capture_that_gets_no_pictures_ends_with_a_reason_instead_of_waiting_for_eve
         h.query_by_label_contains("No usable camera picture came for").is_some()
     });
     assert!(harness.query_by_label("Try again").is_some());
+}
+
+#[test]
+fn done_is_acknowledged_and_a_started_timer_stays_in_sight() {
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 10), (&too_close(), 80), (&upright(), 40)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Show stretch").is_some());
+    harness.get_by_label("Show stretch").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Start timer: ").click();
+    harness.run_steps(2);
+    // Closing the card leaves the running timer on the live screen.
+    harness.get_by_label("Hide stretch").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Stop timer").is_some(), "the timer stays visible");
+    harness.get_by_label("Done").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Time to sit up").is_none());
+    assert!(harness.query_by_label_contains("Well done: ").is_some(), "Done is acknowledged");
 }

@@ -168,6 +168,17 @@ pub struct GuiArgs {
     /// The screen to open on (default: live, or calibration before the first calibration).
     #[arg(long, value_enum)]
     pub screen: Option<crate::ui::panels::Screen>,
+    /// Open the window at this size, WIDTHxHEIGHT in points (default: as last closed).
+    #[arg(long, value_parser = parse_window_size)]
+    pub window_size: Option<[f32; 2]>,
+}
+
+fn parse_window_size(text: &str) -> Result<[f32; 2], String> {
+    let parsed = text.split_once('x').and_then(|(w, h)| Some([w.trim().parse().ok()?, h.trim().parse().ok()?]));
+    match parsed {
+        Some([w, h]) if w >= 480.0 && h >= 360.0 && w <= 8000.0 && h <= 8000.0 => Ok([w, h]),
+        _ => Err(format!("'{text}' is not a window size: write WIDTHxHEIGHT, at least 480x360, e.g. 1280x800")),
+    }
 }
 
 /// Longest accepted delay before a warning, seconds: an hour.
@@ -555,6 +566,6 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
         app.open_screen(screen);
     }
     let minimised = app.settings().start_minimised;
-    crate::ui::run_window(app, minimised).map_err(|message| anyhow::anyhow!(message))?;
+    crate::ui::run_window(app, minimised, args.window_size).map_err(|message| anyhow::anyhow!(message))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -32,6 +32,10 @@ pub const COOLDOWN_MIN_RANGE: RangeInclusive<i64> = 0..=60;
 pub const BREAK_INTERVAL_MIN_RANGE: RangeInclusive<i64> = 15..=120;
 /// See [`SENSITIVITY_RANGE`]. Frames a second.
 pub const FPS_RANGE: RangeInclusive<f64> = 0.5..=10.0;
+/// Remembered window widths and heights that are used, points (the narrowest layout is 480 wide).
+pub const WINDOW_WIDTH_RANGE: RangeInclusive<f32> = 480.0..=8000.0;
+/// See [`WINDOW_WIDTH_RANGE`].
+pub const WINDOW_HEIGHT_RANGE: RangeInclusive<f32> = 360.0..=8000.0;
 /// See [`SENSITIVITY_RANGE`]. Percent.
 pub const GOAL_UPRIGHT_PCT_RANGE: RangeInclusive<f64> = 50.0..=100.0;
 
@@ -81,6 +85,9 @@ pub struct Settings {
     pub dark_mode: bool,
     /// Daily goal: percent of monitored time upright (the report's streaks count days that meet it).
     pub goal_upright_pct: f64,
+    /// The window's size and position when it was last closed: `[width, height, x, y]` in points
+    /// (`None`: the default size, placed by the desktop).
+    pub window: Option<[f32; 4]>,
 }
 
 impl Default for Settings {
@@ -101,6 +108,7 @@ impl Default for Settings {
             show_camera_image: true,
             dark_mode: false,
             goal_upright_pct: crate::report::DEFAULT_GOAL_UPRIGHT_PCT,
+            window: None,
         }
     }
 }
@@ -158,6 +166,15 @@ impl Settings {
             defaults.goal_upright_pct,
             &mut changes,
         );
+        // A remembered window smaller than the narrowest layout, or not finite, is forgotten.
+        if let Some([width, height, x, y]) = self.window
+            && !([width, height, x, y].iter().all(|v| v.is_finite())
+                && WINDOW_WIDTH_RANGE.contains(&width)
+                && WINDOW_HEIGHT_RANGE.contains(&height))
+        {
+            changes.push(format!("window size {width}x{height} is outside what fits; the default is used"));
+            self.window = None;
+        }
         (self, changes)
     }
 

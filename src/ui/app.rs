@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Local, TimeDelta, Utc};
 
 use super::panels::{self, Screen, UiCommand, WarningView, WizardStep, WizardView};
-use super::report::{ReportView, report_panel};
+use super::report::{ReportReader, ReportView, report_panel};
 use crate::alerts::AlertEvent;
 use crate::coach::Catalog;
 use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES, CALIBRATION_STALL_S, CalibrateError};
@@ -22,6 +22,8 @@ use crate::posture::calibration::framing_advice;
 
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
+/// How long an acknowledgement (after Done, after a snooze) stays on the live screen, seconds.
+const ACKNOWLEDGEMENT_S: f64 = 6.0;
 /// While the Report screen is open, it is re-read from the history this often, seconds (the
 /// history gains a row a minute).
 const REPORT_REFRESH_S: f64 = 60.0;
@@ -67,12 +69,19 @@ pub struct SlouchApp {
     warning: Option<WarningView>,
     /// (entry id, start time in UI seconds) of the running hold timer.
     timer: Option<(String, f64)>,
+    /// Whether the warning's stretch card is open.
+    show_card: bool,
+    /// What the last Save on the Settings screen said.
+    settings_saved: Option<String>,
+    /// The window's size and position as last seen, to remember at exit.
+    window: Option<[f32; 4]>,
+    /// A short acknowledgement and the UI time it was given (shown for [`ACKNOWLEDGEMENT_S`]).
+    acknowledgement: Option<(String, f64)>,
     wizard: Wizard,
     report: ReportView,
-    /// UI time (seconds) the report was last read.
-    report_read_at: Option<f64>,
-    /// The history, opened for reading by the Report screen.
-    report_store: Option<crate::history::HistoryStore>,
+
+    /// Reads the Report screen's days from the history.
+    report_reader: ReportReader,
     notice: Option<String>,
     /// The history-writing problem last reported, so the notice can go when it is solved.
     history_problem: Option<String>,
@@ -110,10 +119,13 @@ impl SlouchApp {
             camera_problem: None,
             warning: None,
             timer: None,
+            show_card: false,
+            settings_saved: None,
+            window: None,
+            acknowledgement: None,
             wizard: Wizard::default(),
             report: ReportView::new(Local::now().date_naive()),
-            report_read_at: None,
-            report_store: None,
+            report_reader: ReportReader::default(),
             notice: settings_notice.or(calibration_notice),
             history_problem: None,
             event_log: Vec::new(),
@@ -209,6 +221,7 @@ impl SlouchApp {
         match event {
             EngineEvent::Alert(AlertEvent::Warning { problems, severity, .. }) => {
                 let drift = self.forward_drift();
+                self.show_card = false;
                 self.warning = Some(WarningView {
                     message: panels::warning_message(&problems, drift),
                     problems,
@@ -294,17 +307,28 @@ impl SlouchApp {
         let ctx = ui.ctx().clone();
         self.poll_engine(&ctx);
         let now_s = ui.input(|input| input.time);
+        // Ctrl+Q and Ctrl+W close the window the normal way (the history is saved on the way out).
+        if ui.input(|input| {
+            input.modifiers.command && (input.key_pressed(egui::Key::Q) || input.key_pressed(egui::Key::W))
+        }) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         self.advance_wizard(now_s);
-        ctx.set_visuals(if self.settings.dark_mode { egui::Visuals::dark() } else { egui::Visuals::light() });
+        if let Some((inner, outer)) = ctx.input(|input| input.viewport().inner_rect.zip(input.viewport().outer_rect)) {
+            self.window = Some([inner.width(), inner.height(), outer.min.x, outer.min.y]);
+        }
+        // The theme being edited shows at once, before Save.
+        ctx.set_visuals(if self.draft.dark_mode { egui::Visuals::dark() } else { egui::Visuals::light() });
 
         if self.screen == Screen::Report
-            && self.report_read_at.is_none_or(|read_at| now_s - read_at >= REPORT_REFRESH_S)
+            && self.report_reader.read_at.is_none_or(|read_at| now_s - read_at >= REPORT_REFRESH_S)
         {
             self.read_report(now_s);
         }
         let mut commands = Vec::new();
         egui::Panel::top("tabs").show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wraps onto a second line in a narrow window rather than cutting buttons off.
+            ui.horizontal_wrapped(|ui| {
                 for (screen, label) in [
                     (Screen::Live, "Live"),
                     (Screen::Calibration, "Calibrate"),
@@ -340,17 +364,31 @@ impl SlouchApp {
                     Screen::Live => {
                         if let Some(warning) = &self.warning {
                             let elapsed = warning.suggestion.as_ref().and_then(|entry| timer_for(&entry.id));
-                            commands.extend(panels::warning_panel(ui, warning, elapsed));
+                            commands.extend(panels::warning_panel(ui, warning, self.show_card, elapsed));
                             ui.separator();
                         }
-                        commands.extend(panels::live_panel(
-                            ui,
-                            self.latest.as_ref(),
-                            self.texture.as_ref(),
-                            self.calibration.as_ref(),
-                            &self.settings,
-                            self.camera_problem.as_deref(),
-                        ));
+                        // A timer started from a card that is no longer open stays in sight.
+                        let card_open = self.warning.as_ref().is_some_and(|_| self.show_card);
+                        let timer = self
+                            .timer
+                            .as_ref()
+                            .filter(|_| !card_open)
+                            .and_then(|(id, start)| Some((self.catalog.entry(id)?, now_s - start)));
+                        let acknowledgement = self
+                            .acknowledgement
+                            .as_ref()
+                            .filter(|(_, at)| now_s - at < ACKNOWLEDGEMENT_S)
+                            .map(|(text, _)| text.as_str());
+                        let view = panels::LiveView {
+                            snapshot: self.latest.as_ref(),
+                            texture: self.texture.as_ref(),
+                            calibration: self.calibration.as_ref(),
+                            settings: &self.settings,
+                            camera_problem: self.camera_problem.as_deref(),
+                            acknowledgement,
+                            timer,
+                        };
+                        commands.extend(panels::live_panel(ui, &view));
                     }
                     Screen::Calibration => {
                         let picture = self.latest.as_ref().and_then(|snapshot| {
@@ -376,11 +414,13 @@ impl SlouchApp {
                         let timer = self.timer.as_ref().map(|(id, start)| (id.as_str(), now_s - start));
                         commands.extend(panels::stretches_panel(ui, &self.catalog, timer));
                     }
-                    Screen::Settings => commands.extend(panels::settings_panel(ui, &mut self.draft, None)),
+                    Screen::Settings => {
+                        commands.extend(panels::settings_panel(ui, &mut self.draft, self.settings_saved.as_deref()))
+                    }
                     Screen::Report => {
                         commands.extend(report_panel(ui, &self.report, Local::now().date_naive()));
                     }
-                    Screen::About => about(ui, &self.catalog),
+                    Screen::About => panels::about_panel(ui, &self.catalog, &self.paths),
                 }
             });
         });
@@ -392,11 +432,17 @@ impl SlouchApp {
         }
     }
 
+    fn read_report(&mut self, now_s: f64) {
+        let (data_dir, goal) = (self.paths.data_dir.as_deref(), self.settings.goal_upright_pct);
+        self.report_reader.read(&mut self.report, data_dir, goal, &self.catalog, now_s);
+    }
+
     fn apply(&mut self, command: UiCommand, now_s: f64) {
         match command {
             UiCommand::Show(screen) => {
+                self.settings_saved = None;
                 if screen == Screen::Report && self.screen != Screen::Report {
-                    self.report_read_at = None;
+                    self.report_reader.read_at = None;
                 }
                 self.screen = screen;
             }
@@ -406,10 +452,13 @@ impl SlouchApp {
                 self.read_report(now_s);
             }
             UiCommand::ReportTrendDays(days) => self.report.trend_days = days,
-            UiCommand::SaveReport => self.save_report(),
+            UiCommand::SaveReport => self.report.save(self.paths.data_dir.as_deref()),
             UiCommand::SnoozeMinutes(minutes) => {
-                self.send(EngineCommand::SnoozeUntil(Utc::now() + TimeDelta::minutes(minutes)));
+                let until = Utc::now() + TimeDelta::minutes(minutes);
+                self.send(EngineCommand::SnoozeUntil(until));
                 self.warning = None;
+                let until = until.with_timezone(&Local).format("%H:%M");
+                self.acknowledgement = Some((format!("No posture warnings until {until}."), now_s));
             }
             UiCommand::SnoozeUntilTomorrow => {
                 let tomorrow = (Local::now() + TimeDelta::days(1))
@@ -420,6 +469,7 @@ impl SlouchApp {
                     .unwrap_or_else(|| Utc::now() + TimeDelta::hours(12));
                 self.send(EngineCommand::SnoozeUntil(tomorrow));
                 self.warning = None;
+                self.acknowledgement = Some(("No posture warnings until tomorrow.".to_owned(), now_s));
             }
             UiCommand::Pause => {
                 self.send(EngineCommand::Pause);
@@ -427,14 +477,18 @@ impl SlouchApp {
             }
             UiCommand::Resume => self.send(EngineCommand::Resume),
             UiCommand::StretchDone(id) => {
+                let name = self.catalog.entry(&id).map(|entry| entry.name.clone()).unwrap_or_default();
                 self.send(EngineCommand::StretchDone(id));
                 self.warning = None;
                 self.timer = None;
+                self.show_card = false;
+                self.acknowledgement = Some((format!("Well done: {name} is in today's report."), now_s));
             }
+            UiCommand::ToggleStretchCard => self.show_card = !self.show_card,
             UiCommand::StretchNotNow(id) => {
                 self.send(EngineCommand::StretchDeclined(id));
                 self.warning = None;
-                self.timer = None;
+                self.show_card = false;
             }
             UiCommand::StartTimer(id) => self.timer = Some((id, now_s)),
             UiCommand::StopTimer => self.timer = None,
@@ -447,12 +501,16 @@ impl SlouchApp {
                     || self.draft.alert_settings() != self.settings.alert_settings()
                     || self.draft.posture_settings() != self.settings.posture_settings();
                 self.settings = self.draft.clone();
-                self.notice = match &self.paths.settings {
+                let saved = match &self.paths.settings {
                     Some(path) => settings::save(path, &self.settings)
-                        .err()
-                        .map(|error| format!("cannot save settings to {}: {error}", path.display())),
-                    None => None,
+                        .map_err(|error| format!("Could not save the settings to {}: {error}", path.display())),
+                    None => Ok(()),
                 };
+                self.settings_saved = Some(match saved {
+                    Ok(()) if restart => "Saved. Monitoring restarted with the new settings.".to_owned(),
+                    Ok(()) => "Saved.".to_owned(),
+                    Err(message) => message,
+                });
                 if restart {
                     self.start_engine();
                 }
@@ -492,10 +550,20 @@ impl SlouchApp {
         }
     }
 
-    /// Stops the engine and waits for it to save the history.
+    /// Stops the engine and waits for it to save the history; remembers the window's size and
+    /// place for next time.
     pub fn shut_down(&mut self) {
         if let Some(engine) = self.engine.take() {
             engine.stop();
+        }
+        if let (Some(window), Some(path)) = (self.window.take(), &self.paths.settings)
+            && self.settings.window != Some(window)
+        {
+            self.settings.window = Some(window);
+            self.draft.window = Some(window);
+            if let Err(error) = settings::save(path, &self.settings) {
+                tracing::warn!("the window's size is not remembered: {error}");
+            }
         }
     }
 }
@@ -504,88 +572,6 @@ impl Drop for SlouchApp {
     fn drop(&mut self) {
         self.shut_down();
     }
-}
-
-impl SlouchApp {
-    /// Reads the report of the picked day from the history (a separate read-only use of the
-    /// database the engine writes; SQLite's WAL lets both go on at once).
-    fn read_report(&mut self, now_s: f64) {
-        self.report_read_at = Some(now_s);
-        let today = Local::now().date_naive();
-        let Some(dir) = &self.paths.data_dir else {
-            self.report.loaded = Some(Err(
-                "No history folder was found, so there is no report; start slouchwatch with --data-dir DIR.".into(),
-            ));
-            return;
-        };
-        if !dir.join(crate::history::DATABASE_FILE).exists() {
-            self.report.loaded =
-                Some(Err("No history yet: the report fills in minute by minute while slouchwatch watches.".into()));
-            return;
-        }
-        // Opened once (integrity check, migration) and kept for the refreshes that follow.
-        if self.report_store.is_none() {
-            match crate::history::HistoryStore::open(dir) {
-                Ok((store, _)) => self.report_store = Some(store),
-                Err(error) => {
-                    self.report.loaded = Some(Err(error.to_string()));
-                    return;
-                }
-            }
-        }
-        let Some(store) = &self.report_store else { return };
-        let loaded = crate::report::load_day(
-            store,
-            &Local,
-            self.report.date,
-            self.settings.goal_upright_pct,
-            today,
-            &self.catalog,
-        )
-        .map_err(|error| error.to_string());
-        if loaded.is_err() {
-            // Open afresh next time (the file may have been replaced).
-            self.report_store = None;
-        }
-        self.report.loaded = Some(loaded);
-    }
-
-    /// Saves the report shown as a self-contained HTML page in the Downloads (or Documents, or
-    /// history) folder.
-    fn save_report(&mut self) {
-        let Some(Ok(daily)) = &self.report.loaded else {
-            self.report.saved = Some("There is no report to save yet.".into());
-            return;
-        };
-        let folder = directories::UserDirs::new()
-            .and_then(|dirs| dirs.download_dir().or(dirs.document_dir()).map(PathBuf::from))
-            .or_else(|| self.paths.data_dir.clone());
-        let Some(folder) = folder else {
-            self.report.saved = Some("No folder was found to save the report in.".into());
-            return;
-        };
-        let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
-        let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
-        self.report.saved = Some(match std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, html)) {
-            Ok(()) => format!("Saved as {}", path.display()),
-            Err(error) => format!("Could not save {}: {error} (is the disk full?)", path.display()),
-        });
-    }
-}
-
-fn about(ui: &mut egui::Ui, catalog: &Catalog) {
-    ui.heading("About slouchwatch");
-    ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
-    ui.label(
-        "slouchwatch watches your posture through your webcam and suggests what to do about it. \
-         Everything runs on this computer: camera pictures are analysed in memory and never saved or sent; \
-         only numbers are kept.",
-    );
-    ui.label(
-        "slouchwatch is a health-adjacent habit tool, not a medical device. It does not diagnose or treat anything.",
-    );
-    ui.separator();
-    panels::see_a_professional(ui, catalog);
 }
 
 impl eframe::App for SlouchApp {

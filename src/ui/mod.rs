@@ -73,15 +73,22 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
 }
 
 /// Initial window size, points.
-pub const WINDOW_SIZE: [f32; 2] = [760.0, 820.0];
+pub const WINDOW_SIZE: [f32; 2] = [900.0, 760.0];
+/// Smallest window size, points: the narrow layout fits 480 wide.
+pub const MIN_WINDOW_SIZE: [f32; 2] = [480.0, 360.0];
 
-/// Opens the window and runs until it is closed.
-pub fn run_window(app: SlouchApp, start_minimised: bool) -> Result<(), String> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_title("slouchwatch").with_inner_size(WINDOW_SIZE),
-        renderer: eframe::Renderer::Glow,
-        ..Default::default()
-    };
+/// Opens the window and runs until it is closed: at `size` (points) if given, else where and
+/// as large as it was last closed, else [`WINDOW_SIZE`].
+pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>) -> Result<(), String> {
+    let remembered = app.settings().window;
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("slouchwatch")
+        .with_inner_size(size.or(remembered.map(|[w, h, _, _]| [w, h])).unwrap_or(WINDOW_SIZE))
+        .with_min_inner_size(MIN_WINDOW_SIZE);
+    if let (None, Some([_, _, x, y])) = (size, remembered) {
+        viewport = viewport.with_position([x, y]);
+    }
+    let options = eframe::NativeOptions { viewport, renderer: eframe::Renderer::Glow, ..Default::default() };
     eframe::run_native(
         "slouchwatch",
         options,

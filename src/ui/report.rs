@@ -1,6 +1,6 @@
 //! The Report screen: a day picker, the day's numbers, `egui_plot` charts (timeline, per-hour
 //! bars, the 7- or 30-day trend) and the coach's end-of-day advice. Draws a
-//! [`DailyReport`] loaded by the app; never reads the database itself.
+//! [`DailyReport`] read by [`ReportReader`], a read-only use of the history.
 
 use chrono::{NaiveDate, TimeDelta};
 use egui::{Color32, RichText, Ui};
@@ -29,6 +29,82 @@ impl ReportView {
     /// A view of `today`.
     pub fn new(today: NaiveDate) -> ReportView {
         ReportView { date: today, trend_days: crate::report::WEEK_DAYS, loaded: None, saved: None }
+    }
+}
+
+/// Reads the Report screen's day from the history: a separate read-only use of the database
+/// the engine writes (SQLite's WAL lets both go on at once), opened once and kept.
+#[derive(Default)]
+pub struct ReportReader {
+    /// UI time (seconds) the report was last read.
+    pub read_at: Option<f64>,
+    store: Option<crate::history::HistoryStore>,
+}
+
+impl ReportReader {
+    /// Loads `view.date`'s report from the history in `data_dir` into `view`.
+    pub fn read(
+        &mut self,
+        view: &mut ReportView,
+        data_dir: Option<&std::path::Path>,
+        goal_upright_pct: f64,
+        catalog: &crate::coach::Catalog,
+        now_s: f64,
+    ) {
+        self.read_at = Some(now_s);
+        let today = chrono::Local::now().date_naive();
+        let Some(dir) = data_dir else {
+            view.loaded = Some(Err(
+                "No history folder was found, so there is no report; start slouchwatch with --data-dir DIR.".into(),
+            ));
+            return;
+        };
+        if !dir.join(crate::history::DATABASE_FILE).exists() {
+            view.loaded =
+                Some(Err("No history yet: the report fills in minute by minute while slouchwatch watches.".into()));
+            return;
+        }
+        if self.store.is_none() {
+            match crate::history::HistoryStore::open(dir) {
+                Ok((store, _)) => self.store = Some(store),
+                Err(error) => {
+                    view.loaded = Some(Err(error.to_string()));
+                    return;
+                }
+            }
+        }
+        let Some(store) = &self.store else { return };
+        let loaded = crate::report::load_day(store, &chrono::Local, view.date, goal_upright_pct, today, catalog)
+            .map_err(|error| error.to_string());
+        if loaded.is_err() {
+            // Open afresh next time (the file may have been replaced).
+            self.store = None;
+        }
+        view.loaded = Some(loaded);
+    }
+}
+
+impl ReportView {
+    /// Saves the report shown as a self-contained HTML page in the Downloads (or Documents, or
+    /// history) folder.
+    pub fn save(&mut self, data_dir: Option<&std::path::Path>) {
+        let Some(Ok(daily)) = &self.loaded else {
+            self.saved = Some("There is no report to save yet.".into());
+            return;
+        };
+        let folder = directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().or(dirs.document_dir()).map(std::path::PathBuf::from))
+            .or_else(|| data_dir.map(std::path::Path::to_owned));
+        let Some(folder) = folder else {
+            self.saved = Some("No folder was found to save the report in.".into());
+            return;
+        };
+        let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
+        let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
+        self.saved = Some(match std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, html)) {
+            Ok(()) => format!("Saved as {}", path.display()),
+            Err(error) => format!("Could not save {}: {error} (is the disk full?)", path.display()),
+        });
     }
 }
 

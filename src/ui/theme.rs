@@ -21,6 +21,12 @@ pub const GAUGE_OVER: Color32 = WARNING;
 
 /// Size of the big status text.
 pub const STATUS_TEXT_SIZE: f32 = 28.0;
+/// Size of the warning banner's title.
+pub const WARNING_TITLE_SIZE: f32 = 20.0;
+/// Width of a measure's bar on the live screen.
+pub const MEASURE_BAR_WIDTH: f32 = 140.0;
+/// From this width on (points) the live screen puts the picture beside the measures.
+pub const WIDE_LAYOUT_MIN_WIDTH: f32 = 820.0;
 /// Width of the tinted frame around the window during a warning, by severity.
 pub fn warning_frame_width(severity: Severity) -> f32 {
     match severity {
@@ -35,6 +41,8 @@ pub const KEYPOINT_RADIUS: f32 = 4.0;
 pub const OVERLAY_LINE_WIDTH: f32 = 3.0;
 /// Largest width of the live camera picture.
 pub const LIVE_IMAGE_MAX_WIDTH: f32 = 480.0;
+/// Largest share of the window's height the camera picture takes.
+pub const PICTURE_MAX_HEIGHT_SHARE: f32 = 0.45;
 /// Widest the calibration wizard shows the camera picture, points.
 pub const WIZARD_IMAGE_MAX_WIDTH: f32 = 360.0;
 /// Size of a stretch illustration on a card.

@@ -5,16 +5,20 @@ use egui::{Color32, RichText, Ui};
 
 use super::theme;
 
+mod about;
+mod settings;
+pub use about::about_panel;
+mod stretches;
 mod wizard;
 use crate::alerts::{AlertState, Severity};
-use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
+use crate::coach::Entry;
 use crate::engine::Snapshot;
-use crate::files::settings::{
-    BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
-    Settings, WARN_AFTER_S_RANGE,
-};
+use crate::files::settings::Settings;
 use crate::pose::KeypointName;
-use crate::posture::{Calibration, CameraPlacement, PlacementSetting, Posture, Problem};
+use crate::posture::{Calibration, CameraPlacement, Posture, Problem};
+pub use settings::settings_panel;
+use stretches::timer_words;
+pub use stretches::{see_a_professional, stretch_card, stretches_panel};
 pub use wizard::{WizardStep, WizardView, calibration_panel};
 
 /// What the user asked for.
@@ -44,6 +48,8 @@ pub enum UiCommand {
     SaveSettings,
     /// Show or hide the camera picture (monitoring goes on either way).
     ShowCameraImage(bool),
+    /// Show or hide the suggested stretch's card in the warning.
+    ToggleStretchCard,
     /// Begin the calibration countdown.
     StartCalibration,
     /// Stop a calibration under way.
@@ -165,7 +171,11 @@ pub fn status_text(
 /// Today's totals in words: time upright is only what was judged upright; the rest is said as
 /// what it was.
 pub fn today_words(today: &crate::engine::DayTotals) -> String {
-    let minutes = |seconds: f64| format!("{} min", (seconds / 60.0).round());
+    let minutes = |seconds: f64| match seconds {
+        0.0 => "0 min".to_owned(),
+        seconds if seconds < 60.0 => "under 1 min".to_owned(),
+        seconds => format!("{} min", (seconds / 60.0).round()),
+    };
     let mut text = format!("Today: {} at the desk", minutes(today.monitored_s));
     if today.monitored_s > 0.0 {
         let share = 100.0 * today.upright_s / today.monitored_s;
@@ -189,38 +199,49 @@ fn capitalised(text: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// A labelled bar: `value` against `limit` (the bar is full at twice the limit).
-fn gauge(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
-    ui.horizontal(|ui| {
-        ui.label(label);
-        match value {
-            Some(value) => {
-                let fraction = (value.max(0.0) / (2.0 * limit)).clamp(0.0, 1.0);
-                let colour = if value > limit { theme::GAUGE_OVER } else { theme::GAUGE_OK };
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .fill(colour)
-                        .desired_width(200.0)
-                        .text(format!("{value:.0}{unit} (limit {limit:.0}{unit})")),
-                );
-            }
-            None => {
-                ui.label("unknown");
-            }
+/// One row of the measures grid: the name, a bar that is full at twice the limit (its colour
+/// says which side of the limit the value is), and the value against the limit beside it, never
+/// on the fill. All bars start on one line.
+fn measure_row(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
+    ui.label(label);
+    match value {
+        Some(value) => {
+            let fraction = (value.max(0.0) / (2.0 * limit)).clamp(0.0, 1.0);
+            let colour = if value > limit { theme::GAUGE_OVER } else { theme::GAUGE_OK };
+            ui.add(egui::ProgressBar::new(fraction).fill(colour).desired_width(theme::MEASURE_BAR_WIDTH));
+            ui.label(format!("{:.0}{unit} (warns past {limit:.0}{unit})", value.max(0.0)));
         }
-    });
+        None => {
+            ui.add(egui::ProgressBar::new(0.0).desired_width(theme::MEASURE_BAR_WIDTH));
+            ui.weak("not judged");
+        }
+    }
+    ui.end_row();
 }
 
-/// The live screen: status, the camera picture with the keypoints, gauges, today's totals.
-pub fn live_panel(
-    ui: &mut Ui,
-    snapshot: Option<&Snapshot>,
-    texture: Option<&egui::TextureHandle>,
-    calibration: Option<&Calibration>,
-    settings: &Settings,
-    camera_problem: Option<&str>,
-) -> Vec<UiCommand> {
+/// What the live screen shows besides the latest snapshot.
+pub struct LiveView<'a> {
+    /// The latest snapshot.
+    pub snapshot: Option<&'a Snapshot>,
+    /// The camera picture, uploaded.
+    pub texture: Option<&'a egui::TextureHandle>,
+    /// The calibration in use.
+    pub calibration: Option<&'a Calibration>,
+    /// The settings in force.
+    pub settings: &'a Settings,
+    /// Why there is no camera, if there is none.
+    pub camera_problem: Option<&'a str>,
+    /// A short acknowledgement to show (e.g. after Done).
+    pub acknowledgement: Option<&'a str>,
+    /// A stretch timer running while its card is not shown, and its elapsed seconds.
+    pub timer: Option<(&'a Entry, f64)>,
+}
+
+/// The live screen: status, a fixed line for passing notes, then the camera picture beside the
+/// measures and today's totals when the window is wide, or above them when it is narrow.
+pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     let mut commands = Vec::new();
+    let LiveView { snapshot, texture, calibration, settings, camera_problem, .. } = *view;
     let (text, colour) = status_text(snapshot.map(|s| s.alert_state), snapshot, camera_problem, calibration.is_some());
     ui.label(RichText::new(text).size(theme::STATUS_TEXT_SIZE).color(colour).strong());
     if camera_problem.is_some() {
@@ -228,55 +249,95 @@ pub fn live_panel(
         if ui.button("Retry").clicked() {
             commands.push(UiCommand::Retry);
         }
-        ui.label("To use another camera, set it under Settings (camera:1, camera:NAME).");
+        ui.label("To use another camera, choose it under Settings.");
         return commands;
     }
-    if snapshot.is_some_and(|s| s.held) {
-        ui.weak("Nothing moved: the last verdict still holds.");
-    }
-    if calibration.is_none() {
-        ui.horizontal(|ui| {
-            ui.label("Not calibrated yet: forward head and shoulders need your own upright posture.");
+    // One line that is always there, so passing notes never move the screen.
+    ui.horizontal_wrapped(|ui| {
+        if let Some(note) = view.acknowledgement {
+            ui.colored_label(theme::GOOD, note);
+        } else if calibration.is_none() {
+            ui.label("Calibrate once so slouchwatch knows your upright posture.");
             if ui.button("Calibrate now").clicked() {
                 commands.push(UiCommand::Show(Screen::Calibration));
+            }
+        } else {
+            ui.label(" ");
+        }
+    });
+    if let Some((entry, elapsed)) = view.timer {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}: {}", entry.name, timer_words(entry, elapsed)));
+            if ui.button("Stop timer").clicked() {
+                commands.push(UiCommand::StopTimer);
             }
         });
     }
 
-    let mut show_image = settings.show_camera_image;
-    if ui.checkbox(&mut show_image, "Show camera picture").changed() {
-        commands.push(UiCommand::ShowCameraImage(show_image));
+    let picture = |ui: &mut Ui, commands: &mut Vec<UiCommand>| {
+        let mut show_image = settings.show_camera_image;
+        if ui.checkbox(&mut show_image, "Show camera picture").changed() {
+            commands.push(UiCommand::ShowCameraImage(show_image));
+        }
+        if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
+            picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);
+        } else if !settings.show_camera_image {
+            ui.weak("Camera picture hidden. Monitoring goes on.");
+        }
+    };
+    let numbers = |ui: &mut Ui| {
+        measures(ui, snapshot, calibration, settings);
+        ui.separator();
+        let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
+        ui.label(today_words(&today));
+    };
+    if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
+        ui.columns(2, |columns| {
+            picture(&mut columns[0], &mut commands);
+            numbers(&mut columns[1]);
+        });
+    } else {
+        picture(ui, &mut commands);
+        numbers(ui);
     }
-    if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
-        picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);
-    } else if !settings.show_camera_image {
-        ui.weak("Camera picture hidden. Monitoring goes on.");
-    }
+    commands
+}
 
+/// The measures against the limits the verdict warns at (this calibration's spread and the
+/// sensitivity included), as changes from the calibrated posture.
+fn measures(ui: &mut Ui, snapshot: Option<&Snapshot>, calibration: Option<&Calibration>, settings: &Settings) {
     let metrics = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.metrics);
     let change = |pick: fn(&crate::posture::Metrics) -> Option<f32>| {
         let now = pick(&metrics?)?;
         Some(now - calibration.and_then(|c| pick(&c.baseline)).unwrap_or(0.0))
     };
-    // The limits the verdict warns at, with this calibration's spread and the sensitivity.
     let placement = calibration
         .map(|c| c.placement)
         .or_else(|| snapshot.and_then(|s| s.assessment.as_ref()).and_then(|a| a.placement))
         .unwrap_or(CameraPlacement::Front);
     let limits = crate::posture::verdict::limits(placement, calibration, &settings.posture_settings());
-    gauge(ui, "Head forward", change(|m| m.forward_head_deg), limits.forward_head_deg, " deg");
-    gauge(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), limits.shoulder_rounding_deg, " deg");
-
-    ui.separator();
-    let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
-    ui.label(today_words(&today));
-    commands
+    ui.label(RichText::new("Change from your upright posture").strong());
+    egui::Grid::new("measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
+        measure_row(ui, "Head forward", change(|m| m.forward_head_deg), limits.forward_head_deg, "°");
+        if !settings.posture_settings().ignore_head_down {
+            measure_row(ui, "Head down", change(|m| m.head_down_deg), limits.head_down_deg, "°");
+        }
+        measure_row(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), limits.shoulder_rounding_deg, "°");
+        measure_row(ui, "Leaning sideways", change(|m| m.lean_deg).map(f32::abs), limits.lean_deg, "°");
+        if placement == CameraPlacement::Front {
+            // How much nearer than at calibration, in percent of that distance.
+            let nearer = metrics.and_then(|m| m.screen_distance).map(|distance| (1.0 - distance) * 100.0);
+            measure_row(ui, "Closer to the screen", nearer, limits.nearer * 100.0, "%");
+        }
+    });
 }
 
 /// The camera picture, at most `max_width` wide, with the keypoints drawn over it.
 fn picture_with_pose(ui: &mut Ui, texture: &egui::TextureHandle, snapshot: &Snapshot, max_width: f32) {
     let (width, height) = (snapshot.frame_size.0 as f32, snapshot.frame_size.1 as f32);
-    let display_width = max_width.min(ui.available_width());
+    // Never taller than a share of the window, so what follows stays in sight.
+    let max_height = ui.ctx().content_rect().height() * theme::PICTURE_MAX_HEIGHT_SHARE;
+    let display_width = max_width.min(ui.available_width()).min(max_height * width / height.max(1.0));
     let size = egui::vec2(display_width, display_width * height / width.max(1.0));
     let response = ui.add(egui::Image::new((texture.id(), size)));
     if let Some(pose) = &snapshot.pose {
@@ -312,107 +373,28 @@ fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate:
     }
 }
 
-fn place_words(places: &[Place]) -> String {
-    places.iter().map(|place| place.words()).collect::<Vec<_>>().join(", ")
-}
-
-fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
-    // The illustrations are built into the binary, so the window needs no asset folder.
-    macro_rules! svg {
-        ($($name:literal),*) => {
-            match entry.illustration.as_str() {
-                $($name => egui::include_image!(concat!("../../../assets/illustrations/", $name)),)*
-                _ => egui::include_image!("../../../assets/illustrations/posture-check.svg"),
-            }
-        };
-    }
-    svg!(
-        "chin-tuck.svg",
-        "doorway-chest-stretch.svg",
-        "seated-spinal-twist.svg",
-        "seated-cat-cow.svg",
-        "cat-cow.svg",
-        "thread-the-needle.svg",
-        "upper-trap-stretch.svg",
-        "shoulder-rolls.svg",
-        "wall-angels.svg",
-        "bird-dog.svg",
-        "tennis-ball-massage.svg",
-        "heat.svg",
-        "posture-check.svg",
-        "strengthening-routine.svg",
-        "walk.svg"
-    )
-}
-
-/// A stretch card: illustration, steps, breathing, cautions and the guided timer.
-pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
-    ui.group(|ui| {
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::Image::new(illustration(entry))
-                    .fit_to_exact_size(egui::vec2(theme::ILLUSTRATION_SIZE, theme::ILLUSTRATION_SIZE)),
-            );
-            ui.vertical(|ui| {
-                ui.heading(&entry.name);
-                ui.label(&entry.summary);
-                let sides = if entry.both_sides { " each side" } else { "" };
-                ui.weak(format!(
-                    "Hold {} s{sides}, {} round(s); {}",
-                    entry.hold_s,
-                    entry.rounds,
-                    place_words(&entry.places)
-                ));
-            });
-        });
-        for (number, step) in entry.steps.iter().enumerate() {
-            ui.label(format!("{}. {step}", number + 1));
-        }
-        ui.label(format!("Breathing: {}", entry.breathing));
-        for caution in &entry.cautions {
-            ui.colored_label(theme::SLOUCHING, format!("Careful: {caution}"));
-        }
-        match timer_elapsed_s {
-            None => {
-                if ui.button(format!("Start timer: {}", entry.name)).clicked() {
-                    commands.push(UiCommand::StartTimer(entry.id.clone()));
-                }
-            }
-            Some(elapsed) => {
-                let text = match HoldTimer::for_entry(entry).at(elapsed) {
-                    TimerState::Hold { round, rounds, side, remaining_s } => {
-                        let side = if entry.both_sides { format!(", side {side}") } else { String::new() };
-                        format!("Hold: round {round} of {rounds}{side}: {remaining_s:.0} s")
-                    }
-                    TimerState::Rest { remaining_s } => format!("Rest: {remaining_s:.0} s"),
-                    TimerState::Done => "Done. Well done!".to_owned(),
-                };
-                ui.label(RichText::new(text).size(20.0));
-                if ui.button("Stop timer").clicked() {
-                    commands.push(UiCommand::StopTimer);
-                }
-            }
-        }
-    });
-    commands
-}
-
-/// The warning banner with the suggested stretch and the answers.
-pub fn warning_panel(ui: &mut Ui, warning: &WarningView, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
+/// The warning banner: what is wrong in words, the suggested stretch by name, and the answers,
+/// compact enough to leave the live view in sight. The stretch's card opens on demand.
+pub fn warning_panel(
+    ui: &mut Ui,
+    warning: &WarningView,
+    show_card: bool,
+    timer_elapsed_s: Option<f64>,
+) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     egui::Frame::new()
         .stroke(egui::Stroke::new(theme::warning_frame_width(warning.severity), theme::WARNING))
         .inner_margin(8.0)
         .show(ui, |ui| {
-            ui.label(RichText::new("Time to sit up").size(theme::STATUS_TEXT_SIZE).color(theme::WARNING).strong());
+            ui.label(RichText::new("Time to sit up").size(theme::WARNING_TITLE_SIZE).color(theme::WARNING).strong());
             ui.label(&warning.message);
-            if let Some(entry) = &warning.suggestion {
-                ui.label("Try this:");
-                commands.extend(stretch_card(ui, entry, timer_elapsed_s));
-            }
             ui.horizontal_wrapped(|ui| {
                 if let Some(entry) = &warning.suggestion {
+                    ui.label(format!("Try: {}.", entry.name));
+                    let toggle = if show_card { "Hide stretch" } else { "Show stretch" };
+                    if ui.button(toggle).clicked() {
+                        commands.push(UiCommand::ToggleStretchCard);
+                    }
                     if ui.button("Done").clicked() {
                         commands.push(UiCommand::StretchDone(entry.id.clone()));
                     }
@@ -420,108 +402,22 @@ pub fn warning_panel(ui: &mut Ui, warning: &WarningView, timer_elapsed_s: Option
                         commands.push(UiCommand::StretchNotNow(entry.id.clone()));
                     }
                 }
-                if ui.button("Snooze 15 min").clicked() {
-                    commands.push(UiCommand::SnoozeMinutes(15));
-                }
-                if ui.button("Snooze 1 h").clicked() {
-                    commands.push(UiCommand::SnoozeMinutes(60));
-                }
-                if ui.button("Snooze until tomorrow").clicked() {
-                    commands.push(UiCommand::SnoozeUntilTomorrow);
-                }
-                if ui.button("Pause").clicked() {
-                    commands.push(UiCommand::Pause);
-                }
+                ui.menu_button("Snooze", |ui| {
+                    if ui.button("15 minutes").clicked() {
+                        commands.push(UiCommand::SnoozeMinutes(15));
+                    }
+                    if ui.button("1 hour").clicked() {
+                        commands.push(UiCommand::SnoozeMinutes(60));
+                    }
+                    if ui.button("Until tomorrow").clicked() {
+                        commands.push(UiCommand::SnoozeUntilTomorrow);
+                    }
+                });
             });
+            if let (Some(entry), true) = (&warning.suggestion, show_card) {
+                commands.extend(stretch_card(ui, entry, timer_elapsed_s));
+            }
         });
-    commands
-}
-
-/// The whole catalog, each entry with its timer.
-pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)>) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for entry in &catalog.entries {
-            let elapsed = timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
-            commands.extend(stretch_card(ui, entry, elapsed));
-            ui.add_space(8.0);
-        }
-        ui.heading("Desk changes");
-        for fix in &catalog.ergonomic {
-            ui.label(RichText::new(&fix.title).strong());
-            ui.label(&fix.text);
-        }
-        ui.separator();
-        see_a_professional(ui, catalog);
-    });
-    commands
-}
-
-/// The red flags.
-pub fn see_a_professional(ui: &mut Ui, catalog: &Catalog) {
-    ui.label(RichText::new(&catalog.see_a_professional.intro).strong());
-    for sign in &catalog.see_a_professional.signs {
-        ui.label(format!("- {sign}"));
-    }
-}
-
-/// The settings editor.
-pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
-    egui::Grid::new("settings").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
-        ui.label("Camera (camera, camera:1, camera:NAME or a folder)");
-        ui.text_edit_singleline(&mut draft.source);
-        ui.end_row();
-        ui.label("Model");
-        ui.horizontal(|ui| {
-            ui.radio_value(&mut draft.model, ModelSetting::Lightning, "Lightning (fast)");
-            ui.radio_value(&mut draft.model, ModelSetting::Thunder, "Thunder (precise)");
-        });
-        ui.end_row();
-        ui.label("Camera placement");
-        ui.horizontal(|ui| {
-            ui.radio_value(&mut draft.placement, PlacementSetting::Auto, "Auto");
-            ui.radio_value(&mut draft.placement, PlacementSetting::Front, "Front");
-            ui.radio_value(&mut draft.placement, PlacementSetting::Side, "Side");
-        });
-        ui.end_row();
-        ui.label("Sensitivity");
-        ui.add(egui::Slider::new(&mut draft.sensitivity, SENSITIVITY_RANGE));
-        ui.end_row();
-        ui.label("Head down");
-        ui.checkbox(&mut draft.warn_head_down, "Warn when my head stays tipped down")
-            .on_hover_text("Turn off if your work needs you to look down, e.g. at paper or a drawing tablet.");
-        ui.end_row();
-        ui.label("Delay before a warning (s)");
-        ui.add(egui::Slider::new(&mut draft.warn_after_s, WARN_AFTER_S_RANGE));
-        ui.end_row();
-        ui.label("Time between warnings (min)");
-        ui.add(egui::Slider::new(&mut draft.cooldown_min, COOLDOWN_MIN_RANGE));
-        ui.end_row();
-        ui.label("Movement break every (min)");
-        ui.add(egui::Slider::new(&mut draft.break_interval_min, BREAK_INTERVAL_MIN_RANGE));
-        ui.end_row();
-        ui.label("Analysed frames per second");
-        ui.add(egui::Slider::new(&mut draft.fps, FPS_RANGE));
-        ui.end_row();
-        ui.label("Daily goal: time upright (%)");
-        ui.add(egui::Slider::new(&mut draft.goal_upright_pct, GOAL_UPRIGHT_PCT_RANGE).step_by(1.0));
-        ui.end_row();
-        ui.checkbox(&mut draft.notifications, "Desktop notifications");
-        ui.end_row();
-        ui.checkbox(&mut draft.show_camera_image, "Show the camera picture");
-        ui.end_row();
-        ui.checkbox(&mut draft.start_minimised, "Start minimised");
-        ui.end_row();
-        ui.checkbox(&mut draft.dark_mode, "Dark theme");
-        ui.end_row();
-    });
-    if ui.button("Save settings").clicked() {
-        commands.push(UiCommand::SaveSettings);
-    }
-    if let Some(notice) = notice {
-        ui.weak(notice);
-    }
     commands
 }
 

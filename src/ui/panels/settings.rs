@@ -1,0 +1,78 @@
+//! The settings screen: grouped by what they are about, each group with a line saying what it
+//! changes. Changes are kept when Save is pressed (the theme shows at once), and saving says so.
+
+use egui::{RichText, Ui};
+
+use super::UiCommand;
+use crate::files::settings::{
+    BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
+    Settings, WARN_AFTER_S_RANGE,
+};
+use crate::posture::PlacementSetting;
+
+/// One group: a heading, a line of explanation, then its controls, label above control so
+/// nothing is cut off in a narrow window.
+fn group(ui: &mut Ui, title: &str, explanation: &str, add: impl FnOnce(&mut Ui)) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(title).heading());
+    ui.weak(explanation);
+    ui.indent(title, add);
+}
+
+/// The settings editor. `notice`: what the last save said ("Saved", or why it could not).
+pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    group(ui, "Camera", "Which camera watches you, and how closely.", |ui| {
+        ui.label("Camera: camera (the first one), camera:1, or part of its name");
+        ui.text_edit_singleline(&mut draft.source);
+        ui.label("Pose model");
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(&mut draft.model, ModelSetting::Lightning, "Fast (Lightning)");
+            ui.radio_value(&mut draft.model, ModelSetting::Thunder, "Precise (Thunder, more CPU)");
+        });
+        ui.label("Looks per second");
+        ui.add(egui::Slider::new(&mut draft.fps, FPS_RANGE).suffix(" a second").fixed_decimals(1));
+    });
+    group(ui, "Posture", "Where the camera sits and how strict the judging is.", |ui| {
+        ui.label("Camera placement");
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(&mut draft.placement, PlacementSetting::Auto, "Find out");
+            ui.radio_value(&mut draft.placement, PlacementSetting::Front, "In front of me");
+            ui.radio_value(&mut draft.placement, PlacementSetting::Side, "Beside me");
+        });
+        ui.label("Strictness: higher warns at smaller changes");
+        ui.add(egui::Slider::new(&mut draft.sensitivity, SENSITIVITY_RANGE).fixed_decimals(1).suffix("x"));
+        ui.checkbox(&mut draft.warn_head_down, "Warn when my head stays tipped down")
+            .on_hover_text("Turn off if your work needs you to look down, e.g. at paper or a drawing tablet.");
+    });
+    group(ui, "Warnings", "How long a slouch lasts before you hear of it, and how often.", |ui| {
+        ui.label("Warn after slouching for");
+        ui.add(egui::Slider::new(&mut draft.warn_after_s, WARN_AFTER_S_RANGE).suffix(" s"));
+        ui.label("At most one warning every");
+        ui.add(egui::Slider::new(&mut draft.cooldown_min, COOLDOWN_MIN_RANGE).suffix(" min"));
+        ui.checkbox(&mut draft.notifications, "Desktop notifications");
+    });
+    group(ui, "Breaks", "A reminder to get up after sitting long, and your daily goal.", |ui| {
+        ui.label("Remind me to move after sitting for");
+        ui.add(egui::Slider::new(&mut draft.break_interval_min, BREAK_INTERVAL_MIN_RANGE).suffix(" min"));
+        ui.label("Daily goal: time upright");
+        ui.add(egui::Slider::new(&mut draft.goal_upright_pct, GOAL_UPRIGHT_PCT_RANGE).step_by(1.0).suffix(" %"));
+    });
+    group(ui, "Privacy", "Pictures are looked at in memory and never saved; only numbers are kept.", |ui| {
+        ui.checkbox(&mut draft.show_camera_image, "Show the camera picture");
+    });
+    group(ui, "Appearance", "How the window looks and starts.", |ui| {
+        ui.checkbox(&mut draft.dark_mode, "Dark theme");
+        ui.checkbox(&mut draft.start_minimised, "Start minimised");
+    });
+    ui.add_space(8.0);
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Save settings").clicked() {
+            commands.push(UiCommand::SaveSettings);
+        }
+        if let Some(notice) = notice {
+            ui.label(notice);
+        }
+    });
+    commands
+}

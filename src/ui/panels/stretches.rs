@@ -1,0 +1,126 @@
+//! The stretches: one card per catalog entry (illustration, steps, breathing, cautions, the
+//! guided hold timer), the whole catalog, the desk changes and when to see a professional.
+
+use egui::{RichText, Ui};
+
+use super::UiCommand;
+use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
+use crate::ui::theme;
+
+fn place_words(places: &[Place]) -> String {
+    places.iter().map(|place| place.words()).collect::<Vec<_>>().join(", ")
+}
+
+fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
+    // The illustrations are built into the binary, so the window needs no asset folder.
+    macro_rules! svg {
+        ($($name:literal),*) => {
+            match entry.illustration.as_str() {
+                $($name => egui::include_image!(concat!("../../../assets/illustrations/", $name)),)*
+                _ => egui::include_image!("../../../assets/illustrations/posture-check.svg"),
+            }
+        };
+    }
+    svg!(
+        "chin-tuck.svg",
+        "doorway-chest-stretch.svg",
+        "seated-spinal-twist.svg",
+        "seated-cat-cow.svg",
+        "cat-cow.svg",
+        "thread-the-needle.svg",
+        "upper-trap-stretch.svg",
+        "shoulder-rolls.svg",
+        "wall-angels.svg",
+        "bird-dog.svg",
+        "tennis-ball-massage.svg",
+        "heat.svg",
+        "posture-check.svg",
+        "strengthening-routine.svg",
+        "walk.svg"
+    )
+}
+
+/// Where a stretch's guided timer is, in words.
+pub(super) fn timer_words(entry: &Entry, elapsed_s: f64) -> String {
+    match HoldTimer::for_entry(entry).at(elapsed_s) {
+        TimerState::Hold { round, rounds, side, remaining_s } => {
+            let side = if entry.both_sides { format!(", side {side}") } else { String::new() };
+            format!("hold, round {round} of {rounds}{side}: {remaining_s:.0} s")
+        }
+        TimerState::Rest { remaining_s } => format!("rest: {remaining_s:.0} s"),
+        TimerState::Done => "done. Well done!".to_owned(),
+    }
+}
+
+/// A stretch card: illustration, steps, breathing, cautions and the guided timer.
+pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    ui.group(|ui| {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::Image::new(illustration(entry))
+                    .fit_to_exact_size(egui::vec2(theme::ILLUSTRATION_SIZE, theme::ILLUSTRATION_SIZE)),
+            );
+            ui.vertical(|ui| {
+                ui.heading(&entry.name);
+                ui.label(&entry.summary);
+                let sides = if entry.both_sides { " each side" } else { "" };
+                ui.weak(format!(
+                    "Hold {} s{sides}, {} round(s); {}",
+                    entry.hold_s,
+                    entry.rounds,
+                    place_words(&entry.places)
+                ));
+            });
+        });
+        for (number, step) in entry.steps.iter().enumerate() {
+            ui.label(format!("{}. {step}", number + 1));
+        }
+        ui.label(format!("Breathing: {}", entry.breathing));
+        for caution in &entry.cautions {
+            ui.colored_label(theme::SLOUCHING, format!("Careful: {caution}"));
+        }
+        match timer_elapsed_s {
+            None => {
+                if ui.button(format!("Start timer: {}", entry.name)).clicked() {
+                    commands.push(UiCommand::StartTimer(entry.id.clone()));
+                }
+            }
+            Some(elapsed) => {
+                ui.label(RichText::new(timer_words(entry, elapsed)).size(20.0));
+                if ui.button("Stop timer").clicked() {
+                    commands.push(UiCommand::StopTimer);
+                }
+            }
+        }
+    });
+    commands
+}
+
+/// The whole catalog, each entry with its timer.
+pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for entry in &catalog.entries {
+            let elapsed = timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
+            commands.extend(stretch_card(ui, entry, elapsed));
+            ui.add_space(8.0);
+        }
+        ui.heading("Desk changes");
+        for fix in &catalog.ergonomic {
+            ui.label(RichText::new(&fix.title).strong());
+            ui.label(&fix.text);
+        }
+        ui.separator();
+        see_a_professional(ui, catalog);
+    });
+    commands
+}
+
+/// The red flags.
+pub fn see_a_professional(ui: &mut Ui, catalog: &Catalog) {
+    ui.label(RichText::new(&catalog.see_a_professional.intro).strong());
+    for sign in &catalog.see_a_professional.signs {
+        ui.label(format!("- {sign}"));
+    }
+}
