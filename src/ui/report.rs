@@ -117,7 +117,7 @@ fn colour(state: MinuteState) -> Color32 {
 pub fn report_panel(ui: &mut Ui, view: &ReportView, today: NaiveDate) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     ui.heading("Daily report");
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("< Previous day").clicked() {
             commands.push(UiCommand::ReportDay(view.date - TimeDelta::days(1)));
         }
@@ -148,7 +148,7 @@ pub fn report_panel(ui: &mut Ui, view: &ReportView, today: NaiveDate) -> Vec<UiC
         Some(Ok(daily)) => {
             day_section(ui, &daily.day);
             ui.separator();
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.strong("Trend");
                 for days in [crate::report::WEEK_DAYS, crate::report::MONTH_DAYS] {
                     if ui.selectable_label(view.trend_days == days, format!("Last {days} days")).clicked() {

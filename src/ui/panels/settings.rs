@@ -56,7 +56,12 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -
         ui.label("Remind me to move after sitting for");
         ui.add(egui::Slider::new(&mut draft.break_interval_min, BREAK_INTERVAL_MIN_RANGE).suffix(" min"));
         ui.label("Daily goal: time upright");
-        ui.add(egui::Slider::new(&mut draft.goal_upright_pct, GOAL_UPRIGHT_PCT_RANGE).step_by(1.0).suffix(" %"));
+        ui.add(
+            egui::Slider::new(&mut draft.goal_upright_pct, GOAL_UPRIGHT_PCT_RANGE)
+                .step_by(1.0)
+                .fixed_decimals(0)
+                .suffix(" %"),
+        );
     });
     group(ui, "Privacy", "Pictures are looked at in memory and never saved; only numbers are kept.", |ui| {
         ui.checkbox(&mut draft.show_camera_image, "Show the camera picture");

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::UiCommand;
-use crate::coach::{Catalog, Entry, HoldTimer, Place, TimerState};
+use crate::coach::{Catalog, Entry, HoldTimer, Kind, Place, TimerState};
 use crate::ui::theme;
 
 fn place_words(places: &[Place]) -> String {
@@ -40,6 +40,31 @@ fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
     )
 }
 
+/// A duration in the words people use: "20 s", "1 min", "1 min 30 s", "10 min".
+fn duration_words(seconds: u32) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// How much of an entry to do, in words: "hold 20 s each side, 3 rounds", "10 min", "8 rounds
+/// of 5 s".
+pub(super) fn dose_words(entry: &Entry) -> String {
+    let sides = if entry.both_sides { " each side" } else { "" };
+    let rounds = match entry.rounds {
+        1 => String::new(),
+        n => format!(", {n} rounds"),
+    };
+    match entry.kind {
+        // A single long stretch of time is a duration, not a hold.
+        _ if entry.rounds == 1 && entry.hold_s >= 60 => format!("{}{sides}", duration_words(entry.hold_s)),
+        Kind::Stretch => format!("hold {}{sides}{rounds}", duration_words(entry.hold_s)),
+        _ => format!("{}{sides}{rounds}", duration_words(entry.hold_s)),
+    }
+}
+
 /// Where a stretch's guided timer is, in words.
 pub(super) fn timer_words(entry: &Entry, elapsed_s: f64) -> String {
     match HoldTimer::for_entry(entry).at(elapsed_s) {
@@ -64,13 +89,7 @@ pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) ->
             ui.vertical(|ui| {
                 ui.heading(&entry.name);
                 ui.label(&entry.summary);
-                let sides = if entry.both_sides { " each side" } else { "" };
-                ui.weak(format!(
-                    "Hold {} s{sides}, {} round(s); {}",
-                    entry.hold_s,
-                    entry.rounds,
-                    place_words(&entry.places)
-                ));
+                ui.weak(format!("{}; {}", dose_words(entry), place_words(&entry.places)));
             });
         });
         for (number, step) in entry.steps.iter().enumerate() {
@@ -122,5 +141,22 @@ pub fn see_a_professional(ui: &mut Ui, catalog: &Catalog) {
     ui.label(RichText::new(&catalog.see_a_professional.intro).strong());
     for sign in &catalog.see_a_professional.signs {
         ui.label(format!("- {sign}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doses_are_in_human_units() {
+        let catalog = Catalog::built_in().unwrap();
+        for entry in &catalog.entries {
+            let words = dose_words(entry);
+            assert!(!words.contains("(s)") && !words.contains("600 s") && !words.contains("60 s"), "{words}");
+        }
+        assert_eq!(duration_words(600), "10 min");
+        assert_eq!(duration_words(90), "1 min 30 s");
+        assert_eq!(duration_words(25), "25 s");
     }
 }
