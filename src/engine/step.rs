@@ -148,16 +148,9 @@ impl Step {
         outcome.source_events.extend(self.note_picture(picture));
         if picture != Picture::Usable {
             // Keypoints from such a frame are noise: unknown, never bad, and nothing held over.
-            self.last_analysis = None;
             self.motion.reset();
-            self.assessor.reset();
-            let unknown = Observation::Judged { posture: Posture::Unknown, problems: vec![], excess: 0.0 };
-            outcome.kind = FrameKind::Unusable;
-            outcome.activity =
-                Some(Activity::Judged { posture: Posture::Unknown, problems: vec![], metrics: Metrics::default() });
-            outcome.alert_events = self.alerts.update(now, &unknown);
-            outcome.snapshot = Some(self.snapshot(now, frame, None, false));
-            return outcome;
+            let unjudged = self.not_judged(frame, FrameKind::Unusable);
+            return FrameOutcome { source_events: outcome.source_events, frozen: outcome.frozen, ..unjudged };
         }
         // Nothing moved and the last analysis is recent: its raw result still holds, skip the
         // model. Smoothing still advances, as if the model had measured the same again.
@@ -217,12 +210,18 @@ impl Step {
     /// A frame taken for a calibration: the person is holding still for it, so it is not
     /// judged (time at the desk, posture unknown) and nothing measured before carries over.
     pub fn calibrating(&mut self, frame: Frame) -> FrameOutcome {
+        self.not_judged(frame, FrameKind::Calibrating)
+    }
+
+    /// A frame at the desk whose posture is not judged: unknown (never bad, never good), the last
+    /// analysis and the smoothing forgotten.
+    fn not_judged(&mut self, frame: Frame, kind: FrameKind) -> FrameOutcome {
         let now = frame.time;
         self.last_analysis = None;
         self.assessor.reset();
         let unknown = Observation::Judged { posture: Posture::Unknown, problems: vec![], excess: 0.0 };
         FrameOutcome {
-            kind: FrameKind::Calibrating,
+            kind,
             activity: Some(Activity::Judged {
                 posture: Posture::Unknown,
                 problems: vec![],
