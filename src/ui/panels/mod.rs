@@ -293,8 +293,11 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     };
     if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
         ui.columns(2, |columns| {
-            picture(&mut columns[0], &mut commands);
-            numbers(&mut columns[1]);
+            // Columns justify (stretch) what they hold: the picture must keep its own size for
+            // the keypoints to land on it, and wrapped text reads better left-aligned.
+            let left = egui::Layout::top_down(egui::Align::LEFT);
+            columns[0].with_layout(left, |ui| picture(ui, &mut commands));
+            columns[1].with_layout(left, numbers);
         });
     } else {
         picture(ui, &mut commands);
@@ -340,15 +343,19 @@ fn picture_with_pose(ui: &mut Ui, texture: &egui::TextureHandle, snapshot: &Snap
     let display_width = max_width.min(ui.available_width()).min(max_height * width / height.max(1.0));
     let size = egui::vec2(display_width, display_width * height / width.max(1.0));
     let response = ui.add(egui::Image::new((texture.id(), size)));
+    // The picture's own rectangle, whatever room the layout gave the widget.
+    let picture = egui::Rect::from_min_size(response.rect.min, size);
     if let Some(pose) = &snapshot.pose {
-        draw_overlay(ui, response.rect, snapshot.frame_size, pose);
+        draw_overlay(ui, picture, snapshot.frame_size, pose);
     }
 }
 
 fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate::pose::Pose) {
     let painter = ui.painter_at(rect);
+    let (width, height) = (frame_size.0 as f32, frame_size.1 as f32);
+    // A joint the model placed outside the picture (guessed) is not drawn, nor its lines.
     let to_screen = |name: KeypointName| {
-        pose.confident(name).map(|k| {
+        pose.confident(name).filter(|k| (0.0..=width).contains(&k.x) && (0.0..=height).contains(&k.y)).map(|k| {
             egui::pos2(
                 rect.min.x + k.x / frame_size.0 as f32 * rect.width(),
                 rect.min.y + k.y / frame_size.1 as f32 * rect.height(),
