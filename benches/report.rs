@@ -35,10 +35,10 @@ fn seed(store: &HistoryStore) -> usize {
                 good_s: if slouched { 20.0 } else { 60.0 },
                 bad_s: if slouched { 40.0 } else { 0.0 },
                 forward_head_s: if slouched { 40.0 } else { 0.0 },
-                forward_head_deg_sum: 60.0 * if slouched { 14.0 } else { 4.0 },
-                forward_head_weight_s: 60.0,
-                shoulder_rounding_deg_sum: 60.0 * 3.0,
-                shoulder_rounding_weight_s: 60.0,
+                head_change_deg_sum: 60.0 * if slouched { 14.0 } else { 4.0 },
+                head_change_weight_s: 60.0,
+                rounding_change_deg_sum: 60.0 * 3.0,
+                rounding_change_weight_s: 60.0,
                 ..MinuteRow::default()
             };
             store.add_minute(&row).expect("row written");

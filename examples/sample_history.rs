@@ -77,11 +77,10 @@ pub fn seed<Tz: TimeZone>(store: &HistoryStore, tz: &Tz, last: NaiveDate, days: 
                         Problem::TooClose => row.too_close_s = bad,
                         Problem::HeadDown => row.head_down_s = bad,
                     }
-                    row.forward_head_deg_sum = 60.0 * if problem == Problem::ForwardHead { 17.0 } else { 6.0 };
-                    row.forward_head_weight_s = 60.0;
-                    row.shoulder_rounding_deg_sum =
-                        60.0 * if problem == Problem::RoundedShoulders { 24.0 } else { 5.0 };
-                    row.shoulder_rounding_weight_s = 60.0;
+                    row.head_change_deg_sum = 60.0 * if problem == Problem::ForwardHead { 17.0 } else { 6.0 };
+                    row.head_change_weight_s = 60.0;
+                    row.rounding_change_deg_sum = 60.0 * if problem == Problem::RoundedShoulders { 24.0 } else { 5.0 };
+                    row.rounding_change_weight_s = 60.0;
                     bad_run.get_or_insert((time, problem));
                 } else {
                     row.monitored_s = 60.0;
@@ -90,10 +89,10 @@ pub fn seed<Tz: TimeZone>(store: &HistoryStore, tz: &Tz, last: NaiveDate, days: 
                     } else {
                         row.good_s = 60.0;
                     }
-                    row.forward_head_deg_sum = 60.0 * 3.0;
-                    row.forward_head_weight_s = 60.0;
-                    row.shoulder_rounding_deg_sum = 60.0 * 2.0;
-                    row.shoulder_rounding_weight_s = 60.0;
+                    row.head_change_deg_sum = 60.0 * 3.0;
+                    row.head_change_weight_s = 60.0;
+                    row.rounding_change_deg_sum = 60.0 * 2.0;
+                    row.rounding_change_weight_s = 60.0;
                     if let Some((from, problem)) = bad_run.take() {
                         let warned = time - from >= TimeDelta::minutes(2);
                         let _ = store.add_episode(from, time, &[problem], Severity::Mild, warned);

@@ -2,7 +2,8 @@
 # Smoke test of the real window: starts the release binary under Xvfb with a replayed folder,
 # takes screenshots, and checks that the window drew something. Run by .ci/run after the tests.
 # With --all it also takes every screen people see (live upright, live warning, the wizard,
-# settings, report) at a narrow and a wide size in light and dark, for looking at and for
+# stretches, settings, report, about) at a narrow and a wide size in light and dark, and the
+# whole report in a tall window (report-long-*), for looking at and for
 # docs/screenshots/ (bash scripts/smoke-window.sh --all docs/screenshots).
 #   bash scripts/smoke-window.sh [--all] [OUT_DIR]   (needs: bash scripts/setup-debian.sh --window-test)
 set -euo pipefail
@@ -24,7 +25,8 @@ for i in $(seq -w 1 60); do cp "$root/tests/fixtures/astronaut.png" "$work/frame
 printf '{"notifications": false}\n' > "$work/config/settings.json"
 
 display=:99
-Xvfb "$display" -screen 0 1400x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Tall enough for the whole report in one picture (--all).
+Xvfb "$display" -screen 0 1400x2000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 sleep 2
 export DISPLAY=$display
@@ -78,6 +80,10 @@ if $all; then
       SOURCE="$work/slouch" CROP=$size WAIT_S=16 screenshot "$out/warning-$name.png" --data-dir "$work/w-$name" --window-size "$size"
       CROP=$size screenshot "$out/settings-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "$size"
       CROP=$size screenshot "$out/report-$name.png" --data-dir "$work/sample" --screen report --window-size "$size"
+      long="${size%x*}x1950"
+      CROP=$long screenshot "$out/report-long-$name.png" --data-dir "$work/sample" --screen report --window-size "$long"
+      CROP=$size screenshot "$out/stretches-$name.png" --data-dir "$work/s-$name" --screen stretches --window-size "$size"
+      CROP=$size screenshot "$out/about-$name.png" --data-dir "$work/s-$name" --screen about --window-size "$size"
       # The wizard of a first start: no calibration yet.
       rm -rf "$work/fresh"; mkdir -p "$work/fresh"; cp "$work/config/settings.json" "$work/fresh/"
       CONFIG="$work/fresh" CROP=$size screenshot "$out/wizard-$name.png" --data-dir "$work/z-$name" --window-size "$size"

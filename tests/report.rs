@@ -44,6 +44,11 @@ fn minute(at: DateTime<Utc>, fill: impl FnOnce(&mut MinuteRow)) -> MinuteRow {
         row.forward_head_weight_s += row.monitored_s;
         row.shoulder_rounding_deg_sum += row.monitored_s * 2.0;
         row.shoulder_rounding_weight_s += row.monitored_s;
+        // Calibrated minutes: the change from upright, here 10 degrees below the raw measure.
+        row.head_change_deg_sum = row.forward_head_deg_sum - 10.0 * row.forward_head_weight_s;
+        row.head_change_weight_s = row.forward_head_weight_s;
+        row.rounding_change_deg_sum = row.shoulder_rounding_deg_sum - 10.0 * row.shoulder_rounding_weight_s;
+        row.rounding_change_weight_s = row.shoulder_rounding_weight_s;
     }
     row
 }
@@ -172,8 +177,8 @@ fn every_number_of_a_day_is_exact() {
     assert_eq!((d.breaks, d.break_reminders, d.break_reminders_followed), (1, 2, 1));
     assert_eq!((d.stretches_done, d.stretches_declined, d.strengthening_this_week), (1, 1, 1));
     // (1320 s x 4 deg + 180 s x 11 deg more) / 1320 s; rounding (1320 x 2 + 60 x 18) / 1320.
-    assert!(close(d.mean_forward_head_deg.unwrap(), 5.5));
-    assert!(close(d.mean_shoulder_rounding_deg.unwrap(), 2.0 + 1080.0 / 1320.0));
+    assert!(close(d.mean_head_change_deg.unwrap(), 5.5 - 10.0), "the change from upright, not the raw angle");
+    assert!(close(d.mean_rounding_change_deg.unwrap(), 2.0 + 1080.0 / 1320.0 - 10.0));
     let longest = d.longest_upright.as_ref().unwrap();
     assert_eq!((longest.from.as_str(), longest.to.as_str(), longest.upright_s), ("09:00", "09:10", 600.0));
     let worst = d.worst_hour.as_ref().unwrap();
@@ -262,6 +267,7 @@ fn the_csv_has_one_row_per_minute_or_per_day() {
     assert_eq!(rows[11][9].parse::<f64>().unwrap(), 60.0);
     assert_eq!(rows[11][10].parse::<f64>().unwrap(), 30.0);
     assert_eq!(rows[11][14].parse::<f64>().unwrap(), 15.0, "mean forward head of 09:11");
+    assert_eq!(rows[11][17].parse::<f64>().unwrap(), 5.0, "its change from upright");
     let away = rows.iter().find(|row| &row[2] == "away").unwrap();
     assert_eq!(&away[14], "", "no measure in an away minute");
     let monitored: f64 = rows.iter().map(|row| row[3].parse::<f64>().unwrap()).sum();

@@ -53,13 +53,14 @@ fn app(config: &Path, source: Option<PathBuf>) -> SlouchApp {
         data_dir: Some(config.join("data")),
     };
     let catalog = Catalog::built_in().unwrap();
+    let source = source.map(|path| path.display().to_string());
     let overrides = EngineOverrides {
-        source: source.map(|path| path.display().to_string()),
+        source: source.clone(),
         fps: Some(2.0),
         data_dir: Some(config.join("data")),
         replay_speed: Some(REPLAY_SPEED),
     };
-    SlouchApp::new(paths, engine_starter(overrides, catalog.clone()), catalog)
+    SlouchApp::new(paths, engine_starter(overrides, catalog.clone()), catalog).with_source_override(source)
 }
 
 fn harness(app: SlouchApp) -> Harness<'static, SlouchApp> {
@@ -157,6 +158,8 @@ fn settings_changes_persist_and_reload() {
     let mut harness = harness(app(dir.path(), Some(frames.clone())));
     harness.get_by_label("Settings").click();
     harness.run_steps(2);
+    let replayed = format!("This run watches {} (given with --source)", frames.display());
+    assert!(harness.query_by_label_contains(&replayed).is_some(), "says a folder is replayed, not the camera");
     harness.get_by_label("Desktop notifications").click();
     harness.run_steps(2);
     harness.get_by_label("Dark theme").click();
@@ -221,14 +224,14 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
             .to_utc();
         for m in 0..45 {
             let mut row = MinuteRow { minute: nine + TimeDelta::minutes(m), monitored_s: 60.0, ..MinuteRow::default() };
-            row.forward_head_weight_s = 60.0;
+            row.head_change_weight_s = 60.0;
             if m < 30 {
                 row.good_s = 60.0;
-                row.forward_head_deg_sum = 60.0 * 5.0;
+                row.head_change_deg_sum = 60.0 * 5.0;
             } else {
                 row.bad_s = 60.0;
                 row.forward_head_s = 60.0;
-                row.forward_head_deg_sum = 60.0 * 15.0;
+                row.head_change_deg_sum = 60.0 * 15.0;
             }
             store.add_minute(&row).unwrap();
         }
@@ -240,16 +243,34 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     assert!(harness.query_by_label("30 min (67%)").is_some(), "upright time and share");
     assert!(harness.query_by_label("30 min (09:00-09:30)").is_some(), "longest upright stretch");
     assert!(harness.query_by_label_contains("forward head 15 min").is_some());
-    // (30 x 5 + 15 x 15) / 45 degrees; no rounding measured.
-    assert!(harness.query_by_label("8.3\u{b0} / -").is_some(), "mean forward head");
+    // (30 x 5 + 15 x 15) / 45 degrees of change from upright, against the verdict's limit (the
+    // Live screen's scale); no rounding measured.
+    assert!(harness.query_by_label_contains("8\u{b0} (warns past").is_some(), "mean forward head change");
+    // Once in the hourly chart's legend, once for the rounding that was not measured.
+    assert_eq!(harness.query_all_by_label("not judged").count(), 2, "no rounding measured");
     assert!(harness.query_by_label("Last 30 days").is_some());
     harness.get_by_label("Last 30 days").click();
     harness.run_steps(2);
-    assert!(harness.query_by_label_contains("goal of 75% met 0 days in a row").is_some());
+    assert!(harness.query_by_label_contains("goal of 75% upright: met 0 days in a row").is_some());
+    assert!(harness.query_by_label_contains("A trend shows once 3 days").is_some(), "one day is no trend");
+
+    // Saved where the user said, with a way to open it.
+    let folder = dir.path().join("my reports");
+    harness.get_by_label("Save in").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Save in").type_text(&folder.display().to_string());
+    harness.run_steps(1);
+    harness.get_by_label("Save as HTML").click();
+    harness.run_steps(2);
+    let saved = folder.join(format!("slouchwatch-report-{}.html", Local::now().date_naive()));
+    assert!(saved.is_file(), "saved into the chosen folder");
+    assert!(harness.query_by_label_contains("Saved as").is_some());
+    assert!(harness.query_by_label("Open").is_some());
 
     harness.get_by_label("< Previous day").click();
     harness.run_steps(3);
-    assert!(harness.query_by_label_contains("Nothing was recorded on this day").is_some());
+    assert!(harness.query_by_label("Nothing was recorded on this day.").is_some());
     harness.get_by_label("Today").click();
     harness.run_steps(3);
     assert!(harness.query_by_label("30 min (67%)").is_some(), "back to today");
@@ -337,4 +358,70 @@ fn done_is_acknowledged_and_a_started_timer_stays_in_sight() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Time to sit up").is_none());
     assert!(harness.query_by_label_contains("Well done: ").is_some(), "Done is acknowledged");
+}
+
+/// The interactive widgets of the screen shown that reach past the window's left or right edge
+/// (`width` points wide), as "role 'label' at x0..x1".
+fn controls_outside(harness: &Harness<'static, SlouchApp>, width: f32) -> Vec<String> {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT;
+    const INTERACTIVE: [Role; 9] = [
+        Role::Button,
+        Role::CheckBox,
+        Role::RadioButton,
+        Role::Slider,
+        Role::TextInput,
+        Role::ComboBox,
+        Role::Link,
+        Role::SpinButton,
+        Role::MenuItem,
+    ];
+    let mut outside = Vec::new();
+    let mut seen = 0;
+    for node in harness.query_all_by(|node| INTERACTIVE.contains(&node.role())) {
+        seen += 1;
+        let rect = node.rect();
+        // Half a point of slack for rounding.
+        if rect.min.x < -0.5 || rect.max.x > width + 0.5 {
+            let label = node.accesskit_node().label().unwrap_or_default();
+            outside.push(format!(
+                "{:?} '{label}' at x {:.0}..{:.0}",
+                node.accesskit_node().role(),
+                rect.min.x,
+                rect.max.x
+            ));
+        }
+    }
+    assert!(seen > 0, "no controls found at all");
+    outside
+}
+
+#[test]
+fn every_control_lies_inside_the_window_at_480_800_and_1280_wide() {
+    let dir = tempfile::tempdir().unwrap();
+    let calibration = dir.path().join("calibration.json");
+    calibrate_on_astronaut(&calibration);
+    for width in [480.0, 800.0, 1280.0] {
+        let config = dir.path().join(format!("w{width}"));
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::copy(&calibration, config.join("calibration.json")).unwrap();
+        quiet_settings(&config, |_| {});
+        let frames = config.join("frames");
+        write_frames(&frames, &[(&upright(), 10), (&too_close(), 300)]);
+        let mut harness = Harness::builder()
+            .with_size([width, 800.0])
+            .build_ui_state(|ui, app: &mut SlouchApp| app.show(ui), app(&config, Some(frames)));
+        egui_extras::install_image_loaders(&harness.ctx);
+        step_until(&mut harness, "the warning", |h| h.query_by_label("Show stretch").is_some());
+        harness.get_by_label("Show stretch").click();
+        harness.run_steps(3);
+        let mut problems: Vec<String> =
+            controls_outside(&harness, width).into_iter().map(|p| format!("{width} Live+warning: {p}")).collect();
+        for tab in ["Calibrate", "Stretches", "Report", "Settings", "About", "Live"] {
+            harness.get_by_label(tab).click();
+            harness.run_steps(4);
+            problems.extend(controls_outside(&harness, width).into_iter().map(|p| format!("{width} {tab}: {p}")));
+        }
+        assert!(problems.is_empty(), "controls outside the window:\n{}", problems.join("\n"));
+    }
 }

@@ -561,7 +561,8 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
         data_dir: args.data_dir.clone(),
         replay_speed: None,
     };
-    let mut app = crate::ui::SlouchApp::new(paths, crate::ui::engine_starter(overrides, catalog.clone()), catalog);
+    let mut app = crate::ui::SlouchApp::new(paths, crate::ui::engine_starter(overrides, catalog.clone()), catalog)
+        .with_source_override(args.source.clone());
     if let Some(screen) = args.screen {
         app.open_screen(screen);
     }

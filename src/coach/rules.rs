@@ -207,7 +207,7 @@ pub fn end_of_day(catalog: &Catalog, day: &DayFacts) -> Vec<Advice> {
         if share >= PERSISTENT_SHARE {
             advice.push(Advice::Ergonomic {
                 id: fix.id.clone(),
-                reason: format!("{:.0}% of today showed the same pattern", share * 100.0),
+                reason: format!("{} for {:.0}% of the time watched today", fix.pattern.words(), share * 100.0),
             });
         }
     }

@@ -11,7 +11,7 @@ use super::motion::MotionDetector;
 use super::picture::{FROZEN_AFTER_S, Picture};
 use super::{EngineConfig, Snapshot, SourceEvent, summary::DayTotals};
 use crate::alerts::{AlertEvent, AlertMachine, Observation};
-use crate::history::Activity;
+use crate::history::{Activity, FromUpright};
 use crate::pose::{Letterbox, Pose, PoseError, PoseEstimator};
 use crate::posture::smoothing::SmoothedAssessor;
 use crate::posture::{self, Assessment, Calibration, Metrics, Posture, PostureSettings};
@@ -192,14 +192,22 @@ impl Step {
                 excess: assessment.excess,
             }
         };
+        let from_upright = FromUpright::of(&assessment.metrics, self.calibration.as_ref());
         outcome.activity = Some(match &observation {
             Observation::NoPerson => Activity::Away,
-            Observation::Stale(_) => {
-                Activity::Judged { posture: Posture::Unknown, problems: vec![], metrics: assessment.metrics }
-            }
-            Observation::Judged { posture, problems, .. } => {
-                Activity::Judged { posture: *posture, problems: problems.clone(), metrics: assessment.metrics }
-            }
+            Observation::Stale(_) => Activity::Judged {
+                posture: Posture::Unknown,
+                problems: vec![],
+                metrics: assessment.metrics,
+                // A stale calibration is no measure of upright.
+                from_upright: FromUpright::default(),
+            },
+            Observation::Judged { posture, problems, .. } => Activity::Judged {
+                posture: *posture,
+                problems: problems.clone(),
+                metrics: assessment.metrics,
+                from_upright,
+            },
         });
         outcome.alert_events = self.alerts.update(now, &observation);
         let held = outcome.kind == FrameKind::Held;
@@ -226,6 +234,7 @@ impl Step {
                 posture: Posture::Unknown,
                 problems: vec![],
                 metrics: Metrics::default(),
+                from_upright: FromUpright::default(),
             }),
             alert_events: self.alerts.update(now, &unknown),
             source_events: Vec::new(),

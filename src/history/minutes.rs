@@ -4,6 +4,8 @@
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::posture::calibration::Calibration;
+use crate::posture::verdict::change_from_upright;
 use crate::posture::{Metrics, Posture, Problem};
 
 /// Longest interval one analysed frame may account for. A longer gap (the camera stalled, the
@@ -21,11 +23,33 @@ pub enum Activity {
         problems: Vec<Problem>,
         /// The measures (for per-minute means).
         metrics: Metrics,
+        /// The measures as changes from the calibrated upright posture.
+        from_upright: FromUpright,
     },
     /// Nobody in view.
     Away,
     /// Monitoring paused.
     Paused,
+}
+
+/// The measures the report averages, as changes from the calibrated upright posture (the scale
+/// the live bars and the verdict's limits are on); none when there is no calibration.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FromUpright {
+    /// Head forward, degrees more than when calibrated.
+    pub forward_head_deg: Option<f32>,
+    /// Shoulders rounded, degrees more than when calibrated.
+    pub shoulder_rounding_deg: Option<f32>,
+}
+
+impl FromUpright {
+    /// `metrics` against `calibration`.
+    pub fn of(metrics: &Metrics, calibration: Option<&Calibration>) -> FromUpright {
+        FromUpright {
+            forward_head_deg: change_from_upright(metrics, calibration, |m| m.forward_head_deg),
+            shoulder_rounding_deg: change_from_upright(metrics, calibration, |m| m.shoulder_rounding_deg),
+        }
+    }
 }
 
 /// One minute of history. All durations in seconds.
@@ -66,6 +90,18 @@ pub struct MinuteRow {
     pub shoulder_rounding_deg_sum: f64,
     /// Seconds over which `shoulder_rounding_deg_sum` was accumulated.
     pub shoulder_rounding_weight_s: f64,
+    /// Time-weighted sum of the head's forward change from upright, degrees.
+    #[serde(default)]
+    pub head_change_deg_sum: f64,
+    /// Seconds over which `head_change_deg_sum` was accumulated.
+    #[serde(default)]
+    pub head_change_weight_s: f64,
+    /// Time-weighted sum of the shoulders' rounding change from upright, degrees.
+    #[serde(default)]
+    pub rounding_change_deg_sum: f64,
+    /// Seconds over which `rounding_change_deg_sum` was accumulated.
+    #[serde(default)]
+    pub rounding_change_weight_s: f64,
 }
 
 impl MinuteRow {
@@ -77,7 +113,7 @@ impl MinuteRow {
         match activity {
             Activity::Away => self.away_s += seconds,
             Activity::Paused => self.paused_s += seconds,
-            Activity::Judged { posture, problems, metrics } => {
+            Activity::Judged { posture, problems, metrics, from_upright } => {
                 self.monitored_s += seconds;
                 match posture {
                     Posture::Good => self.good_s += seconds,
@@ -102,6 +138,14 @@ impl MinuteRow {
                     self.shoulder_rounding_deg_sum += value as f64 * seconds;
                     self.shoulder_rounding_weight_s += seconds;
                 }
+                if let Some(value) = from_upright.forward_head_deg {
+                    self.head_change_deg_sum += value as f64 * seconds;
+                    self.head_change_weight_s += seconds;
+                }
+                if let Some(value) = from_upright.shoulder_rounding_deg {
+                    self.rounding_change_deg_sum += value as f64 * seconds;
+                    self.rounding_change_weight_s += seconds;
+                }
             }
         }
     }
@@ -124,6 +168,10 @@ impl MinuteRow {
         self.forward_head_weight_s += other.forward_head_weight_s;
         self.shoulder_rounding_deg_sum += other.shoulder_rounding_deg_sum;
         self.shoulder_rounding_weight_s += other.shoulder_rounding_weight_s;
+        self.head_change_deg_sum += other.head_change_deg_sum;
+        self.head_change_weight_s += other.head_change_weight_s;
+        self.rounding_change_deg_sum += other.rounding_change_deg_sum;
+        self.rounding_change_weight_s += other.rounding_change_weight_s;
     }
 }
 
@@ -188,6 +236,7 @@ mod tests {
             posture,
             problems,
             metrics: Metrics { forward_head_deg: Some(forward), ..Metrics::default() },
+            from_upright: FromUpright { forward_head_deg: Some(forward - 5.0), shoulder_rounding_deg: None },
         }
     }
 

@@ -24,7 +24,7 @@ use chrono::Utc;
 use rusqlite::Connection;
 
 pub use lock::{AlreadyMonitoring, LOCK_FILE};
-pub use minutes::{Activity, MinuteAccumulator, MinuteRow};
+pub use minutes::{Activity, FromUpright, MinuteAccumulator, MinuteRow};
 pub use rows::{AnswerRow, EpisodeRow, HistoryTable, RangeRows};
 use schema::OpenFailure;
 pub use schema::SCHEMA_VERSION;

@@ -51,7 +51,8 @@ impl HistoryStore {
         self.rows(
             "SELECT minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s, forward_head_s,
                 rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s, forward_head_deg_sum,
-                forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s, head_down_s
+                forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s, head_down_s,
+                head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum, rounding_change_weight_s
              FROM minutes WHERE minute >= ?1 AND minute < ?2 ORDER BY minute",
             params![from.timestamp(), to.timestamp()],
             |row| {
@@ -73,6 +74,10 @@ impl HistoryStore {
                     shoulder_rounding_deg_sum: row.get(14)?,
                     shoulder_rounding_weight_s: row.get(15)?,
                     head_down_s: row.get(16)?,
+                    head_change_deg_sum: row.get(17)?,
+                    head_change_weight_s: row.get(18)?,
+                    rounding_change_deg_sum: row.get(19)?,
+                    rounding_change_weight_s: row.get(20)?,
                 })
             },
         )

@@ -11,10 +11,12 @@ use super::{HistoryStore, StoreError};
 /// Schema version this build writes. Version 1: minutes, episodes, warnings, breaks, stretches.
 /// Version 2: stretches record the answer to a suggestion ("done" or "not now").
 /// Version 3: movement-break reminders are recorded, so the report can say which were followed.
-pub const SCHEMA_VERSION: i64 = 4;
+/// Version 4: head-down seconds. Version 5: minutes keep the means' change from the calibrated
+/// upright posture, the scale of the live bars and the limits (older minutes have none).
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: [&str; 4] = [
+pub(super) const MIGRATIONS: [&str; 5] = [
     r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
@@ -77,6 +79,12 @@ pub(super) const MIGRATIONS: [&str; 4] = [
 "#,
     r#"
     ALTER TABLE minutes ADD COLUMN head_down_s REAL NOT NULL DEFAULT 0;
+"#,
+    r#"
+    ALTER TABLE minutes ADD COLUMN head_change_deg_sum REAL NOT NULL DEFAULT 0;
+    ALTER TABLE minutes ADD COLUMN head_change_weight_s REAL NOT NULL DEFAULT 0;
+    ALTER TABLE minutes ADD COLUMN rounding_change_deg_sum REAL NOT NULL DEFAULT 0;
+    ALTER TABLE minutes ADD COLUMN rounding_change_weight_s REAL NOT NULL DEFAULT 0;
 "#,
 ];
 

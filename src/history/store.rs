@@ -41,8 +41,10 @@ impl HistoryStore {
                 "INSERT INTO minutes (minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s,
                     forward_head_s, rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s,
                     forward_head_deg_sum, forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s,
-                    head_down_s)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                    head_down_s, head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum,
+                    rounding_change_weight_s)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                    ?20, ?21)
                  ON CONFLICT(minute) DO UPDATE SET
                     monitored_s = monitored_s + excluded.monitored_s,
                     good_s = good_s + excluded.good_s,
@@ -59,7 +61,11 @@ impl HistoryStore {
                     forward_head_weight_s = forward_head_weight_s + excluded.forward_head_weight_s,
                     shoulder_rounding_deg_sum = shoulder_rounding_deg_sum + excluded.shoulder_rounding_deg_sum,
                     shoulder_rounding_weight_s = shoulder_rounding_weight_s + excluded.shoulder_rounding_weight_s,
-                    head_down_s = head_down_s + excluded.head_down_s",
+                    head_down_s = head_down_s + excluded.head_down_s,
+                    head_change_deg_sum = head_change_deg_sum + excluded.head_change_deg_sum,
+                    head_change_weight_s = head_change_weight_s + excluded.head_change_weight_s,
+                    rounding_change_deg_sum = rounding_change_deg_sum + excluded.rounding_change_deg_sum,
+                    rounding_change_weight_s = rounding_change_weight_s + excluded.rounding_change_weight_s",
                 params![
                     row.minute.timestamp(),
                     row.monitored_s,
@@ -78,6 +84,10 @@ impl HistoryStore {
                     row.shoulder_rounding_deg_sum,
                     row.shoulder_rounding_weight_s,
                     row.head_down_s,
+                    row.head_change_deg_sum,
+                    row.head_change_weight_s,
+                    row.rounding_change_deg_sum,
+                    row.rounding_change_weight_s,
                 ],
             )
             .map(|_| ())

@@ -217,6 +217,16 @@ pub fn limits(placement: CameraPlacement, calibration: Option<&Calibration>, set
     }
 }
 
+/// How far one measure has moved from the calibrated upright posture, when both are known: the
+/// scale every limit is on. The verdict, the live bars and the history's means all use it.
+pub fn change_from_upright(
+    metrics: &Metrics,
+    calibration: Option<&Calibration>,
+    pick: fn(&Metrics) -> Option<f32>,
+) -> Option<f32> {
+    Some(pick(metrics)? - pick(&calibration?.baseline)?)
+}
+
 /// Judges one frame's measures: every measure that can be judged against its limit
 /// ([`limits`]), the problems past it, and how far past the worst one is.
 pub fn judge(
@@ -226,9 +236,7 @@ pub fn judge(
     settings: &PostureSettings,
 ) -> Judgement {
     let limits = limits(placement, calibration, settings);
-    // Change from neutral of a measure, when both are known.
-    let change =
-        |pick: fn(&Metrics) -> Option<f32>| -> Option<f32> { Some(pick(metrics)? - pick(&calibration?.baseline)?) };
+    let change = |pick: fn(&Metrics) -> Option<f32>| change_from_upright(metrics, calibration, pick);
     // The worse (by value over limit) of two readings of one problem.
     let worse = |a: Option<(f32, f32)>, b: Option<(f32, f32)>| match (a, b) {
         (Some(a), Some(b)) => Some(if b.0 / b.1 > a.0 / a.1 { b } else { a }),

@@ -28,10 +28,12 @@ struct MinuteLine {
     mean_shoulder_rounding_deg: Option<f64>,
     /// Added after the others, so readers that go by column position keep working.
     head_down_s: f64,
+    mean_head_change_deg: Option<f64>,
+    mean_rounding_change_deg: Option<f64>,
 }
 
 /// The header of the per-minute CSV.
-pub const MINUTE_COLUMNS: [&str; 17] = [
+pub const MINUTE_COLUMNS: [&str; 19] = [
     "minute_local",
     "minute_utc",
     "state",
@@ -49,6 +51,8 @@ pub const MINUTE_COLUMNS: [&str; 17] = [
     "mean_forward_head_deg",
     "mean_shoulder_rounding_deg",
     "head_down_s",
+    "mean_head_change_deg",
+    "mean_rounding_change_deg",
 ];
 
 /// The header of the per-day CSV.
@@ -98,6 +102,8 @@ fn minutes(daily: &DailyReport) -> String {
             head_down_s: row.head_down_s,
             mean_forward_head_deg: mean(row.forward_head_deg_sum, row.forward_head_weight_s),
             mean_shoulder_rounding_deg: mean(row.shoulder_rounding_deg_sum, row.shoulder_rounding_weight_s),
+            mean_head_change_deg: mean(row.head_change_deg_sum, row.head_change_weight_s),
+            mean_rounding_change_deg: mean(row.rounding_change_deg_sum, row.rounding_change_weight_s),
         }
     });
     write_rows(&MINUTE_COLUMNS, lines)

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
-use super::LocalDay;
+use super::{LocalDay, duration_words};
 use crate::coach::{self, Advice, Answer, Catalog, DayFacts, Kind};
 use crate::history::{MinuteRow, RangeRows};
 use crate::posture::Problem;
@@ -258,6 +258,15 @@ pub struct UprightStretch {
     pub to: String,
     /// Seconds upright within it.
     pub upright_s: f64,
+    /// Length from `from` to `to`, seconds: what the clock times say, so the words agree.
+    pub span_s: f64,
+}
+
+impl UprightStretch {
+    /// "10 min (09:00-09:10)": the length the clock times show.
+    pub fn words(&self) -> String {
+        format!("{} ({}-{})", duration_words(self.span_s), self.from, self.to)
+    }
 }
 
 /// One line of end-of-day advice, with the name of what to do.
@@ -320,10 +329,11 @@ pub struct DayReport {
     pub stretches_declined: u32,
     /// Strengthening sessions done in the seven days up to the end of this day.
     pub strengthening_this_week: u32,
-    /// Time-weighted mean forward-head angle over the day, degrees (against calibration).
-    pub mean_forward_head_deg: Option<f64>,
-    /// Time-weighted mean shoulder rounding over the day, degrees.
-    pub mean_shoulder_rounding_deg: Option<f64>,
+    /// Time-weighted mean of the head's forward change from the calibrated upright posture over
+    /// the day, degrees: the live bars' scale (minutes recorded before schema 5 have none).
+    pub mean_head_change_deg: Option<f64>,
+    /// Time-weighted mean of the shoulders' rounding change from upright, degrees.
+    pub mean_rounding_change_deg: Option<f64>,
     /// The day as runs of minutes in the same state.
     pub timeline: Vec<Segment>,
     /// The 24 local clock hours.
@@ -369,8 +379,8 @@ impl DayReport {
             stretches_done: 0,
             stretches_declined: 0,
             strengthening_this_week: 0,
-            mean_forward_head_deg: None,
-            mean_shoulder_rounding_deg: None,
+            mean_head_change_deg: None,
+            mean_rounding_change_deg: None,
             timeline: Vec::new(),
             hours: (0..24).map(|hour| HourRow { hour, ..HourRow::default() }).collect(),
             advice: Vec::new(),
@@ -384,15 +394,15 @@ impl DayReport {
             report.away_s += row.away_s;
             report.paused_s += row.paused_s;
             report.problems.add(row);
-            head_sum += row.forward_head_deg_sum;
-            head_weight += row.forward_head_weight_s;
-            rounding_sum += row.shoulder_rounding_deg_sum;
-            rounding_weight += row.shoulder_rounding_weight_s;
+            head_sum += row.head_change_deg_sum;
+            head_weight += row.head_change_weight_s;
+            rounding_sum += row.rounding_change_deg_sum;
+            rounding_weight += row.rounding_change_weight_s;
             report.hours[row.minute.with_timezone(tz).hour() as usize].add(row);
         }
         report.upright_share = (report.monitored_s > 0.0).then(|| report.upright_s / report.monitored_s);
-        report.mean_forward_head_deg = (head_weight > 0.0).then(|| head_sum / head_weight);
-        report.mean_shoulder_rounding_deg = (rounding_weight > 0.0).then(|| rounding_sum / rounding_weight);
+        report.mean_head_change_deg = (head_weight > 0.0).then(|| head_sum / head_weight);
+        report.mean_rounding_change_deg = (rounding_weight > 0.0).then(|| rounding_sum / rounding_weight);
         report.worst_hour = report
             .hours
             .iter()
@@ -473,7 +483,12 @@ fn longest_upright<Tz: TimeZone>(tz: &Tz, minutes: &[MinuteRow]) -> Option<Uprig
         if let Some((from, to, seconds)) = run
             && best.as_ref().is_none_or(|best| seconds > best.upright_s)
         {
-            *best = Some(UprightStretch { from: clock(tz, from), to: clock(tz, to), upright_s: seconds });
+            *best = Some(UprightStretch {
+                from: clock(tz, from),
+                to: clock(tz, to),
+                upright_s: seconds,
+                span_s: (to - from).num_seconds() as f64,
+            });
         }
     };
     for row in minutes {

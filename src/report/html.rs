@@ -162,7 +162,7 @@ fn day_figures(out: &mut String, day: &DayReport) {
     figure(out, &format!("{} / {}", day.episodes, day.warnings), "episodes / warnings");
     figure(
         out,
-        &day.longest_upright.as_ref().map(|s| duration_words(s.upright_s)).unwrap_or_else(|| "-".into()),
+        &day.longest_upright.as_ref().map(|s| duration_words(s.span_s)).unwrap_or_else(|| "-".into()),
         &day.longest_upright
             .as_ref()
             .map(|s| format!("longest upright {}-{}", s.from, s.to))
@@ -180,8 +180,8 @@ fn day_figures(out: &mut String, day: &DayReport) {
     figure(out, &format!("{} of {}", day.break_reminders_followed, day.break_reminders), "reminders followed");
     figure(out, &format!("{}", day.stretches_done), "stretches done");
     let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1}\u{b0}")).unwrap_or_else(|| "-".into());
-    figure(out, &degrees(day.mean_forward_head_deg), "average head forward");
-    figure(out, &degrees(day.mean_shoulder_rounding_deg), "average rounding");
+    figure(out, &degrees(day.mean_head_change_deg), "head forward, average change from upright");
+    figure(out, &degrees(day.mean_rounding_change_deg), "shoulders rounded, average change from upright");
     figure(out, &format!("{}", day.warnings_snoozed), "warnings while snoozed");
     out.push_str("</div>\n");
 }

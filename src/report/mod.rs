@@ -221,6 +221,9 @@ pub fn load<Tz: TimeZone>(
 /// `seconds` as a short duration: `4 h 05 min`, `12 min`, `0 min` (rounded to the minute).
 pub fn duration_words(seconds: f64) -> String {
     let minutes = (seconds / 60.0).round() as i64;
+    if minutes == 0 && seconds > 0.0 {
+        return "under 1 min".into();
+    }
     if minutes >= 60 { format!("{} h {:02} min", minutes / 60, minutes % 60) } else { format!("{minutes} min") }
 }
 

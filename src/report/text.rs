@@ -49,13 +49,7 @@ fn day(daily: &DailyReport) -> String {
             day.episodes, day.warnings, day.warnings_snoozed
         );
         if let Some(stretch) = &day.longest_upright {
-            let _ = writeln!(
-                out,
-                "Longest upright stretch {} ({}-{})",
-                duration_words(stretch.upright_s),
-                stretch.from,
-                stretch.to
-            );
+            let _ = writeln!(out, "Longest upright stretch {}", stretch.words());
         }
         if let Some(worst) = &day.worst_hour {
             let _ = writeln!(
@@ -79,9 +73,9 @@ fn day(daily: &DailyReport) -> String {
         let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1} deg")).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             out,
-            "Average head forward {}, shoulder rounding {} (against your calibration)",
-            degrees(day.mean_forward_head_deg),
-            degrees(day.mean_shoulder_rounding_deg)
+            "On average, head forward {} and shoulders rounded {} more than when calibrated upright",
+            degrees(day.mean_head_change_deg),
+            degrees(day.mean_rounding_change_deg)
         );
         let _ = writeln!(out, "By hour (# upright, x slouched, . away):");
         for hour in day.hours.iter().filter(|hour| hour.monitored_s + hour.away_s + hour.paused_s > 0.0) {

@@ -88,6 +88,8 @@ pub struct SlouchApp {
     /// Every event kind received, in order (shown nowhere; lets tests check what happened).
     pub event_log: Vec<String>,
     finished: bool,
+    /// What this run watches instead of the settings' camera (`--source`), for Settings to say.
+    source_override: Option<String>,
 }
 
 impl SlouchApp {
@@ -130,9 +132,17 @@ impl SlouchApp {
             history_problem: None,
             event_log: Vec::new(),
             finished: false,
+            source_override: None,
         };
         app.start_engine();
         app
+    }
+
+    /// Says that this run watches `source` (`--source`) instead of the settings' camera, so the
+    /// Settings screen does not claim the camera is in use.
+    pub fn with_source_override(mut self, source: Option<String>) -> SlouchApp {
+        self.source_override = source;
+        self
     }
 
     /// The settings in force.
@@ -249,10 +259,17 @@ impl SlouchApp {
         }
     }
 
+    /// The verdict's limits for the calibration and settings in use.
+    fn limits(&self) -> crate::posture::verdict::Limits {
+        let placement =
+            self.calibration.as_ref().map(|c| c.placement).unwrap_or(crate::posture::CameraPlacement::Front);
+        crate::posture::verdict::limits(placement, self.calibration.as_ref(), &self.settings.posture_settings())
+    }
+
     /// The head's forward change from calibration in the latest frame.
     fn forward_drift(&self) -> Option<f32> {
-        let now = self.latest.as_ref()?.assessment.as_ref()?.metrics.forward_head_deg?;
-        Some(now - self.calibration.as_ref()?.baseline.forward_head_deg?)
+        let metrics = &self.latest.as_ref()?.assessment.as_ref()?.metrics;
+        crate::posture::verdict::change_from_upright(metrics, self.calibration.as_ref(), |m| m.forward_head_deg)
     }
 
     /// The engine's news of the calibration it was asked for.
@@ -318,7 +335,7 @@ impl SlouchApp {
             self.window = Some([inner.width(), inner.height(), outer.min.x, outer.min.y]);
         }
         // The theme being edited shows at once, before Save.
-        ctx.set_visuals(if self.draft.dark_mode { egui::Visuals::dark() } else { egui::Visuals::light() });
+        ctx.set_visuals(super::theme::visuals(self.draft.dark_mode));
 
         if self.screen == Screen::Report
             && self.report_reader.read_at.is_none_or(|read_at| now_s - read_at >= REPORT_REFRESH_S)
@@ -414,11 +431,15 @@ impl SlouchApp {
                         let timer = self.timer.as_ref().map(|(id, start)| (id.as_str(), now_s - start));
                         commands.extend(panels::stretches_panel(ui, &self.catalog, timer));
                     }
-                    Screen::Settings => {
-                        commands.extend(panels::settings_panel(ui, &mut self.draft, self.settings_saved.as_deref()))
-                    }
+                    Screen::Settings => commands.extend(panels::settings_panel(
+                        ui,
+                        &mut self.draft,
+                        self.settings_saved.as_deref(),
+                        self.source_override.as_deref(),
+                    )),
                     Screen::Report => {
-                        commands.extend(report_panel(ui, &self.report, Local::now().date_naive()));
+                        let limits = self.limits();
+                        commands.extend(report_panel(ui, &mut self.report, Local::now().date_naive(), &limits));
                     }
                     Screen::About => panels::about_panel(ui, &self.catalog, &self.paths),
                 }
@@ -452,7 +473,15 @@ impl SlouchApp {
                 self.read_report(now_s);
             }
             UiCommand::ReportTrendDays(days) => self.report.trend_days = days,
-            UiCommand::SaveReport => self.report.save(self.paths.data_dir.as_deref()),
+            UiCommand::SaveReport => self.report.save(),
+            UiCommand::OpenPath(path) => {
+                if let Err(error) = open::that_detached(&path) {
+                    self.report.saved = Some(Err(format!(
+                        "Could not open {}: {error}. Open it from your file manager.",
+                        path.display()
+                    )));
+                }
+            }
             UiCommand::SnoozeMinutes(minutes) => {
                 let until = Utc::now() + TimeDelta::minutes(minutes);
                 self.send(EngineCommand::SnoozeUntil(until));

@@ -2,14 +2,17 @@
 //! bars, the 7- or 30-day trend) and the coach's end-of-day advice. Draws a
 //! [`DailyReport`] read by [`ReportReader`], a read-only use of the history.
 
+use std::path::PathBuf;
+
 use chrono::{NaiveDate, TimeDelta};
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, HLine, Legend, Plot};
+use egui_plot::{Bar, BarChart, HLine, Plot};
 
-use super::panels::UiCommand;
+use super::panels::{UiCommand, measure_row};
 use super::theme;
+use crate::posture::verdict::Limits;
 use crate::report::day::{DayReport, MinuteState};
-use crate::report::period::PeriodReport;
+use crate::report::period::{Direction, MIN_TREND_DAYS, PeriodReport};
 use crate::report::{DailyReport, duration_words, percent};
 
 /// What the Report screen shows.
@@ -21,15 +24,30 @@ pub struct ReportView {
     pub trend_days: u32,
     /// The loaded report, or why there is none.
     pub loaded: Option<Result<Box<DailyReport>, String>>,
-    /// Where the last "Save as HTML" went, or why it failed.
-    pub saved: Option<String>,
+    /// The folder "Save as HTML" writes to (editable; [`default_save_folder`] at first).
+    pub save_folder: String,
+    /// The file the last "Save as HTML" wrote, or why it failed.
+    pub saved: Option<Result<PathBuf, String>>,
 }
 
 impl ReportView {
     /// A view of `today`.
     pub fn new(today: NaiveDate) -> ReportView {
-        ReportView { date: today, trend_days: crate::report::WEEK_DAYS, loaded: None, saved: None }
+        ReportView {
+            date: today,
+            trend_days: crate::report::WEEK_DAYS,
+            loaded: None,
+            save_folder: default_save_folder().map(|folder| folder.display().to_string()).unwrap_or_default(),
+            saved: None,
+        }
     }
+}
+
+/// Where a saved report goes unless the user picks another folder: Downloads, else Documents,
+/// else the home folder (never the history folder, where nobody would look for it).
+pub fn default_save_folder() -> Option<PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(dirs.download_dir().or(dirs.document_dir()).unwrap_or(dirs.home_dir()).to_owned())
 }
 
 /// Reads the Report screen's day from the history: a separate read-only use of the database
@@ -85,25 +103,26 @@ impl ReportReader {
 }
 
 impl ReportView {
-    /// Saves the report shown as a self-contained HTML page in the Downloads (or Documents, or
-    /// history) folder.
-    pub fn save(&mut self, data_dir: Option<&std::path::Path>) {
+    /// Saves the report shown as a self-contained HTML page in [`ReportView::save_folder`]
+    /// (created if missing).
+    pub fn save(&mut self) {
         let Some(Ok(daily)) = &self.loaded else {
-            self.saved = Some("There is no report to save yet.".into());
+            self.saved = Some(Err("There is no report to save yet.".into()));
             return;
         };
-        let folder = directories::UserDirs::new()
-            .and_then(|dirs| dirs.download_dir().or(dirs.document_dir()).map(std::path::PathBuf::from))
-            .or_else(|| data_dir.map(std::path::Path::to_owned));
-        let Some(folder) = folder else {
-            self.saved = Some("No folder was found to save the report in.".into());
+        let folder = PathBuf::from(self.save_folder.trim());
+        if folder.as_os_str().is_empty() {
+            self.saved = Some(Err("Type the folder to save the report in.".into()));
             return;
-        };
+        }
         let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
         let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
         self.saved = Some(match std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, html)) {
-            Ok(()) => format!("Saved as {}", path.display()),
-            Err(error) => format!("Could not save {}: {error} (is the disk full?)", path.display()),
+            Ok(()) => Ok(path),
+            Err(error) => Err(format!(
+                "Could not save {}: {error}. Check that the folder can be written to and the disk is not full.",
+                path.display()
+            )),
         });
     }
 }
@@ -113,8 +132,9 @@ fn colour(state: MinuteState) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// The Report screen.
-pub fn report_panel(ui: &mut Ui, view: &ReportView, today: NaiveDate) -> Vec<UiCommand> {
+/// The Report screen. `limits` are the verdict's limits for the calibration and settings in use,
+/// drawn on the day's average change from upright (the same bars as Live).
+pub fn report_panel(ui: &mut Ui, view: &mut ReportView, today: NaiveDate, limits: &Limits) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     ui.heading("Daily report");
     ui.horizontal_wrapped(|ui| {
@@ -131,13 +151,9 @@ pub fn report_panel(ui: &mut Ui, view: &ReportView, today: NaiveDate) -> Vec<UiC
         if ui.button("Refresh").clicked() {
             commands.push(UiCommand::ReportDay(view.date));
         }
-        if ui.button("Save as HTML").clicked() {
-            commands.push(UiCommand::SaveReport);
-        }
     });
-    if let Some(saved) = &view.saved {
-        ui.label(saved);
-    }
+    save_row(ui, view, &mut commands);
+    ui.separator();
     match &view.loaded {
         None => {
             ui.label("Loading...");
@@ -146,7 +162,7 @@ pub fn report_panel(ui: &mut Ui, view: &ReportView, today: NaiveDate) -> Vec<UiC
             ui.colored_label(theme::SLOUCHING, message);
         }
         Some(Ok(daily)) => {
-            day_section(ui, &daily.day);
+            day_section(ui, &daily.day, view.date == today, limits);
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 ui.strong("Trend");
@@ -171,51 +187,97 @@ pub fn report_panel(ui: &mut Ui, view: &ReportView, today: NaiveDate) -> Vec<UiC
     commands
 }
 
-fn day_section(ui: &mut Ui, day: &DayReport) {
+/// The folder to save in, Save as HTML, and what came of the last save with an Open button.
+fn save_row(ui: &mut Ui, view: &mut ReportView, commands: &mut Vec<UiCommand>) {
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Save in");
+        ui.add(
+            egui::TextEdit::singleline(&mut view.save_folder)
+                .desired_width(theme::SAVE_FOLDER_WIDTH.min(ui.available_width() - theme::SAVE_BUTTON_ROOM).max(120.0))
+                .hint_text("a folder"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("The folder the HTML report is written to; it is created if missing.");
+        if ui.button("Save as HTML").clicked() {
+            commands.push(UiCommand::SaveReport);
+        }
+    });
+    match &view.saved {
+        Some(Ok(path)) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(theme::GOOD, format!("Saved as {}", path.display()));
+                if ui.button("Open").clicked() {
+                    commands.push(UiCommand::OpenPath(path.clone()));
+                }
+                if let Some(folder) = path.parent()
+                    && ui.button("Show folder").clicked()
+                {
+                    commands.push(UiCommand::OpenPath(folder.to_owned()));
+                }
+            });
+        }
+        Some(Err(message)) => {
+            ui.colored_label(theme::WARNING, message);
+        }
+        None => {}
+    }
+}
+
+/// Legend entries under a chart: a colour swatch and the words in the text colour, so every
+/// label reads on light and dark and none covers the data.
+fn legend(ui: &mut Ui, entries: &[(Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (fill, words) in entries {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, *fill);
+            ui.label(*words);
+            ui.add_space(8.0);
+        }
+    });
+}
+
+fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
     if !day.has_data {
-        ui.label("Nothing was recorded on this day: slouchwatch was not running.");
+        ui.label(if is_today {
+            "Nothing recorded yet today. The report fills in minute by minute while slouchwatch watches."
+        } else {
+            "Nothing was recorded on this day."
+        });
         return;
     }
-    let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1}\u{b0}")).unwrap_or_else(|| "-".into());
-    egui::Grid::new("report numbers").num_columns(4).spacing([18.0, 4.0]).striped(true).show(ui, |ui| {
-        let pair = |ui: &mut Ui, label: &str, value: String| {
-            ui.label(label);
-            ui.strong(value);
-        };
-        pair(ui, "Monitored", duration_words(day.monitored_s));
-        pair(ui, "Upright", format!("{} ({})", duration_words(day.upright_s), percent(day.upright_share)));
-        ui.end_row();
-        pair(ui, "Slouched", duration_words(day.slouched_s));
-        pair(ui, "Episodes / warnings", format!("{} / {}", day.episodes, day.warnings));
-        ui.end_row();
-        pair(
-            ui,
-            "Longest upright",
-            day.longest_upright
-                .as_ref()
-                .map(|s| format!("{} ({}-{})", duration_words(s.upright_s), s.from, s.to))
-                .unwrap_or_else(|| "-".into()),
-        );
-        pair(
-            ui,
+    let figures: Vec<(&str, String)> = vec![
+        ("Watched", duration_words(day.monitored_s)),
+        ("Upright", format!("{} ({})", duration_words(day.upright_s), percent(day.upright_share))),
+        ("Slouched", duration_words(day.slouched_s)),
+        ("Not judged", duration_words(day.unclear_s)),
+        ("Slouch episodes", day.episodes.to_string()),
+        ("Warnings", day.warnings.to_string()),
+        ("Longest upright", day.longest_upright.as_ref().map(|stretch| stretch.words()).unwrap_or_else(|| "-".into())),
+        (
             "Worst hour",
             day.worst_hour
                 .as_ref()
                 .map(|w| format!("{:02}:00 ({} slouched)", w.hour, duration_words(w.slouched_s)))
                 .unwrap_or_else(|| "-".into()),
-        );
-        ui.end_row();
-        pair(ui, "Away / breaks", format!("{} / {}", duration_words(day.away_s), day.breaks));
-        pair(ui, "Break reminders followed", format!("{} of {}", day.break_reminders_followed, day.break_reminders));
-        ui.end_row();
-        pair(ui, "Stretches done", day.stretches_done.to_string());
-        pair(
-            ui,
-            "Head forward / rounding",
-            format!("{} / {}", degrees(day.mean_forward_head_deg), degrees(day.mean_shoulder_rounding_deg)),
-        );
-        ui.end_row();
-    });
+        ),
+        ("Away", format!("{} ({} breaks)", duration_words(day.away_s), day.breaks)),
+        ("Break reminders followed", format!("{} of {}", day.break_reminders_followed, day.break_reminders)),
+        ("Stretches done", day.stretches_done.to_string()),
+    ];
+    // Two label-value pairs a row when there is room, one when narrow.
+    let pairs_per_row = if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH { 2 } else { 1 };
+    egui::Grid::new("report numbers").num_columns(2 * pairs_per_row).spacing([18.0, 4.0]).striped(true).show(
+        ui,
+        |ui| {
+            for row in figures.chunks(pairs_per_row) {
+                for (label, value) in row {
+                    ui.label(*label);
+                    ui.strong(value);
+                }
+                ui.end_row();
+            }
+        },
+    );
     let problems: Vec<String> = crate::posture::Problem::ALL
         .iter()
         .filter(|problem| day.problem_s(**problem) > 0.0)
@@ -225,7 +287,25 @@ fn day_section(ui: &mut Ui, day: &DayReport) {
         ui.label(format!("Slouched by problem: {}", problems.join(", ")));
     }
 
-    ui.add_space(4.0);
+    ui.add_space(6.0);
+    ui.strong("Change from your upright posture, the day's average");
+    if day.mean_head_change_deg.is_none() && day.mean_rounding_change_deg.is_none() {
+        ui.weak("Not measured: no calibrated minutes on this day.");
+    } else {
+        egui::Grid::new("report measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
+            let average = |value: Option<f64>| value.map(|v| v as f32);
+            measure_row(ui, "Head forward", average(day.mean_head_change_deg), limits.forward_head_deg, "°");
+            measure_row(
+                ui,
+                "Shoulders rounded",
+                average(day.mean_rounding_change_deg),
+                limits.shoulder_rounding_deg,
+                "°",
+            );
+        });
+    }
+
+    ui.add_space(6.0);
     ui.strong("The day");
     // Show the hours that hold something, with an hour to spare on each side.
     let first_h = day.timeline.first().map(|s| (s.start_min / 60) as f64 - 1.0).unwrap_or(0.0).max(0.0);
@@ -238,6 +318,7 @@ fn day_section(ui: &mut Ui, day: &DayReport) {
     Plot::new("report timeline")
         .height(theme::REPORT_TIMELINE_HEIGHT)
         .show_y(false)
+        .show_x(false)
         .show_axes([true, false])
         .show_grid([true, false])
         .include_x(first_h)
@@ -248,6 +329,7 @@ fn day_section(ui: &mut Ui, day: &DayReport) {
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(hour_label)
+        .x_axis_label("time of day")
         .show(ui, |plot| {
             for state in MinuteState::ALL {
                 let bars: Vec<Bar> = day
@@ -257,27 +339,36 @@ fn day_section(ui: &mut Ui, day: &DayReport) {
                     .map(|segment| {
                         let start = segment.start_min as f64 / 60.0;
                         let width = (segment.end_min - segment.start_min) as f64 / 60.0;
+                        let minutes = (segment.end_min - segment.start_min) as f64 * 60.0;
                         Bar::new(start + width / 2.0, 1.0)
                             .width(width)
                             .fill(colour(state))
                             .stroke(egui::Stroke::NONE)
-                            .name(format!("{}-{} {}", segment.from, segment.to, state.words()))
+                            .name(format!(
+                                "{}-{}: {} ({})",
+                                segment.from,
+                                segment.to,
+                                state.words(),
+                                duration_words(minutes)
+                            ))
                     })
                     .collect();
                 if !bars.is_empty() {
-                    plot.bar_chart(BarChart::new(state.words(), bars).color(colour(state)));
+                    plot.bar_chart(
+                        BarChart::new(state.words(), bars).color(colour(state)).element_formatter(bar_name()),
+                    );
                 }
             }
         });
-    ui.horizontal_wrapped(|ui| {
-        for state in MinuteState::ALL {
-            if day.timeline.iter().any(|segment| segment.state == state) {
-                ui.colored_label(colour(state), state.words());
-            }
-        }
-    });
+    let shown: Vec<(Color32, &str)> = MinuteState::ALL
+        .into_iter()
+        .filter(|state| day.timeline.iter().any(|segment| segment.state == *state))
+        .map(|state| (colour(state), state.words()))
+        .collect();
+    legend(ui, &shown);
 
-    ui.strong("Hour by hour (minutes)");
+    ui.add_space(6.0);
+    ui.strong("Hour by hour");
     let stack = [
         ("upright", MinuteState::Upright),
         ("slouched", MinuteState::ForwardHead),
@@ -289,13 +380,16 @@ fn day_section(ui: &mut Ui, day: &DayReport) {
         .include_x(first_h)
         .include_x(last_h)
         .x_axis_formatter(hour_label)
+        .x_axis_label("time of day")
+        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
+        .y_axis_label("minutes")
         .include_y(0.0)
-        // Headroom above a full hour for the legend.
-        .include_y(80.0)
+        .include_y(60.0)
+        .show_x(false)
+        .show_y(false)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
-        .legend(Legend::default())
         .show(ui, |plot| {
             let mut charts: Vec<BarChart> = Vec::new();
             for (name, state) in stack {
@@ -310,17 +404,31 @@ fn day_section(ui: &mut Ui, day: &DayReport) {
                             MinuteState::Away => hour.away_s,
                             _ => hour.slouched_s,
                         };
-                        Bar::new(hour.hour as f64 + 0.5, seconds / 60.0).width(0.8).fill(colour(state))
+                        Bar::new(hour.hour as f64 + 0.5, seconds / 60.0).width(0.8).fill(colour(state)).name(format!(
+                            "{:02}:00-{:02}:00: {} {name}",
+                            hour.hour,
+                            hour.hour + 1,
+                            duration_words(seconds)
+                        ))
                     })
                     .collect();
                 let below: Vec<&BarChart> = charts.iter().collect();
-                let chart = BarChart::new(name, bars).color(colour(state)).stack_on(&below);
+                let chart =
+                    BarChart::new(name, bars).color(colour(state)).element_formatter(bar_name()).stack_on(&below);
                 charts.push(chart);
             }
             for chart in charts {
                 plot.bar_chart(chart);
             }
         });
+    legend(ui, &stack.map(|(name, state)| (colour(state), name)));
+}
+
+/// A bar's hover text: its name, which carries the units.
+type BarText = Box<dyn Fn(&Bar, &BarChart) -> String>;
+
+fn bar_name() -> BarText {
+    Box::new(|bar, _| bar.name.clone())
 }
 
 /// Axis labels of hour charts: `09:00` at whole hours.
@@ -333,16 +441,36 @@ fn hour_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>)
     }
 }
 
-fn trend_section(ui: &mut Ui, period: &PeriodReport) {
-    ui.label(format!(
-        "Upright {} of monitored time; share upright {}; episodes {}; goal of {:.0}% met {} days in a row (best {}).",
-        percent(period.upright_share),
-        period.upright_trend.direction.words(),
-        period.episodes_trend.direction.words(),
+/// The trend in words: the share upright over the period, which way things are going (or that
+/// it is too soon to say), and the daily goal's streak.
+pub fn trend_words(period: &PeriodReport) -> Vec<String> {
+    let mut lines = vec![format!("Upright {} of the time watched over these days.", percent(period.upright_share))];
+    if period.upright_trend.direction == Direction::NotEnoughData {
+        lines.push(format!("A trend shows once {MIN_TREND_DAYS} days have been watched."));
+    } else {
+        lines.push(format!(
+            "Share upright: {}. Slouch episodes: {}.",
+            period.upright_trend.direction.words(),
+            period.episodes_trend.direction.words()
+        ));
+    }
+    lines.push(format!(
+        "Daily goal of {:.0}% upright: met {} in a row (best {}).",
         period.goal_upright_pct,
-        period.streaks.current_days,
-        period.streaks.best_days
+        days_words(period.streaks.current_days),
+        days_words(period.streaks.best_days)
     ));
+    lines
+}
+
+fn days_words(days: u32) -> String {
+    if days == 1 { "1 day".into() } else { format!("{days} days") }
+}
+
+fn trend_section(ui: &mut Ui, period: &PeriodReport) {
+    for line in trend_words(period) {
+        ui.label(line);
+    }
     let labels: Vec<NaiveDate> = period.days.iter().map(|day| day.date).collect();
     let day_label = move |mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>| {
         let index = mark.value.round();
@@ -352,26 +480,29 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
             .map(|date| date.format("%d %b").to_string())
             .unwrap_or_default()
     };
+    ui.strong("Share upright each day");
     Plot::new("report trend")
         .height(theme::REPORT_CHART_HEIGHT)
         .include_x(-0.5)
         .include_x(period.days.len() as f64 - 0.5)
         .include_y(0.0)
-        // Headroom above 100% for the legend.
-        .include_y(125.0)
+        .include_y(100.0)
+        .show_x(false)
+        .show_y(false)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(day_label.clone())
-        .legend(Legend::default())
+        .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value))
+        .y_axis_label("upright")
         .show(ui, |plot| {
             let (mut met, mut missed) = (Vec::new(), Vec::new());
             for (index, day) in period.days.iter().enumerate() {
                 let Some(share) = day.upright_share else { continue };
                 let fill = if day.met_goal == Some(true) { theme::GOOD } else { theme::SLOUCHING };
                 let bar = Bar::new(index as f64, share * 100.0).width(0.7).fill(fill).name(format!(
-                    "{} {} upright, {} episodes",
-                    day.date,
+                    "{}: {} upright, {} slouch episodes",
+                    day.date.format("%a %-d %b"),
                     percent(Some(share)),
                     day.episodes
                 ));
@@ -381,20 +512,30 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
                     missed.push(bar);
                 }
             }
-            plot.bar_chart(BarChart::new("goal met", met).color(theme::GOOD));
-            plot.bar_chart(BarChart::new("goal not met", missed).color(theme::SLOUCHING));
+            plot.bar_chart(BarChart::new("goal met", met).color(theme::GOOD).element_formatter(bar_name()));
+            plot.bar_chart(BarChart::new("goal not met", missed).color(theme::SLOUCHING).element_formatter(bar_name()));
             plot.hline(HLine::new("goal", period.goal_upright_pct).color(theme::NEUTRAL));
         });
-    ui.label("Slouch episodes per day");
+    let goal_line = format!("goal, {:.0}%", period.goal_upright_pct);
+    legend(ui, &[(theme::GOOD, "goal met"), (theme::SLOUCHING, "goal not met"), (theme::NEUTRAL, &goal_line)]);
+    ui.strong("Slouch episodes each day");
     Plot::new("report episodes")
         .height(theme::REPORT_EPISODES_HEIGHT)
         .include_x(-0.5)
         .include_x(period.days.len() as f64 - 0.5)
         .include_y(0.0)
+        .include_y(1.0)
+        .show_x(false)
+        .show_y(false)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(day_label)
+        .y_axis_formatter(|mark, _| {
+            // Whole episodes only.
+            if (mark.value - mark.value.round()).abs() < 1e-6 { format!("{:.0}", mark.value) } else { String::new() }
+        })
+        .y_axis_label("episodes")
         .show(ui, |plot| {
             let bars: Vec<Bar> = period
                 .days
@@ -402,12 +543,13 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
                 .enumerate()
                 .filter(|(_, day)| day.monitored_s > 0.0)
                 .map(|(index, day)| {
-                    Bar::new(index as f64, day.episodes as f64)
-                        .width(0.7)
-                        .fill(theme::NEUTRAL)
-                        .name(format!("{} {} episodes", day.date, day.episodes))
+                    Bar::new(index as f64, day.episodes as f64).width(0.7).fill(theme::NEUTRAL).name(format!(
+                        "{}: {} slouch episodes",
+                        day.date.format("%a %-d %b"),
+                        day.episodes
+                    ))
                 })
                 .collect();
-            plot.bar_chart(BarChart::new("episodes", bars).color(theme::NEUTRAL));
+            plot.bar_chart(BarChart::new("episodes", bars).color(theme::NEUTRAL).element_formatter(bar_name()));
         });
 }

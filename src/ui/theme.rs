@@ -53,3 +53,24 @@ pub const REPORT_TIMELINE_HEIGHT: f32 = 90.0;
 pub const REPORT_CHART_HEIGHT: f32 = 170.0;
 /// Height of the report's episodes-per-day chart.
 pub const REPORT_EPISODES_HEIGHT: f32 = 110.0;
+/// Width of the report's save-folder field when there is room.
+pub const SAVE_FOLDER_WIDTH: f32 = 320.0;
+/// Room kept beside the save-folder field for its label and button.
+pub const SAVE_BUTTON_ROOM: f32 = 170.0;
+/// Width of the ring drawn around the widget with keyboard focus (Tab moves it), points.
+pub const FOCUS_RING_WIDTH: f32 = 2.0;
+/// The focus ring's colour on a light background.
+pub const FOCUS_RING_LIGHT: Color32 = Color32::from_rgb(0x1f, 0x6f, 0xd1);
+/// The focus ring's colour on a dark background.
+pub const FOCUS_RING_DARK: Color32 = Color32::from_rgb(0x7c, 0xb8, 0xff);
+
+/// egui's light or dark look with a visible focus ring: the widget with keyboard focus (drawn
+/// with the "active" look, as a pressed one is) gets a wide outline in a colour of its own.
+pub fn visuals(dark: bool) -> egui::Visuals {
+    let mut visuals = if dark { egui::Visuals::dark() } else { egui::Visuals::light() };
+    let ring = if dark { FOCUS_RING_DARK } else { FOCUS_RING_LIGHT };
+    visuals.widgets.active.bg_stroke = egui::Stroke::new(FOCUS_RING_WIDTH, ring);
+    visuals.widgets.active.expansion = 2.0;
+    visuals.selection.stroke.width = visuals.selection.stroke.width.max(FOCUS_RING_WIDTH);
+    visuals
+}

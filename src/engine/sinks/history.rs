@@ -169,7 +169,12 @@ mod tests {
     }
 
     fn good() -> Activity {
-        Activity::Judged { posture: Posture::Good, problems: vec![], metrics: Metrics::default() }
+        Activity::Judged {
+            posture: Posture::Good,
+            problems: vec![],
+            metrics: Metrics::default(),
+            from_upright: crate::history::FromUpright::default(),
+        }
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub enum UiCommand {
     ReportTrendDays(u32),
     /// Save the report shown as an HTML file.
     SaveReport,
+    /// Open a file or folder with the desktop's default program.
+    OpenPath(std::path::PathBuf),
 }
 
 /// The screens.
@@ -202,7 +204,7 @@ fn capitalised(text: &str) -> String {
 /// One row of the measures grid: the name, a bar that is full at twice the limit (its colour
 /// says which side of the limit the value is), and the value against the limit beside it, never
 /// on the fill. All bars start on one line.
-fn measure_row(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
+pub(crate) fn measure_row(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
     ui.label(label);
     match value {
         Some(value) => {
@@ -311,8 +313,7 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
 fn measures(ui: &mut Ui, snapshot: Option<&Snapshot>, calibration: Option<&Calibration>, settings: &Settings) {
     let metrics = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.metrics);
     let change = |pick: fn(&crate::posture::Metrics) -> Option<f32>| {
-        let now = pick(&metrics?)?;
-        Some(now - calibration.and_then(|c| pick(&c.baseline)).unwrap_or(0.0))
+        crate::posture::verdict::change_from_upright(&metrics?, calibration, pick)
     };
     let placement = calibration
         .map(|c| c.placement)

@@ -19,10 +19,22 @@ fn group(ui: &mut Ui, title: &str, explanation: &str, add: impl FnOnce(&mut Ui))
     ui.indent(title, add);
 }
 
-/// The settings editor. `notice`: what the last save said ("Saved", or why it could not).
-pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, notice: Option<&str>) -> Vec<UiCommand> {
+/// The settings editor. `notice`: what the last save said ("Saved", or why it could not);
+/// `source_override`: what this run watches instead of the camera setting (`--source`).
+pub fn settings_panel(
+    ui: &mut Ui,
+    draft: &mut Settings,
+    notice: Option<&str>,
+    source_override: Option<&str>,
+) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     group(ui, "Camera", "Which camera watches you, and how closely.", |ui| {
+        if let Some(source) = source_override {
+            ui.colored_label(
+                crate::ui::theme::SLOUCHING,
+                format!("This run watches {source} (given with --source); the camera below is used otherwise."),
+            );
+        }
         ui.label("Camera: camera (the first one), camera:1, or part of its name");
         ui.text_edit_singleline(&mut draft.source);
         ui.label("Pose model");

@@ -11,33 +11,60 @@ fn place_words(places: &[Place]) -> String {
     places.iter().map(|place| place.words()).collect::<Vec<_>>().join(", ")
 }
 
-fn illustration(entry: &Entry) -> egui::ImageSource<'static> {
-    // The illustrations are built into the binary, so the window needs no asset folder.
-    macro_rules! svg {
-        ($($name:literal),*) => {
-            match entry.illustration.as_str() {
-                $($name => egui::include_image!(concat!("../../../assets/illustrations/", $name)),)*
-                _ => egui::include_image!("../../../assets/illustrations/posture-check.svg"),
-            }
-        };
+/// The illustrations, built into the binary so the window needs no asset folder.
+macro_rules! illustrations {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_bytes!(concat!("../../../assets/illustrations/", $name)) as &[u8])),*]
+    };
+}
+const ILLUSTRATIONS: [(&str, &[u8]); 15] = illustrations!(
+    "posture-check.svg",
+    "chin-tuck.svg",
+    "doorway-chest-stretch.svg",
+    "seated-spinal-twist.svg",
+    "seated-cat-cow.svg",
+    "cat-cow.svg",
+    "thread-the-needle.svg",
+    "upper-trap-stretch.svg",
+    "shoulder-rolls.svg",
+    "wall-angels.svg",
+    "bird-dog.svg",
+    "tennis-ball-massage.svg",
+    "heat.svg",
+    "strengthening-routine.svg",
+    "walk.svg",
+);
+
+/// The drawings' colours in the dark theme: no paper background, a light figure and furniture;
+/// the accent stays.
+const DARK_COLOURS: [(&str, &str); 3] = [("#f7f5f0", "none"), ("#2b3a4a", "#dde4ec"), ("#9aa7b4", "#7d8a98")];
+
+/// The same drawing recoloured for the dark theme.
+pub(super) fn dark_svg(svg: &[u8]) -> Vec<u8> {
+    let mut text = String::from_utf8_lossy(svg).into_owned();
+    for (light, dark) in DARK_COLOURS {
+        text = text.replace(light, dark);
     }
-    svg!(
-        "chin-tuck.svg",
-        "doorway-chest-stretch.svg",
-        "seated-spinal-twist.svg",
-        "seated-cat-cow.svg",
-        "cat-cow.svg",
-        "thread-the-needle.svg",
-        "upper-trap-stretch.svg",
-        "shoulder-rolls.svg",
-        "wall-angels.svg",
-        "bird-dog.svg",
-        "tennis-ball-massage.svg",
-        "heat.svg",
-        "posture-check.svg",
-        "strengthening-routine.svg",
-        "walk.svg"
-    )
+    text.into_bytes()
+}
+
+/// An entry's illustration in the theme's colours (the first drawing if its file is unknown).
+fn illustration(entry: &Entry, dark: bool) -> egui::ImageSource<'static> {
+    static DARK: std::sync::OnceLock<Vec<std::sync::Arc<[u8]>>> = std::sync::OnceLock::new();
+    let index = ILLUSTRATIONS.iter().position(|(name, _)| *name == entry.illustration).unwrap_or(0);
+    let (name, svg) = ILLUSTRATIONS[index];
+    if dark {
+        let drawings = DARK.get_or_init(|| ILLUSTRATIONS.iter().map(|(_, svg)| dark_svg(svg).into()).collect());
+        egui::ImageSource::Bytes {
+            uri: format!("bytes://illustrations/dark/{name}").into(),
+            bytes: egui::load::Bytes::Shared(drawings[index].clone()),
+        }
+    } else {
+        egui::ImageSource::Bytes {
+            uri: format!("bytes://illustrations/{name}").into(),
+            bytes: egui::load::Bytes::Static(svg),
+        }
+    }
 }
 
 /// A duration in the words people use: "20 s", "1 min", "1 min 30 s", "10 min".
@@ -81,9 +108,11 @@ pub(super) fn timer_words(entry: &Entry, elapsed_s: f64) -> String {
 pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     ui.group(|ui| {
+        // Every card as wide as the column, so they line up whatever their text.
+        ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.add(
-                egui::Image::new(illustration(entry))
+                egui::Image::new(illustration(entry, ui.visuals().dark_mode))
                     .fit_to_exact_size(egui::vec2(theme::ILLUSTRATION_SIZE, theme::ILLUSTRATION_SIZE)),
             );
             ui.vertical(|ui| {
@@ -119,20 +148,24 @@ pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) ->
 /// The whole catalog, each entry with its timer.
 pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)>) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for entry in &catalog.entries {
-            let elapsed = timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
-            commands.extend(stretch_card(ui, entry, elapsed));
-            ui.add_space(8.0);
-        }
-        ui.heading("Desk changes");
-        for fix in &catalog.ergonomic {
-            ui.label(RichText::new(&fix.title).strong());
-            ui.label(&fix.text);
-        }
-        ui.separator();
-        see_a_professional(ui, catalog);
-    });
+    ui.heading("Stretches and exercises");
+    ui.label(
+        "Each has steps and a timer. slouchwatch suggests the one that fits what it saw; any can be done at any time.",
+    );
+    ui.add_space(4.0);
+    // The window's own scroll area scrolls the list.
+    for entry in &catalog.entries {
+        let elapsed = timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
+        commands.extend(stretch_card(ui, entry, elapsed));
+        ui.add_space(8.0);
+    }
+    ui.heading("Desk changes");
+    for fix in &catalog.ergonomic {
+        ui.label(RichText::new(&fix.title).strong());
+        ui.label(&fix.text);
+    }
+    ui.separator();
+    see_a_professional(ui, catalog);
     commands
 }
 
@@ -158,5 +191,20 @@ mod tests {
         assert_eq!(duration_words(600), "10 min");
         assert_eq!(duration_words(90), "1 min 30 s");
         assert_eq!(duration_words(25), "25 s");
+    }
+
+    #[test]
+    fn every_entry_has_its_own_drawing_and_a_dark_one_without_the_paper() {
+        let catalog = Catalog::built_in().unwrap();
+        for entry in &catalog.entries {
+            assert!(ILLUSTRATIONS.iter().any(|(name, _)| *name == entry.illustration), "{}", entry.illustration);
+        }
+        for (name, svg) in ILLUSTRATIONS {
+            let dark = String::from_utf8(dark_svg(svg)).unwrap();
+            for (light, _) in DARK_COLOURS {
+                assert!(!dark.contains(light), "{name} keeps {light} in the dark theme");
+            }
+            assert!(dark.contains("#dde4ec"), "{name}: the figure is light on dark");
+        }
     }
 }
