@@ -236,7 +236,13 @@ pub fn main() -> ExitCode {
         None => run_gui(GuiArgs::default()),
     };
     result.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+        let hint = error
+            .chain()
+            .find_map(|cause| cause.downcast_ref::<SourceError>())
+            .and_then(SourceError::command_line_hint)
+            .map(|hint| format!("; {hint}"))
+            .unwrap_or_default();
+        eprintln!("error: {error:#}{hint}");
         ExitCode::FAILURE
     })
 }
@@ -438,7 +444,8 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         Err(SessionError::Source(
             error @ (SourceError::NoCamera | SourceError::CameraBusy { .. } | SourceError::CameraNotFound { .. }),
         )) => {
-            eprintln!("error: {error} (or pass --wait-for-camera to wait for it)");
+            let hint = error.command_line_hint().map(|hint| format!("; {hint}")).unwrap_or_default();
+            eprintln!("error: {error}{hint} (or pass --wait-for-camera to wait for it)");
             return Ok(ExitCode::from(EXIT_NO_CAMERA));
         }
         Err(SessionError::AlreadyMonitoring(already)) => {

@@ -28,12 +28,12 @@ pub struct Frame {
 pub enum SourceError {
     /// No camera is connected (or none the system lets us see).
     #[error(
-        "no camera found: connect a webcam (and check that your user may use it, e.g. is in the \
-         'video' group), or pass --source PATH to replay a folder of images"
+        "no camera found: connect a webcam, and check that your user may use it (e.g. is in the \
+         'video' group)"
     )]
     NoCamera,
     /// The wanted camera is not among those present.
-    #[error("camera '{wanted}' not found; cameras present: {available}. Run `slouchwatch cameras` to list them")]
+    #[error("camera '{wanted}' not found; cameras present: {available}")]
     CameraNotFound {
         /// What was asked for.
         wanted: String,
@@ -51,7 +51,7 @@ pub enum SourceError {
     /// The camera could not be opened for another reason.
     #[error(
         "cannot open camera '{device}': {detail}. Check that it is connected and that your user may use it \
-         (the 'video' group), or choose another with --source camera:INDEX"
+         (the 'video' group), or choose another camera"
     )]
     CameraOpen {
         /// The camera.
@@ -99,6 +99,17 @@ impl SourceError {
                 | SourceError::CameraFrozen { .. }
                 | SourceError::NoCamera
         )
+    }
+
+    /// What to do about it on the command line (the window says it in its own words, with its
+    /// own Retry and Settings).
+    pub fn command_line_hint(&self) -> Option<&'static str> {
+        match self {
+            SourceError::NoCamera => Some("pass --source PATH to replay a folder of images"),
+            SourceError::CameraNotFound { .. } => Some("run `slouchwatch cameras` to list them"),
+            SourceError::CameraOpen { .. } => Some("choose another with --source camera:INDEX"),
+            _ => None,
+        }
     }
 }
 

@@ -223,14 +223,28 @@ fn save_row(ui: &mut Ui, view: &mut ReportView, commands: &mut Vec<UiCommand>) {
     }
 }
 
+/// Side of a legend's colour swatch, points.
+const LEGEND_SWATCH: f32 = 12.0;
+
 /// Legend entries under a chart: a colour swatch and the words in the text colour, so every
 /// label reads on light and dark and none covers the data.
 fn legend(ui: &mut Ui, entries: &[(Color32, &str)]) {
     ui.horizontal_wrapped(|ui| {
         for (fill, words) in entries {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            // Swatch and words move to the next line together, never split.
+            let galley = egui::WidgetText::from(*words).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            let needed = LEGEND_SWATCH + ui.spacing().item_spacing.x + galley.size().x;
+            if ui.available_size_before_wrap().x < needed {
+                ui.end_row();
+            }
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(LEGEND_SWATCH, LEGEND_SWATCH), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, *fill);
-            ui.label(*words);
+            ui.label(galley);
             ui.add_space(8.0);
         }
     });
@@ -329,6 +343,7 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(hour_label)
+        .x_grid_spacer(steps_from(&HOUR_STEPS))
         .x_axis_label("time of day")
         .show(ui, |plot| {
             for state in MinuteState::ALL {
@@ -380,8 +395,9 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         .include_x(first_h)
         .include_x(last_h)
         .x_axis_formatter(hour_label)
+        .x_grid_spacer(steps_from(&HOUR_STEPS))
         .x_axis_label("time of day")
-        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
+        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value.round() + 0.0))
         .y_axis_label("minutes")
         .include_y(0.0)
         .include_y(60.0)
@@ -430,6 +446,36 @@ type BarText = Box<dyn Fn(&Bar, &BarChart) -> String>;
 fn bar_name() -> BarText {
     Box::new(|bar, _| bar.name.clone())
 }
+
+/// Marks at steps taken from `candidates` (ascending, in axis units): the finest that leaves
+/// room for grid lines, and the next two for labels, so a narrow chart labels every few hours
+/// or days instead of one in ten.
+fn steps_from(candidates: &'static [f64]) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    move |input: egui_plot::GridInput| {
+        // A label needs about this many times the finest step egui would draw a line at.
+        const LABEL_ROOM: f64 = 9.0;
+        let label_step = candidates
+            .iter()
+            .copied()
+            .find(|step| *step >= input.base_step_size * LABEL_ROOM)
+            .unwrap_or(*candidates.last().unwrap_or(&1.0));
+        let (min, max) = input.bounds;
+        let mut marks = Vec::new();
+        let mut value = (min / label_step).ceil() * label_step;
+        while value <= max {
+            marks.push(egui_plot::GridMark { value, step_size: label_step });
+            value += label_step;
+        }
+        marks
+    }
+}
+
+/// Steps for an axis of clock hours.
+const HOUR_STEPS: [f64; 5] = [1.0, 2.0, 3.0, 6.0, 12.0];
+/// Steps for an axis of days.
+const DAY_STEPS: [f64; 4] = [1.0, 2.0, 7.0, 14.0];
+/// Steps for an axis of percent.
+const PERCENT_STEPS: [f64; 3] = [25.0, 50.0, 100.0];
 
 /// Axis labels of hour charts: `09:00` at whole hours.
 fn hour_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
@@ -493,7 +539,10 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(day_label.clone())
-        .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value))
+        .x_grid_spacer(steps_from(&DAY_STEPS))
+        .y_grid_spacer(steps_from(&PERCENT_STEPS))
+        // (Rounded, + 0.0: a mark a hair below zero reads 0, not -0.)
+        .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value.round() + 0.0))
         .y_axis_label("upright")
         .show(ui, |plot| {
             let (mut met, mut missed) = (Vec::new(), Vec::new());
@@ -531,9 +580,14 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(day_label)
+        .x_grid_spacer(steps_from(&DAY_STEPS))
         .y_axis_formatter(|mark, _| {
             // Whole episodes only.
-            if (mark.value - mark.value.round()).abs() < 1e-6 { format!("{:.0}", mark.value) } else { String::new() }
+            if (mark.value - mark.value.round()).abs() < 1e-6 {
+                format!("{:.0}", mark.value.round() + 0.0)
+            } else {
+                String::new()
+            }
         })
         .y_axis_label("episodes")
         .show(ui, |plot| {

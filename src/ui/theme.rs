@@ -25,6 +25,8 @@ pub const STATUS_TEXT_SIZE: f32 = 28.0;
 pub const WARNING_TITLE_SIZE: f32 = 20.0;
 /// Width of a measure's bar on the live screen.
 pub const MEASURE_BAR_WIDTH: f32 = 140.0;
+/// Height of a measure's bar, points.
+pub const MEASURE_BAR_HEIGHT: f32 = 12.0;
 /// From this width on (points) the live screen puts the picture beside the measures.
 pub const WIDE_LAYOUT_MIN_WIDTH: f32 = 820.0;
 /// Width of the tinted frame around the window during a warning, by severity.

@@ -201,24 +201,42 @@ fn capitalised(text: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// One row of the measures grid: the name, a bar that is full at twice the limit (its colour
-/// says which side of the limit the value is), and the value against the limit beside it, never
-/// on the fill. All bars start on one line.
+/// One row of the measures grid: the name, a bar that is full at twice the limit with the limit
+/// marked across it at the middle (its colour says which side of the limit the value is), and
+/// the value against the limit beside it, never on the fill. All bars start on one line.
 pub(crate) fn measure_row(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
     ui.label(label);
     match value {
         Some(value) => {
             let fraction = (value.max(0.0) / (2.0 * limit)).clamp(0.0, 1.0);
             let colour = if value > limit { theme::GAUGE_OVER } else { theme::GAUGE_OK };
-            ui.add(egui::ProgressBar::new(fraction).fill(colour).desired_width(theme::MEASURE_BAR_WIDTH));
+            limit_bar(ui, Some((fraction, colour)));
             ui.label(format!("{:.0}{unit} (warns past {limit:.0}{unit})", value.max(0.0)));
         }
         None => {
-            ui.add(egui::ProgressBar::new(0.0).desired_width(theme::MEASURE_BAR_WIDTH));
+            limit_bar(ui, None);
             ui.weak("not judged");
         }
     }
     ui.end_row();
+}
+
+/// A measure's bar: the track, the filled part, and the limit as a line across the middle.
+fn limit_bar(ui: &mut Ui, fill: Option<(f32, egui::Color32)>) {
+    let size = egui::vec2(theme::MEASURE_BAR_WIDTH, theme::MEASURE_BAR_HEIGHT);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let painter = ui.painter();
+    let visuals = ui.visuals();
+    painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
+    if let Some((fraction, colour)) = fill {
+        let filled = egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * fraction, rect.height()));
+        painter.rect_filled(filled, 2.0, colour);
+    }
+    let limit_x = rect.center().x;
+    painter.line_segment(
+        [egui::pos2(limit_x, rect.top() - 2.0), egui::pos2(limit_x, rect.bottom() + 2.0)],
+        egui::Stroke::new(2.0, visuals.text_color()),
+    );
 }
 
 /// What the live screen shows besides the latest snapshot.

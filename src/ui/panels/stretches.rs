@@ -153,11 +153,24 @@ pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)
         "Each has steps and a timer. slouchwatch suggests the one that fits what it saw; any can be done at any time.",
     );
     ui.add_space(4.0);
-    // The window's own scroll area scrolls the list.
-    for entry in &catalog.entries {
-        let elapsed = timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
-        commands.extend(stretch_card(ui, entry, elapsed));
-        ui.add_space(8.0);
+    // The window's own scroll area scrolls the list: two cards a row when wide, one when narrow.
+    let elapsed = |entry: &Entry| timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
+    if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
+        for pair in catalog.entries.chunks(2) {
+            ui.columns(2, |columns| {
+                // Columns justify what they hold; a card's buttons keep their own width.
+                let left = egui::Layout::top_down(egui::Align::LEFT);
+                for (column, entry) in columns.iter_mut().zip(pair) {
+                    commands.extend(column.with_layout(left, |ui| stretch_card(ui, entry, elapsed(entry))).inner);
+                }
+            });
+            ui.add_space(8.0);
+        }
+    } else {
+        for entry in &catalog.entries {
+            commands.extend(stretch_card(ui, entry, elapsed(entry)));
+            ui.add_space(8.0);
+        }
     }
     ui.heading("Desk changes");
     for fix in &catalog.ergonomic {
