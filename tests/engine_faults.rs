@@ -270,3 +270,119 @@ fn the_engine_calibrates_from_its_own_frames_and_does_not_judge_them() {
     let summary = summary.unwrap();
     assert_eq!((summary.frames, summary.analysed + summary.held), (14, 4));
 }
+
+/// What a live scripted camera saw, shared with the test.
+#[derive(Default)]
+struct CameraLog {
+    /// Frames read.
+    reads: u32,
+    /// Times the device was closed.
+    releases: u32,
+    /// Times it was (re)opened.
+    reopens: u32,
+    /// Frames read while closed (must stay 0).
+    reads_while_closed: u32,
+    closed: bool,
+}
+
+/// A camera in real time (as the engine paces a webcam) that logs opening and closing.
+struct LiveCamera {
+    image: image::RgbImage,
+    log: std::sync::Arc<std::sync::Mutex<CameraLog>>,
+}
+
+impl FrameSource for LiveCamera {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        let mut log = self.log.lock().unwrap();
+        log.reads += 1;
+        if log.closed {
+            log.reads_while_closed += 1;
+        }
+        Ok(Some(Frame { image: self.image.clone(), time: Utc::now() }))
+    }
+
+    fn is_live(&self) -> bool {
+        true
+    }
+
+    fn can_freeze(&self) -> bool {
+        false
+    }
+
+    fn reconnect(&mut self) -> Result<(), SourceError> {
+        let mut log = self.log.lock().unwrap();
+        log.reopens += 1;
+        log.closed = false;
+        Ok(())
+    }
+
+    fn release(&mut self) {
+        let mut log = self.log.lock().unwrap();
+        log.releases += 1;
+        log.closed = true;
+    }
+
+    fn describe(&self) -> String {
+        "camera 0: live scripted".into()
+    }
+}
+
+#[test]
+fn a_paused_engine_closes_the_camera_and_reopens_it_on_resume_or_when_a_timed_pause_ends() {
+    use slouchwatch::alerts::AlertState;
+    let log = std::sync::Arc::new(std::sync::Mutex::new(CameraLog::default()));
+    let camera = LiveCamera { image: image::open(fixture("astronaut.png")).unwrap().into_rgb8(), log: log.clone() };
+    let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    let config = EngineConfig { fps: 20.0, ..quiet() };
+    let handle =
+        engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None).unwrap();
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(600));
+    settle();
+    let before_pause = log.lock().unwrap().reads;
+    assert!(before_pause > 0, "frames are read while monitoring");
+
+    assert!(handle.send(EngineCommand::Pause));
+    settle();
+    let paused_reads = log.lock().unwrap().reads;
+    settle();
+    {
+        let log = log.lock().unwrap();
+        assert_eq!(log.releases, 1, "the camera is closed once when paused");
+        assert_eq!(log.reads, paused_reads, "no frame is read while paused");
+        assert_eq!(log.reopens, 0);
+    }
+    assert!(handle.send(EngineCommand::Resume));
+    settle();
+    {
+        let log = log.lock().unwrap();
+        assert_eq!(log.reopens, 1, "resuming reopens the camera");
+        assert!(log.reads > paused_reads, "and frames come again");
+    }
+
+    // A pause for a while ends by itself.
+    let until = Utc::now() + TimeDelta::milliseconds(700);
+    assert!(handle.send(EngineCommand::PauseUntil(until)));
+    settle();
+    assert_eq!(log.lock().unwrap().releases, 2);
+    settle();
+    settle();
+    assert_eq!(log.lock().unwrap().reopens, 2, "reopened when the timed pause ended");
+    assert!(handle.send(EngineCommand::Stop));
+
+    let mut states = Vec::new();
+    let mut paused_until_shown = false;
+    for message in handle.messages.iter() {
+        if let EngineMessage::Snapshot(snapshot) = message {
+            if snapshot.alert_state == AlertState::Paused {
+                assert!(snapshot.preview.is_none() && snapshot.frame_size == (0, 0), "no picture while paused");
+                paused_until_shown |= snapshot.paused_until == Some(until);
+            }
+            if states.last() != Some(&snapshot.alert_state) {
+                states.push(snapshot.alert_state);
+            }
+        }
+    }
+    assert!(paused_until_shown, "the timed pause says until when");
+    assert_eq!(states.iter().filter(|state| **state == AlertState::Paused).count(), 2, "{states:?}");
+    assert_eq!(log.lock().unwrap().reads_while_closed, 0);
+}

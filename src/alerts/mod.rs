@@ -108,6 +108,8 @@ pub struct AlertMachine {
     last_warning: Option<DateTime<Utc>>,
     snoozed_until: Option<DateTime<Utc>>,
     paused: bool,
+    /// When a pause for a while ends by itself (`None`: paused until resumed).
+    paused_until: Option<DateTime<Utc>>,
     no_person_since: Option<DateTime<Utc>>,
     away_since: Option<DateTime<Utc>>,
     sitting_since: Option<DateTime<Utc>>,
@@ -124,6 +126,7 @@ impl AlertMachine {
             last_warning: None,
             snoozed_until: None,
             paused: false,
+            paused_until: None,
             no_person_since: None,
             away_since: None,
             sitting_since: None,
@@ -155,15 +158,38 @@ impl AlertMachine {
     /// Stops judging altogether until [`AlertMachine::resume`]; an ongoing slouch is forgotten.
     pub fn pause(&mut self, now: DateTime<Utc>) -> Vec<AlertEvent> {
         self.paused = true;
+        self.paused_until = None;
         let mut events = Vec::new();
         self.end_bad_stretch(now, &mut events);
+        events
+    }
+
+    /// Pauses until `until` (a call, a meeting); [`AlertMachine::resume_if_due`] ends it.
+    pub fn pause_until(&mut self, now: DateTime<Utc>, until: DateTime<Utc>) -> Vec<AlertEvent> {
+        let events = self.pause(now);
+        self.paused_until = Some(until);
         events
     }
 
     /// Resumes after [`AlertMachine::pause`].
     pub fn resume(&mut self) {
         self.paused = false;
+        self.paused_until = None;
         self.no_person_since = None;
+    }
+
+    /// Ends a pause for a while once its time has come; true when it did.
+    pub fn resume_if_due(&mut self, now: DateTime<Utc>) -> bool {
+        let due = self.paused && self.paused_until.is_some_and(|until| until <= now);
+        if due {
+            self.resume();
+        }
+        due
+    }
+
+    /// When the pause ends by itself, if it is a pause for a while.
+    pub fn paused_until(&self) -> Option<DateTime<Utc>> {
+        self.paused_until.filter(|_| self.paused)
     }
 
     /// Whether monitoring is paused.

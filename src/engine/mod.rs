@@ -85,8 +85,10 @@ impl Default for EngineConfig {
 pub enum EngineCommand {
     /// Stop, flush history, end the thread.
     Stop,
-    /// Pause monitoring.
+    /// Pause monitoring (the camera is closed) until resumed.
     Pause,
+    /// Pause monitoring until then (a call, a meeting), then resume by itself.
+    PauseUntil(DateTime<Utc>),
     /// Resume monitoring.
     Resume,
     /// No posture warnings until then.
@@ -215,6 +217,8 @@ pub struct Snapshot {
     pub today: DayTotals,
     /// When warnings are snoozed: until when.
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// When a pause for a while ends by itself.
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
 /// Messages from the engine thread.

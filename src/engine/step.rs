@@ -301,6 +301,32 @@ impl Step {
             preview,
             today: DayTotals::default(),
             snoozed_until: self.alerts.snoozed_until(now),
+            paused_until: self.alerts.paused_until(),
+        }
+    }
+
+    /// A moment of a pause with the camera closed: no frame, only the time counted as paused
+    /// and a snapshot that says so (no picture).
+    pub fn paused_tick(&mut self, now: DateTime<Utc>) -> FrameOutcome {
+        FrameOutcome {
+            kind: FrameKind::Paused,
+            activity: Some(Activity::Paused),
+            alert_events: Vec::new(),
+            source_events: Vec::new(),
+            frozen: None,
+            snapshot: Some(Snapshot {
+                time: now,
+                frame_size: (0, 0),
+                pose: None,
+                assessment: None,
+                held: false,
+                alert_state: self.alerts.state(now),
+                picture: self.picture,
+                preview: None,
+                today: DayTotals::default(),
+                snoozed_until: self.alerts.snoozed_until(now),
+                paused_until: self.alerts.paused_until(),
+            }),
         }
     }
 }

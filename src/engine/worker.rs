@@ -86,10 +86,32 @@ impl Worker {
     pub fn run(mut self, mut source: Box<dyn FrameSource>) {
         let live = source.is_live();
         self.step.watch_freezing(source.can_freeze());
+        // Whether the camera was closed for a pause.
+        let mut closed = false;
         while !self.stopping {
             self.handle_commands(Utc::now());
             if self.stopping {
                 break;
+            }
+            if live && self.step.alerts().is_paused() {
+                // Paused: the camera is closed (its light goes off) and no frame is read; the
+                // time still counts as paused, at the usual pace.
+                if !closed {
+                    source.release();
+                    closed = true;
+                }
+                self.paused_tick(Utc::now());
+                self.wait(self.interval().to_std().unwrap_or_default());
+                continue;
+            }
+            if closed {
+                closed = false;
+                self.step.source_lost();
+                if let Err(error) = source.reconnect()
+                    && !self.recover(source.as_mut(), error)
+                {
+                    break;
+                }
             }
             let started = Instant::now();
             match source.next_frame() {
@@ -145,6 +167,19 @@ impl Worker {
             FrameKind::Unreadable => self.summary.unreadable += 1,
             FrameKind::Paused | FrameKind::Unusable | FrameKind::Calibrating => {}
         }
+        self.deliver(now, outcome)
+    }
+
+    /// A moment of a pause with the camera closed: counted as paused, shown as paused.
+    fn paused_tick(&mut self, now: DateTime<Utc>) {
+        self.summary.started.get_or_insert(now);
+        self.summary.ended = Some(now);
+        let outcome = self.step.paused_tick(now);
+        self.deliver(now, outcome);
+    }
+
+    /// Hands an outcome to the sinks: history, alerts (notifier, channel), the snapshot.
+    fn deliver(&mut self, now: DateTime<Utc>, outcome: super::step::FrameOutcome) -> Option<SourceError> {
         for event in outcome.source_events {
             self.channel.source(now, event);
         }
@@ -235,6 +270,8 @@ impl Worker {
         while let Ok(command) = self.commands.try_recv() {
             self.apply(command, now);
         }
+        // A pause for a while ends by itself.
+        self.step.alerts().resume_if_due(now);
     }
 
     fn apply(&mut self, command: EngineCommand, now: DateTime<Utc>) {
@@ -242,6 +279,10 @@ impl Worker {
             EngineCommand::Stop => self.stopping = true,
             EngineCommand::Pause => {
                 let events = self.step.alerts().pause(now);
+                self.handle_alert_events(now, events);
+            }
+            EngineCommand::PauseUntil(until) => {
+                let events = self.step.alerts().pause_until(now, until);
                 self.handle_alert_events(now, events);
             }
             EngineCommand::Resume => self.step.alerts().resume(),

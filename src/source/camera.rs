@@ -174,6 +174,14 @@ impl FrameSource for CameraSource {
         Ok(())
     }
 
+    fn release(&mut self) {
+        if let Some(mut camera) = self.camera.take() {
+            // Dropping the camera closes the device; stopping the stream first is the polite way.
+            let _ = camera.stop_stream();
+            tracing::info!(device = %self.device, "camera closed");
+        }
+    }
+
     fn describe(&self) -> String {
         format!("camera {}", self.device)
     }

@@ -135,6 +135,10 @@ pub trait FrameSource {
         Ok(())
     }
 
+    /// Closes the device until the next [`FrameSource::reconnect`]: the camera (and its light)
+    /// is off while monitoring is paused. A replay has nothing to close.
+    fn release(&mut self) {}
+
     /// A short description for messages ("camera 0: Integrated Webcam", "folder frames/").
     fn describe(&self) -> String;
 }

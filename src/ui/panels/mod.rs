@@ -156,7 +156,16 @@ pub fn status_text(
         Some(AlertState::Slouching) => slouching(theme::SLOUCHING),
         Some(AlertState::Warning) => slouching(theme::WARNING),
         Some(AlertState::Away) => ("Away".into(), theme::NEUTRAL),
-        Some(AlertState::Paused) => ("Paused: the camera picture is not looked at".into(), theme::NEUTRAL),
+        Some(AlertState::Paused) => {
+            let until = snapshot
+                .and_then(|s| s.paused_until)
+                .map(|until| format!(" until {}", until.with_timezone(&chrono::Local).format("%H:%M")))
+                .unwrap_or_default();
+            // A closed camera sends no frame, so the snapshot has no picture size.
+            let camera_off = snapshot.is_some_and(|s| s.frame_size == (0, 0));
+            let what = if camera_off { "the camera is off" } else { "the camera picture is not looked at" };
+            (format!("Paused{until}: {what}"), theme::NEUTRAL)
+        }
         Some(AlertState::Snoozed) => match snapshot.and_then(|s| s.snoozed_until) {
             Some(until) => (
                 format!("Warnings snoozed until {}", until.with_timezone(&chrono::Local).format("%H:%M")),
@@ -227,7 +236,7 @@ fn limit_bar(ui: &mut Ui, fill: Option<(f32, egui::Color32)>) {
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     let painter = ui.painter();
     let visuals = ui.visuals();
-    painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
+    painter.rect_filled(rect, 2.0, visuals.widgets.inactive.bg_fill);
     if let Some((fraction, colour)) = fill {
         let filled = egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * fraction, rect.height()));
         painter.rect_filled(filled, 2.0, colour);
@@ -299,7 +308,10 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
         if ui.checkbox(&mut show_image, "Show camera picture").changed() {
             commands.push(UiCommand::ShowCameraImage(show_image));
         }
-        if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
+        let camera_off = snapshot.is_some_and(|s| s.frame_size == (0, 0));
+        if camera_off {
+            ui.weak("The camera is off while monitoring is paused.");
+        } else if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
             picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);
         } else if !settings.show_camera_image {
             ui.weak("Camera picture hidden. Monitoring goes on.");
@@ -475,6 +487,7 @@ mod tests {
             preview: None,
             today: Default::default(),
             snoozed_until: None,
+            paused_until: None,
         };
         let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None, true);
         assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
@@ -509,6 +522,7 @@ mod tests {
             preview: None,
             today: Default::default(),
             snoozed_until: None,
+            paused_until: None,
         };
         let good = assessed(Posture::Good, vec![]);
         assert_eq!(status_text(Some(AlertState::Good), Some(&good), None, true), ("Good posture".into(), theme::GOOD));
