@@ -29,6 +29,7 @@ pub mod alerts;
 pub mod analyze;
 pub mod cli;
 pub mod coach;
+pub mod control;
 pub mod engine;
 pub mod files;
 pub mod history;

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and dispatch, and the one place errors become exit
 //! codes and messages.
 
+mod control;
 mod report;
 
 use std::io::Write;
@@ -86,6 +87,9 @@ pub enum Command {
     Gui(GuiArgs),
     /// The daily slouch report (or the last 7 or 30 days) from the history.
     Report(report::ReportArgs),
+    /// Commands for the running monitor (status, pause, resume, snooze).
+    #[command(flatten)]
+    Control(control::ControlCommand),
     /// The stretch catalog, or the ranked suggestions for one problem.
     Stretches {
         /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, head_down) or
@@ -145,6 +149,10 @@ pub struct RunArgs {
     /// With no camera (or a busy one) at start, keep waiting for it instead of exiting.
     #[arg(long)]
     pub wait_for_camera: bool,
+    /// Replay a folder at this speed (virtual seconds per real second; 1 plays it like a camera)
+    /// instead of as fast as it can be read.
+    #[arg(long, value_parser = parse_speed)]
+    pub replay_speed: Option<f64>,
 }
 
 /// Options of the window; unset ones follow the saved settings.
@@ -206,6 +214,13 @@ fn parse_fps(text: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(speed) if speed.is_finite() && speed > 0.0 => Ok(speed),
+        _ => Err(format!("the replay speed must be a number above 0 (1 is real time), not {text}")),
+    }
+}
+
 /// Exit code when the camera cannot be used at start.
 const EXIT_NO_CAMERA: u8 = 3;
 /// Exit code when another slouchwatch already monitors with the same history.
@@ -230,6 +245,7 @@ pub fn main() -> ExitCode {
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
         Some(Command::Gui(args)) => run_gui(args),
+        Some(Command::Control(command)) => return control::run(&command),
         Some(Command::Report(args)) => {
             report::run(&args, crate::files::config_dir().map(|dir| dir.join(crate::files::settings::SETTINGS_FILE)))
         }
@@ -431,12 +447,15 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         notifications: !args.no_notify,
         preview: false,
         catalog: Some(Catalog::built_in()?),
+        control: None,
     };
     let spec = SessionSpec {
         replay_start: args.start.map(|start| start.with_timezone(&Utc)),
         camera_check: if args.wait_for_camera { CameraCheck::WaitIfMissing } else { CameraCheck::Require },
         model: args.model.clone(),
         data_dir: args.data_dir.clone(),
+        control: true,
+        replay_speed: args.replay_speed,
         ..SessionSpec::new(args.source.clone())
     };
     let session = match session::start(&spec, config) {

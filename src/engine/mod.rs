@@ -64,6 +64,8 @@ pub struct EngineConfig {
     pub preview: bool,
     /// The stretch catalog; without it warnings carry no suggestion.
     pub catalog: Option<Catalog>,
+    /// Where the state is kept for control from outside (the bus interface), if served.
+    pub control: Option<std::sync::Arc<crate::control::ControlState>>,
 }
 
 impl Default for EngineConfig {
@@ -76,6 +78,7 @@ impl Default for EngineConfig {
             notifications: true,
             preview: false,
             catalog: None,
+            control: None,
         }
     }
 }
@@ -258,12 +261,19 @@ pub struct EngineHandle {
     pub messages: Receiver<EngineMessage>,
     commands: Sender<EngineCommand>,
     thread: Option<JoinHandle<()>>,
+    /// The bus interface, served while the engine runs.
+    control: Option<crate::control::service::ControlService>,
 }
 
 impl EngineHandle {
     /// A sender for commands (clone it for a Ctrl-C handler).
     pub fn commands(&self) -> Sender<EngineCommand> {
         self.commands.clone()
+    }
+
+    /// Keeps `service` (control from outside) running as long as the engine.
+    pub fn attach_control(&mut self, service: crate::control::service::ControlService) {
+        self.control = Some(service);
     }
 
     /// Sends a command; false if the engine has already stopped.
@@ -303,5 +313,5 @@ pub fn spawn(
             Err(error) => worker.fail(error.to_string()),
         }
     })?;
-    Ok(EngineHandle { messages, commands, thread: Some(thread) })
+    Ok(EngineHandle { messages, commands, thread: Some(thread), control: None })
 }

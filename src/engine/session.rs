@@ -45,11 +45,13 @@ pub struct SessionSpec {
     pub model: ModelChoice,
     /// The history folder (`None`: the platform data folder).
     pub data_dir: Option<PathBuf>,
+    /// Serve the bus interface for control from outside ([`crate::control`]).
+    pub control: bool,
 }
 
 impl SessionSpec {
     /// A spec for `source` with the defaults: replays start now at full speed, the camera
-    /// must open, the built-in fast model, the platform data folder.
+    /// must open, the built-in fast model, the platform data folder, no bus interface.
     pub fn new(source: SourceSpec) -> SessionSpec {
         SessionSpec {
             source,
@@ -58,6 +60,7 @@ impl SessionSpec {
             camera_check: CameraCheck::Require,
             model: ModelChoice::Lightning,
             data_dir: None,
+            control: false,
         }
     }
 }
@@ -97,7 +100,17 @@ pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, Sessio
     tracing::debug!(model = %spec.model, seconds = started.elapsed().as_secs_f32(), "pose model loaded");
     let (store, notice) = history::open_for_monitoring(spec.data_dir.as_deref())?;
     notices.extend(notice);
-    let handle = spawn(config, make_source, estimator, store)?;
+    let control = spec.control.then(crate::control::ControlState::new);
+    let config = EngineConfig { control: control.clone(), ..config };
+    let mut handle = spawn(config, make_source, estimator, store)?;
+    if let Some(state) = control {
+        match crate::control::service::ControlService::start(state, handle.commands()) {
+            Ok(service) => handle.attach_control(service),
+            Err(reason) => notices.push(format!(
+                "{reason}; `slouchwatch status` and the other control commands will not reach this monitor"
+            )),
+        }
+    }
     Ok(Session { handle, notices })
 }
 

@@ -119,6 +119,11 @@ impl Step {
         self.last_analysis = None;
     }
 
+    /// Whether there is a calibration to judge against.
+    pub fn is_calibrated(&self) -> bool {
+        self.calibration.is_some()
+    }
+
     /// The source was lost: the next frame is compared with nothing.
     pub fn source_lost(&mut self) {
         self.motion.reset();

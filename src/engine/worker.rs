@@ -44,6 +44,8 @@ pub struct Worker {
     /// Frames being taken for a calibration the window asked for.
     capture: Option<Capture>,
     stopping: bool,
+    /// The state served for control from outside.
+    control: Option<std::sync::Arc<crate::control::ControlState>>,
 }
 
 impl Worker {
@@ -69,6 +71,7 @@ impl Worker {
             today,
             capture: None,
             stopping: false,
+            control: config.control,
         }
     }
 
@@ -192,6 +195,9 @@ impl Worker {
         self.handle_alert_events(now, outcome.alert_events);
         if let Some(mut snapshot) = outcome.snapshot {
             snapshot.today = self.today.with_partial(self.history.current_minute());
+            if let Some(control) = &self.control {
+                control.set(crate::control::status_of(&snapshot, self.step.is_calibrated()));
+            }
             self.channel.snapshot(snapshot);
         }
         outcome.frozen
@@ -246,6 +252,9 @@ impl Worker {
     /// Retries a lost camera with growing waits until it is back (true) or the engine stops.
     fn recover(&mut self, source: &mut dyn FrameSource, error: SourceError) -> bool {
         self.channel.source(Utc::now(), SourceEvent::CameraLost { detail: error.to_string() });
+        if let Some(control) = &self.control {
+            control.set(crate::control::no_camera(&control.status(), &error.to_string()));
+        }
         // Time without a camera is not monitored time.
         self.history.forget_previous();
         self.step.source_lost();
@@ -350,6 +359,9 @@ impl Worker {
             self.add_rows(std::slice::from_ref(&last));
         }
         self.tell(self.summary.ended.unwrap_or_else(Utc::now), events);
+        if let Some(control) = &self.control {
+            control.stop();
+        }
         self.channel.finished(self.summary);
     }
 }

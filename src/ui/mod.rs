@@ -53,6 +53,7 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             camera_check: CameraCheck::OnEngineThread,
             model: settings.model_choice(),
             data_dir: overrides.data_dir.clone(),
+            control: true,
             ..SessionSpec::new(source)
         };
         let config = EngineConfig {
@@ -63,6 +64,7 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             notifications: settings.notifications,
             preview: true,
             catalog: Some(catalog.clone()),
+            control: None,
         };
         let session = session::start(&spec, config)?;
         for notice in &session.notices {

@@ -1,0 +1,268 @@
+//! Control from outside: the running monitor (`run` or the window) offers a session-bus
+//! interface, `io.github.slouchwatch.Monitor1`, that scripts, panel applets and the
+//! `slouchwatch status / pause / resume / snooze` commands use.
+//!
+//! - this file: the names, what the monitor says about itself ([`MonitorStatus`], built from the
+//!   engine's snapshots by a pure function) and the durations people type;
+//! - [`service`]: the interface, served on its own thread;
+//! - [`client`]: the calls the command line makes.
+//!
+//! Bus interface (object `/io/github/slouchwatch/Monitor1`):
+//! - `Pause(u seconds)`: pause monitoring (the camera is closed); 0 pauses until `Resume`.
+//! - `Resume()`, `Snooze(u seconds)` (no posture warnings for that long), `Unsnooze()`.
+//! - `Status() -> s`: the status as JSON ([`MonitorStatus`]).
+//! - property `State` (`s`, one of [`STATES`]) with `PropertiesChanged`, and the signal
+//!   `StateChanged(s state, s words)` when it changes.
+
+pub mod client;
+pub mod service;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::alerts::AlertState;
+use crate::engine::Snapshot;
+use crate::posture::Posture;
+
+/// The monitor's well-known name on the session bus.
+pub const BUS_NAME: &str = "io.github.slouchwatch.Monitor1";
+/// The object that carries the interface.
+pub const OBJECT_PATH: &str = "/io/github/slouchwatch/Monitor1";
+/// The interface's name.
+pub const INTERFACE: &str = "io.github.slouchwatch.Monitor1";
+
+/// Every value of [`MonitorStatus::state`].
+pub const STATES: [&str; 11] = [
+    "starting",
+    "upright",
+    "slouching",
+    "warning",
+    "not_judged",
+    "not_calibrated",
+    "away",
+    "paused",
+    "snoozed",
+    "recalibrate",
+    "no_camera",
+];
+
+/// What the running monitor says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorStatus {
+    /// One of [`STATES`].
+    pub state: String,
+    /// The state in words, as the window says it.
+    pub words: String,
+    /// When a pause for a while ends.
+    pub paused_until: Option<DateTime<Utc>>,
+    /// When a snooze ends.
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Whether there is a calibration to judge against.
+    pub calibrated: bool,
+    /// Today so far (local day), seconds judged upright.
+    pub today_upright_s: f64,
+    /// Today so far, seconds slouching.
+    pub today_slouched_s: f64,
+    /// Today so far, seconds at the desk not judged.
+    pub today_not_judged_s: f64,
+    /// The monitor's process.
+    pub pid: u32,
+}
+
+impl Default for MonitorStatus {
+    fn default() -> MonitorStatus {
+        MonitorStatus {
+            state: "starting".into(),
+            words: "Starting".into(),
+            paused_until: None,
+            snoozed_until: None,
+            calibrated: false,
+            today_upright_s: 0.0,
+            today_slouched_s: 0.0,
+            today_not_judged_s: 0.0,
+            pid: std::process::id(),
+        }
+    }
+}
+
+fn clock(time: DateTime<Utc>) -> String {
+    time.with_timezone(&chrono::Local).format("%H:%M").to_string()
+}
+
+/// The status a snapshot shows (pure). Not calibrated and not judged are said as such, never
+/// as upright.
+pub fn status_of(snapshot: &Snapshot, calibrated: bool) -> MonitorStatus {
+    let posture = snapshot.assessment.as_ref().map(|assessment| assessment.posture);
+    let person = snapshot.pose.as_ref().is_some_and(|pose| pose.person_in_view());
+    let problems = snapshot
+        .assessment
+        .as_ref()
+        .map(|assessment| assessment.problems.iter().map(|p| p.words()).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    let slouching = |state: &str| {
+        let words = if problems.is_empty() { "Slouching".to_owned() } else { format!("Slouching: {problems}") };
+        (state.to_owned(), words)
+    };
+    let (state, words) = match snapshot.alert_state {
+        AlertState::Good => match posture {
+            Some(Posture::Good) => ("upright".to_owned(), "Upright".to_owned()),
+            Some(Posture::Bad) => slouching("slouching"),
+            _ if !calibrated && person => {
+                ("not_calibrated".to_owned(), "Not calibrated: posture is not judged".to_owned())
+            }
+            _ if person => ("not_judged".to_owned(), "Cannot see you clearly: posture is not judged".to_owned()),
+            _ => ("not_judged".to_owned(), "Looking for you".to_owned()),
+        },
+        AlertState::Slouching => slouching("slouching"),
+        AlertState::Warning => slouching("warning"),
+        AlertState::Away => ("away".to_owned(), "Away".to_owned()),
+        AlertState::Paused => {
+            let until = snapshot.paused_until.map(|until| format!(" until {}", clock(until))).unwrap_or_default();
+            ("paused".to_owned(), format!("Paused{until}"))
+        }
+        AlertState::Snoozed => {
+            let until = snapshot.snoozed_until.map(|until| format!(" until {}", clock(until))).unwrap_or_default();
+            ("snoozed".to_owned(), format!("Warnings snoozed{until}"))
+        }
+        AlertState::Recalibrate => ("recalibrate".to_owned(), "You moved since calibrating: recalibrate".to_owned()),
+    };
+    MonitorStatus {
+        state,
+        words,
+        paused_until: snapshot.paused_until,
+        snoozed_until: snapshot.snoozed_until,
+        calibrated,
+        today_upright_s: snapshot.today.upright_s,
+        today_slouched_s: snapshot.today.slouched_s,
+        today_not_judged_s: (snapshot.today.monitored_s - snapshot.today.upright_s - snapshot.today.slouched_s)
+            .max(0.0),
+        pid: std::process::id(),
+    }
+}
+
+/// The status while the camera is missing or lost.
+pub fn no_camera(previous: &MonitorStatus, detail: &str) -> MonitorStatus {
+    MonitorStatus { state: "no_camera".into(), words: format!("No camera: {detail}"), ..previous.clone() }
+}
+
+/// The status shared between the engine (which updates it) and the bus service (which serves
+/// it and tells listeners when it changes).
+#[derive(Default)]
+pub struct ControlState {
+    status: Mutex<MonitorStatus>,
+    changed: zruntime::Event,
+    stopping: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for ControlState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlState").field("status", &self.status()).finish()
+    }
+}
+
+impl ControlState {
+    /// A state saying "starting".
+    pub fn new() -> Arc<ControlState> {
+        Arc::new(ControlState::default())
+    }
+
+    /// The status now.
+    pub fn status(&self) -> MonitorStatus {
+        self.status.lock().map(|status| status.clone()).unwrap_or_default()
+    }
+
+    /// Sets the status; listeners hear of it when the state or its words changed.
+    pub fn set(&self, status: MonitorStatus) {
+        let Ok(mut current) = self.status.lock() else { return };
+        let news = current.state != status.state || current.words != status.words;
+        *current = status;
+        drop(current);
+        if news {
+            self.changed.notify(usize::MAX);
+        }
+    }
+
+    /// Asks the service to end (the engine stopped).
+    pub fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::Release);
+        self.changed.notify(usize::MAX);
+    }
+
+    fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+/// Reads a duration as people type it: `90s`, `15m`, `15min`, `1h`, `1h30m`, or a bare number
+/// of minutes.
+pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    let text = text.trim().to_lowercase();
+    let invalid = || format!("'{text}' is not a duration: write e.g. 15m, 1h, 1h30m or 90s");
+    if let Ok(minutes) = text.parse::<u32>() {
+        return Ok(TimeDelta::minutes(minutes.into()));
+    }
+    let mut total = TimeDelta::zero();
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let mut unit = String::from(c);
+        while let Some(next) = chars.peek().filter(|next| next.is_ascii_alphabetic()) {
+            unit.push(*next);
+            chars.next();
+        }
+        let value: i64 = number.parse().map_err(|_| invalid())?;
+        number.clear();
+        total += match unit.as_str() {
+            "s" | "sec" | "secs" => TimeDelta::seconds(value),
+            "m" | "min" | "mins" => TimeDelta::minutes(value),
+            "h" | "hr" | "hrs" | "hour" | "hours" => TimeDelta::hours(value),
+            _ => return Err(invalid()),
+        };
+        any = true;
+    }
+    if !number.is_empty() || !any || total <= TimeDelta::zero() {
+        return Err(invalid());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("15m"), Ok(TimeDelta::minutes(15)));
+        assert_eq!(parse_duration("1h30m"), Ok(TimeDelta::minutes(90)));
+        assert_eq!(parse_duration("90s"), Ok(TimeDelta::seconds(90)));
+        assert_eq!(parse_duration("2 h"), Err("'2 h' is not a duration: write e.g. 15m, 1h, 1h30m or 90s".into()));
+        assert_eq!(parse_duration("45"), Ok(TimeDelta::minutes(45)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("0m").is_err());
+        assert!(parse_duration("10x").is_err());
+    }
+
+    #[test]
+    fn listeners_hear_of_a_new_state_not_of_the_same_one() {
+        let state = ControlState::new();
+        let listener = state.changed.listen();
+        state.set(MonitorStatus::default());
+        let upright = MonitorStatus { state: "upright".into(), words: "Upright".into(), ..MonitorStatus::default() };
+        state.set(upright.clone());
+        zbus::block_on(listener);
+        let quiet = state.changed.listen();
+        state.set(MonitorStatus { today_upright_s: 5.0, ..upright });
+        // Same state and words: nobody is told (the listener is still pending).
+        let waker = std::task::Waker::noop();
+        let mut quiet = std::pin::pin!(quiet);
+        assert!(quiet.as_mut().poll(&mut std::task::Context::from_waker(waker)).is_pending());
+        assert_eq!(state.status().today_upright_s, 5.0);
+    }
+}

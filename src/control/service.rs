@@ -1,0 +1,146 @@
+//! The bus interface, served on its own thread for as long as the engine runs. Method calls
+//! become engine commands; the state comes from [`ControlState`], which the engine keeps
+//! current, and listeners are told when it changes.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use chrono::{TimeDelta, Utc};
+use zbus::object_server::SignalEmitter;
+
+use super::{BUS_NAME, ControlState, OBJECT_PATH};
+use crate::engine::EngineCommand;
+
+/// The served object.
+struct Monitor {
+    state: Arc<ControlState>,
+    commands: Sender<EngineCommand>,
+}
+
+impl Monitor {
+    fn send(&self, command: EngineCommand) -> zbus::fdo::Result<()> {
+        self.commands.send(command).map_err(|_| zbus::fdo::Error::Failed("slouchwatch is stopping".into()))
+    }
+}
+
+#[zbus::interface(name = "io.github.slouchwatch.Monitor1")]
+impl Monitor {
+    /// Pauses monitoring (the camera is closed) for `seconds`, or until Resume when 0.
+    fn pause(&self, seconds: u32) -> zbus::fdo::Result<()> {
+        match seconds {
+            0 => self.send(EngineCommand::Pause),
+            seconds => self.send(EngineCommand::PauseUntil(Utc::now() + TimeDelta::seconds(seconds.into()))),
+        }
+    }
+
+    /// Resumes monitoring.
+    fn resume(&self) -> zbus::fdo::Result<()> {
+        self.send(EngineCommand::Resume)
+    }
+
+    /// No posture warnings for `seconds`.
+    fn snooze(&self, seconds: u32) -> zbus::fdo::Result<()> {
+        if seconds == 0 {
+            return Err(zbus::fdo::Error::InvalidArgs("snooze for how long? (seconds > 0)".into()));
+        }
+        self.send(EngineCommand::SnoozeUntil(Utc::now() + TimeDelta::seconds(seconds.into())))
+    }
+
+    /// Ends a snooze.
+    fn unsnooze(&self) -> zbus::fdo::Result<()> {
+        self.send(EngineCommand::Unsnooze)
+    }
+
+    /// The status as JSON.
+    fn status(&self) -> String {
+        serde_json::to_string(&self.state.status()).unwrap_or_default()
+    }
+
+    /// The state (see `slouchwatch::control::STATES`).
+    #[zbus(property)]
+    fn state(&self) -> String {
+        self.state.status().state
+    }
+
+    /// Sent when the state (or its words) changes.
+    #[zbus(signal, name = "StateChanged")]
+    async fn announce_state(emitter: &SignalEmitter<'_>, state: &str, words: &str) -> zbus::Result<()>;
+}
+
+/// The running service; dropping it releases the name and ends the thread.
+pub struct ControlService {
+    state: Arc<ControlState>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ControlService {
+    /// Takes the name on the session bus and serves the interface. Fails (with a reason to show
+    /// once) when there is no session bus or another monitor holds the name.
+    pub fn start(state: Arc<ControlState>, commands: Sender<EngineCommand>) -> Result<ControlService, String> {
+        let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), String>>();
+        let served = state.clone();
+        let thread = std::thread::Builder::new()
+            .name("slouchwatch-control".into())
+            .spawn(move || serve(served, commands, ready_tx))
+            .map_err(|error| error.to_string())?;
+        match ready.recv() {
+            Ok(Ok(())) => Ok(ControlService { state, thread: Some(thread) }),
+            Ok(Err(reason)) => {
+                let _ = thread.join();
+                Err(reason)
+            }
+            Err(_) => Err("the control thread ended at once".into()),
+        }
+    }
+}
+
+impl Drop for ControlService {
+    fn drop(&mut self) {
+        self.state.stop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The thread: builds the connection, says whether it worked, then tells listeners of each new
+/// state until asked to stop. The connection is served while this thread waits in `block_on`.
+fn serve(state: Arc<ControlState>, commands: Sender<EngineCommand>, ready: Sender<Result<(), String>>) {
+    zbus::block_on(async move {
+        let monitor = Monitor { state: state.clone(), commands };
+        let built = zbus::connection::Builder::session().name(BUS_NAME).serve_at(OBJECT_PATH, monitor).build().await;
+        let connection = match built {
+            Ok(connection) => connection,
+            Err(error) => {
+                let _ = ready.send(Err(format!("control from outside is off ({error})")));
+                return;
+            }
+        };
+        let Ok(interface) = connection.object_server().interface::<_, Monitor>(OBJECT_PATH).await else {
+            let _ = ready.send(Err("control from outside is off (the interface was not served)".into()));
+            return;
+        };
+        let _ = ready.send(Ok(()));
+        let mut told = state.status();
+        loop {
+            // Listen before looking, so a change in between is not missed.
+            let listener = state.changed.listen();
+            if state.is_stopping() {
+                break;
+            }
+            let now = state.status();
+            if now.state != told.state || now.words != told.words {
+                let emitter = interface.signal_emitter();
+                if let Err(error) = emitter.announce_state(&now.state, &now.words).await {
+                    tracing::debug!("could not send StateChanged: {error}");
+                }
+                if let Err(error) = interface.get().await.state_changed(emitter).await {
+                    tracing::debug!("could not send PropertiesChanged: {error}");
+                }
+                told = now;
+            }
+            listener.await;
+        }
+        let _ = connection.release_name(BUS_NAME).await;
+    });
+}
