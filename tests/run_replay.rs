@@ -564,3 +564,83 @@ fn without_a_calibration_time_at_the_desk_is_never_counted_upright() {
     assert_eq!(sum(&db, "good_s"), 0.0);
     assert!((sum(&db, "unknown_s") - 20.0).abs() < 1e-6, "not judged, at the desk");
 }
+
+/// Runs a replay with `--on-event hook`; returns the event kinds and stderr.
+fn run_with_hook(dir: &Path, folder: &Path, calibration: &Path, hook: &str) -> (Vec<String>, String) {
+    let output = slouchwatch(&[
+        "run".as_ref(),
+        "--source".as_ref(),
+        folder.as_os_str(),
+        "--start".as_ref(),
+        START.as_ref(),
+        "--calibration".as_ref(),
+        calibration.as_os_str(),
+        "--data-dir".as_ref(),
+        dir.join("data").as_os_str(),
+        "--no-notify".as_ref(),
+        "--on-event".as_ref(),
+        hook.as_ref(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut lines = json_lines(&output);
+    lines.pop();
+    (kinds(&lines), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_hook_hears_each_event_as_json_and_a_failing_hanging_or_missing_one_never_stalls_monitoring() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = frames();
+    let folder = write_sequence(
+        dir.path(),
+        &[
+            (&frames.upright, 20),
+            (&frames.too_close, 80),
+            (&frames.upright, 20),
+            (&frames.empty, 60),
+            (&frames.upright, 20),
+        ],
+    );
+    let calibration = calibrate(dir.path());
+    let heard = dir.path().join("heard.jsonl");
+    let (kinds, stderr) = run_with_hook(dir.path(), &folder, &calibration, &format!("cat >> '{}'", heard.display()));
+    assert!(!stderr.contains("hook failed"), "{stderr}");
+    let wanted: Vec<&String> = kinds
+        .iter()
+        .filter(|kind| ["warning", "cleared", "away", "back", "break_reminder"].contains(&kind.as_str()))
+        .collect();
+    assert_eq!(wanted, ["warning", "cleared", "away", "back"], "{kinds:?}");
+    // The hooks run beside the monitor: wait for the last to write.
+    let started = std::time::Instant::now();
+    let lines = loop {
+        let text = std::fs::read_to_string(&heard).unwrap_or_default();
+        if text.lines().count() >= 4 || started.elapsed().as_secs() > 10 {
+            break text.lines().map(|line| serde_json::from_str::<Value>(line).unwrap()).collect::<Vec<_>>();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut heard_kinds: Vec<&str> = lines.iter().map(|event| event["event"].as_str().unwrap()).collect();
+    heard_kinds.sort();
+    assert_eq!(heard_kinds, ["away", "back", "cleared", "warning"]);
+    let warning = lines.iter().find(|event| event["event"] == "warning").unwrap();
+    assert!(
+        warning["problems"].as_array().unwrap().iter().any(|problem| problem == "too_close"),
+        "the same JSON as run prints: {warning}"
+    );
+    assert!(warning["suggestion"]["name"].is_string());
+
+    // A hook that fails, one that hangs and one that does not exist: monitoring goes on to
+    // the end with every event, and the failure is said once.
+    for (name, hook) in [("fails", "exit 3"), ("hangs", "sleep 12"), ("missing", "/no/such/hook-program")] {
+        let run_dir = dir.path().join(name);
+        let started = std::time::Instant::now();
+        let (kinds, stderr) = run_with_hook(&run_dir, &folder, &calibration, hook);
+        let seconds = started.elapsed().as_secs_f64();
+        assert!(kinds.contains(&"back".to_owned()), "{name}: {kinds:?}");
+        // Four hooks waited for in turn would take at least 4 x 10 s.
+        assert!(seconds < 20.0, "{name}: the replay took {seconds:.0} s, as if it waited for its hooks");
+        if name != "hangs" {
+            assert_eq!(stderr.matches("the event hook failed").count(), 1, "{name}: said once: {stderr}");
+        }
+    }
+}

@@ -51,6 +51,7 @@ fn app(config: &Path, source: Option<PathBuf>) -> SlouchApp {
         settings: Some(config.join(SETTINGS_FILE)),
         calibration: config.join("calibration.json"),
         data_dir: Some(config.join("data")),
+        autostart: Some(config.join("autostart")),
     };
     let catalog = Catalog::built_in().unwrap();
     let source = source.map(|path| path.display().to_string());
@@ -102,12 +103,31 @@ fn the_calibration_wizard_completes_and_is_saved() {
     harness.get_by_label("Start").click();
     step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Use this calibration").is_some());
     assert!(harness.query_by_label_contains("Quality:").is_some());
+    // The first calibration offers to start at login; taking it writes a valid login entry.
+    harness.get_by_label("Start slouchwatch when I log in").click();
+    harness.run_steps(2);
+    let entry = dir.path().join("autostart").join(slouchwatch::files::autostart::AUTOSTART_FILE);
+    assert!(entry.is_file(), "the login entry is written");
+    let validated = std::process::Command::new("desktop-file-validate")
+        .arg(&entry)
+        .output()
+        .expect("desktop-file-validate runs (bash scripts/setup-debian.sh installs it)");
+    assert!(validated.status.success() && validated.stdout.is_empty(), "{validated:?}");
     harness.get_by_label("Use this calibration").click();
     harness.run_steps(2);
     assert_eq!(harness.state().screen(), Screen::Live);
     assert!(harness.state().calibration().is_some());
     let saved = std::fs::read_to_string(dir.path().join("calibration.json")).unwrap();
     assert!(saved.contains("\"placement\": \"front\""), "{saved}");
+    assert!(harness.state().settings().start_at_login);
+
+    // Settings turns it off again and the entry goes.
+    harness.get_by_label("Settings").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start slouchwatch when I log in (minimised)").click();
+    harness.get_by_label("Save settings").click();
+    harness.run_steps(2);
+    assert!(!entry.exists(), "the login entry is removed");
 }
 
 #[test]
@@ -284,6 +304,7 @@ fn without_a_camera_the_wizard_says_so_within_seconds_and_offers_retry() {
         settings: Some(dir.path().join(SETTINGS_FILE)),
         calibration: dir.path().join("calibration.json"),
         data_dir: Some(dir.path().join("data")),
+        autostart: Some(dir.path().join("autostart")),
     };
     let catalog = Catalog::built_in().unwrap();
     let overrides = EngineOverrides { data_dir: Some(dir.path().join("data")), ..EngineOverrides::default() };

@@ -153,6 +153,10 @@ pub struct RunArgs {
     /// instead of as fast as it can be read.
     #[arg(long, value_parser = parse_speed)]
     pub replay_speed: Option<f64>,
+    /// Run this command (through `sh -c`) on warning, cleared, away, back and break_reminder,
+    /// with the event's JSON line on its standard input (a smart lamp, a desk controller).
+    #[arg(long, value_name = "CMD")]
+    pub on_event: Option<String>,
 }
 
 /// Options of the window; unset ones follow the saved settings.
@@ -179,6 +183,9 @@ pub struct GuiArgs {
     /// Open the window at this size, WIDTHxHEIGHT in points (default: as last closed).
     #[arg(long, value_parser = parse_window_size)]
     pub window_size: Option<[f32; 2]>,
+    /// Open minimised (how the login entry starts it).
+    #[arg(long)]
+    pub minimised: bool,
 }
 
 fn parse_window_size(text: &str) -> Result<[f32; 2], String> {
@@ -448,6 +455,7 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         preview: false,
         catalog: Some(Catalog::built_in()?),
         control: None,
+        hook: args.on_event.clone(),
     };
     let spec = SessionSpec {
         replay_start: args.start.map(|start| start.with_timezone(&Utc)),
@@ -579,6 +587,7 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
         settings: Some(config_dir.join(crate::files::settings::SETTINGS_FILE)),
         calibration: args.calibration.clone().unwrap_or_else(|| config_dir.join(crate::files::CALIBRATION_FILE)),
         data_dir: args.data_dir.clone().or_else(crate::files::data_dir),
+        autostart: crate::files::autostart::autostart_dir(),
     };
     let catalog = Catalog::built_in()?;
     let overrides = crate::ui::EngineOverrides {
@@ -592,7 +601,7 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
     if let Some(screen) = args.screen {
         app.open_screen(screen);
     }
-    let minimised = app.settings().start_minimised;
+    let minimised = args.minimised || app.settings().start_minimised;
     crate::ui::run_window(app, minimised, args.window_size).map_err(|message| anyhow::anyhow!(message))?;
     Ok(ExitCode::SUCCESS)
 }

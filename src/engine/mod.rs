@@ -66,6 +66,9 @@ pub struct EngineConfig {
     pub catalog: Option<Catalog>,
     /// Where the state is kept for control from outside (the bus interface), if served.
     pub control: Option<std::sync::Arc<crate::control::ControlState>>,
+    /// A command of the user's run on warnings, clears, away, back and break reminders, with
+    /// the event's JSON on its standard input ([`sinks::hooks`]).
+    pub hook: Option<String>,
 }
 
 impl Default for EngineConfig {
@@ -79,6 +82,7 @@ impl Default for EngineConfig {
             preview: false,
             catalog: None,
             control: None,
+            hook: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::calibrate::{CALIBRATION_FRAMES, Capture, calibrate_frames};
-use super::sinks::{ChannelSink, DesktopNotifier, HistorySink};
+use super::sinks::{ChannelSink, DesktopNotifier, HistorySink, HookSink};
 use super::step::{FrameKind, Step};
 use super::summary::{DayTotals, Summary, local_day};
 use super::{CalibrationUpdate, EngineCommand, EngineConfig, EngineEvent, SourceEvent, SuggestionNote, TimedEvent};
@@ -36,6 +36,7 @@ pub struct Worker {
     estimator: PoseEstimator,
     history: HistorySink,
     notifier: Option<DesktopNotifier>,
+    hook: Option<HookSink>,
     channel: ChannelSink,
     coach: Option<Coach>,
     commands: Receiver<EngineCommand>,
@@ -62,6 +63,7 @@ impl Worker {
             fps: config.fps,
             step: Step::new(&config),
             notifier: config.notifications.then(DesktopNotifier::new),
+            hook: config.hook.filter(|command| !command.trim().is_empty()).map(HookSink::new),
             coach: config.catalog.map(Coach::new),
             estimator,
             history: HistorySink::new(store),
@@ -341,6 +343,9 @@ impl Worker {
                     }
                     _ => {}
                 }
+            }
+            if let Some(hook) = &self.hook {
+                hook.offer(&timed);
             }
             self.channel.event(timed);
         }

@@ -6,6 +6,7 @@
 //! - [`settings`]: the settings JSON (window, tray and `run` read it);
 //! - [`private`]: creating folders and files only the user can read.
 
+pub mod autostart;
 pub mod calibration;
 pub mod private;
 pub mod settings;

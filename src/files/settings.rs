@@ -88,6 +88,11 @@ pub struct Settings {
     /// The window's size and position when it was last closed: `[width, height, x, y]` in points
     /// (`None`: the default size, placed by the desktop).
     pub window: Option<[f32; 4]>,
+    /// A command run (through `sh -c`) on warnings, clears, away, back and break reminders, with
+    /// the event's JSON on its standard input; empty for none.
+    pub hook_command: String,
+    /// Start slouchwatch when you log in (an XDG autostart entry).
+    pub start_at_login: bool,
 }
 
 impl Default for Settings {
@@ -109,6 +114,8 @@ impl Default for Settings {
             dark_mode: false,
             goal_upright_pct: crate::report::DEFAULT_GOAL_UPRIGHT_PCT,
             window: None,
+            hook_command: String::new(),
+            start_at_login: false,
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct AppPaths {
     pub calibration: PathBuf,
     /// The history folder the report reads (`None`: no report).
     pub data_dir: Option<PathBuf>,
+    /// The autostart folder for "start at login" (`None`: the setting is not offered).
+    pub autostart: Option<PathBuf>,
 }
 
 /// The calibration wizard's working state.
@@ -259,6 +261,14 @@ impl SlouchApp {
         }
     }
 
+    /// Adds or removes the login entry as the settings say.
+    fn apply_start_at_login(&self) -> Result<(), String> {
+        let Some(dir) = &self.paths.autostart else { return Ok(()) };
+        let program = std::env::current_exe().map_err(|error| format!("Could not find slouchwatch itself: {error}"))?;
+        crate::files::autostart::set_start_at_login(dir, self.settings.start_at_login, &program)
+            .map_err(|error| format!("Could not change the login entry in {}: {error}", dir.display()))
+    }
+
     /// The verdict's limits for the calibration and settings in use.
     fn limits(&self) -> crate::posture::verdict::Limits {
         let placement =
@@ -424,6 +434,9 @@ impl SlouchApp {
                             picture,
                             framing,
                             in_use: self.calibration.as_ref(),
+                            // Offered once, with the first calibration.
+                            offer_start_at_login: (self.calibration.is_none() && self.paths.autostart.is_some())
+                                .then_some(self.settings.start_at_login),
                         };
                         commands.extend(panels::calibration_panel(ui, &view));
                     }
@@ -524,6 +537,7 @@ impl SlouchApp {
             UiCommand::Retry => self.start_engine(),
             UiCommand::SaveSettings => {
                 let restart = self.draft.source != self.settings.source
+                    || self.draft.hook_command != self.settings.hook_command
                     || self.draft.model != self.settings.model
                     || self.draft.fps != self.settings.fps
                     || self.draft.notifications != self.settings.notifications
@@ -535,6 +549,7 @@ impl SlouchApp {
                         .map_err(|error| format!("Could not save the settings to {}: {error}", path.display())),
                     None => Ok(()),
                 };
+                let saved = saved.and_then(|()| self.apply_start_at_login());
                 self.settings_saved = Some(match saved {
                     Ok(()) if restart => "Saved. Monitoring restarted with the new settings.".to_owned(),
                     Ok(()) => "Saved.".to_owned(),
@@ -542,6 +557,18 @@ impl SlouchApp {
                 });
                 if restart {
                     self.start_engine();
+                }
+            }
+            UiCommand::StartAtLogin(on) => {
+                self.settings.start_at_login = on;
+                self.draft.start_at_login = on;
+                if let Some(path) = &self.paths.settings
+                    && let Err(error) = settings::save(path, &self.settings)
+                {
+                    self.notice = Some(format!("Could not save the settings to {}: {error}", path.display()));
+                }
+                if let Err(message) = self.apply_start_at_login() {
+                    self.notice = Some(message);
                 }
             }
             UiCommand::ShowCameraImage(show) => {

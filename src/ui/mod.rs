@@ -65,6 +65,7 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             preview: true,
             catalog: Some(catalog.clone()),
             control: None,
+            hook: Some(settings.hook_command.clone()),
         };
         let session = session::start(&spec, config)?;
         for notice in &session.notices {

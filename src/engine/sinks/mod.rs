@@ -4,13 +4,16 @@
 //! - [`history`]: minute rows and alert events into the SQLite history, with the pending buffer
 //!   that keeps monitoring going while the history cannot be written;
 //! - [`notify`]: desktop notifications for warnings and reminders;
+//! - [`hooks`]: the user's own command, run on warnings, clears, away, back and break reminders;
 //! - [`channel`]: snapshots, events and the final summary to whoever started the engine (the
 //!   window, `slouchwatch run`, the tray).
 
 pub mod channel;
 pub mod history;
+pub mod hooks;
 pub mod notify;
 
 pub use channel::ChannelSink;
 pub use history::HistorySink;
+pub use hooks::HookSink;
 pub use notify::DesktopNotifier;

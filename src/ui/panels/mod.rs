@@ -46,6 +46,8 @@ pub enum UiCommand {
     Retry,
     /// Save the settings being edited and apply them.
     SaveSettings,
+    /// Start (or not) slouchwatch at login.
+    StartAtLogin(bool),
     /// Show or hide the camera picture (monitoring goes on either way).
     ShowCameraImage(bool),
     /// Show or hide the suggested stretch's card in the warning.

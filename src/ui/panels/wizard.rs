@@ -47,6 +47,8 @@ pub struct WizardView<'a> {
     pub framing: Option<String>,
     /// The calibration in use.
     pub in_use: Option<&'a Calibration>,
+    /// With a first calibration: whether slouchwatch starts at login now, to offer the choice.
+    pub offer_start_at_login: Option<bool>,
 }
 
 /// The calibration wizard.
@@ -115,6 +117,16 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
                 quality.frames_total,
                 placement_words(calibration.placement)
             ));
+            if let Some(mut start_at_login) = view.offer_start_at_login
+                && ui
+                    .checkbox(&mut start_at_login, "Start slouchwatch when I log in")
+                    .on_hover_text(
+                        "It opens minimised and watches from the start of the day. Change it any time in Settings.",
+                    )
+                    .changed()
+            {
+                commands.push(UiCommand::StartAtLogin(start_at_login));
+            }
             ui.horizontal_wrapped(|ui| {
                 if ui.button("Use this calibration").clicked() {
                     commands.push(UiCommand::AcceptCalibration);
