@@ -386,3 +386,73 @@ fn a_paused_engine_closes_the_camera_and_reopens_it_on_resume_or_when_a_timed_pa
     assert_eq!(states.iter().filter(|state| **state == AlertState::Paused).count(), 2, "{states:?}");
     assert_eq!(log.lock().unwrap().reads_while_closed, 0);
 }
+
+/// Emits the screen saver's `ActiveChanged(active)` on the bus at `address`, as a desktop does.
+fn screen_saver(address: &str, active: bool) {
+    let status = std::process::Command::new("dbus-send")
+        .env("DBUS_SESSION_BUS_ADDRESS", address)
+        .args(["--session", "--type=signal", "/org/freedesktop/ScreenSaver"])
+        .arg("org.freedesktop.ScreenSaver.ActiveChanged")
+        .arg(format!("boolean:{active}"))
+        .status()
+        .expect("dbus-send runs (bash scripts/setup-debian.sh installs it)");
+    assert!(status.success());
+}
+
+#[test]
+fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_the_users_own_pause() {
+    use std::io::BufRead;
+    // A private session bus, and slouchwatch watching it.
+    let mut daemon = std::process::Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dbus-daemon runs (bash scripts/setup-debian.sh installs it)");
+    let mut address = String::new();
+    std::io::BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
+    let address = address.trim().to_owned();
+    // Only this test in this binary talks to a bus.
+    unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
+
+    let log = std::sync::Arc::new(std::sync::Mutex::new(CameraLog::default()));
+    let camera = LiveCamera { image: image::open(fixture("astronaut.png")).unwrap().into_rgb8(), log: log.clone() };
+    let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    let config = EngineConfig { fps: 20.0, ..quiet() };
+    let handle =
+        engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None).unwrap();
+    let missing = slouchwatch::control::lock::watch(handle.commands());
+    assert!(!missing.iter().any(|line| line.contains("session bus")), "{missing:?}");
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(600));
+    settle();
+    let counts = || {
+        let log = log.lock().unwrap();
+        (log.releases, log.reopens)
+    };
+    assert!(log.lock().unwrap().reads > 0);
+
+    screen_saver(&address, true);
+    settle();
+    assert_eq!(counts(), (1, 0), "locked: the camera is closed");
+    let locked_reads = log.lock().unwrap().reads;
+    settle();
+    assert_eq!(log.lock().unwrap().reads, locked_reads, "no frame is read while locked");
+    screen_saver(&address, false);
+    settle();
+    assert_eq!(counts(), (1, 1), "unlocked: reopened");
+
+    // The user's own pause outlasts a lock and an unlock.
+    assert!(handle.send(EngineCommand::Pause));
+    settle();
+    screen_saver(&address, true);
+    screen_saver(&address, false);
+    settle();
+    assert_eq!(counts(), (2, 1), "still paused, still closed");
+    assert!(handle.send(EngineCommand::Resume));
+    settle();
+    assert_eq!(counts(), (2, 2));
+    assert!(handle.send(EngineCommand::Stop));
+    for _ in handle.messages.iter() {}
+    assert_eq!(log.lock().unwrap().reads_while_closed, 0);
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+}

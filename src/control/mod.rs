@@ -5,7 +5,8 @@
 //! - this file: the names, what the monitor says about itself ([`MonitorStatus`], built from the
 //!   engine's snapshots by a pure function) and the durations people type;
 //! - [`service`]: the interface, served on its own thread;
-//! - [`client`]: the calls the command line makes.
+//! - [`client`]: the calls the command line makes;
+//! - [`lock`]: pausing while the screen is locked or the machine sleeps.
 //!
 //! Bus interface (object `/io/github/slouchwatch/Monitor1`):
 //! - `Pause(u seconds)`: pause monitoring (the camera is closed); 0 pauses until `Resume`.
@@ -15,6 +16,7 @@
 //!   `StateChanged(s state, s words)` when it changes.
 
 pub mod client;
+pub mod lock;
 pub mod service;
 
 use std::sync::{Arc, Mutex};

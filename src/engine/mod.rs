@@ -98,6 +98,11 @@ pub enum EngineCommand {
     PauseUntil(DateTime<Utc>),
     /// Resume monitoring.
     Resume,
+    /// Nobody can be at the desk (screen locked, machine asleep): pause until every hold is
+    /// released, unless the user paused already.
+    Hold(Hold),
+    /// A [`EngineCommand::Hold`] ended (unlocked, awake).
+    Release(Hold),
     /// No posture warnings until then.
     SnoozeUntil(DateTime<Utc>),
     /// End a snooze.
@@ -114,6 +119,15 @@ pub enum EngineCommand {
     StretchDone(String),
     /// Record that a suggestion was declined (entry id).
     StretchDeclined(String),
+}
+
+/// Why monitoring is held by the desktop session rather than by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// The screen is locked.
+    Locked,
+    /// The machine is going to sleep.
+    Asleep,
 }
 
 /// Events about the source and the sinks (the alert events come from [`AlertEvent`]).

@@ -110,6 +110,10 @@ pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, Sessio
                 "{reason}; `slouchwatch status` and the other control commands will not reach this monitor"
             )),
         }
+        // Not being able to watch the lock (no system bus in a container) is only logged.
+        for missing in crate::control::lock::watch(handle.commands()) {
+            tracing::info!("{missing}");
+        }
     }
     Ok(Session { handle, notices })
 }

@@ -47,6 +47,10 @@ pub struct Worker {
     stopping: bool,
     /// The state served for control from outside.
     control: Option<std::sync::Arc<crate::control::ControlState>>,
+    /// What holds monitoring on the desktop's side (locked, asleep).
+    holds: Vec<super::Hold>,
+    /// Whether the pause in force is the holds' (released with them), not the user's.
+    paused_by_holds: bool,
 }
 
 impl Worker {
@@ -74,6 +78,8 @@ impl Worker {
             capture: None,
             stopping: false,
             control: config.control,
+            holds: Vec::new(),
+            paused_by_holds: false,
         }
     }
 
@@ -296,7 +302,27 @@ impl Worker {
                 let events = self.step.alerts().pause_until(now, until);
                 self.handle_alert_events(now, events);
             }
-            EngineCommand::Resume => self.step.alerts().resume(),
+            EngineCommand::Resume => {
+                self.step.alerts().resume();
+                self.paused_by_holds = false;
+            }
+            EngineCommand::Hold(hold) => {
+                if !self.holds.contains(&hold) {
+                    self.holds.push(hold);
+                }
+                if !self.step.alerts().is_paused() {
+                    let events = self.step.alerts().pause(now);
+                    self.handle_alert_events(now, events);
+                    self.paused_by_holds = true;
+                }
+            }
+            EngineCommand::Release(hold) => {
+                self.holds.retain(|held| *held != hold);
+                if self.holds.is_empty() && self.paused_by_holds {
+                    self.step.alerts().resume();
+                    self.paused_by_holds = false;
+                }
+            }
             EngineCommand::SnoozeUntil(until) => self.step.alerts().snooze_until(until),
             EngineCommand::Unsnooze => self.step.alerts().unsnooze(),
             EngineCommand::SetCalibration(calibration) => self.step.set_calibration(*calibration),
