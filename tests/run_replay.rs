@@ -2,6 +2,7 @@
 //! alert machine and a real SQLite history.
 
 mod common;
+mod control;
 
 use std::path::Path;
 

@@ -1,15 +1,14 @@
 //! Control from outside through a real session bus: a private `dbus-daemon` is started for the
 //! test, `slouchwatch run` replays a folder in real time on it, and the control commands talk to
-//! it as a script would. `dbus-monitor` on the same bus records the signals.
-
-mod common;
+//! it as a script would. `dbus-monitor` on the same bus records the signals. (A module of
+//! `run_replay`, so it needs no test binary of its own to link.)
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{calibrate_on_astronaut, fixture};
+use crate::common::{calibrate_on_astronaut, fixture};
 use serde_json::Value;
 
 /// A private session bus, stopped when dropped.
