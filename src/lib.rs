@@ -39,4 +39,5 @@ pub mod pose;
 pub mod posture;
 pub mod report;
 pub mod source;
+pub mod tray;
 pub mod ui;

@@ -327,15 +327,21 @@ impl FrameSource for LiveCamera {
     }
 }
 
-#[test]
-fn a_paused_engine_closes_the_camera_and_reopens_it_on_resume_or_when_a_timed_pause_ends() {
-    use slouchwatch::alerts::AlertState;
+/// The real engine at 20 frames a second on a live scripted camera, and the camera's log.
+fn live_engine() -> (engine::EngineHandle, std::sync::Arc<std::sync::Mutex<CameraLog>>) {
     let log = std::sync::Arc::new(std::sync::Mutex::new(CameraLog::default()));
     let camera = LiveCamera { image: image::open(fixture("astronaut.png")).unwrap().into_rgb8(), log: log.clone() };
     let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
     let config = EngineConfig { fps: 20.0, ..quiet() };
     let handle =
         engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None).unwrap();
+    (handle, log)
+}
+
+#[test]
+fn a_paused_engine_closes_the_camera_and_reopens_it_on_resume_or_when_a_timed_pause_ends() {
+    use slouchwatch::alerts::AlertState;
+    let (handle, log) = live_engine();
     let settle = || std::thread::sleep(std::time::Duration::from_millis(600));
     settle();
     let before_pause = log.lock().unwrap().reads;
@@ -414,12 +420,7 @@ fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_
     // Only this test in this binary talks to a bus.
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
 
-    let log = std::sync::Arc::new(std::sync::Mutex::new(CameraLog::default()));
-    let camera = LiveCamera { image: image::open(fixture("astronaut.png")).unwrap().into_rgb8(), log: log.clone() };
-    let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
-    let config = EngineConfig { fps: 20.0, ..quiet() };
-    let handle =
-        engine::spawn(config, Box::new(move || Ok(Box::new(camera) as Box<dyn FrameSource>)), estimator, None).unwrap();
+    let (handle, log) = live_engine();
     let missing = slouchwatch::control::lock::watch(handle.commands());
     assert!(!missing.iter().any(|line| line.contains("session bus")), "{missing:?}");
     let settle = || std::thread::sleep(std::time::Duration::from_millis(600));

@@ -446,3 +446,141 @@ fn every_control_lies_inside_the_window_at_480_800_and_1280_wide() {
         assert!(problems.is_empty(), "controls outside the window:\n{}", problems.join("\n"));
     }
 }
+
+/// A tray host's registry, as a panel serves it: it records who registered.
+struct Watcher {
+    registered: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+#[zbus::interface(name = "org.kde.StatusNotifierWatcher")]
+impl Watcher {
+    fn register_status_notifier_item(&self, service: &str) {
+        self.registered.lock().unwrap().push(service.to_owned());
+    }
+
+    fn register_status_notifier_host(&self, _service: &str) {}
+
+    #[zbus(property)]
+    fn is_status_notifier_host_registered(&self) -> bool {
+        true
+    }
+
+    #[zbus(property)]
+    fn protocol_version(&self) -> i32 {
+        0
+    }
+}
+
+/// `dbus-send --print-reply` on the bus at `address`; its printed reply.
+fn dbus_send(address: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new("dbus-send")
+        .arg(format!("--bus={address}"))
+        .arg("--print-reply")
+        .args(args)
+        .output()
+        .expect("dbus-send runs (bash scripts/setup-debian.sh installs it)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 400)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+
+    // Without a tray host the window says why and goes on.
+    let mut daemon = std::process::Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dbus-daemon runs (bash scripts/setup-debian.sh installs it)");
+    let mut address = String::new();
+    std::io::BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
+    let address = address.trim().to_owned();
+    let ctx = harness.ctx.clone();
+    let refused = harness.state_mut().start_tray(&ctx, Some(&address)).expect_err("no tray host yet");
+    assert!(refused.contains("no tray host"), "{refused}");
+
+    // A panel's registry on the bus.
+    let registered = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let watcher = Watcher { registered: registered.clone() };
+    let (ready_tx, ready) = std::sync::mpsc::channel();
+    let bus = address.clone();
+    std::thread::spawn(move || {
+        zbus::block_on(async move {
+            let _connection = zbus::connection::Builder::address(bus.as_str())
+                .name("org.kde.StatusNotifierWatcher")
+                .serve_at("/StatusNotifierWatcher", watcher)
+                .build()
+                .await
+                .unwrap();
+            ready_tx.send(()).unwrap();
+            std::future::pending::<()>().await;
+        })
+    });
+    ready.recv().unwrap();
+    harness.state_mut().start_tray(&ctx, Some(&address)).unwrap();
+    let name = registered.lock().unwrap().first().cloned().expect("the item registered with the host");
+    assert!(name.starts_with("org.kde.StatusNotifierItem-"), "{name}");
+
+    let tool_tip = || {
+        dbus_send(
+            &address,
+            &[
+                &format!("--dest={name}"),
+                "/StatusNotifierItem",
+                "org.freedesktop.DBus.Properties.Get",
+                "string:org.kde.StatusNotifierItem",
+                "string:ToolTip",
+            ],
+        )
+    };
+    step_until(&mut harness, "an upright verdict", |h| h.query_by_label("Good posture").is_some());
+    harness.run_steps(2);
+    assert!(tool_tip().contains("\"Upright\""), "{}", tool_tip());
+
+    // The menu's Pause (item 3) pauses the monitor; the label turns to Resume.
+    let click = |id: &str| {
+        dbus_send(
+            &address,
+            &[
+                &format!("--dest={name}"),
+                "/MenuBar",
+                "com.canonical.dbusmenu.Event",
+                &format!("int32:{id}"),
+                "string:clicked",
+                "variant:int32:0",
+                "uint32:0",
+            ],
+        );
+    };
+    let layout = || {
+        dbus_send(
+            &address,
+            &[
+                &format!("--dest={name}"),
+                "/MenuBar",
+                "com.canonical.dbusmenu.GetLayout",
+                "int32:0",
+                "int32:-1",
+                "array:string:",
+            ],
+        )
+    };
+    assert!(layout().contains("\"Pause\"") && layout().contains("\"Snooze 15 min\""), "{}", layout());
+    click("3");
+    step_until(&mut harness, "the pause", |h| h.query_by_label_contains("Paused").is_some());
+    harness.run_steps(2);
+    assert!(tool_tip().contains("Paused"), "{}", tool_tip());
+    assert!(layout().contains("\"Resume\""), "{}", layout());
+    click("3");
+    step_until(&mut harness, "monitoring again", |h| h.query_by_label("Good posture").is_some());
+    assert!(tool_tip().contains("\"Upright\""), "{}", tool_tip());
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+}

@@ -154,7 +154,7 @@ pub fn no_camera(previous: &MonitorStatus, detail: &str) -> MonitorStatus {
 #[derive(Default)]
 pub struct ControlState {
     status: Mutex<MonitorStatus>,
-    changed: zruntime::Event,
+    pub(crate) changed: zruntime::Event,
     stopping: std::sync::atomic::AtomicBool,
 }
 
@@ -192,7 +192,7 @@ impl ControlState {
         self.changed.notify(usize::MAX);
     }
 
-    fn is_stopping(&self) -> bool {
+    pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(std::sync::atomic::Ordering::Acquire)
     }
 }

@@ -24,6 +24,9 @@ use crate::posture::calibration::framing_advice;
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
 /// How long an acknowledgement (after Done, after a snooze) stays on the live screen, seconds.
 const ACKNOWLEDGEMENT_S: f64 = 6.0;
+/// Minutes of "Pause for a call" from the tray.
+const CALL_PAUSE_MIN: i64 = 60;
+
 /// While the Report screen is open, it is re-read from the history this often, seconds (the
 /// history gains a row a minute).
 const REPORT_REFRESH_S: f64 = 60.0;
@@ -92,6 +95,8 @@ pub struct SlouchApp {
     finished: bool,
     /// What this run watches instead of the settings' camera (`--source`), for Settings to say.
     source_override: Option<String>,
+    /// The tray icon, when a tray host shows it, and what its menu asks for.
+    tray: Option<(crate::tray::Tray, std::sync::mpsc::Receiver<crate::tray::TrayRequest>)>,
 }
 
 impl SlouchApp {
@@ -135,6 +140,7 @@ impl SlouchApp {
             event_log: Vec::new(),
             finished: false,
             source_override: None,
+            tray: None,
         };
         app.start_engine();
         app
@@ -261,6 +267,68 @@ impl SlouchApp {
         }
     }
 
+    /// Shows the tray icon on the session bus at `address` (`None`: the usual one); its menu
+    /// wakes `ctx`. Fails with the reason (no bus, no tray host) to say once.
+    pub fn start_tray(&mut self, ctx: &egui::Context, address: Option<&str>) -> Result<(), String> {
+        let (requests, received) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let sink = crate::tray::RequestSink::new(requests, move || ctx.request_repaint());
+        let tray = crate::tray::Tray::start(address, sink)?;
+        self.tray = Some((tray, received));
+        Ok(())
+    }
+
+    /// Keeps the tray icon on the state shown, and does what its menu asked, as the window's own
+    /// buttons would.
+    fn serve_tray(&mut self, ctx: &egui::Context, now_s: f64) {
+        let Some((tray, requests)) = &self.tray else { return };
+        let calibrated = self.calibration.is_some();
+        let status = match (&self.camera_problem, &self.latest) {
+            (Some(problem), _) => crate::control::no_camera(&crate::control::MonitorStatus::default(), problem),
+            (None, Some(snapshot)) => crate::control::status_of(snapshot, calibrated),
+            (None, None) => crate::control::MonitorStatus::default(),
+        };
+        tray.show(status);
+        let asked: Vec<crate::tray::TrayRequest> = requests.try_iter().collect();
+        use crate::tray::TrayRequest;
+        for request in asked {
+            let bring_forward = |ctx: &egui::Context| {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+            };
+            match request {
+                TrayRequest::Open => bring_forward(ctx),
+                TrayRequest::Pause => self.apply(UiCommand::Pause, now_s),
+                TrayRequest::Resume => self.apply(UiCommand::Resume, now_s),
+                TrayRequest::SnoozeMinutes(minutes) => self.apply(UiCommand::SnoozeMinutes(minutes), now_s),
+                TrayRequest::SnoozeUntilTomorrow => self.apply(UiCommand::SnoozeUntilTomorrow, now_s),
+                TrayRequest::PauseForCall => {
+                    self.send(EngineCommand::PauseUntil(Utc::now() + TimeDelta::minutes(CALL_PAUSE_MIN)));
+                }
+                TrayRequest::Calibrate => {
+                    self.apply(UiCommand::Show(Screen::Calibration), now_s);
+                    bring_forward(ctx);
+                }
+                TrayRequest::Report => {
+                    self.apply(UiCommand::Show(Screen::Report), now_s);
+                    bring_forward(ctx);
+                }
+                TrayRequest::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            }
+        }
+    }
+
+    /// Saves the settings in force at once (a switch that acts without Save); a failure is
+    /// shown as the notice.
+    fn save_settings_now(&mut self) {
+        if let Some(path) = &self.paths.settings
+            && let Err(error) = settings::save(path, &self.settings)
+        {
+            self.notice = Some(format!("Could not save the settings to {}: {error}", path.display()));
+        }
+    }
+
     /// Adds or removes the login entry as the settings say.
     fn apply_start_at_login(&self) -> Result<(), String> {
         let Some(dir) = &self.paths.autostart else { return Ok(()) };
@@ -334,6 +402,7 @@ impl SlouchApp {
         let ctx = ui.ctx().clone();
         self.poll_engine(&ctx);
         let now_s = ui.input(|input| input.time);
+        self.serve_tray(&ctx, now_s);
         // Ctrl+Q and Ctrl+W close the window the normal way (the history is saved on the way out).
         if ui.input(|input| {
             input.modifiers.command && (input.key_pressed(egui::Key::Q) || input.key_pressed(egui::Key::W))
@@ -562,11 +631,7 @@ impl SlouchApp {
             UiCommand::StartAtLogin(on) => {
                 self.settings.start_at_login = on;
                 self.draft.start_at_login = on;
-                if let Some(path) = &self.paths.settings
-                    && let Err(error) = settings::save(path, &self.settings)
-                {
-                    self.notice = Some(format!("Could not save the settings to {}: {error}", path.display()));
-                }
+                self.save_settings_now();
                 if let Err(message) = self.apply_start_at_login() {
                     self.notice = Some(message);
                 }
@@ -574,11 +639,7 @@ impl SlouchApp {
             UiCommand::ShowCameraImage(show) => {
                 self.settings.show_camera_image = show;
                 self.draft.show_camera_image = show;
-                if let Some(path) = &self.paths.settings
-                    && let Err(error) = settings::save(path, &self.settings)
-                {
-                    self.notice = Some(format!("cannot save settings to {}: {error}", path.display()));
-                }
+                self.save_settings_now();
             }
             UiCommand::StartCalibration => {
                 let countdown_s = CALIBRATION_COUNTDOWN_S as f64;

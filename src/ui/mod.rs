@@ -96,7 +96,12 @@ pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>)
         "slouchwatch",
         options,
         Box::new(move |creation| {
+            let mut app = app;
             egui_extras::install_image_loaders(&creation.egui_ctx);
+            if let Err(reason) = app.start_tray(&creation.egui_ctx, None) {
+                // Said once; the window works as before.
+                tracing::warn!("{reason}");
+            }
             // Ctrl-C (SIGINT) closes the window the normal way, so the history is saved.
             let ctx = creation.egui_ctx.clone();
             if let Err(error) = ctrlc::set_handler(move || {
