@@ -143,7 +143,7 @@ impl Step {
         };
         if self.alerts.is_paused() {
             outcome.activity = Some(Activity::Paused);
-            outcome.snapshot = Some(self.snapshot(now, frame, None, false));
+            outcome.snapshot = Some(self.snapshot(now, Some(frame), None, false));
             return outcome;
         }
 
@@ -216,7 +216,7 @@ impl Step {
         });
         outcome.alert_events = self.alerts.update(now, &observation);
         let held = outcome.kind == FrameKind::Held;
-        outcome.snapshot = Some(self.snapshot(now, frame, Some((pose, assessment)), held));
+        outcome.snapshot = Some(self.snapshot(now, Some(frame), Some((pose, assessment)), held));
         outcome
     }
 
@@ -244,7 +244,7 @@ impl Step {
             alert_events: self.alerts.update(now, &unknown),
             source_events: Vec::new(),
             frozen: None,
-            snapshot: Some(self.snapshot(now, frame, None, false)),
+            snapshot: Some(self.snapshot(now, Some(frame), None, false)),
         }
     }
 
@@ -288,9 +288,17 @@ impl Step {
         })
     }
 
-    fn snapshot(&self, now: DateTime<Utc>, frame: Frame, analysis: Option<(Pose, Assessment)>, held: bool) -> Snapshot {
-        let frame_size = frame.image.dimensions();
-        let preview = self.preview.then(|| std::sync::Arc::new(frame.image));
+    /// What the window is shown for `now`; without a frame (the camera closed for a pause) the
+    /// picture size is (0, 0) and there is no picture.
+    fn snapshot(
+        &self,
+        now: DateTime<Utc>,
+        frame: Option<Frame>,
+        analysis: Option<(Pose, Assessment)>,
+        held: bool,
+    ) -> Snapshot {
+        let frame_size = frame.as_ref().map(|frame| frame.image.dimensions()).unwrap_or((0, 0));
+        let preview = frame.filter(|_| self.preview).map(|frame| std::sync::Arc::new(frame.image));
         let (pose, assessment) = match analysis {
             Some((pose, assessment)) => (Some(pose), Some(assessment)),
             None => (None, None),
@@ -319,19 +327,7 @@ impl Step {
             alert_events: Vec::new(),
             source_events: Vec::new(),
             frozen: None,
-            snapshot: Some(Snapshot {
-                time: now,
-                frame_size: (0, 0),
-                pose: None,
-                assessment: None,
-                held: false,
-                alert_state: self.alerts.state(now),
-                picture: self.picture,
-                preview: None,
-                today: DayTotals::default(),
-                snoozed_until: self.alerts.snoozed_until(now),
-                paused_until: self.alerts.paused_until(),
-            }),
+            snapshot: Some(self.snapshot(now, None, None, false)),
         }
     }
 }
