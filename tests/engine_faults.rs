@@ -421,7 +421,7 @@ fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
 
     let (handle, log) = live_engine();
-    let missing = slouchwatch::control::lock::watch(handle.commands());
+    let (watch, missing) = slouchwatch::control::lock::watch(handle.commands());
     assert!(!missing.iter().any(|line| line.contains("session bus")), "{missing:?}");
     let settle = || std::thread::sleep(std::time::Duration::from_millis(600));
     settle();
@@ -454,6 +454,13 @@ fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_
     assert!(handle.send(EngineCommand::Stop));
     for _ in handle.messages.iter() {}
     assert_eq!(log.lock().unwrap().reads_while_closed, 0);
+    // The watchers end when asked, not at the next signal (dropping joins them).
+    let (dropped_tx, dropped) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(watch);
+        let _ = dropped_tx.send(());
+    });
+    assert!(dropped.recv_timeout(std::time::Duration::from_secs(5)).is_ok(), "the watchers did not end");
     let _ = daemon.kill();
     let _ = daemon.wait();
 }

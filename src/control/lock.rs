@@ -5,8 +5,10 @@
 //! `PrepareForSleep` on the system bus, where there is one. A pause the user made is theirs:
 //! unlocking never ends it.
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 
 use futures_core::Stream;
@@ -20,26 +22,54 @@ const SCREEN_SAVER_INTERFACES: [&str; 2] = ["org.freedesktop.ScreenSaver", "org.
 const LOGIND_MANAGER: &str = "org.freedesktop.login1.Manager";
 const LOGIND_SESSION: &str = "org.freedesktop.login1.Session";
 
+/// The watchers, while they run; dropping this ends them (with the engine).
+pub struct LockWatch {
+    stop: Arc<Stop>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// Tells the watching threads to end.
+#[derive(Default)]
+struct Stop {
+    asked: AtomicBool,
+    event: zruntime::Event,
+}
+
+impl Drop for LockWatch {
+    fn drop(&mut self) {
+        self.stop.asked.store(true, Ordering::Release);
+        self.stop.event.notify(usize::MAX);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Starts watching both buses on threads of their own; each sends [`EngineCommand::Hold`] and
-/// [`EngineCommand::Release`] to `commands` and ends when the engine is gone. Returns what could
-/// not be watched (to log), e.g. no system bus.
-pub fn watch(commands: Sender<EngineCommand>) -> Vec<String> {
+/// [`EngineCommand::Release`] to `commands` until the returned [`LockWatch`] is dropped. Also
+/// returns what could not be watched (to log), e.g. no system bus.
+pub fn watch(commands: Sender<EngineCommand>) -> (LockWatch, Vec<String>) {
+    let stop = Arc::new(Stop::default());
     let mut missing = Vec::new();
+    let mut threads = Vec::new();
     for (name, bus) in [("session", Bus::Session), ("system", Bus::System)] {
         let (ready_tx, ready) = std::sync::mpsc::channel();
-        let commands = commands.clone();
+        let (commands, stopping) = (commands.clone(), stop.clone());
         let spawned = std::thread::Builder::new()
             .name(format!("slouchwatch-{name}-watch"))
-            .spawn(move || zbus::block_on(listen(bus, commands, ready_tx)));
+            .spawn(move || zbus::block_on(listen(bus, commands, ready_tx, stopping)));
         let outcome = match spawned {
-            Ok(_) => ready.recv().unwrap_or_else(|_| Err("the watching thread ended".into())),
+            Ok(thread) => {
+                threads.push(thread);
+                ready.recv().unwrap_or_else(|_| Err("the watching thread ended".into()))
+            }
             Err(error) => Err(error.to_string()),
         };
         if let Err(reason) = outcome {
             missing.push(format!("screen lock and sleep are not watched on the {name} bus ({reason})"));
         }
     }
-    missing
+    (LockWatch { stop, threads }, missing)
 }
 
 #[derive(Clone, Copy)]
@@ -103,7 +133,7 @@ fn meaning(message: &zbus::Message) -> Option<(Hold, bool)> {
     }
 }
 
-async fn listen(bus: Bus, commands: Sender<EngineCommand>, ready: Sender<Result<(), String>>) {
+async fn listen(bus: Bus, commands: Sender<EngineCommand>, ready: Sender<Result<(), String>>, stop: Arc<Stop>) {
     let (_connection, mut streams) = match connect(bus).await {
         Ok(connected) => connected,
         Err(error) => {
@@ -113,8 +143,16 @@ async fn listen(bus: Bus, commands: Sender<EngineCommand>, ready: Sender<Result<
     };
     let _ = ready.send(Ok(()));
     loop {
-        // The next message from whichever stream has one.
+        // Listen before looking, so a stop asked in between is not missed.
+        let mut stopped = std::pin::pin!(stop.event.listen());
+        if stop.asked.load(Ordering::Acquire) {
+            return;
+        }
+        // The next message from whichever stream has one, or the stop.
         let next = poll_fn(|context| {
+            if stopped.as_mut().poll(context).is_ready() {
+                return std::task::Poll::Ready(None);
+            }
             for stream in streams.iter_mut() {
                 if let std::task::Poll::Ready(item) = Pin::new(stream).poll_next(context) {
                     return std::task::Poll::Ready(item);

@@ -281,6 +281,8 @@ pub struct EngineHandle {
     thread: Option<JoinHandle<()>>,
     /// The bus interface, served while the engine runs.
     control: Option<crate::control::service::ControlService>,
+    /// The screen lock and sleep watchers, ended with the engine.
+    lock_watch: Option<crate::control::lock::LockWatch>,
 }
 
 impl EngineHandle {
@@ -292,6 +294,11 @@ impl EngineHandle {
     /// Keeps `service` (control from outside) running as long as the engine.
     pub fn attach_control(&mut self, service: crate::control::service::ControlService) {
         self.control = Some(service);
+    }
+
+    /// Keeps the lock and sleep watchers running as long as the engine.
+    pub fn attach_lock_watch(&mut self, watch: crate::control::lock::LockWatch) {
+        self.lock_watch = Some(watch);
     }
 
     /// Sends a command; false if the engine has already stopped.
@@ -331,5 +338,5 @@ pub fn spawn(
             Err(error) => worker.fail(error.to_string()),
         }
     })?;
-    Ok(EngineHandle { messages, commands, thread: Some(thread), control: None })
+    Ok(EngineHandle { messages, commands, thread: Some(thread), control: None, lock_watch: None })
 }

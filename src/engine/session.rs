@@ -111,9 +111,11 @@ pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, Sessio
             )),
         }
         // Not being able to watch the lock (no system bus in a container) is only logged.
-        for missing in crate::control::lock::watch(handle.commands()) {
+        let (watch, missing) = crate::control::lock::watch(handle.commands());
+        for missing in missing {
             tracing::info!("{missing}");
         }
+        handle.attach_lock_watch(watch);
     }
     Ok(Session { handle, notices })
 }
