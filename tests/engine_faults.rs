@@ -407,16 +407,9 @@ fn screen_saver(address: &str, active: bool) {
 
 #[test]
 fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_the_users_own_pause() {
-    use std::io::BufRead;
     // A private session bus, and slouchwatch watching it.
-    let mut daemon = std::process::Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("dbus-daemon runs (bash scripts/setup-debian.sh installs it)");
-    let mut address = String::new();
-    std::io::BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
-    let address = address.trim().to_owned();
+    let bus = common::PrivateBus::start();
+    let address = bus.address.clone();
     // Only this test in this binary talks to a bus.
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address) };
 
@@ -461,6 +454,5 @@ fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_
         let _ = dropped_tx.send(());
     });
     assert!(dropped.recv_timeout(std::time::Duration::from_secs(5)).is_ok(), "the watchers did not end");
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    drop(bus);
 }

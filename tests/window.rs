@@ -485,7 +485,6 @@ fn dbus_send(address: &str, args: &[&str]) -> String {
 
 #[test]
 fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     calibrate_on_astronaut(&dir.path().join("calibration.json"));
     quiet_settings(dir.path(), |_| {});
@@ -494,14 +493,8 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     let mut harness = harness(app(dir.path(), Some(frames)));
 
     // Without a tray host the window says why and goes on.
-    let mut daemon = std::process::Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("dbus-daemon runs (bash scripts/setup-debian.sh installs it)");
-    let mut address = String::new();
-    std::io::BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
-    let address = address.trim().to_owned();
+    let private_bus = common::PrivateBus::start();
+    let address = private_bus.address.clone();
     let ctx = harness.ctx.clone();
     let refused = harness.state_mut().start_tray(&ctx, Some(&address)).expect_err("no tray host yet");
     assert!(refused.contains("no tray host"), "{refused}");
@@ -581,6 +574,5 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     click("3");
     step_until(&mut harness, "monitoring again", |h| h.query_by_label("Good posture").is_some());
     assert!(tool_tip().contains("\"Upright\""), "{}", tool_tip());
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    drop(private_bus);
 }

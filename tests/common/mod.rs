@@ -53,3 +53,32 @@ pub fn skip_with_a_camera() -> bool {
     }
     skip
 }
+
+/// A private session bus (`dbus-daemon`), stopped when dropped.
+pub struct PrivateBus {
+    daemon: std::process::Child,
+    /// Its address, for `DBUS_SESSION_BUS_ADDRESS` or `dbus-send --bus=`.
+    pub address: String,
+}
+
+impl PrivateBus {
+    /// Starts one and reads its address.
+    pub fn start() -> PrivateBus {
+        use std::io::BufRead;
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs (bash scripts/setup-debian.sh installs it)");
+        let mut address = String::new();
+        std::io::BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
+        PrivateBus { daemon, address: address.trim().to_owned() }
+    }
+}
+
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}

@@ -3,35 +3,24 @@
 //! it as a script would. `dbus-monitor` on the same bus records the signals. (A module of
 //! `run_replay`, so it needs no test binary of its own to link.)
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{calibrate_on_astronaut, fixture};
+use crate::common::{PrivateBus, calibrate_on_astronaut, fixture};
 use serde_json::Value;
 
-/// A private session bus, stopped when dropped.
-struct Bus {
-    daemon: Child,
-    address: String,
-}
+/// A private session bus with the helpers the control test uses on it.
+struct Bus(PrivateBus);
 
 impl Bus {
     fn start() -> Bus {
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon runs (bash scripts/setup-debian.sh installs it)");
-        let mut address = String::new();
-        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
-        Bus { daemon, address: address.trim().to_owned() }
+        Bus(PrivateBus::start())
     }
 
     fn command(&self, program: &str) -> Command {
         let mut command = Command::new(program);
-        command.env("DBUS_SESSION_BUS_ADDRESS", &self.address).env_remove("DISPLAY");
+        command.env("DBUS_SESSION_BUS_ADDRESS", &self.0.address).env_remove("DISPLAY");
         command
     }
 
@@ -54,13 +43,6 @@ impl Bus {
             assert!(started.elapsed() < Duration::from_secs(20), "no {what} within 20 s: {:?}", self.status());
             std::thread::sleep(Duration::from_millis(200));
         }
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
     }
 }
 
