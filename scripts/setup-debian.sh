@@ -15,7 +15,7 @@ packages=(build-essential pkg-config libclang-dev strace dbus desktop-file-utils
 for option in "$@"; do
   case "$option" in
     --window-test)
-      packages+=(xvfb xauth imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
+      packages+=(xvfb xauth xdotool imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
     --report-check)
       packages+=(chromium poppler-utils) ;;
     *)

@@ -124,7 +124,7 @@ fn the_calibration_wizard_completes_and_is_saved() {
     // Settings turns it off again and the entry goes.
     harness.get_by_label("Settings").click();
     harness.run_steps(2);
-    harness.get_by_label("Start slouchwatch when I log in (minimised)").click();
+    harness.get_by_label("Start slouchwatch in the tray when I log in").click();
     harness.get_by_label("Save settings").click();
     harness.run_steps(2);
     assert!(!entry.exists(), "the login entry is removed");
@@ -447,30 +447,6 @@ fn every_control_lies_inside_the_window_at_480_800_and_1280_wide() {
     }
 }
 
-/// A tray host's registry, as a panel serves it: it records who registered.
-struct Watcher {
-    registered: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-#[zbus::interface(name = "org.kde.StatusNotifierWatcher")]
-impl Watcher {
-    fn register_status_notifier_item(&self, service: &str) {
-        self.registered.lock().unwrap().push(service.to_owned());
-    }
-
-    fn register_status_notifier_host(&self, _service: &str) {}
-
-    #[zbus(property)]
-    fn is_status_notifier_host_registered(&self) -> bool {
-        true
-    }
-
-    #[zbus(property)]
-    fn protocol_version(&self) -> i32 {
-        0
-    }
-}
-
 /// `dbus-send --print-reply` on the bus at `address`; its printed reply.
 fn dbus_send(address: &str, args: &[&str]) -> String {
     let output = std::process::Command::new("dbus-send")
@@ -500,23 +476,7 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     assert!(refused.contains("no tray host"), "{refused}");
 
     // A panel's registry on the bus.
-    let registered = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let watcher = Watcher { registered: registered.clone() };
-    let (ready_tx, ready) = std::sync::mpsc::channel();
-    let bus = address.clone();
-    std::thread::spawn(move || {
-        zbus::block_on(async move {
-            let _connection = zbus::connection::Builder::address(bus.as_str())
-                .name("org.kde.StatusNotifierWatcher")
-                .serve_at("/StatusNotifierWatcher", watcher)
-                .build()
-                .await
-                .unwrap();
-            ready_tx.send(()).unwrap();
-            std::future::pending::<()>().await;
-        })
-    });
-    ready.recv().unwrap();
+    let registered = common::tray_host::serve(Some(address.clone()));
     harness.state_mut().start_tray(&ctx, Some(&address)).unwrap();
     let name = registered.lock().unwrap().first().cloned().expect("the item registered with the host");
     assert!(name.starts_with("org.kde.StatusNotifierItem-"), "{name}");
@@ -574,5 +534,48 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     click("3");
     step_until(&mut harness, "monitoring again", |h| h.query_by_label("Good posture").is_some());
     assert!(tool_tip().contains("\"Upright\""), "{}", tool_tip());
+    drop(private_bus);
+}
+
+#[test]
+fn closing_explains_the_tray_once_then_closes_to_it_carrying_the_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 400)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    let close = |harness: &mut Harness<'static, SlouchApp>| {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::W);
+        harness.run_steps(3);
+    };
+
+    // Without a tray, closing is closing: nothing to explain.
+    close(&mut harness);
+    assert!(!harness.state().explaining_close());
+
+    let private_bus = common::PrivateBus::start();
+    let _registered = common::tray_host::serve(Some(private_bus.address.clone()));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().start_tray(&ctx, Some(&private_bus.address)).unwrap();
+    step_until(&mut harness, "an upright verdict", |h| h.query_by_label("Good posture").is_some());
+    harness.get_by_label("Pause monitoring").click();
+    step_until(&mut harness, "the pause", |h| h.query_by_label("Resume").is_some());
+
+    // With one, the first close says that monitoring goes on, and how to quit.
+    close(&mut harness);
+    assert!(harness.state().explaining_close());
+    assert!(harness.query_by_label_contains("its menu opens this window again").is_some());
+    harness.get_by_label("Close to the tray").click();
+    harness.run_steps(3);
+    assert!(!harness.state().explaining_close());
+    let (saved, _) = settings::load(&dir.path().join(SETTINGS_FILE));
+    assert!(saved.close_to_tray_explained, "explained once, not at every close");
+
+    // The window's engine hands its pause to the tray's.
+    let exit = harness.state().exit();
+    harness.state_mut().shut_down();
+    let carried = slouchwatch::engine::Carry { paused: true, paused_until: None, snoozed_until: None };
+    assert_eq!(*exit.lock().unwrap(), slouchwatch::ui::WindowExit::ToTray(carried));
     drop(private_bus);
 }

@@ -2,6 +2,7 @@
 //! codes and messages.
 
 mod control;
+mod handoff;
 mod report;
 
 use std::io::Write;
@@ -61,7 +62,7 @@ pub enum Command {
         model: ModelChoice,
     },
     /// Record your neutral, upright posture (from the camera, or photos of you sitting well) and
-    /// write it to a calibration file.
+    /// write it to a calibration file. While slouchwatch runs, opens its calibration wizard.
     Calibrate {
         /// `camera` (or `camera:INDEX`, `camera:NAME`): capture a few seconds of you sitting
         /// upright; or an image, or a folder of images, of you sitting upright as you normally work.
@@ -183,9 +184,17 @@ pub struct GuiArgs {
     /// Open the window at this size, WIDTHxHEIGHT in points (default: as last closed).
     #[arg(long, value_parser = parse_window_size)]
     pub window_size: Option<[f32; 2]>,
-    /// Open minimised (how the login entry starts it).
+    /// Open minimised.
     #[arg(long)]
     pub minimised: bool,
+    /// Start in the tray, without the window (how the login entry starts it); where there is
+    /// no tray, the window opens minimised instead.
+    #[arg(long)]
+    pub background: bool,
+    /// The pause and snooze handed over by the window or the tray (JSON; set by slouchwatch
+    /// itself when it moves between the two).
+    #[arg(long, hide = true, value_parser = handoff::parse_carry)]
+    pub carry: Option<crate::engine::Carry>,
 }
 
 fn parse_window_size(text: &str) -> Result<[f32; 2], String> {
@@ -243,6 +252,21 @@ pub fn main() -> ExitCode {
             run_analyze(&paths, json, calibration.as_deref(), placement, &model)
         }
         Some(Command::Calibrate { source, out, placement, model }) => {
+            // From the camera into the usual file while slouchwatch runs: its window's wizard
+            // does it (the camera is in use there).
+            if matches!(source, SourceSpec::Camera(_)) && out.is_none() {
+                match crate::control::client::open(crate::control::WindowRequest::Calibration) {
+                    Ok(()) => {
+                        println!("The calibration opens in the slouchwatch window.");
+                        return ExitCode::SUCCESS;
+                    }
+                    Err(error @ crate::control::client::ClientError::NoWindow) => {
+                        eprintln!("error: {error}, or calibrate with `slouchwatch calibrate --out FILE`");
+                        return ExitCode::from(EXIT_ALREADY_MONITORING);
+                    }
+                    Err(_) => {}
+                }
+            }
             match out.or_else(crate::files::default_calibration_path) {
                 Some(out) => run_calibrate(&source, &out, placement, &model),
                 None => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
@@ -251,12 +275,12 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run_monitor(&args),
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
-        Some(Command::Gui(args)) => run_gui(args),
+        Some(Command::Gui(args)) => run_gui(args, cli.verbose),
         Some(Command::Control(command)) => return control::run(&command),
         Some(Command::Report(args)) => {
             report::run(&args, crate::files::config_dir().map(|dir| dir.join(crate::files::settings::SETTINGS_FILE)))
         }
-        None => run_gui(GuiArgs::default()),
+        None => run_gui(GuiArgs::default(), cli.verbose),
     };
     result.unwrap_or_else(|error| {
         let hint = error
@@ -496,7 +520,7 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     for message in handle.messages.iter() {
         let line = match message {
-            EngineMessage::Snapshot(_) | EngineMessage::Calibration(_) => continue,
+            EngineMessage::Snapshot(_) | EngineMessage::Calibration(_) | EngineMessage::ShowWindow(_) => continue,
             EngineMessage::Event(event) => match &event.event {
                 // Episodes and snoozed warnings go to the history only.
                 engine::EngineEvent::Alert(
@@ -576,8 +600,32 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// `slouchwatch` / `slouchwatch gui`: the window.
-fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
+/// `slouchwatch` / `slouchwatch gui`: the window, or the tray alone with `--background`. A
+/// running slouchwatch is asked to show its window instead of starting a second one.
+fn run_gui(args: GuiArgs, verbose: u8) -> anyhow::Result<ExitCode> {
+    if args.carry.is_none() {
+        let screen = args.screen.map(window_request).unwrap_or(crate::control::WindowRequest::Live);
+        let asked = if args.background {
+            crate::control::client::status().map(drop)
+        } else {
+            crate::control::client::open(screen)
+        };
+        match asked {
+            Ok(()) => {
+                println!(
+                    "slouchwatch is already running{}.",
+                    if args.background { "" } else { "; its window is open" }
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(error @ crate::control::client::ClientError::NoWindow) => {
+                eprintln!("error: {error}");
+                return Ok(ExitCode::from(EXIT_ALREADY_MONITORING));
+            }
+            // Nothing running (or no bus to ask on): start.
+            Err(_) => {}
+        }
+    }
     let config_dir = args
         .config_dir
         .clone()
@@ -596,12 +644,94 @@ fn run_gui(args: GuiArgs) -> anyhow::Result<ExitCode> {
         data_dir: args.data_dir.clone(),
         replay_speed: None,
     };
-    let mut app = crate::ui::SlouchApp::new(paths, crate::ui::engine_starter(overrides, catalog.clone()), catalog)
-        .with_source_override(args.source.clone());
+    let starter = crate::ui::engine_starter(overrides, catalog.clone());
+    let carry = args.carry.unwrap_or_default();
+    if args.background {
+        return run_background(&args, verbose, &paths, starter, carry);
+    }
+    let mut app = crate::ui::SlouchApp::new(paths, starter, catalog).with_source_override(args.source.clone());
+    app.carry_over(carry);
     if let Some(screen) = args.screen {
         app.open_screen(screen);
     }
     let minimised = args.minimised || app.settings().start_minimised;
+    let exit = app.exit();
     crate::ui::run_window(app, minimised, args.window_size).map_err(|message| anyhow::anyhow!(message))?;
+    let exit = exit.lock().map(|exit| *exit).unwrap_or_default();
+    if let crate::ui::WindowExit::ToTray(carry) = exit {
+        handoff::replace_process(&handoff::arguments(&args, verbose, handoff::Next::Background, &carry))?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The screen a request from outside opens, and back.
+fn window_request(screen: crate::ui::panels::Screen) -> crate::control::WindowRequest {
+    use crate::control::WindowRequest;
+    use crate::ui::panels::Screen;
+    match screen {
+        Screen::Calibration => WindowRequest::Calibration,
+        Screen::Report => WindowRequest::Report,
+        _ => WindowRequest::Live,
+    }
+}
+
+/// `slouchwatch gui --background`: the engine and the tray icon, no window. Hands over to the
+/// window when it is asked for, or at once (minimised) when there is no tray to live in.
+fn run_background(
+    args: &GuiArgs,
+    verbose: u8,
+    paths: &crate::ui::AppPaths,
+    starter: crate::ui::EngineStarter,
+    carry: crate::engine::Carry,
+) -> anyhow::Result<ExitCode> {
+    use crate::ui::panels::Screen;
+    let to_window = |screen: Screen, minimised: bool, carry: &crate::engine::Carry| {
+        let mut arguments = handoff::arguments(args, verbose, handoff::Next::Window(screen), carry);
+        if minimised {
+            arguments.push("--minimised".into());
+        }
+        handoff::replace_process(&arguments)
+    };
+    let (requests, received) = std::sync::mpsc::channel();
+    let tray = match crate::tray::Tray::start(None, crate::tray::RequestSink::new(requests, || {})) {
+        Ok(tray) => tray,
+        Err(reason) => {
+            eprintln!("warning: {reason}; opening the window instead");
+            to_window(Screen::Live, true, &carry)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let (settings, settings_notice) = paths.settings.as_deref().map(crate::files::settings::load).unwrap_or_default();
+    if let Some(notice) = settings_notice {
+        eprintln!("warning: {notice}");
+    }
+    let calibration = calibration_file::load(&paths.calibration).ok();
+    let calibrated = calibration.is_some();
+    let engine = match starter(&settings, calibration) {
+        Ok(engine) => engine,
+        Err(error) => {
+            // The window says what is wrong and offers Retry.
+            eprintln!("warning: {error}; opening the window");
+            drop(tray);
+            to_window(Screen::Live, false, &carry)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    for command in carry.commands(Utc::now()) {
+        engine.send(command);
+    }
+    let (exit, carry) = crate::tray::background::run(engine, &tray, &received, calibrated);
+    drop(tray);
+    match exit {
+        crate::tray::background::BackgroundExit::Quit => Ok(ExitCode::SUCCESS),
+        crate::tray::background::BackgroundExit::OpenWindow(request) => {
+            let screen = match request {
+                crate::control::WindowRequest::Live => Screen::Live,
+                crate::control::WindowRequest::Calibration => Screen::Calibration,
+                crate::control::WindowRequest::Report => Screen::Report,
+            };
+            to_window(screen, false, &carry)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

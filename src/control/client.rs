@@ -12,6 +12,9 @@ pub enum ClientError {
     /// No session bus to talk on.
     #[error("no session bus to reach slouchwatch on ({0}); is this a desktop session?")]
     NoBus(String),
+    /// The running monitor is `slouchwatch run`, which has no window.
+    #[error("`slouchwatch run` is monitoring and has no window; stop it (Ctrl-C) to use the window")]
+    NoWindow,
     /// The monitor answered with an error.
     #[error("slouchwatch answered: {0}")]
     Refused(String),
@@ -19,7 +22,9 @@ pub enum ClientError {
 
 fn classify(error: zbus::Error) -> ClientError {
     let text = error.to_string();
-    if text.contains("ServiceUnknown") || text.contains("NameHasNoOwner") || text.contains("was not provided") {
+    if text.contains("NotSupported") {
+        ClientError::NoWindow
+    } else if text.contains("ServiceUnknown") || text.contains("NameHasNoOwner") || text.contains("was not provided") {
         ClientError::NotRunning
     } else {
         ClientError::Refused(text)
@@ -57,4 +62,9 @@ pub fn resume() -> Result<(), ClientError> {
 /// No posture warnings for `seconds`.
 pub fn snooze(seconds: u32) -> Result<(), ClientError> {
     call("Snooze", &(seconds,)).map(drop)
+}
+
+/// Shows the running monitor's window at `screen`.
+pub fn open(screen: super::WindowRequest) -> Result<(), ClientError> {
+    call("Open", &(screen.name(),)).map(drop)
 }

@@ -12,6 +12,8 @@
 //! - `Pause(u seconds)`: pause monitoring (the camera is closed); 0 pauses until `Resume`.
 //! - `Resume()`, `Snooze(u seconds)` (no posture warnings for that long), `Unsnooze()`.
 //! - `Status() -> s`: the status as JSON ([`MonitorStatus`]).
+//! - `Open(s screen)`: show the window at `live`, `calibration` or `report` (opening it from
+//!   the tray if it was closed); fails on a monitor without a window (`slouchwatch run`).
 //! - property `State` (`s`, one of [`STATES`]) with `PropertiesChanged`, and the signal
 //!   `StateChanged(s state, s words)` when it changes.
 
@@ -34,6 +36,35 @@ pub const BUS_NAME: &str = "io.github.slouchwatch.Monitor1";
 pub const OBJECT_PATH: &str = "/io/github/slouchwatch/Monitor1";
 /// The interface's name.
 pub const INTERFACE: &str = "io.github.slouchwatch.Monitor1";
+
+/// A screen of the window someone asked for from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowRequest {
+    /// The live view.
+    Live,
+    /// The calibration wizard.
+    Calibration,
+    /// Today's report.
+    Report,
+}
+
+impl WindowRequest {
+    /// The name used on the bus.
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowRequest::Live => "live",
+            WindowRequest::Calibration => "calibration",
+            WindowRequest::Report => "report",
+        }
+    }
+
+    /// The request named `name` on the bus.
+    pub fn from_name(name: &str) -> Option<WindowRequest> {
+        [WindowRequest::Live, WindowRequest::Calibration, WindowRequest::Report]
+            .into_iter()
+            .find(|request| request.name() == name)
+    }
+}
 
 /// Every value of [`MonitorStatus::state`].
 pub const STATES: [&str; 11] = [
@@ -149,6 +180,16 @@ pub fn no_camera(previous: &MonitorStatus, detail: &str) -> MonitorStatus {
     MonitorStatus { state: "no_camera".into(), words: format!("No camera: {detail}"), ..previous.clone() }
 }
 
+/// What the monitor shows: no camera when the camera has a problem, else what the latest
+/// snapshot says, else "starting".
+pub fn shown_status(camera_problem: Option<&str>, latest: Option<&Snapshot>, calibrated: bool) -> MonitorStatus {
+    match (camera_problem, latest) {
+        (Some(problem), _) => no_camera(&MonitorStatus::default(), problem),
+        (None, Some(snapshot)) => status_of(snapshot, calibrated),
+        (None, None) => MonitorStatus::default(),
+    }
+}
+
 /// The status shared between the engine (which updates it) and the bus service (which serves
 /// it and tells listeners when it changes).
 #[derive(Default)]
@@ -156,6 +197,8 @@ pub struct ControlState {
     status: Mutex<MonitorStatus>,
     pub(crate) changed: zruntime::Event,
     stopping: std::sync::atomic::AtomicBool,
+    /// Whether this monitor can show a window (the window or the tray, not `run`).
+    window: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for ControlState {
@@ -190,6 +233,15 @@ impl ControlState {
     pub fn stop(&self) {
         self.stopping.store(true, std::sync::atomic::Ordering::Release);
         self.changed.notify(usize::MAX);
+    }
+
+    /// Says that this monitor can show its window when asked ([`WindowRequest`]).
+    pub fn offer_window(&self) {
+        self.window.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    pub(crate) fn has_window(&self) -> bool {
+        self.window.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub(crate) fn is_stopping(&self) -> bool {

@@ -51,6 +51,21 @@ impl Monitor {
         self.send(EngineCommand::Unsnooze)
     }
 
+    /// Shows the window at `screen` (`live`, `calibration` or `report`).
+    fn open(&self, screen: &str) -> zbus::fdo::Result<()> {
+        let Some(request) = super::WindowRequest::from_name(screen) else {
+            return Err(zbus::fdo::Error::InvalidArgs(format!(
+                "no screen '{screen}': use live, calibration or report"
+            )));
+        };
+        if !self.state.has_window() {
+            return Err(zbus::fdo::Error::NotSupported(
+                "this monitor (slouchwatch run) has no window; stop it to use the window".into(),
+            ));
+        }
+        self.send(EngineCommand::ShowWindow(request))
+    }
+
     /// The status as JSON.
     fn status(&self) -> String {
         serde_json::to_string(&self.state.status()).unwrap_or_default()

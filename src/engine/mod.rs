@@ -28,6 +28,8 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use crate::control::WindowRequest;
+
 use crate::alerts::{AlertEvent, AlertSettings, AlertState};
 use crate::coach::{Catalog, Routine};
 use crate::history::HistoryStore;
@@ -119,6 +121,39 @@ pub enum EngineCommand {
     StretchDone(String),
     /// Record that a suggestion was declined (entry id).
     StretchDeclined(String),
+    /// Someone outside asked to see the window at this screen (`slouchwatch calibrate`, a
+    /// second `slouchwatch`): passed on as [`EngineMessage::ShowWindow`] to whoever shows it.
+    ShowWindow(WindowRequest),
+}
+
+/// What someone asked of monitoring that outlasts one engine (a pause, a snooze). When the
+/// window closes to the tray, or opens from it, the next engine starts in the same state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Carry {
+    /// Paused by the user until resumed (not by a locked screen: the next engine's lock
+    /// watcher decides that again).
+    pub paused: bool,
+    /// A pause for a while ends then.
+    pub paused_until: Option<DateTime<Utc>>,
+    /// Warnings are snoozed until then.
+    pub snoozed_until: Option<DateTime<Utc>>,
+}
+
+impl Carry {
+    /// The commands that put a new engine in this state at `now`; what has run out is dropped.
+    pub fn commands(&self, now: DateTime<Utc>) -> Vec<EngineCommand> {
+        let mut commands = Vec::new();
+        match self.paused_until {
+            Some(until) if until > now => commands.push(EngineCommand::PauseUntil(until)),
+            Some(_) => {}
+            None if self.paused => commands.push(EngineCommand::Pause),
+            None => {}
+        }
+        if let Some(until) = self.snoozed_until.filter(|&until| until > now) {
+            commands.push(EngineCommand::SnoozeUntil(until));
+        }
+        commands
+    }
 }
 
 /// Why monitoring is held by the desktop session rather than by the user.
@@ -253,6 +288,8 @@ pub enum EngineMessage {
     Calibration(CalibrationUpdate),
     /// The engine stopped.
     Finished(Summary),
+    /// Show the window at this screen (from [`EngineCommand::ShowWindow`]).
+    ShowWindow(WindowRequest),
 }
 
 /// How a calibration is going.
@@ -312,6 +349,19 @@ impl EngineHandle {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+
+    /// Asks the engine to stop, waits for it, and returns its summary (with the state to carry
+    /// to the next engine), or `None` if the summary was already read.
+    pub fn finish(mut self) -> Option<Summary> {
+        let _ = self.commands.send(EngineCommand::Stop);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.messages.try_iter().find_map(|message| match message {
+            EngineMessage::Finished(summary) => Some(summary),
+            _ => None,
+        })
     }
 
     /// Waits for the engine thread to end (a replay ends by itself).

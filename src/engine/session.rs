@@ -47,6 +47,9 @@ pub struct SessionSpec {
     pub data_dir: Option<PathBuf>,
     /// Serve the bus interface for control from outside ([`crate::control`]).
     pub control: bool,
+    /// Whoever reads this engine can show the window when asked (the window or the tray, not
+    /// `run`): the bus interface's `Open` is offered.
+    pub window: bool,
 }
 
 impl SessionSpec {
@@ -61,6 +64,7 @@ impl SessionSpec {
             model: ModelChoice::Lightning,
             data_dir: None,
             control: false,
+            window: false,
         }
     }
 }
@@ -104,6 +108,9 @@ pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, Sessio
     let config = EngineConfig { control: control.clone(), ..config };
     let mut handle = spawn(config, make_source, estimator, store)?;
     if let Some(state) = control {
+        if spec.window {
+            state.offer_window();
+        }
         match crate::control::service::ControlService::start(state, handle.commands()) {
             Ok(service) => handle.attach_control(service),
             Err(reason) => notices.push(format!(

@@ -33,6 +33,9 @@ pub struct Summary {
     pub started: Option<DateTime<Utc>>,
     /// Last frame time.
     pub ended: Option<DateTime<Utc>>,
+    /// The pause and snooze in force at the end, for the next engine (not printed).
+    #[serde(skip)]
+    pub carry: super::Carry,
 }
 
 impl Summary {

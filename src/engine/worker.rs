@@ -330,6 +330,18 @@ impl Worker {
             EngineCommand::CancelCalibration => self.capture = None,
             EngineCommand::StretchDeclined(id) => self.answer(now, &id, Answer::NotNow),
             EngineCommand::StretchDone(id) => self.answer(now, &id, Answer::Done),
+            EngineCommand::ShowWindow(request) => self.channel.show_window(request),
+        }
+    }
+
+    /// The user's pause and snooze in force at `now`.
+    fn carry(&mut self, now: DateTime<Utc>) -> super::Carry {
+        let paused_by_holds = self.paused_by_holds;
+        let alerts = self.step.alerts();
+        super::Carry {
+            paused: alerts.is_paused() && !paused_by_holds && alerts.paused_until().is_none(),
+            paused_until: alerts.paused_until().filter(|_| !paused_by_holds),
+            snoozed_until: alerts.snoozed_until(now),
         }
     }
 
@@ -379,6 +391,8 @@ impl Worker {
 
     /// Accounts the last frame's interval, flushes the history and reports the totals.
     fn finish(mut self) {
+        // Before the last minute's close pauses the alerts.
+        self.summary.carry = self.carry(self.summary.ended.unwrap_or_else(Utc::now));
         let mut events = Vec::new();
         if let Some((to, rows)) = self.history.close_last(self.interval(), &mut events) {
             self.add_rows(&rows);

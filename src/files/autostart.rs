@@ -1,5 +1,5 @@
 //! Start at login: an XDG autostart entry (`$XDG_CONFIG_HOME/autostart/`) that opens slouchwatch
-//! minimised when the desktop session starts. Other platforms have no entry yet.
+//! in the tray when the desktop session starts. Other platforms have no entry yet.
 
 use std::path::{Path, PathBuf};
 
@@ -25,14 +25,14 @@ fn exec_quoted(path: &Path) -> String {
     quoted.replace('\\', "\\\\")
 }
 
-/// The entry that starts `program` minimised at login.
+/// The entry that starts `program` in the tray at login (minimised where there is no tray).
 pub fn desktop_entry(program: &Path) -> String {
     format!(
         "[Desktop Entry]\n\
          Type=Application\n\
          Name=slouchwatch\n\
          Comment=Watches your posture through the webcam and warns when you slouch\n\
-         Exec={} gui --minimised\n\
+         Exec={} gui --background\n\
          Terminal=false\n\
          Categories=Utility;\n\
          X-GNOME-Autostart-enabled=true\n",

@@ -93,6 +93,10 @@ pub struct Settings {
     pub hook_command: String,
     /// Start slouchwatch when you log in (an XDG autostart entry).
     pub start_at_login: bool,
+    /// Closing the window keeps monitoring from the tray icon (when a tray is there); Quit ends.
+    pub close_to_tray: bool,
+    /// The first close to the tray has been explained.
+    pub close_to_tray_explained: bool,
 }
 
 impl Default for Settings {
@@ -116,6 +120,8 @@ impl Default for Settings {
             window: None,
             hook_command: String::new(),
             start_at_login: false,
+            close_to_tray: true,
+            close_to_tray_explained: false,
         }
     }
 }

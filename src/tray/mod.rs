@@ -7,6 +7,7 @@
 //! The tray never acts on the engine itself: each menu choice is a [`TrayRequest`] for the
 //! window, which applies it the same way as its own buttons.
 
+pub mod background;
 mod icon;
 mod menu;
 
@@ -16,7 +17,10 @@ use std::sync::mpsc::Sender;
 use zbus::OwnedObjectPath;
 use zbus::object_server::SignalEmitter;
 
-use crate::control::{ControlState, MonitorStatus};
+use chrono::{DateTime, Local, TimeDelta, Utc};
+
+use crate::control::{ControlState, MonitorStatus, WindowRequest};
+use crate::engine::EngineCommand;
 
 /// The item's object path, as the protocol expects.
 const ITEM_PATH: &str = "/StatusNotifierItem";
@@ -52,6 +56,45 @@ pub enum TrayRequest {
     Report,
     /// Quit slouchwatch.
     Quit,
+}
+
+/// Minutes of "Pause for a call".
+pub const CALL_PAUSE_MIN: i64 = 60;
+
+impl TrayRequest {
+    /// The engine command a request is, at `now`, for those that are one (Open, Calibrate,
+    /// Report and Quit are the window's business).
+    pub fn engine_command(self, now: DateTime<Utc>) -> Option<EngineCommand> {
+        match self {
+            TrayRequest::Pause => Some(EngineCommand::Pause),
+            TrayRequest::Resume => Some(EngineCommand::Resume),
+            TrayRequest::SnoozeMinutes(minutes) => Some(EngineCommand::SnoozeUntil(now + TimeDelta::minutes(minutes))),
+            TrayRequest::SnoozeUntilTomorrow => Some(EngineCommand::SnoozeUntil(next_midnight(now))),
+            TrayRequest::PauseForCall => Some(EngineCommand::PauseUntil(now + TimeDelta::minutes(CALL_PAUSE_MIN))),
+            TrayRequest::Open | TrayRequest::Calibrate | TrayRequest::Report | TrayRequest::Quit => None,
+        }
+    }
+
+    /// The window screen a request opens, for those that open one.
+    pub fn window(self) -> Option<WindowRequest> {
+        match self {
+            TrayRequest::Open => Some(WindowRequest::Live),
+            TrayRequest::Calibrate => Some(WindowRequest::Calibration),
+            TrayRequest::Report => Some(WindowRequest::Report),
+            _ => None,
+        }
+    }
+}
+
+/// The next local midnight after `now` ("until tomorrow"); twelve hours on if the local clock
+/// skips midnight that day.
+pub fn next_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
+    (now.with_timezone(&Local) + TimeDelta::days(1))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(Local).earliest())
+        .map(|midnight| midnight.with_timezone(&Utc))
+        .unwrap_or_else(|| now + TimeDelta::hours(12))
 }
 
 /// Where the tray's requests go: the window's queue, and a way to wake the window to read it.

@@ -24,8 +24,6 @@ use crate::posture::calibration::framing_advice;
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
 /// How long an acknowledgement (after Done, after a snooze) stays on the live screen, seconds.
 const ACKNOWLEDGEMENT_S: f64 = 6.0;
-/// Minutes of "Pause for a call" from the tray.
-const CALL_PAUSE_MIN: i64 = 60;
 
 /// While the Report screen is open, it is re-read from the history this often, seconds (the
 /// history gains a row a minute).
@@ -46,6 +44,26 @@ pub struct AppPaths {
     pub data_dir: Option<PathBuf>,
     /// The autostart folder for "start at login" (`None`: the setting is not offered).
     pub autostart: Option<PathBuf>,
+}
+
+/// How the window ended: quit, or closed to the tray with the pause and snooze to carry to the
+/// tray's engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WindowExit {
+    /// Monitoring ends with the window.
+    #[default]
+    Quit,
+    /// Monitoring goes on from the tray.
+    ToTray(crate::engine::Carry),
+}
+
+/// What asked the window to close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// The window's close button or Ctrl+W: to the tray, if there is one and the setting says so.
+    Window,
+    /// Quit (Ctrl+Q, the tray's Quit, Ctrl-C in the terminal): monitoring ends.
+    Quit,
 }
 
 /// The calibration wizard's working state.
@@ -97,6 +115,14 @@ pub struct SlouchApp {
     source_override: Option<String>,
     /// The tray icon, when a tray host shows it, and what its menu asks for.
     tray: Option<(crate::tray::Tray, std::sync::mpsc::Receiver<crate::tray::TrayRequest>)>,
+    /// Whether the first close to the tray is being explained (a dialog over the window).
+    explaining_close: bool,
+    /// Set (from any thread, e.g. Ctrl-C) when the next close of the window is a Quit.
+    quit_asked: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Whether this close goes to the tray.
+    to_tray: bool,
+    /// How the window ended, for whoever started it.
+    exit: std::sync::Arc<std::sync::Mutex<WindowExit>>,
 }
 
 impl SlouchApp {
@@ -141,6 +167,10 @@ impl SlouchApp {
             finished: false,
             source_override: None,
             tray: None,
+            explaining_close: false,
+            quit_asked: Default::default(),
+            to_tray: false,
+            exit: Default::default(),
         };
         app.start_engine();
         app
@@ -151,6 +181,28 @@ impl SlouchApp {
     pub fn with_source_override(mut self, source: Option<String>) -> SlouchApp {
         self.source_override = source;
         self
+    }
+
+    /// Puts the engine in the pause and snooze carried from the tray's engine.
+    pub fn carry_over(&mut self, carry: crate::engine::Carry) {
+        for command in carry.commands(Utc::now()) {
+            self.send(command);
+        }
+    }
+
+    /// How the window ended, filled in when it shuts down.
+    pub fn exit(&self) -> std::sync::Arc<std::sync::Mutex<WindowExit>> {
+        self.exit.clone()
+    }
+
+    /// A flag that makes the next close of the window a Quit (for Ctrl-C in the terminal).
+    pub fn quit_flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.quit_asked.clone()
+    }
+
+    /// Whether the dialog explaining the first close to the tray is shown.
+    pub fn explaining_close(&self) -> bool {
+        self.explaining_close
     }
 
     /// The settings in force.
@@ -210,6 +262,14 @@ impl SlouchApp {
                 EngineMessage::Event(event) => self.take_event(event.event, event.suggestion.map(|s| s.id)),
                 EngineMessage::Calibration(update) => self.take_calibration_update(update),
                 EngineMessage::Finished(_) => self.finished = true,
+                EngineMessage::ShowWindow(request) => {
+                    self.screen = match request {
+                        crate::control::WindowRequest::Live => Screen::Live,
+                        crate::control::WindowRequest::Calibration => Screen::Calibration,
+                        crate::control::WindowRequest::Report => Screen::Report,
+                    };
+                    bring_forward(ctx);
+                }
             }
         }
     }
@@ -282,21 +342,15 @@ impl SlouchApp {
     /// buttons would.
     fn serve_tray(&mut self, ctx: &egui::Context, now_s: f64) {
         let Some((tray, requests)) = &self.tray else { return };
-        let calibrated = self.calibration.is_some();
-        let status = match (&self.camera_problem, &self.latest) {
-            (Some(problem), _) => crate::control::no_camera(&crate::control::MonitorStatus::default(), problem),
-            (None, Some(snapshot)) => crate::control::status_of(snapshot, calibrated),
-            (None, None) => crate::control::MonitorStatus::default(),
-        };
+        let status = crate::control::shown_status(
+            self.camera_problem.as_deref(),
+            self.latest.as_ref(),
+            self.calibration.is_some(),
+        );
         tray.show(status);
         let asked: Vec<crate::tray::TrayRequest> = requests.try_iter().collect();
         use crate::tray::TrayRequest;
         for request in asked {
-            let bring_forward = |ctx: &egui::Context| {
-                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
-                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
-                ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
-            };
             match request {
                 TrayRequest::Open => bring_forward(ctx),
                 TrayRequest::Pause => self.apply(UiCommand::Pause, now_s),
@@ -304,7 +358,9 @@ impl SlouchApp {
                 TrayRequest::SnoozeMinutes(minutes) => self.apply(UiCommand::SnoozeMinutes(minutes), now_s),
                 TrayRequest::SnoozeUntilTomorrow => self.apply(UiCommand::SnoozeUntilTomorrow, now_s),
                 TrayRequest::PauseForCall => {
-                    self.send(EngineCommand::PauseUntil(Utc::now() + TimeDelta::minutes(CALL_PAUSE_MIN)));
+                    if let Some(command) = request.engine_command(Utc::now()) {
+                        self.send(command);
+                    }
                 }
                 TrayRequest::Calibrate => {
                     self.apply(UiCommand::Show(Screen::Calibration), now_s);
@@ -314,8 +370,25 @@ impl SlouchApp {
                     self.apply(UiCommand::Show(Screen::Report), now_s);
                     bring_forward(ctx);
                 }
-                TrayRequest::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+                TrayRequest::Quit => self.close(ctx, Closing::Quit, false),
             }
+        }
+    }
+
+    /// Closes the window as `how` asks. `from_desktop`: the desktop is closing it already (the
+    /// close button), so only a cancel is sent when the close waits for the explanation.
+    fn close(&mut self, ctx: &egui::Context, how: Closing, from_desktop: bool) {
+        let to_tray = how == Closing::Window && self.tray.is_some() && self.settings.close_to_tray;
+        if to_tray && !self.settings.close_to_tray_explained {
+            if from_desktop {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            }
+            self.explaining_close = true;
+            return;
+        }
+        self.to_tray = to_tray;
+        if !from_desktop {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
@@ -403,11 +476,26 @@ impl SlouchApp {
         self.poll_engine(&ctx);
         let now_s = ui.input(|input| input.time);
         self.serve_tray(&ctx, now_s);
-        // Ctrl+Q and Ctrl+W close the window the normal way (the history is saved on the way out).
-        if ui.input(|input| {
-            input.modifiers.command && (input.key_pressed(egui::Key::Q) || input.key_pressed(egui::Key::W))
-        }) {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        // Ctrl+Q quits; Ctrl+W closes the window like its close button (the history is saved on
+        // the way out either way).
+        let (quit_key, close_key, desktop_close) = ui.input(|input| {
+            let command = input.modifiers.command;
+            (
+                command && input.key_pressed(egui::Key::Q),
+                command && input.key_pressed(egui::Key::W),
+                input.viewport().close_requested(),
+            )
+        });
+        if desktop_close {
+            let quit = self.quit_asked.load(std::sync::atomic::Ordering::Acquire);
+            self.close(&ctx, if quit { Closing::Quit } else { Closing::Window }, true);
+        } else if quit_key {
+            self.close(&ctx, Closing::Quit, false);
+        } else if close_key {
+            self.close(&ctx, Closing::Window, false);
+        }
+        if self.explaining_close {
+            self.explain_close(&ctx);
         }
         self.advance_wizard(now_s);
         if let Some((inner, outer)) = ctx.input(|input| input.viewport().inner_rect.zip(input.viewport().outer_rect)) {
@@ -518,6 +606,7 @@ impl SlouchApp {
                         &mut self.draft,
                         self.settings_saved.as_deref(),
                         self.source_override.as_deref(),
+                        self.tray.is_some(),
                     )),
                     Screen::Report => {
                         let limits = self.limits();
@@ -532,6 +621,39 @@ impl SlouchApp {
         }
         if self.engine.is_some() && !self.finished {
             ctx.request_repaint_after(REFRESH);
+        }
+    }
+
+    /// The first close to the tray: says that monitoring goes on, and how to quit.
+    fn explain_close(&mut self, ctx: &egui::Context) {
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("close-to-tray")).show(ctx, |ui| {
+            ui.set_max_width(crate::ui::theme::DIALOG_WIDTH);
+            ui.heading("slouchwatch keeps watching");
+            ui.label(
+                "With the window closed, slouchwatch goes on checking your posture and warning you. \
+                 The icon in the tray shows how you sit; its menu opens this window again, pauses, or quits.",
+            );
+            ui.weak("Settings > Background changes what closing the window does.");
+            ui.add_space(6.0);
+            ui.horizontal_wrapped(|ui| {
+                if ui.button("Close to the tray").clicked() {
+                    choice = Some(Closing::Window);
+                }
+                if ui.button("Quit slouchwatch").clicked() {
+                    choice = Some(Closing::Quit);
+                }
+                if ui.button("Cancel").clicked() {
+                    self.explaining_close = false;
+                }
+            });
+        });
+        if let Some(how) = choice {
+            self.explaining_close = false;
+            self.settings.close_to_tray_explained = true;
+            self.draft.close_to_tray_explained = true;
+            self.save_settings_now();
+            self.close(ctx, how, false);
         }
     }
 
@@ -572,13 +694,7 @@ impl SlouchApp {
                 self.acknowledgement = Some((format!("No posture warnings until {until}."), now_s));
             }
             UiCommand::SnoozeUntilTomorrow => {
-                let tomorrow = (Local::now() + TimeDelta::days(1))
-                    .date_naive()
-                    .and_hms_opt(0, 0, 0)
-                    .and_then(|midnight| midnight.and_local_timezone(Local).earliest())
-                    .map(|midnight| midnight.with_timezone(&Utc))
-                    .unwrap_or_else(|| Utc::now() + TimeDelta::hours(12));
-                self.send(EngineCommand::SnoozeUntil(tomorrow));
+                self.send(EngineCommand::SnoozeUntil(crate::tray::next_midnight(Utc::now())));
                 self.warning = None;
                 self.acknowledgement = Some(("No posture warnings until tomorrow.".to_owned(), now_s));
             }
@@ -671,7 +787,10 @@ impl SlouchApp {
     /// place for next time.
     pub fn shut_down(&mut self) {
         if let Some(engine) = self.engine.take() {
-            engine.stop();
+            let carry = engine.finish().map(|summary| summary.carry).unwrap_or_default();
+            if let Ok(mut exit) = self.exit.lock() {
+                *exit = if self.to_tray { WindowExit::ToTray(carry) } else { WindowExit::Quit };
+            }
         }
         if let (Some(window), Some(path)) = (self.window.take(), &self.paths.settings)
             && self.settings.window != Some(window)
@@ -683,6 +802,13 @@ impl SlouchApp {
             }
         }
     }
+}
+
+/// Shows the window and brings it to the front.
+fn bring_forward(ctx: &egui::Context) {
+    ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
 }
 
 impl Drop for SlouchApp {

@@ -12,7 +12,7 @@ pub mod panels;
 pub mod report;
 pub mod theme;
 
-pub use app::{AppPaths, EngineStarter, SlouchApp};
+pub use app::{AppPaths, EngineStarter, SlouchApp, WindowExit};
 
 use std::path::PathBuf;
 
@@ -54,6 +54,7 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             model: settings.model_choice(),
             data_dir: overrides.data_dir.clone(),
             control: true,
+            window: true,
             ..SessionSpec::new(source)
         };
         let config = EngineConfig {
@@ -102,9 +103,11 @@ pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>)
                 // Said once; the window works as before.
                 tracing::warn!("{reason}");
             }
-            // Ctrl-C (SIGINT) closes the window the normal way, so the history is saved.
+            // Ctrl-C (SIGINT) quits the normal way, so the history is saved.
             let ctx = creation.egui_ctx.clone();
+            let quit = app.quit_flag();
             if let Err(error) = ctrlc::set_handler(move || {
+                quit.store(true, std::sync::atomic::Ordering::Release);
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 ctx.request_repaint();
             }) {

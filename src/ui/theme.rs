@@ -57,6 +57,8 @@ pub const REPORT_CHART_HEIGHT: f32 = 170.0;
 pub const REPORT_EPISODES_HEIGHT: f32 = 110.0;
 /// Width of the report's save-folder field when there is room.
 pub const SAVE_FOLDER_WIDTH: f32 = 320.0;
+/// Widest a dialog's text runs, points (it wraps inside a 480 px window).
+pub const DIALOG_WIDTH: f32 = 400.0;
 /// Room kept beside the save-folder field for its label and button.
 pub const SAVE_BUTTON_ROOM: f32 = 170.0;
 /// Width of the ring drawn around the widget with keyboard focus (Tab moves it), points.

@@ -112,6 +112,13 @@ fn status_pause_resume_and_snooze_reach_the_running_monitor_and_say_so_without_o
     let bad = bus.slouchwatch(&["snooze", "soon"]);
     assert_eq!(bad.status.code(), Some(2), "a duration it cannot read is a usage error");
 
+    // `run` has no window: the window and the wizard say so instead of starting a second monitor.
+    for args in [&["gui"][..], &["calibrate"][..]] {
+        let refused = bus.slouchwatch(args);
+        assert_eq!(refused.status.code(), Some(4), "{args:?}");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("has no window"), "{args:?}");
+    }
+
     // Ctrl-C ends the monitor, which lets go of its name on the bus.
     unsafe { libc_kill(monitor.id() as i32, 2) };
     let ended = monitor.wait().unwrap();
@@ -129,6 +136,88 @@ fn status_pause_resume_and_snooze_reach_the_running_monitor_and_say_so_without_o
     let report = bus.slouchwatch(&["report", "--format", "json", "--data-dir", data.to_str().unwrap()]);
     let report: Value = serde_json::from_slice(&report.stdout).unwrap();
     assert!(report["day"]["paused_s"].as_f64().unwrap() >= 1.0, "{}", report["day"]);
+}
+
+/// Starts `slouchwatch gui --background` on `bus` with `extra` arguments, replaying `frames`.
+fn background(bus: &Bus, dir: &Path, extra: &[&str]) -> std::process::Child {
+    bus.command(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["gui", "--background", "--fps", "4"])
+        .arg("--source")
+        .arg(dir.join("frames"))
+        .arg("--config-dir")
+        .arg(dir.join("config"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A `dbus-send` click on item `id` of the tray menu of `name`.
+fn click(bus: &Bus, name: &str, id: u32) {
+    let output = bus
+        .command("dbus-send")
+        .arg(format!("--dest={name}"))
+        .args(["--print-reply", "/MenuBar", "com.canonical.dbusmenu.Event"])
+        .arg(format!("int32:{id}"))
+        .args(["string:clicked", "variant:int32:0", "uint32:0"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn the_tray_alone_monitors_carries_a_snooze_serves_its_menu_quits_and_hands_over_to_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let bus = Bus::start();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    calibrate_on_astronaut(&dir.path().join("config/calibration.json"));
+    std::fs::write(dir.path().join("config/settings.json"), "{\"notifications\": false}\n").unwrap();
+    frames(&dir.path().join("frames"), 240);
+
+    // No tray on this bus: it says so and turns to the window (which cannot open without a display).
+    let alone = background(&bus, dir.path(), &[]).wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&alone.stderr);
+    assert!(said.contains("no tray host is running") && said.contains("opening the window instead"), "{said}");
+    assert!(said.contains("cannot open the window"), "it handed over to the window: {said}");
+
+    // With a tray host: the icon registers; a snooze handed over from the window is in force.
+    let registered = crate::common::tray_host::serve(Some(bus.0.address.clone()));
+    let until = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+    let carry = serde_json::json!({"paused": false, "paused_until": null, "snoozed_until": until}).to_string();
+    let mut monitor = background(&bus, dir.path(), &["--carry", &carry]);
+    let snoozed = bus.wait_for("the carried snooze", |status| status["state"] == "snoozed");
+    assert_eq!(snoozed["pid"], monitor.id(), "the tray process is the monitor");
+    let name = registered.lock().unwrap().first().cloned().expect("the tray icon registered");
+
+    // The menu pauses and resumes the engine (the snooze stays).
+    click(&bus, &name, 3);
+    bus.wait_for("the pause from the menu", |status| status["state"] == "paused");
+    click(&bus, &name, 3);
+    bus.wait_for("monitoring again", |status| status["state"] == "snoozed");
+
+    // Quit ends it, with the minutes in the history.
+    click(&bus, &name, 12);
+    let ended = monitor.wait().unwrap();
+    assert!(ended.success(), "{ended:?}");
+    assert_eq!(bus.slouchwatch(&["status"]).status.code(), Some(5), "gone from the bus");
+    let data = dir.path().join("data");
+    let report = bus.slouchwatch(&["report", "--format", "json", "--data-dir", data.to_str().unwrap()]);
+    let report: Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert!(report["day"]["monitored_s"].as_f64().unwrap() >= 1.0, "{}", report["day"]);
+
+    // `slouchwatch calibrate` asks the running monitor for its wizard: the tray process becomes
+    // the window at the calibration screen (which cannot open here, and says so).
+    let monitor = background(&bus, dir.path(), &[]);
+    bus.wait_for("monitoring from the tray", |status| status["state"] == "upright");
+    let asked = bus.slouchwatch(&["calibrate"]);
+    assert!(asked.status.success(), "{}", String::from_utf8_lossy(&asked.stderr));
+    assert!(String::from_utf8_lossy(&asked.stdout).contains("The calibration opens in the slouchwatch window"));
+    let handed = monitor.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&handed.stderr);
+    assert!(said.contains("cannot open the window"), "it handed over to the window: {said}");
 }
 
 unsafe extern "C" {

@@ -39,6 +39,11 @@ impl ChannelSink {
         let _ = self.out.send(EngineMessage::Calibration(update));
     }
 
+    /// Someone asked to see the window.
+    pub fn show_window(&self, request: crate::engine::WindowRequest) {
+        let _ = self.out.send(EngineMessage::ShowWindow(request));
+    }
+
     /// The run's totals: the last message.
     pub fn finished(&self, summary: Summary) {
         let _ = self.out.send(EngineMessage::Finished(summary));

@@ -26,6 +26,7 @@ pub fn settings_panel(
     draft: &mut Settings,
     notice: Option<&str>,
     source_override: Option<&str>,
+    tray_shown: bool,
 ) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     group(ui, "Camera", "Which camera watches you, and how closely.", |ui| {
@@ -82,16 +83,28 @@ pub fn settings_panel(
         ui.checkbox(&mut draft.dark_mode, "Dark theme");
         ui.checkbox(&mut draft.start_minimised, "Start minimised");
     });
-    group(ui, "Background", "Starting with your session, and telling other programs what happens.", |ui| {
-        ui.checkbox(&mut draft.start_at_login, "Start slouchwatch when I log in (minimised)");
-        ui.label("Run a command on warnings, clears, away, back and break reminders");
-        ui.add(
-            egui::TextEdit::singleline(&mut draft.hook_command)
-                .hint_text("e.g. ~/bin/lamp.sh")
-                .desired_width(ui.available_width().min(crate::ui::theme::SAVE_FOLDER_WIDTH)),
-        )
-        .on_hover_text("Run through sh -c with the event's JSON on its standard input; stopped after 10 s.");
-    });
+    group(
+        ui,
+        "Background",
+        "Watching with the window closed, starting with your session, and telling other programs what happens.",
+        |ui| {
+            ui.checkbox(
+                &mut draft.close_to_tray,
+                "Closing the window keeps watching from the tray (Quit in its menu ends)",
+            );
+            if !tray_shown {
+                ui.weak("No tray was found on this desktop, so closing the window quits.");
+            }
+            ui.checkbox(&mut draft.start_at_login, "Start slouchwatch in the tray when I log in");
+            ui.label("Run a command on warnings, clears, away, back and break reminders");
+            ui.add(
+                egui::TextEdit::singleline(&mut draft.hook_command)
+                    .hint_text("e.g. ~/bin/lamp.sh")
+                    .desired_width(ui.available_width().min(crate::ui::theme::SAVE_FOLDER_WIDTH)),
+            )
+            .on_hover_text("Run through sh -c with the event's JSON on its standard input; stopped after 10 s.");
+        },
+    );
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {
         if ui.button("Save settings").clicked() {
