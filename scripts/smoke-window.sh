@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the real window: starts the release binary under Xvfb with a replayed folder,
-# takes screenshots, and checks that the window drew something. Run by .ci/run after the tests.
+# takes screenshots, and checks that the window drew something. Then closes a window to the
+# tray (a stand-in tray host on a private session bus) and checks that monitoring goes on in
+# the same process at a small footprint, printing its peak memory. Run by .ci/run after the tests.
 # With --all it also takes every screen people see (live upright, live warning, the wizard,
 # stretches, settings, report, about) at a narrow and a wide size in light and dark, and the
 # whole report in a tall window (report-long-*), for looking at and for
@@ -15,7 +17,7 @@ binary="$root/target/release/slouchwatch"
 [ -x "$binary" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 mkdir -p "$out"
 work=$(mktemp -d)
-trap 'kill "${app:-}" "${xvfb:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${app:-}" "${xvfb:-}" "${host:-}" "${bus_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 export XDG_RUNTIME_DIR="$work/runtime"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
@@ -24,6 +26,15 @@ for i in $(seq -w 1 60); do cp "$root/tests/fixtures/astronaut.png" "$work/frame
 "$binary" calibrate --source "$root/tests/fixtures/astronaut.png" --out "$work/config/calibration.json" >/dev/null
 printf '{"notifications": false}\n' > "$work/config/settings.json"
 
+# A desktop session's bus with a tray on it (a stand-in host: a headless machine has no panel).
+(cd "$root" && cargo build --release --quiet --example tray_host)
+dbus-daemon --session --fork --print-address=1 --print-pid=3 >"$work/bus.address" 3>"$work/bus.pid"
+export DBUS_SESSION_BUS_ADDRESS=$(head -1 "$work/bus.address")
+bus_pid=$(cat "$work/bus.pid")
+"$root/target/release/examples/tray_host" >"$work/tray-host.log" 2>&1 &
+host=$!
+for _ in $(seq 50); do grep -q ready "$work/tray-host.log" && break; sleep 0.1; done
+
 display=:99
 # Tall enough for the whole report in one picture (--all).
 Xvfb "$display" -screen 0 1400x2000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
@@ -31,7 +42,14 @@ xvfb=$!
 sleep 2
 export DISPLAY=$display
 
-# Starts the window with the given arguments, waits, screenshots it to $1, closes it with Ctrl-C.
+# Presses keys in the slouchwatch window (xdotool's names, e.g. ctrl+w).
+press() {
+  local window
+  window=$(xdotool search --name '^slouchwatch$' | head -1)
+  xdotool windowfocus --sync "$window" key --clearmodifiers "$1"
+}
+
+# Starts the window with the given arguments, waits, screenshots it to $1, quits it with Ctrl-C.
 screenshot() {
   local picture=$1
   shift
@@ -45,6 +63,10 @@ screenshot() {
     echo "the window exited early:" >&2
     cat "$out/window.log" >&2
     exit 1
+  fi
+  if [ -n "${KEYS:-}" ]; then
+    press "$KEYS"
+    sleep 2
   fi
   import -window root -crop "$crop+0+0" +repage "$picture"
   echo "window peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")"
@@ -64,6 +86,34 @@ CROP=900x760 screenshot "$out/window.png" --data-dir "$work/data" --window-size 
 "$root/target/release/examples/sample_history" "$work/sample" 30 >/dev/null
 CROP=900x760 screenshot "$out/report.png" --data-dir "$work/sample" --screen report --window-size 900x760
 
+# Closing the window: monitoring goes on from the tray in the same process, without the window's
+# memory, and its minutes reach the history.
+mkdir -p "$work/long" "$work/tray-config"
+for i in $(seq -w 1 400); do ln -s "$root/tests/fixtures/astronaut.png" "$work/long/frame_$i.png"; done
+cp "$work/config/calibration.json" "$work/tray-config/"
+printf '{"notifications": false, "close_to_tray_explained": true}\n' > "$work/tray-config/settings.json"
+monitored() { "$binary" report --format json --data-dir "$work/tray-data" | sed -n 's/.*"monitored_s": *\([0-9.]*\).*/\1/p' | head -1; }
+LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "$work/long" --fps 2 --config-dir "$work/tray-config" \
+  --data-dir "$work/tray-data" --window-size 900x760 >"$out/tray.log" 2>&1 &
+app=$!
+sleep 10
+echo "window open: peak RSS $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")"
+press ctrl+w
+for _ in $(seq 100); do tr '\0' ' ' <"/proc/$app/cmdline" | grep -q -- --background && break; sleep 0.2; done
+tr '\0' ' ' <"/proc/$app/cmdline" | grep -q -- --background || { echo "the closed window did not go to the tray" >&2; cat "$out/tray.log" >&2; exit 1; }
+sleep 2
+before=$(monitored)
+sleep 20
+"$binary" status | grep -q Upright || { echo "the tray's monitor does not say Upright: $("$binary" status 2>&1)" >&2; exit 1; }
+echo "window closed, monitoring from the tray: peak RSS $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")" \
+  "(anonymous $(awk '/RssAnon/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status"))"
+item=$(tail -1 "$work/tray-host.log")
+dbus-send --dest="$item" --print-reply /MenuBar com.canonical.dbusmenu.Event int32:12 string:clicked variant:int32:0 uint32:0 >/dev/null
+wait "$app" || { echo "Quit from the tray menu failed" >&2; cat "$out/tray.log" >&2; exit 1; }
+after=$(monitored)
+echo "history: ${before:-0} s monitored when the window closed, ${after:-0} s after 20 s in the tray and Quit"
+awk -v a="${after:-0}" -v b="${before:-0}" 'BEGIN { exit !(a >= b + 15) }' || { echo "the tray's minutes did not reach the history" >&2; exit 1; }
+
 if $all; then
   # A slouch that warns within seconds: upright, then the same person 30% larger (too close).
   mkdir -p "$work/slouch"
@@ -71,6 +121,7 @@ if $all; then
     -resize "$(identify -format '%wx%h' "$root/tests/fixtures/astronaut.png")!" "$work/close.png"
   for i in $(seq -w 1 6); do cp "$root/tests/fixtures/astronaut.png" "$work/slouch/a_$i.png"; done
   for i in $(seq -w 1 80); do cp "$work/close.png" "$work/slouch/b_$i.png"; done
+  mkdir -p "$work/close-config"; cp "$work/config/calibration.json" "$work/close-config/"
   for mode in light dark; do
     dark=false; [ "$mode" = dark ] && dark=true
     for size in 480x760 1280x800; do
@@ -84,6 +135,9 @@ if $all; then
       CROP=$long screenshot "$out/report-long-$name.png" --data-dir "$work/sample" --screen report --window-size "$long"
       CROP=$size screenshot "$out/stretches-$name.png" --data-dir "$work/s-$name" --screen stretches --window-size "$size"
       CROP=$size screenshot "$out/about-$name.png" --data-dir "$work/s-$name" --screen about --window-size "$size"
+      # The first close to the tray explains itself.
+      printf '{"notifications": false, "dark_mode": %s}\n' "$dark" > "$work/close-config/settings.json"
+      CONFIG="$work/close-config" KEYS=ctrl+w CROP=$size screenshot "$out/close-$name.png" --data-dir "$work/c-$name" --window-size "$size"
       # The wizard of a first start: no calibration yet.
       rm -rf "$work/fresh"; mkdir -p "$work/fresh"; cp "$work/config/settings.json" "$work/fresh/"
       CONFIG="$work/fresh" CROP=$size screenshot "$out/wizard-$name.png" --data-dir "$work/z-$name" --window-size "$size"
