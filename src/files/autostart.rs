@@ -6,9 +6,14 @@ use std::path::{Path, PathBuf};
 /// The entry's file name (the application's reverse-DNS id).
 pub const AUTOSTART_FILE: &str = "io.github.slouchwatch.desktop";
 
-/// The autostart folder: `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart`.
+/// The autostart folder: `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart`. `None` on
+/// platforms without XDG autostart (the setting is not offered there).
 pub fn autostart_dir() -> Option<PathBuf> {
-    directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("autostart"))
+    if cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
+        directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("autostart"))
+    } else {
+        None
+    }
 }
 
 /// `path` quoted for a desktop entry's `Exec` key: in double quotes with `"`, `` ` ``, `$` and

@@ -1,11 +1,13 @@
 //! The tray icon: a StatusNotifierItem on the session bus (the freedesktop / KDE protocol that
 //! GNOME with AppIndicator, KDE, XFCE, Cinnamon and most Wayland panels show), its colour the
 //! state at a glance, with a `com.canonical.dbusmenu` menu. Pure Rust over zbus, no GTK. Where no
-//! tray host is running, [`Tray::start`] says so and the window goes on as before. Other
-//! platforms have no tray yet.
+//! tray host is running, [`Tray::start`] says so and the window goes on as before (closing it
+//! quits). Other platforms (macOS, Windows) have no tray yet: `start` says so there, as if no
+//! host were running; a crate such as `tray-icon` would go behind the same `cfg`.
 //!
 //! The tray never acts on the engine itself: each menu choice is a [`TrayRequest`] for the
-//! window, which applies it the same way as its own buttons.
+//! window, which applies it the same way as its own buttons, or, with the window closed, for
+//! [`background`], which sends the same engine commands ([`TrayRequest::engine_command`]).
 
 pub mod background;
 mod icon;
@@ -214,6 +216,9 @@ impl Tray {
     /// Shows the icon on the session bus at `address` (`None`: the usual session bus).
     /// Fails, with a reason to say once, when there is no bus or no tray host.
     pub fn start(address: Option<&str>, sink: RequestSink) -> Result<Tray, String> {
+        if !cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
+            return Err("no tray icon: this platform's tray is not supported yet".into());
+        }
         let state = ControlState::new();
         let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), String>>();
         let served = state.clone();
