@@ -459,14 +459,19 @@ fn dbus_send(address: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A window with a calibration and quiet settings in `dir`, watching a replay of upright frames.
+fn calibrated_upright_window(dir: &Path) -> Harness<'static, SlouchApp> {
+    calibrate_on_astronaut(&dir.join("calibration.json"));
+    quiet_settings(dir, |_| {});
+    let frames = dir.join("frames");
+    write_frames(&frames, &[(&upright(), 400)]);
+    harness(app(dir, Some(frames)))
+}
+
 #[test]
 fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    calibrate_on_astronaut(&dir.path().join("calibration.json"));
-    quiet_settings(dir.path(), |_| {});
-    let frames = dir.path().join("frames");
-    write_frames(&frames, &[(&upright(), 400)]);
-    let mut harness = harness(app(dir.path(), Some(frames)));
+    let mut harness = calibrated_upright_window(dir.path());
 
     // Without a tray host the window says why and goes on.
     let private_bus = common::PrivateBus::start();
@@ -540,11 +545,7 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
 #[test]
 fn closing_explains_the_tray_once_then_closes_to_it_carrying_the_pause() {
     let dir = tempfile::tempdir().unwrap();
-    calibrate_on_astronaut(&dir.path().join("calibration.json"));
-    quiet_settings(dir.path(), |_| {});
-    let frames = dir.path().join("frames");
-    write_frames(&frames, &[(&upright(), 400)]);
-    let mut harness = harness(app(dir.path(), Some(frames)));
+    let mut harness = calibrated_upright_window(dir.path());
     let close = |harness: &mut Harness<'static, SlouchApp>| {
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::W);
         harness.run_steps(3);
