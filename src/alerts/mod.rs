@@ -210,10 +210,12 @@ impl AlertMachine {
             AlertState::Away
         } else if self.stale.is_some() {
             AlertState::Recalibrate
+        } else if self.snoozed_until(now).is_some() {
+            // A snooze dismisses a standing warning too: the tray and the status stop saying
+            // "warning" once the user has answered it.
+            AlertState::Snoozed
         } else if self.bad.as_ref().is_some_and(|bad| bad.warned_at.is_some()) {
             AlertState::Warning
-        } else if self.snoozed_until(now).is_some() {
-            AlertState::Snoozed
         } else if self.bad.is_some() {
             AlertState::Slouching
         } else {
@@ -483,6 +485,19 @@ mod tests {
         assert_eq!(paused.state(at(100)), AlertState::Paused);
         paused.resume();
         assert_eq!(kinds(&feed(&mut paused, 100, 131, 1, &bad(Problem::Leaning, 1.0))), vec![(130, "warning")]);
+    }
+
+    #[test]
+    fn a_snooze_answers_the_standing_warning() {
+        let mut machine = AlertMachine::new(AlertSettings::default());
+        let slouch = bad(Problem::ForwardHead, 1.1);
+        assert_eq!(kinds(&feed(&mut machine, 0, 40, 1, &slouch)), vec![(30, "warning")]);
+        assert_eq!(machine.state(at(40)), AlertState::Warning);
+        machine.snooze_until(at(15 * 60));
+        assert_eq!(machine.state(at(41)), AlertState::Snoozed, "no longer shown as a warning once answered");
+        // The slouch goes on; once the snooze is over it is a warning again.
+        feed(&mut machine, 41, 901, 1, &slouch);
+        assert_eq!(machine.state(at(901)), AlertState::Warning);
     }
 
     #[test]

@@ -168,14 +168,29 @@ fn click(bus: &Bus, name: &str, id: u32) {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
+/// A property of the tray icon `name`, as `dbus-send` prints it.
+fn item_property(bus: &Bus, name: &str, property: &str) -> String {
+    let output = bus
+        .command("dbus-send")
+        .arg(format!("--dest={name}"))
+        .args(["--print-reply", "/StatusNotifierItem", "org.freedesktop.DBus.Properties.Get"])
+        .args(["string:org.kde.StatusNotifierItem".to_owned(), format!("string:{property}")])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 #[test]
-fn the_tray_alone_monitors_carries_a_snooze_serves_its_menu_quits_and_hands_over_to_the_window() {
+fn the_tray_alone_follows_a_slouch_carries_a_pause_serves_its_menu_quits_and_hands_over_to_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let bus = Bus::start();
     std::fs::create_dir_all(dir.path().join("config")).unwrap();
     calibrate_on_astronaut(&dir.path().join("config/calibration.json"));
-    std::fs::write(dir.path().join("config/settings.json"), "{\"notifications\": false}\n").unwrap();
-    frames(&dir.path().join("frames"), 240);
+    let settings = "{\"notifications\": false, \"warn_after_s\": 3}\n";
+    std::fs::write(dir.path().join("config/settings.json"), settings).unwrap();
+    let frames = super::frames();
+    super::write_sequence(dir.path(), &[(&frames.upright, 16), (&frames.too_close, 400)]);
 
     // No tray on this bus: it says so and turns to the window (which cannot open without a display).
     let alone = background(&bus, dir.path(), &[]).wait_with_output().unwrap();
@@ -183,20 +198,30 @@ fn the_tray_alone_monitors_carries_a_snooze_serves_its_menu_quits_and_hands_over
     assert!(said.contains("no tray host is running") && said.contains("opening the window instead"), "{said}");
     assert!(said.contains("cannot open the window"), "it handed over to the window: {said}");
 
-    // With a tray host: the icon registers; a snooze handed over from the window is in force.
+    // With a tray host: the icon registers; a pause handed over from the window is in force.
     let registered = crate::common::tray_host::serve(Some(bus.0.address.clone()));
     let until = chrono::Utc::now() + chrono::TimeDelta::hours(1);
-    let carry = serde_json::json!({"paused": false, "paused_until": null, "snoozed_until": until}).to_string();
+    let carry = serde_json::json!({"paused": false, "paused_until": until, "snoozed_until": null}).to_string();
     let mut monitor = background(&bus, dir.path(), &["--carry", &carry]);
-    let snoozed = bus.wait_for("the carried snooze", |status| status["state"] == "snoozed");
-    assert_eq!(snoozed["pid"], monitor.id(), "the tray process is the monitor");
+    let paused = bus.wait_for("the carried pause", |status| status["state"] == "paused");
+    assert_eq!(paused["pid"], monitor.id(), "the tray process is the monitor");
+    assert!(paused["words"].as_str().unwrap().starts_with("Paused until "), "{paused}");
     let name = registered.lock().unwrap().first().cloned().expect("the tray icon registered");
+    assert!(item_property(&bus, &name, "ToolTip").contains("Paused until"));
 
-    // The menu pauses and resumes the engine (the snooze stays).
+    // Resume from the menu; the icon follows the replayed slouch to a warning.
     click(&bus, &name, 3);
-    bus.wait_for("the pause from the menu", |status| status["state"] == "paused");
-    click(&bus, &name, 3);
-    bus.wait_for("monitoring again", |status| status["state"] == "snoozed");
+    bus.wait_for("monitoring again", |status| status["state"] == "upright");
+    assert!(item_property(&bus, &name, "Status").contains("\"Active\""));
+    bus.wait_for("the warning", |status| status["state"] == "warning");
+    assert!(item_property(&bus, &name, "Status").contains("\"NeedsAttention\""));
+
+    // Snooze 15 min from the menu.
+    click(&bus, &name, 5);
+    let snoozed = bus.wait_for("the snooze from the menu", |status| status["state"] == "snoozed");
+    let until: chrono::DateTime<chrono::Utc> = serde_json::from_value(snoozed["snoozed_until"].clone()).unwrap();
+    let minutes = (until - chrono::Utc::now()).num_seconds() as f64 / 60.0;
+    assert!((14.0..=15.0).contains(&minutes), "snoozed for 15 minutes, not {minutes:.1}");
 
     // Quit ends it, with the minutes in the history.
     click(&bus, &name, 12);
@@ -207,6 +232,7 @@ fn the_tray_alone_monitors_carries_a_snooze_serves_its_menu_quits_and_hands_over
     let report = bus.slouchwatch(&["report", "--format", "json", "--data-dir", data.to_str().unwrap()]);
     let report: Value = serde_json::from_slice(&report.stdout).unwrap();
     assert!(report["day"]["monitored_s"].as_f64().unwrap() >= 1.0, "{}", report["day"]);
+    assert!(report["day"]["paused_s"].as_f64().unwrap() > 0.0, "the carried pause is paused time: {}", report["day"]);
 
     // `slouchwatch calibrate` asks the running monitor for its wizard: the tray process becomes
     // the window at the calibration screen (which cannot open here, and says so).
