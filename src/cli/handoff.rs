@@ -9,6 +9,9 @@ use super::GuiArgs;
 use crate::engine::Carry;
 use crate::ui::panels::Screen;
 
+/// What Linux appends to `/proc/self/exe` when the running binary's file was replaced.
+const DELETED: &str = " (deleted)";
+
 /// Where the process goes next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
@@ -66,6 +69,12 @@ pub fn arguments(args: &GuiArgs, verbose: u8, next: Next, carry: &Carry) -> Vec<
 /// Replaces this process with `slouchwatch ARGS`; returns only if that failed, with why.
 pub fn replace_process(arguments: &[OsString]) -> anyhow::Result<()> {
     let program = std::env::current_exe()?;
+    // After an upgrade replaced the binary, Linux names the running one "PATH (deleted)":
+    // the new one at PATH is started.
+    let program = match program.to_str().and_then(|path| path.strip_suffix(DELETED)) {
+        Some(path) => std::path::PathBuf::from(path),
+        None => program,
+    };
     let mut command = std::process::Command::new(&program);
     command.args(arguments);
     #[cfg(unix)]
@@ -84,4 +93,52 @@ pub fn replace_process(arguments: &[OsString]) -> anyhow::Result<()> {
 /// `--carry`'s value.
 pub fn parse_carry(text: &str) -> Result<Carry, String> {
     serde_json::from_str(text).map_err(|error| format!("'{text}' is not a carried state: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn parsed(arguments: Vec<OsString>) -> (u8, GuiArgs) {
+        let cli = Cli::try_parse_from(std::iter::once(OsString::from("slouchwatch")).chain(arguments)).unwrap();
+        match cli.command {
+            Some(Command::Gui(args)) => (cli.verbose, args),
+            other => panic!("not the window: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_next_process_gets_the_same_folders_source_and_rate_and_the_carried_state() {
+        let args = GuiArgs {
+            source: Some("/tmp/frames with space".into()),
+            fps: Some(2.5),
+            calibration: Some("/tmp/c.json".into()),
+            data_dir: Some("/tmp/data".into()),
+            config_dir: Some("/tmp/config".into()),
+            window_size: Some([900.0, 700.0]),
+            ..GuiArgs::default()
+        };
+        let carry = Carry {
+            paused: false,
+            paused_until: Some("2026-11-30T12:00:00Z".parse().unwrap()),
+            snoozed_until: Some("2026-11-30T13:00:00Z".parse().unwrap()),
+        };
+
+        let (verbose, tray) = parsed(arguments(&args, 2, Next::Background, &carry));
+        assert_eq!(verbose, 2);
+        assert!(tray.background && tray.screen.is_none() && tray.window_size.is_none());
+        assert_eq!(tray.carry, Some(carry));
+        assert_eq!((tray.source, tray.fps), (args.source.clone(), args.fps));
+        assert_eq!((tray.calibration, tray.data_dir), (args.calibration.clone(), args.data_dir.clone()));
+        assert_eq!(tray.config_dir, args.config_dir);
+
+        let (_, window) = parsed(arguments(&args, 0, Next::Window(Screen::Calibration), &Carry::default()));
+        assert!(!window.background);
+        assert_eq!(window.screen, Some(Screen::Calibration));
+        assert_eq!(window.window_size, args.window_size);
+        assert_eq!(window.carry, Some(Carry::default()), "a window from the tray never asks the tray to open it");
+    }
 }
