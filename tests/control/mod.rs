@@ -86,6 +86,7 @@ fn status_pause_resume_and_snooze_reach_the_running_monitor_and_say_so_without_o
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
+        .map(|child| Monitor(Some(child)))
         .unwrap();
 
     let upright = bus.wait_for("upright status", |status| status["state"] == "upright");
@@ -119,9 +120,9 @@ fn status_pause_resume_and_snooze_reach_the_running_monitor_and_say_so_without_o
         assert!(String::from_utf8_lossy(&refused.stderr).contains("has no window"), "{args:?}");
     }
 
-    // Ctrl-C ends the monitor, which lets go of its name on the bus.
-    unsafe { libc_kill(monitor.id() as i32, 2) };
-    let ended = monitor.wait().unwrap();
+    // SIGTERM (logging out) ends the monitor as cleanly as Ctrl-C; it lets go of its name on the bus.
+    unsafe { libc_kill(monitor.id() as i32, 15) };
+    let ended = monitor.wait();
     assert!(ended.success(), "{ended:?}");
     assert_eq!(bus.slouchwatch(&["status"]).status.code(), Some(5), "gone from the bus");
 
@@ -138,8 +139,34 @@ fn status_pause_resume_and_snooze_reach_the_running_monitor_and_say_so_without_o
     assert!(report["day"]["paused_s"].as_f64().unwrap() >= 1.0, "{}", report["day"]);
 }
 
+/// A monitor process that is stopped if the test fails before it ends it.
+struct Monitor(Option<std::process::Child>);
+
+impl Monitor {
+    fn id(&self) -> u32 {
+        self.0.as_ref().unwrap().id()
+    }
+
+    fn wait(&mut self) -> std::process::ExitStatus {
+        self.0.take().unwrap().wait().unwrap()
+    }
+
+    fn wait_with_output(mut self) -> Output {
+        self.0.take().unwrap().wait_with_output().unwrap()
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Starts `slouchwatch gui --background` on `bus` with `extra` arguments, replaying `frames`.
-fn background(bus: &Bus, dir: &Path, extra: &[&str]) -> std::process::Child {
+fn background(bus: &Bus, dir: &Path, extra: &[&str]) -> Monitor {
     bus.command(env!("CARGO_BIN_EXE_slouchwatch"))
         .args(["gui", "--background", "--fps", "4"])
         .arg("--source")
@@ -152,6 +179,7 @@ fn background(bus: &Bus, dir: &Path, extra: &[&str]) -> std::process::Child {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
+        .map(|child| Monitor(Some(child)))
         .unwrap()
 }
 
@@ -193,7 +221,7 @@ fn the_tray_alone_follows_a_slouch_carries_a_pause_serves_its_menu_quits_and_han
     super::write_sequence(dir.path(), &[(&frames.upright, 16), (&frames.too_close, 400)]);
 
     // No tray on this bus: it says so and turns to the window (which cannot open without a display).
-    let alone = background(&bus, dir.path(), &[]).wait_with_output().unwrap();
+    let alone = background(&bus, dir.path(), &[]).wait_with_output();
     let said = String::from_utf8_lossy(&alone.stderr);
     assert!(said.contains("no tray host is running") && said.contains("opening the window instead"), "{said}");
     assert!(said.contains("cannot open the window"), "it handed over to the window: {said}");
@@ -225,7 +253,7 @@ fn the_tray_alone_follows_a_slouch_carries_a_pause_serves_its_menu_quits_and_han
 
     // Quit ends it, with the minutes in the history.
     click(&bus, &name, 12);
-    let ended = monitor.wait().unwrap();
+    let ended = monitor.wait();
     assert!(ended.success(), "{ended:?}");
     assert_eq!(bus.slouchwatch(&["status"]).status.code(), Some(5), "gone from the bus");
     let data = dir.path().join("data");
@@ -241,7 +269,7 @@ fn the_tray_alone_follows_a_slouch_carries_a_pause_serves_its_menu_quits_and_han
     let asked = bus.slouchwatch(&["calibrate"]);
     assert!(asked.status.success(), "{}", String::from_utf8_lossy(&asked.stderr));
     assert!(String::from_utf8_lossy(&asked.stdout).contains("The calibration opens in the slouchwatch window"));
-    let handed = monitor.wait_with_output().unwrap();
+    let handed = monitor.wait_with_output();
     let said = String::from_utf8_lossy(&handed.stderr);
     assert!(said.contains("cannot open the window"), "it handed over to the window: {said}");
 }
