@@ -38,10 +38,12 @@ pub fn desktop_entry(program: &Path) -> String {
          Name=slouchwatch\n\
          Comment=Watches your posture through the webcam and warns when you slouch\n\
          Exec={} gui --background\n\
+         Icon={}\n\
          Terminal=false\n\
          Categories=Utility;\n\
          X-GNOME-Autostart-enabled=true\n",
-        exec_quoted(program)
+        exec_quoted(program),
+        super::APP_ID
     )
 }
 

@@ -13,6 +13,10 @@ pub mod settings;
 
 use std::path::PathBuf;
 
+/// The application's id: the launcher entry's and the icon's name, the window's class (the bus
+/// name, `io.github.slouchwatch.Monitor1`, is built on it).
+pub const APP_ID: &str = "io.github.slouchwatch";
+
 /// File name of the calibration inside the config folder.
 pub const CALIBRATION_FILE: &str = "calibration.json";
 

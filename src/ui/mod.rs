@@ -76,6 +76,9 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
     })
 }
 
+/// The application icon at 256 pixels (rendered from `assets/icons/io.github.slouchwatch.svg`).
+const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/io.github.slouchwatch.png");
+
 /// Initial window size, points.
 pub const WINDOW_SIZE: [f32; 2] = [900.0, 760.0];
 /// Smallest window size, points: the narrow layout fits 480 wide.
@@ -87,8 +90,15 @@ pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>)
     let remembered = app.settings().window;
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("slouchwatch")
+        // Matches the launcher entry (io.github.slouchwatch.desktop), so docks group the window
+        // under it; on X11 it is the window's class.
+        .with_app_id(crate::files::APP_ID)
         .with_inner_size(size.or(remembered.map(|[w, h, _, _]| [w, h])).unwrap_or(WINDOW_SIZE))
         .with_min_inner_size(MIN_WINDOW_SIZE);
+    match eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(error) => tracing::warn!("the window's icon could not be read: {error}"),
+    }
     if let (None, Some([_, _, x, y])) = (size, remembered) {
         viewport = viewport.with_position([x, y]);
     }
