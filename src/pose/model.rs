@@ -1,9 +1,11 @@
 //! The pose model file: which one, where its bytes come from, and the checks that make a wrong
 //! file a clear error instead of a crash.
 //!
-//! The two MoveNet models ship inside the binary (`include_bytes!`), so the app needs no install
-//! step and cannot lose them. `--model PATH` loads any other MoveNet-format ONNX file.
-//! See `models/README.md` for where the built-in files come from.
+//! The default model, MoveNet Lightning, ships inside the binary (`include_bytes!`), so the app
+//! needs no install step and cannot lose it. The optional precise one, Thunder (25 MB, chosen by
+//! few), is a file beside the program ([`thunder_paths`]): the Debian package installs it, a
+//! build from source finds it in its `models/` folder. `--model PATH` loads any other
+//! MoveNet-format ONNX file. See `models/README.md` for where the files come from.
 
 use prost::Message;
 use std::fmt;
@@ -19,8 +21,27 @@ use crate::pose::KEYPOINT_COUNT;
 
 /// MoveNet SinglePose Lightning (192x192), converted by `scripts/export-models.sh`.
 pub const LIGHTNING_ONNX: &[u8] = include_bytes!("../../models/movenet-lightning.onnx");
-/// MoveNet SinglePose Thunder (256x256), converted by `scripts/export-models.sh`.
-pub const THUNDER_ONNX: &[u8] = include_bytes!("../../models/movenet-thunder.onnx");
+/// File name of MoveNet SinglePose Thunder (256x256), converted by `scripts/export-models.sh`.
+pub const THUNDER_FILE: &str = "movenet-thunder.onnx";
+/// A folder holding the optional model files; when set, the only place they are looked for.
+pub const MODEL_DIR_ENV: &str = "SLOUCHWATCH_MODEL_DIR";
+/// Where the Debian package puts the optional models, relative to the program's folder.
+const INSTALLED_MODELS: &str = "../share/slouchwatch/models";
+
+/// Where the Thunder file is looked for, in order: `$SLOUCHWATCH_MODEL_DIR` alone when it is set;
+/// else beside the installed program (`/usr/share/slouchwatch/models`), then the `models/`
+/// folder of the source tree this program was built from (`cargo run`, `cargo install --path .`).
+pub fn thunder_paths() -> Vec<PathBuf> {
+    if let Some(dir) = std::env::var_os(MODEL_DIR_ENV) {
+        return vec![PathBuf::from(dir).join(THUNDER_FILE)];
+    }
+    let mut paths = Vec::new();
+    if let Some(bin) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(PathBuf::from)) {
+        paths.push(bin.join(INSTALLED_MODELS).join(THUNDER_FILE));
+    }
+    paths.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(THUNDER_FILE));
+    paths
+}
 
 /// Which pose model to run.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,7 +49,8 @@ pub enum ModelChoice {
     /// Built-in MoveNet Lightning: fast, the default.
     #[default]
     Lightning,
-    /// Built-in MoveNet Thunder: about 3.5x the work of Lightning, more precise keypoints.
+    /// MoveNet Thunder (an installed file, [`thunder_paths`]): about 3.5x the work of Lightning,
+    /// more precise keypoints.
     Thunder,
     /// A MoveNet-format ONNX file on disk.
     File(PathBuf),
@@ -52,7 +74,7 @@ impl fmt::Display for ModelChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ModelChoice::Lightning => f.write_str("built-in MoveNet Lightning"),
-            ModelChoice::Thunder => f.write_str("built-in MoveNet Thunder"),
+            ModelChoice::Thunder => f.write_str("MoveNet Thunder"),
             ModelChoice::File(path) => write!(f, "{}", path.display()),
         }
     }
@@ -74,6 +96,16 @@ pub enum ModelError {
     Missing {
         /// The path that was looked up.
         path: PathBuf,
+    },
+    /// The optional Thunder model is not installed.
+    #[error(
+        "the precise model (MoveNet Thunder) is not installed: no {THUNDER_FILE} at {looked}. Choose the \
+         fast model (Settings > Camera, or leave --model out), install the slouchwatch package, or set \
+         {MODEL_DIR_ENV} to a folder holding {THUNDER_FILE}"
+    )]
+    ThunderMissing {
+        /// The places looked at, joined.
+        looked: String,
     },
     /// The file exists but cannot be read.
     #[error("cannot read model file {path}: {source}; check that it is a readable file")]
@@ -154,16 +186,26 @@ pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedM
     let name = choice.to_string();
     let bytes: std::borrow::Cow<'static, [u8]> = match choice {
         ModelChoice::Lightning => LIGHTNING_ONNX.into(),
-        ModelChoice::Thunder => THUNDER_ONNX.into(),
-        ModelChoice::File(path) => std::fs::read(path)
-            .map_err(|source| match source.kind() {
-                std::io::ErrorKind::NotFound => ModelError::Missing { path: path.clone() },
-                _ => ModelError::Unreadable { path: path.clone(), source },
-            })?
-            .into(),
+        ModelChoice::Thunder => {
+            let paths = thunder_paths();
+            let Some(path) = paths.iter().find(|path| path.is_file()) else {
+                let looked = paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(" or ");
+                return Err(ModelError::ThunderMissing { looked });
+            };
+            read_model(path)?.into()
+        }
+        ModelChoice::File(path) => read_model(path)?.into(),
     };
     let embedded = matches!(bytes, std::borrow::Cow::Borrowed(_));
     load_bytes(&name, &bytes, options, embedded)
+}
+
+/// The bytes of a model file, or why they cannot be read.
+fn read_model(path: &std::path::Path) -> Result<Vec<u8>, ModelError> {
+    std::fs::read(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => ModelError::Missing { path: path.to_path_buf() },
+        _ => ModelError::Unreadable { path: path.to_path_buf(), source },
+    })
 }
 
 /// Loads a model; `run_size` runs it at another square input size than the one it declares (the
