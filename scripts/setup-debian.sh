@@ -12,14 +12,18 @@ packages=(build-essential pkg-config libclang-dev strace dbus desktop-file-utils
 # --window-test: what the headless window smoke test needs (a virtual X server, Mesa's software
 # OpenGL, the X libraries the window loads, and ImageMagick for the screenshot).
 # --report-check: headless Chromium and pdfinfo for scripts/report-screenshot.sh.
+# --package-check: what scripts/package-check.sh needs to build and inspect the .deb (dpkg-dev
+# for cargo-deb's dependency search, lintian, appstream's validator, bc for the sizes).
 for option in "$@"; do
   case "$option" in
     --window-test)
       packages+=(xvfb xauth xdotool imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
     --report-check)
       packages+=(chromium poppler-utils) ;;
+    --package-check)
+      packages+=(dpkg-dev lintian appstream bc) ;;
     *)
-      echo "unknown option $option (known: --window-test, --report-check)" >&2
+      echo "unknown option $option (known: --window-test, --report-check, --package-check)" >&2
       exit 2 ;;
   esac
 done

@@ -130,3 +130,52 @@ fn every_bad_run_argument_gets_a_message_that_says_what_is_accepted() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// The version the package, `--version`, the About box (`CARGO_PKG_VERSION`), the changelog,
+/// the Debian changelog and the AppStream releases give is one and the same.
+#[test]
+fn every_place_that_names_the_version_names_the_same_one() {
+    let version = env!("CARGO_PKG_VERSION");
+    let output = common::slouchwatch(&["--version".as_ref()]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("slouchwatch {version}"));
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let changelog = read("CHANGELOG.md");
+    let newest = changelog.lines().find(|line| line.starts_with("## ")).unwrap();
+    assert!(newest.starts_with(&format!("## {version} ")), "CHANGELOG.md's newest entry: {newest}");
+    let debian = read("assets/debian/changelog");
+    assert!(debian.starts_with(&format!("slouchwatch ({version}-1) ")), "the Debian changelog: {debian}");
+    let metainfo = read("assets/io.github.slouchwatch.metainfo.xml");
+    let release = metainfo.split("<release ").nth(1).unwrap();
+    assert!(release.starts_with(&format!("version=\"{version}\"")), "the newest AppStream release: {release}");
+    // Both give the same date.
+    let date = newest.trim_start_matches(&format!("## {version} (")).trim_end_matches(')');
+    assert!(release.contains(&format!("date=\"{date}\"")), "AppStream's date is CHANGELOG.md's ({date})");
+}
+
+/// The precise model is a file beside the program: found where it is installed (here, the
+/// folder named by SLOUCHWATCH_MODEL_DIR), and its absence said with what to do.
+#[test]
+fn the_thunder_model_is_read_from_its_folder_and_its_absence_says_what_to_do() {
+    let analyze = |dir: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+            .env("SLOUCHWATCH_MODEL_DIR", dir)
+            .args(["analyze", "--json", "--model", "thunder"])
+            .arg(fixture("astronaut.png"))
+            .output()
+            .unwrap()
+    };
+    let empty = tempfile::tempdir().unwrap();
+    let missing = analyze(empty.path());
+    assert!(!missing.status.success());
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert!(said.contains("MoveNet Thunder) is not installed"), "{said}");
+    assert!(said.contains(&empty.path().join("movenet-thunder.onnx").display().to_string()), "{said}");
+    assert!(said.contains("Choose the fast model"), "{said}");
+
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let found = analyze(&models);
+    assert!(found.status.success(), "{}", String::from_utf8_lossy(&found.stderr));
+    assert_eq!(json_lines(&found)[0]["person"], true, "{:?}", json_lines(&found));
+}

@@ -56,7 +56,7 @@ pub enum Command {
         /// Where the camera is: auto (detect), front or side.
         #[arg(long, default_value = "auto")]
         placement: PlacementSetting,
-        /// Pose model: `lightning` (built in, default), `thunder` (built in, slower, more precise)
+        /// Pose model: `lightning` (built in, default), `thunder` (an installed file, slower, more precise)
         /// or the path of a MoveNet-format ONNX file.
         #[arg(long, default_value = "lightning")]
         model: ModelChoice,
@@ -693,6 +693,13 @@ fn run_background(
         handoff::replace_process(&arguments)
     };
     let (requests, received) = std::sync::mpsc::channel();
+    // Ctrl-C, SIGTERM and SIGHUP (logging out) quit like the menu's Quit, so the history is saved.
+    let quit = requests.clone();
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = quit.send(crate::tray::TrayRequest::Quit);
+    }) {
+        tracing::warn!("Ctrl-C will not stop cleanly: {error}");
+    }
     let tray = match crate::tray::Tray::start(None, crate::tray::RequestSink::new(requests, || {})) {
         Ok(tray) => tray,
         Err(reason) => {
