@@ -51,7 +51,9 @@ pub fn arguments(args: &GuiArgs, verbose: u8, next: Next, carry: &Carry) -> Vec<
     match next {
         Next::Background => {}
         Next::Window(screen) => {
-            if let Some(name) = clap::ValueEnum::to_possible_value(&screen) {
+            // The live view is where the window opens anyway (or the wizard, before the first
+            // calibration): only other screens are named.
+            if let Some(name) = clap::ValueEnum::to_possible_value(&screen).filter(|_| screen != Screen::Live) {
                 pair("--screen", name.get_name().into());
             }
             if let Some([width, height]) = args.window_size {
@@ -140,5 +142,7 @@ mod tests {
         assert_eq!(window.screen, Some(Screen::Calibration));
         assert_eq!(window.window_size, args.window_size);
         assert_eq!(window.carry, Some(Carry::default()), "a window from the tray never asks the tray to open it");
+        let (_, live) = parsed(arguments(&args, 0, Next::Window(Screen::Live), &Carry::default()));
+        assert_eq!(live.screen, None, "the window picks live, or the wizard when not calibrated");
     }
 }

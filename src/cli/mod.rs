@@ -604,7 +604,7 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
 /// running slouchwatch is asked to show its window instead of starting a second one.
 fn run_gui(args: GuiArgs, verbose: u8) -> anyhow::Result<ExitCode> {
     if args.carry.is_none() {
-        let screen = args.screen.map(window_request).unwrap_or(crate::control::WindowRequest::Live);
+        let screen = args.screen.map(crate::ui::panels::Screen::request).unwrap_or(crate::control::WindowRequest::Live);
         let asked = if args.background {
             crate::control::client::status().map(drop)
         } else {
@@ -664,17 +664,6 @@ fn run_gui(args: GuiArgs, verbose: u8) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The screen a request from outside opens, and back.
-fn window_request(screen: crate::ui::panels::Screen) -> crate::control::WindowRequest {
-    use crate::control::WindowRequest;
-    use crate::ui::panels::Screen;
-    match screen {
-        Screen::Calibration => WindowRequest::Calibration,
-        Screen::Report => WindowRequest::Report,
-        _ => WindowRequest::Live,
-    }
-}
-
 /// `slouchwatch gui --background`: the engine and the tray icon, no window. Hands over to the
 /// window when it is asked for, or at once (minimised) when there is no tray to live in.
 fn run_background(
@@ -732,12 +721,7 @@ fn run_background(
     match exit {
         crate::tray::background::BackgroundExit::Quit => Ok(ExitCode::SUCCESS),
         crate::tray::background::BackgroundExit::OpenWindow(request) => {
-            let screen = match request {
-                crate::control::WindowRequest::Live => Screen::Live,
-                crate::control::WindowRequest::Calibration => Screen::Calibration,
-                crate::control::WindowRequest::Report => Screen::Report,
-            };
-            to_window(screen, false, &carry)?;
+            to_window(Screen::from(request), false, &carry)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -263,11 +263,7 @@ impl SlouchApp {
                 EngineMessage::Calibration(update) => self.take_calibration_update(update),
                 EngineMessage::Finished(_) => self.finished = true,
                 EngineMessage::ShowWindow(request) => {
-                    self.screen = match request {
-                        crate::control::WindowRequest::Live => Screen::Live,
-                        crate::control::WindowRequest::Calibration => Screen::Calibration,
-                        crate::control::WindowRequest::Report => Screen::Report,
-                    };
+                    self.screen = Screen::from(request);
                     bring_forward(ctx);
                 }
             }

@@ -87,6 +87,29 @@ pub enum Screen {
     About,
 }
 
+impl From<crate::control::WindowRequest> for Screen {
+    /// The screen a request from outside opens.
+    fn from(request: crate::control::WindowRequest) -> Screen {
+        match request {
+            crate::control::WindowRequest::Live => Screen::Live,
+            crate::control::WindowRequest::Calibration => Screen::Calibration,
+            crate::control::WindowRequest::Report => Screen::Report,
+        }
+    }
+}
+
+impl Screen {
+    /// What to ask a running slouchwatch for to show this screen (the live view for those
+    /// that cannot be asked for).
+    pub fn request(self) -> crate::control::WindowRequest {
+        match self {
+            Screen::Calibration => crate::control::WindowRequest::Calibration,
+            Screen::Report => crate::control::WindowRequest::Report,
+            _ => crate::control::WindowRequest::Live,
+        }
+    }
+}
+
 /// The warning the engine raised, ready to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarningView {
