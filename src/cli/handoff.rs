@@ -83,7 +83,10 @@ pub fn replace_process(arguments: &[OsString]) -> anyhow::Result<()> {
     {
         use std::os::unix::process::CommandExt;
         let error = command.exec();
-        Err(anyhow::anyhow!("could not restart {} for the tray: {error}", program.display()))
+        Err(anyhow::anyhow!(
+            "could not start {} again to move between the window and the tray ({error}); start slouchwatch again",
+            program.display()
+        ))
     }
     #[cfg(not(unix))]
     {
