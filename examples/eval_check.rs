@@ -26,6 +26,11 @@ fn main() -> anyhow::Result<()> {
     let front_good = images::images_in_folder(&eval.join("front/good"))?;
     let (calibration_frames, test_good) = front_good.split_at(FRONT_CALIBRATION_FRAMES);
     let front_calibration = calibrate(&mut estimator, calibration_frames, PlacementSetting::Front)?;
+    let desk = slouchwatch::posture::desk::desk_check(&front_calibration, &Default::default());
+    println!("Desk: {:?}", slouchwatch::posture::desk::geometry(&front_calibration));
+    for line in slouchwatch::posture::desk::desk_lines(&desk) {
+        println!("  {line}");
+    }
     println!(
         "Front: calibrated on {} upright frames (quality {:?}; {})",
         calibration_frames.len(),

@@ -140,6 +140,13 @@ fn main() -> anyhow::Result<()> {
                     quality.frames_total,
                     if quality.notes.is_empty() { String::new() } else { format!(" ({})", quality.notes.join("; ")) }
                 );
+                let desk = slouchwatch::posture::desk::geometry(&calibration);
+                let items = slouchwatch::posture::desk::desk_check(&calibration, &Default::default());
+                let found: Vec<String> = items.iter().map(|item| item.finding()).collect();
+                println!(
+                    "  desk: {desk:?} -> {}",
+                    if found.is_empty() { "nothing".to_owned() } else { found.join("; ") }
+                );
                 PostureOptions { calibration: Some(calibration), ..Default::default() }
             }
             Err(error) => {

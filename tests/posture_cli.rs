@@ -19,6 +19,8 @@ fn calibrate_then_analyze_reports_posture_fields() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("Calibration written to") && stdout.contains("camera placement front"), "{stdout}");
     assert!(stdout.contains("1 of 1 frames used"), "{stdout}");
+    // The astronaut photo is taken from below her eyes: the desk check says the screen is low.
+    assert!(stdout.contains("Desk check") && stdout.contains("Screen too low"), "{stdout}");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&calibration).unwrap()).unwrap();
     assert_eq!(saved["version"], 1);
     assert_eq!(saved["placement"], "front");

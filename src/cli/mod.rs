@@ -435,6 +435,12 @@ fn run_calibrate(
     if calibration.placement == posture::CameraPlacement::Side {
         show("trunk lean", neutral.trunk_lean_deg, " degrees");
     }
+    if calibration.placement == posture::CameraPlacement::Front {
+        let items = posture::desk::desk_check(&calibration, &posture::desk::DayMeasures::default());
+        for line in posture::desk::desk_lines(&items) {
+            println!("{line}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -83,7 +83,14 @@ pub fn run(args: &ReportArgs, settings_path: Option<PathBuf>) -> anyhow::Result<
         Period::Day(date)
     };
     let catalog = Catalog::built_in()?;
-    let built = report::load(&store, &Local, period, goal, today, &catalog)?;
+    let mut built = report::load(&store, &Local, period, goal, today, &catalog)?;
+    // The desk check of the calibration in use, if there is one that reads.
+    if let report::Report::Day(daily) = &mut built
+        && let Some(calibration) =
+            crate::files::default_calibration_path().and_then(|path| crate::files::calibration::load(&path).ok())
+    {
+        daily.day.add_desk_check(&calibration);
+    }
     let text = built.render(args.format);
     match &args.out {
         Some(path) => {

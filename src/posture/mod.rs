@@ -75,6 +75,7 @@
 //! carries the ear forward too, so the verdict subtracts the trunk's change from the head's.
 
 pub mod calibration;
+pub mod desk;
 pub mod metrics;
 pub mod observation;
 pub mod placement;

@@ -272,7 +272,8 @@ impl UprightStretch {
 /// One line of end-of-day advice, with the name of what to do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdviceLine {
-    /// `entry` (a stretch, massage, heat or strengthening) or `ergonomic` (a desk change).
+    /// `entry` (a stretch, massage, heat or strengthening), `ergonomic` (a desk habit) or `desk`
+    /// (the desk check: a change to the desk that the calibration and the day point to).
     pub kind: &'static str,
     /// Catalog id.
     pub id: String,
@@ -446,6 +447,23 @@ impl DayReport {
             || report.stretches_done + report.stretches_declined > 0;
         report.advice = advice(catalog, &report);
         report
+    }
+
+    /// Adds the desk check of `calibration` (with the day's time spent too close) to the advice,
+    /// first: a desk that pulls the person out of shape comes before the stretches that undo it.
+    pub fn add_desk_check(&mut self, calibration: &crate::posture::Calibration) {
+        use crate::posture::desk;
+        let judged_s = self.upright_s + self.slouched_s;
+        let day = desk::DayMeasures {
+            too_close_share: (judged_s > 0.0).then(|| (self.problem_s(Problem::TooClose) / judged_s) as f32),
+        };
+        let lines = desk::desk_check(calibration, &day).into_iter().map(|item| AdviceLine {
+            kind: "desk",
+            id: item.id().to_owned(),
+            name: item.finding(),
+            reason: item.change().to_owned(),
+        });
+        self.advice.splice(0..0, lines);
     }
 
     /// Seconds spent slouched with one problem.

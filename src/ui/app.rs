@@ -656,6 +656,9 @@ impl SlouchApp {
     fn read_report(&mut self, now_s: f64) {
         let (data_dir, goal) = (self.paths.data_dir.as_deref(), self.settings.goal_upright_pct);
         self.report_reader.read(&mut self.report, data_dir, goal, &self.catalog, now_s);
+        if let (Some(Ok(daily)), Some(calibration)) = (&mut self.report.loaded, self.calibration.as_ref()) {
+            daily.day.add_desk_check(calibration);
+        }
     }
 
     fn apply(&mut self, command: UiCommand, now_s: f64) {

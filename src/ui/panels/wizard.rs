@@ -117,6 +117,7 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
                 quality.frames_total,
                 placement_words(calibration.placement)
             ));
+            desk_check(ui, calibration);
             if let Some(mut start_at_login) = view.offer_start_at_login
                 && ui
                     .checkbox(&mut start_at_login, "Start slouchwatch when I log in")
@@ -181,4 +182,24 @@ fn placement_words(placement: CameraPlacement) -> &'static str {
         CameraPlacement::Front => "in front of you",
         CameraPlacement::Side => "beside you",
     }
+}
+
+/// The desk check after a calibration: what to change about the desk, each with its reason.
+fn desk_check(ui: &mut Ui, calibration: &Calibration) {
+    use crate::posture::desk;
+    if calibration.placement != crate::posture::CameraPlacement::Front {
+        return;
+    }
+    let items = desk::desk_check(calibration, &desk::DayMeasures::default());
+    ui.add_space(6.0);
+    ui.label(RichText::new("Desk check").strong());
+    if items.is_empty() {
+        ui.label("Nothing to change that the camera can see: screen height, distance and centring look right.");
+        return;
+    }
+    for item in &items {
+        ui.label(format!("\u{2022} {}.", item.finding()));
+        ui.weak(item.change());
+    }
+    ui.weak("Distances and angles are estimates from one camera, assumed to sit on the screen you look at.");
 }
