@@ -138,7 +138,7 @@ fn run(camera: ScriptedCamera, config: EngineConfig) -> Run {
             EngineMessage::Snapshot(snapshot) => snapshots.push(*snapshot),
             EngineMessage::Event(event) => events.push(event.event),
             EngineMessage::Finished(done) => summary = Some(done),
-            EngineMessage::Calibration(_) | EngineMessage::ShowWindow(_) => {}
+            EngineMessage::Calibration(_) | EngineMessage::ShowWindow(_) | EngineMessage::Setups(_) => {}
         }
     }
     Run { events, snapshots, summary: summary.expect("the engine reports its totals") }
@@ -250,7 +250,7 @@ fn the_engine_calibrates_from_its_own_frames_and_does_not_judge_them() {
             EngineMessage::Calibration(update) => updates.push(update),
             EngineMessage::Snapshot(snapshot) => snapshots.push(snapshot),
             EngineMessage::Finished(done) => summary = Some(done),
-            EngineMessage::Event(_) | EngineMessage::ShowWindow(_) => {}
+            EngineMessage::Event(_) | EngineMessage::ShowWindow(_) | EngineMessage::Setups(_) => {}
         }
     }
     let captured: Vec<usize> = updates

@@ -92,7 +92,10 @@ fn a_full_disk_loses_no_minute_once_there_is_room_again() {
                 _ => {}
             },
             EngineMessage::Finished(done) => summary = Some(done),
-            EngineMessage::Snapshot(_) | EngineMessage::Calibration(_) | EngineMessage::ShowWindow(_) => {}
+            EngineMessage::Snapshot(_)
+            | EngineMessage::Calibration(_)
+            | EngineMessage::ShowWindow(_)
+            | EngineMessage::Setups(_) => {}
         }
     }
     set_file_size_limit(None);

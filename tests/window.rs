@@ -97,12 +97,15 @@ fn the_calibration_wizard_completes_and_is_saved() {
     let frames = dir.path().join("frames");
     write_frames(&frames, &[(&upright(), 200)]);
     quiet_settings(dir.path(), |_| {});
-    let mut harness = harness(app(dir.path(), Some(frames)));
+    let mut harness = harness(app(dir.path(), Some(frames.clone())));
     harness.step();
     assert_eq!(harness.state().screen(), Screen::Calibration, "first start opens the wizard");
     harness.get_by_label("Start").click();
     step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Use this calibration").is_some());
     assert!(harness.query_by_label_contains("Quality:").is_some());
+    // The desk check follows the result: the astronaut's camera looks up at her.
+    assert!(harness.query_by_label("Desk check").is_some());
+    assert!(harness.query_by_label_contains("Screen too low").is_some());
     // The first calibration offers to start at login; taking it writes a valid login entry.
     harness.get_by_label("Start slouchwatch when I log in").click();
     harness.run_steps(2);
@@ -117,8 +120,14 @@ fn the_calibration_wizard_completes_and_is_saved() {
     harness.run_steps(2);
     assert_eq!(harness.state().screen(), Screen::Live);
     assert!(harness.state().calibration().is_some());
-    let saved = std::fs::read_to_string(dir.path().join("calibration.json")).unwrap();
-    assert!(saved.contains("\"placement\": \"front\""), "{saved}");
+    // Saved as the first setup, for the camera (here the replayed folder) it was made with.
+    let saved = std::fs::read_to_string(dir.path().join("setups.json")).unwrap();
+    let book = slouchwatch::posture::setups::SetupBook::from_json(&saved).unwrap();
+    assert_eq!(book.setups.len(), 1);
+    assert_eq!(book.setups[0].name, "Desk");
+    assert!(!book.setups[0].standing);
+    assert_eq!(book.setups[0].camera.as_deref(), Some(frames.display().to_string().as_str()));
+    assert_eq!(book.setups[0].calibration.placement, slouchwatch::posture::CameraPlacement::Front);
     assert!(harness.state().settings().start_at_login);
 
     // Settings turns it off again and the entry goes.

@@ -90,6 +90,8 @@ pub enum AlertState {
     Paused,
     /// Warnings snoozed by the user.
     Snoozed,
+    /// The person answered the warning "I'm sitting fine": no warning for this slouch.
+    Disputed,
     /// The calibration no longer fits.
     Recalibrate,
 }

@@ -28,6 +28,9 @@ pub const DEFAULT_BREAK_INTERVAL_S: i64 = 45 * 60;
 pub const MODERATE_EXCESS: f32 = 1.5;
 /// A warning is "strong" when bad posture has lasted this many warning delays.
 pub const STRONG_DURATION_DELAYS: i32 = 4;
+/// "I'm sitting fine" still answers a warning this long after it was shown (a notification's
+/// button pressed after the slouch ended), seconds.
+pub const DISPUTE_LATE_S: i64 = 10 * 60;
 
 /// Timing settings of the alert state machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +100,17 @@ struct BadStretch {
     warned_at: Option<DateTime<Utc>>,
     /// Whether a snoozed warning was already recorded for this stretch.
     snooze_noted: bool,
+    /// Whether the person answered its warning "I'm sitting fine".
+    disputed: bool,
     good_since: Option<DateTime<Utc>>,
+}
+
+/// The latest warning shown, for a late "I'm sitting fine".
+#[derive(Debug, Clone, PartialEq)]
+struct ShownWarning {
+    at: DateTime<Utc>,
+    problems: Vec<Problem>,
+    disputed: bool,
 }
 
 /// The alert state machine. Feed it every analysed frame with [`AlertMachine::update`].
@@ -115,6 +128,9 @@ pub struct AlertMachine {
     sitting_since: Option<DateTime<Utc>>,
     last_break_reminder: Option<DateTime<Utc>>,
     stale: Option<StaleReason>,
+    shown: Option<ShownWarning>,
+    /// Since when the person has been standing (judged in a standing setup).
+    standing_since: Option<DateTime<Utc>>,
 }
 
 impl AlertMachine {
@@ -132,6 +148,8 @@ impl AlertMachine {
             sitting_since: None,
             last_break_reminder: None,
             stale: None,
+            shown: None,
+            standing_since: None,
         }
     }
 
@@ -214,12 +232,44 @@ impl AlertMachine {
             // A snooze dismisses a standing warning too: the tray and the status stop saying
             // "warning" once the user has answered it.
             AlertState::Snoozed
+        } else if self.bad.as_ref().is_some_and(|bad| bad.disputed) {
+            AlertState::Disputed
         } else if self.bad.as_ref().is_some_and(|bad| bad.warned_at.is_some()) {
             AlertState::Warning
         } else if self.bad.is_some() {
             AlertState::Slouching
         } else {
             AlertState::Good
+        }
+    }
+
+    /// "I'm sitting fine": answers the warning standing at `now`, or the latest one shown within
+    /// [`DISPUTE_LATE_S`]. Returns its time and problems, or `None` when there is no warning to
+    /// answer (or it was answered already). The slouch goes on unwarned; the next one warns.
+    pub fn dispute(&mut self, now: DateTime<Utc>) -> Option<(DateTime<Utc>, Vec<Problem>)> {
+        let shown = self.shown.as_mut().filter(|shown| !shown.disputed)?;
+        if now - shown.at > TimeDelta::seconds(DISPUTE_LATE_S) {
+            return None;
+        }
+        shown.disputed = true;
+        if let Some(bad) = self.bad.as_mut().filter(|bad| bad.warned_at == Some(shown.at)) {
+            bad.disputed = true;
+        }
+        Some((shown.at, shown.problems.clone()))
+    }
+
+    /// Whether the person is standing at `now` (judged in a standing setup). Standing is not
+    /// sitting: no movement-break reminder while it lasts, and standing for a break's length
+    /// restarts the sitting clock like a break away from the desk.
+    pub fn set_standing(&mut self, now: DateTime<Utc>, standing: bool) {
+        if !standing {
+            self.standing_since = None;
+            return;
+        }
+        let since = *self.standing_since.get_or_insert(now);
+        if now - since >= self.settings.break_min {
+            self.sitting_since = Some(now);
+            self.last_break_reminder = None;
         }
     }
 
@@ -277,7 +327,8 @@ impl AlertMachine {
         }
         let sitting_since = *self.sitting_since.get_or_insert(now);
         let reminded = self.last_break_reminder.unwrap_or(sitting_since);
-        if now - reminded >= self.settings.break_interval && self.snoozed_until(now).is_none() {
+        let standing = self.standing_since.is_some();
+        if now - reminded >= self.settings.break_interval && self.snoozed_until(now).is_none() && !standing {
             self.last_break_reminder = Some(now);
             events.push(AlertEvent::BreakReminder { sitting_for_min: (now - sitting_since).num_minutes() });
         }
@@ -293,6 +344,7 @@ impl AlertMachine {
             peak: Severity::Mild,
             warned_at: None,
             snooze_noted: false,
+            disputed: false,
             good_since: None,
         });
         bad.good_since = None;
@@ -319,6 +371,7 @@ impl AlertMachine {
         }
         bad.warned_at = Some(now);
         self.last_warning = Some(now);
+        self.shown = Some(ShownWarning { at: now, problems: problems.to_vec(), disputed: false });
         events.push(AlertEvent::Warning {
             problems: problems.to_vec(),
             severity: severity(&settings, bad_for, excess),
@@ -389,6 +442,48 @@ mod tests {
             t += step;
         }
         events
+    }
+
+    #[test]
+    fn im_sitting_fine_answers_the_warning_once_and_the_next_slouch_warns_again() {
+        let settings = AlertSettings { cooldown: TimeDelta::seconds(0), ..AlertSettings::default() };
+        let mut machine = AlertMachine::new(settings);
+        assert_eq!(machine.dispute(at(0)), None, "nothing to answer yet");
+        feed(&mut machine, 0, 40, 1, &bad(Problem::ForwardHead, 1.2));
+        assert_eq!(machine.state(at(40)), AlertState::Warning);
+        assert_eq!(machine.dispute(at(40)), Some((at(30), vec![Problem::ForwardHead])));
+        assert_eq!(machine.state(at(41)), AlertState::Disputed);
+        assert_eq!(machine.dispute(at(41)), None, "answered once");
+        // The slouch goes on unwarned, ends, and the next one warns.
+        let events = feed(&mut machine, 41, 100, 1, &bad(Problem::ForwardHead, 1.2));
+        assert!(!events.iter().any(|(_, event)| matches!(event, AlertEvent::Warning { .. })));
+        feed(&mut machine, 100, 110, 1, &good());
+        assert_eq!(machine.state(at(110)), AlertState::Good);
+        let events = feed(&mut machine, 110, 150, 1, &bad(Problem::HeadDown, 1.2));
+        assert!(events.iter().any(|(_, event)| matches!(event, AlertEvent::Warning { .. })));
+        // A late answer (a notification's button) still counts, within the window.
+        feed(&mut machine, 150, 160, 1, &good());
+        assert_eq!(machine.dispute(at(140 + DISPUTE_LATE_S + 1)), None, "too late");
+        assert_eq!(machine.dispute(at(150)), Some((at(140), vec![Problem::HeadDown])));
+    }
+
+    #[test]
+    fn standing_is_a_break_from_sitting() {
+        let settings = AlertSettings { break_interval: TimeDelta::seconds(600), ..AlertSettings::default() };
+        let mut machine = AlertMachine::new(settings);
+        feed(&mut machine, 0, 500, 5, &good());
+        // Standing for three minutes (past the break length), then sitting again.
+        for t in (500..680).step_by(5) {
+            machine.set_standing(at(t), true);
+            assert!(machine.update(at(t), &good()).is_empty(), "no reminder while standing");
+        }
+        machine.set_standing(at(680), false);
+        let events = feed(&mut machine, 680, 1400, 5, &good());
+        let reminders: Vec<i64> =
+            events.iter().filter(|(_, e)| matches!(e, AlertEvent::BreakReminder { .. })).map(|(t, _)| *t).collect();
+        // The sitting clock restarted at the end of the standing break (675): the reminder comes
+        // 600 s later, not at 600.
+        assert_eq!(reminders, vec![1275]);
     }
 
     fn kinds(events: &[(i64, AlertEvent)]) -> Vec<(i64, &'static str)> {

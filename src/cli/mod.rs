@@ -460,14 +460,26 @@ fn list_cameras() -> anyhow::Result<ExitCode> {
 
 /// `slouchwatch run`: the engine without a window.
 fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    // Without --calibration, use the one `calibrate` and the window keep, if there is one.
-    let calibration_path =
-        args.calibration.clone().or_else(|| crate::files::default_calibration_path().filter(|path| path.exists()));
-    let calibration = calibration_path.as_deref().map(calibration_file::load).transpose()?;
-    if calibration.is_none() {
-        eprintln!("note: no --calibration given: run `slouchwatch calibrate` for forward-head and shoulder warnings");
+    // With --calibration, that file alone; without, the setups `calibrate` and the window keep.
+    let calibration = args.calibration.as_deref().map(calibration_file::load).transpose()?;
+    let (setups, setups_file) = match (&calibration, crate::files::default_calibration_path()) {
+        (None, Some(legacy)) => {
+            let path = crate::files::setups::path_beside(&legacy);
+            let loaded = crate::files::setups::load(&path, &legacy);
+            if let Some(notice) = loaded.notice {
+                eprintln!("note: {notice}");
+            }
+            (loaded.book, Some(path))
+        }
+        _ => (Default::default(), None),
+    };
+    if calibration.is_none() && setups.setups.is_empty() {
+        eprintln!("note: no calibration yet: run `slouchwatch calibrate` for forward-head and shoulder warnings");
     }
     let config = EngineConfig {
+        setups,
+        setups_file,
+        camera: Some(args.source.camera_key()),
         fps: args.fps,
         calibration,
         posture: PostureSettings {
@@ -526,7 +538,10 @@ fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     for message in handle.messages.iter() {
         let line = match message {
-            EngineMessage::Snapshot(_) | EngineMessage::Calibration(_) | EngineMessage::ShowWindow(_) => continue,
+            EngineMessage::Snapshot(_)
+            | EngineMessage::Calibration(_)
+            | EngineMessage::ShowWindow(_)
+            | EngineMessage::Setups(_) => continue,
             EngineMessage::Event(event) => match &event.event {
                 // Episodes and snoozed warnings go to the history only.
                 engine::EngineEvent::Alert(
@@ -707,9 +722,13 @@ fn run_background(
     if let Some(notice) = settings_notice {
         eprintln!("warning: {notice}");
     }
-    let calibration = calibration_file::load(&paths.calibration).ok();
-    let calibrated = calibration.is_some();
-    let engine = match starter(&settings, calibration) {
+    let setups_file = crate::files::setups::path_beside(&paths.calibration);
+    let loaded = crate::files::setups::load(&setups_file, &paths.calibration);
+    if let Some(notice) = loaded.notice {
+        eprintln!("note: {notice}");
+    }
+    let calibrated = !loaded.book.setups.is_empty();
+    let engine = match starter(&settings, &loaded.book, Some(&setups_file)) {
         Ok(engine) => engine,
         Err(error) => {
             // The window says what is wrong and offers Retry.

@@ -160,6 +160,9 @@ pub fn status_of(snapshot: &Snapshot, calibrated: bool) -> MonitorStatus {
             ("snoozed".to_owned(), format!("Warnings snoozed{until}"))
         }
         AlertState::Recalibrate => ("recalibrate".to_owned(), "You moved since calibrating: recalibrate".to_owned()),
+        AlertState::Disputed => {
+            ("disputed".to_owned(), "You said you are sitting fine: no warning for this slouch".to_owned())
+        }
     };
     MonitorStatus {
         state,

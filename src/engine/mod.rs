@@ -34,6 +34,7 @@ use crate::alerts::{AlertEvent, AlertSettings, AlertState};
 use crate::coach::{Catalog, Routine};
 use crate::history::HistoryStore;
 use crate::pose::{Pose, PoseEstimator};
+use crate::posture::setups::{SetupBook, SetupTag};
 use crate::posture::{Assessment, Calibration, PlacementSetting, PostureSettings};
 use crate::source::SourceFactory;
 use calibrate::CalibrateError;
@@ -71,6 +72,14 @@ pub struct EngineConfig {
     /// A command of the user's run on warnings, clears, away, back and break reminders, with
     /// the event's JSON on its standard input ([`sinks::hooks`]).
     pub hook: Option<String>,
+    /// The user's setups: when there are any, the engine judges against the one that fits the
+    /// camera and where the person is, and `calibration` is not used.
+    pub setups: SetupBook,
+    /// The camera's name, for picking a setup (`None`: not known, every setup fits).
+    pub camera: Option<String>,
+    /// Where the setups are saved when the engine changes them (a dispute widened a limit, a
+    /// setup switched); `None`: changes last as long as the engine.
+    pub setups_file: Option<std::path::PathBuf>,
 }
 
 impl Default for EngineConfig {
@@ -85,6 +94,9 @@ impl Default for EngineConfig {
             catalog: None,
             control: None,
             hook: None,
+            setups: SetupBook::default(),
+            camera: None,
+            setups_file: None,
         }
     }
 }
@@ -124,6 +136,11 @@ pub enum EngineCommand {
     /// Someone outside asked to see the window at this screen (`slouchwatch calibrate`, a
     /// second `slouchwatch`): passed on as [`EngineMessage::ShowWindow`] to whoever shows it.
     ShowWindow(WindowRequest),
+    /// "I'm sitting fine": the warning standing (or just shown) was wrong for this person.
+    Dispute,
+    /// The user's setups changed (a new setup, a reset limit, a removed setup): use these, and
+    /// save them.
+    SetSetups(Box<SetupBook>),
 }
 
 /// What someone asked of monitoring that outlasts one engine (a pause, a snooze). When the
@@ -204,6 +221,29 @@ pub enum SourceEvent {
         /// What happened.
         detail: String,
     },
+    /// The person moved into another of their setups (sat at the laptop, stood up at the
+    /// standing desk): judged against it from now on.
+    SetupChanged {
+        /// Its name.
+        name: String,
+        /// Whether it is a standing setup.
+        standing: bool,
+    },
+    /// The person sits where none of their setups fits: not judged until they pick one by
+    /// calibrating it (again) or go back.
+    NoSetupFits {
+        /// The setups there are, comma-separated.
+        setups: String,
+    },
+    /// The person answered a warning "I'm sitting fine".
+    WarningDisputed {
+        /// The warning's problems.
+        problems: Vec<crate::posture::Problem>,
+        /// The problems whose limit this widened a step (in the setup in use).
+        widened: Vec<crate::posture::Problem>,
+        /// The setup it counted for, if named.
+        setup: Option<String>,
+    },
 }
 
 /// An event of either kind.
@@ -275,6 +315,10 @@ pub struct Snapshot {
     pub snoozed_until: Option<DateTime<Utc>>,
     /// When a pause for a while ends by itself.
     pub paused_until: Option<DateTime<Utc>>,
+    /// The setup judged against, if named.
+    pub setup: Option<SetupTag>,
+    /// Set when the person sits where none of their setups fits (then nothing is judged).
+    pub no_setup_fits: bool,
 }
 
 /// Messages from the engine thread.
@@ -290,6 +334,8 @@ pub enum EngineMessage {
     Finished(Summary),
     /// Show the window at this screen (from [`EngineCommand::ShowWindow`]).
     ShowWindow(WindowRequest),
+    /// The setups as the engine now has them (after a dispute or a switch).
+    Setups(Box<SetupBook>),
 }
 
 /// How a calibration is going.

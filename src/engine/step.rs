@@ -13,6 +13,7 @@ use super::{EngineConfig, Snapshot, SourceEvent, summary::DayTotals};
 use crate::alerts::{AlertEvent, AlertMachine, Observation};
 use crate::history::{Activity, FromUpright};
 use crate::pose::{Letterbox, Pose, PoseError, PoseEstimator};
+use crate::posture::setups::{SetupBook, SetupTag};
 use crate::posture::smoothing::SmoothedAssessor;
 use crate::posture::{self, Assessment, Calibration, Metrics, Posture, PostureSettings};
 use crate::source::{Frame, SourceError};
@@ -66,9 +67,33 @@ pub struct FrameOutcome {
     pub frozen: Option<SourceError>,
 }
 
-/// The engine's per-frame state: alert machine, smoothing, motion, the last analysis.
+/// What an "I'm sitting fine" did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disputed {
+    /// When the warning it answered was shown.
+    pub warned_at: DateTime<Utc>,
+    /// The warning's problems.
+    pub problems: Vec<crate::posture::Problem>,
+    /// The problems whose limit widened a step.
+    pub widened: Vec<crate::posture::Problem>,
+    /// The setup it counted for, if named.
+    pub setup: Option<String>,
+}
+
+/// The engine's per-frame state: alert machine, smoothing, motion, the last analysis, and which
+/// of the person's setups they are judged in.
 pub struct Step {
     calibration: Option<Calibration>,
+    /// Every setup of the person's (empty: a lone calibration, or none).
+    book: SetupBook,
+    /// The camera's name, for picking setups.
+    camera: Option<String>,
+    /// The setup in use (its calibration is `calibration`), if named.
+    setup: Option<SetupTag>,
+    /// Whether the person sits where none of their setups fits (said once per change).
+    no_setup_fits: bool,
+    /// Whether the book changed since [`Step::take_changed_setups`] was last asked.
+    setups_changed: bool,
     settings: PostureSettings,
     preview: bool,
     alerts: AlertMachine,
@@ -86,8 +111,20 @@ pub struct Step {
 impl Step {
     /// A step for `config`'s calibration, posture and alert settings.
     pub fn new(config: &EngineConfig) -> Step {
+        let starting = config.setups.starting(config.camera.as_deref());
+        let calibration = match starting {
+            Some(setup) => Some(setup.calibration.clone()),
+            // Setups, but none for this camera: nothing to judge against until one is made.
+            None if !config.setups.setups.is_empty() => None,
+            None => config.calibration.clone(),
+        };
         Step {
-            calibration: config.calibration.clone(),
+            setup: starting.map(|setup| setup.tag()),
+            book: config.setups.clone(),
+            camera: config.camera.clone(),
+            no_setup_fits: false,
+            setups_changed: false,
+            calibration,
             settings: config.posture,
             preview: config.preview,
             alerts: AlertMachine::new(config.alerts),
@@ -122,6 +159,60 @@ impl Step {
     /// Whether there is a calibration to judge against.
     pub fn is_calibrated(&self) -> bool {
         self.calibration.is_some()
+    }
+
+    /// The setups as they are now (disputes and switches included).
+    pub fn setups(&self) -> &SetupBook {
+        &self.book
+    }
+
+    /// Whether the setups changed (a dispute, a switch) since last asked; asking clears it.
+    pub fn take_changed_setups(&mut self) -> bool {
+        std::mem::take(&mut self.setups_changed)
+    }
+
+    /// Uses `book` from now on: the setup in use again if it is still there (with its new
+    /// calibration and limits), else the one to start with.
+    pub fn set_setups(&mut self, book: SetupBook) {
+        self.book = book;
+        let current = self.setup.as_ref().and_then(|tag| self.book.get(&tag.name)).filter(|_| {
+            // A setup just made or recalibrated is the one to use.
+            self.book.last_used.as_deref() == self.setup.as_ref().map(|tag| tag.name.as_str())
+        });
+        match current.or_else(|| self.book.starting(self.camera.as_deref())).cloned() {
+            Some(setup) => self.switch_to(&setup),
+            None => {
+                self.setup = None;
+                self.calibration = None;
+            }
+        }
+    }
+
+    fn switch_to(&mut self, setup: &crate::posture::setups::Setup) {
+        self.setup = Some(setup.tag());
+        self.book.last_used = Some(setup.name.clone());
+        self.set_calibration(setup.calibration.clone());
+    }
+
+    /// "I'm sitting fine" at `now`: answers the warning (see [`AlertMachine::dispute`]) and counts
+    /// the dispute against each of its problems in the setup in use, widening a limit when the
+    /// disputes reach a step. `None` when there was no warning to answer.
+    pub fn dispute(&mut self, now: DateTime<Utc>) -> Option<Disputed> {
+        let (warned_at, problems) = self.alerts.dispute(now)?;
+        let stamp = now.to_rfc3339();
+        let mut widened = Vec::new();
+        if let Some(calibration) = self.calibration.as_mut() {
+            for problem in &problems {
+                if calibration.disputes.dispute(*problem, &stamp) {
+                    widened.push(*problem);
+                }
+            }
+            if let Some(setup) = self.setup.as_ref().and_then(|tag| self.book.get_mut(&tag.name)) {
+                setup.calibration.disputes = calibration.disputes.clone();
+                self.setups_changed = true;
+            }
+        }
+        Some(Disputed { warned_at, problems, widened, setup: self.setup.as_ref().map(|tag| tag.name.clone()) })
     }
 
     /// The source was lost: the next frame is compared with nothing.
@@ -184,7 +275,34 @@ impl Step {
             },
         };
         let seconds = now.timestamp_micros() as f64 / 1e6;
-        let assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
+        let mut assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
+        if assessment.calibration_stale.is_some() && !self.book.setups.is_empty() {
+            // Not where this setup was calibrated: another setup may fit (stood up, moved to the
+            // laptop); if none does, ask rather than judge.
+            let frame_size = frame.image.dimensions();
+            match self.book.matching(self.camera.as_deref(), &pose, frame_size).cloned() {
+                Some(other) => {
+                    self.switch_to(&other);
+                    self.setups_changed = true;
+                    self.no_setup_fits = false;
+                    outcome
+                        .source_events
+                        .push(SourceEvent::SetupChanged { name: other.name, standing: other.standing });
+                    let raw = posture::assess(&pose, frame_size, self.calibration.as_ref(), &self.settings);
+                    self.last_analysis = Some((now, pose.clone(), raw.clone()));
+                    assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
+                }
+                None if !self.no_setup_fits => {
+                    self.no_setup_fits = true;
+                    outcome.source_events.push(SourceEvent::NoSetupFits { setups: self.book.names() });
+                }
+                None => {}
+            }
+        } else if assessment.calibration_stale.is_none() && pose.person_in_view() {
+            self.no_setup_fits = false;
+        }
+        let standing = self.setup.as_ref().is_some_and(|tag| tag.standing) && assessment.calibration_stale.is_none();
+        self.alerts.set_standing(now, standing && pose.person_in_view());
 
         let observation = if !pose.person_in_view() {
             Observation::NoPerson
@@ -206,12 +324,15 @@ impl Step {
                 metrics: assessment.metrics,
                 // A stale calibration is no measure of upright.
                 from_upright: FromUpright::default(),
+                // Nor is the person in the setup.
+                setup: None,
             },
             Observation::Judged { posture, problems, .. } => Activity::Judged {
                 posture: *posture,
                 problems: problems.clone(),
                 metrics: assessment.metrics,
                 from_upright,
+                setup: self.setup.clone(),
             },
         });
         outcome.alert_events = self.alerts.update(now, &observation);
@@ -240,6 +361,7 @@ impl Step {
                 problems: vec![],
                 metrics: Metrics::default(),
                 from_upright: FromUpright::default(),
+                setup: self.setup.clone(),
             }),
             alert_events: self.alerts.update(now, &unknown),
             source_events: Vec::new(),
@@ -315,6 +437,8 @@ impl Step {
             today: DayTotals::default(),
             snoozed_until: self.alerts.snoozed_until(now),
             paused_until: self.alerts.paused_until(),
+            setup: self.setup.clone(),
+            no_setup_fits: self.no_setup_fits,
         }
     }
 

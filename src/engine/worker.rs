@@ -51,6 +51,8 @@ pub struct Worker {
     holds: Vec<super::Hold>,
     /// Whether the pause in force is the holds' (released with them), not the user's.
     paused_by_holds: bool,
+    /// Where the setups are saved when the engine changes them.
+    setups_file: Option<std::path::PathBuf>,
 }
 
 impl Worker {
@@ -80,6 +82,7 @@ impl Worker {
             control: config.control,
             holds: Vec::new(),
             paused_by_holds: false,
+            setups_file: config.setups_file,
         }
     }
 
@@ -201,6 +204,7 @@ impl Worker {
             self.tell(now, events);
         }
         self.handle_alert_events(now, outcome.alert_events);
+        self.save_setups_if_changed();
         if let Some(mut snapshot) = outcome.snapshot {
             snapshot.today = self.today.with_partial(self.history.current_minute());
             if let Some(control) = &self.control {
@@ -331,7 +335,49 @@ impl Worker {
             EngineCommand::StretchDeclined(id) => self.answer(now, &id, Answer::NotNow),
             EngineCommand::StretchDone(id) => self.answer(now, &id, Answer::Done),
             EngineCommand::ShowWindow(request) => self.channel.show_window(request),
+            EngineCommand::Dispute => {
+                // Frame time, which the warning was stamped with (virtual in a replay).
+                let frame_now = self.summary.ended.unwrap_or(now);
+                if let Some(disputed) = self.step.dispute(frame_now) {
+                    let mut events = Vec::new();
+                    self.history.record_dispute(disputed.warned_at, &mut events);
+                    self.tell(frame_now, events);
+                    self.channel.source(
+                        frame_now,
+                        SourceEvent::WarningDisputed {
+                            problems: disputed.problems,
+                            widened: disputed.widened,
+                            setup: disputed.setup,
+                        },
+                    );
+                    self.save_setups_if_changed();
+                }
+            }
+            EngineCommand::SetSetups(book) => {
+                self.step.set_setups(*book);
+                self.save_setups();
+            }
         }
+    }
+
+    /// Saves the setups and tells the window, when the step changed them (a dispute, a switch).
+    fn save_setups_if_changed(&mut self) {
+        if self.step.take_changed_setups() {
+            self.save_setups();
+        }
+    }
+
+    /// Saves the setups (when there is a file for them) and tells the window.
+    fn save_setups(&mut self) {
+        let book = self.step.setups();
+        if let Some(path) = &self.setups_file
+            && !book.setups.is_empty()
+            && let Err(error) = crate::files::setups::save(path, book)
+        {
+            // Monitoring goes on with the setups in memory; said once per failed save.
+            tracing::warn!("{error}");
+        }
+        self.channel.setups(book);
     }
 
     /// The user's pause and snooze in force at `now`.

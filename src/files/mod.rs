@@ -10,6 +10,7 @@ pub mod autostart;
 pub mod calibration;
 pub mod private;
 pub mod settings;
+pub mod setups;
 
 use std::path::PathBuf;
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::posture::calibration::Calibration;
+use crate::posture::setups::SetupTag;
 use crate::posture::verdict::change_from_upright;
 use crate::posture::{Metrics, Posture, Problem};
 
@@ -25,6 +26,8 @@ pub enum Activity {
         metrics: Metrics,
         /// The measures as changes from the calibrated upright posture.
         from_upright: FromUpright,
+        /// The setup judged in (`None`: a lone calibration, or none).
+        setup: Option<SetupTag>,
     },
     /// Nobody in view.
     Away,
@@ -102,6 +105,12 @@ pub struct MinuteRow {
     /// Seconds over which `rounding_change_deg_sum` was accumulated.
     #[serde(default)]
     pub rounding_change_weight_s: f64,
+    /// Seconds of `monitored_s` judged in a standing setup (the rest is sitting).
+    #[serde(default)]
+    pub standing_s: f64,
+    /// The setup the minute was last measured in (`None`: a lone calibration, or none).
+    #[serde(default)]
+    pub setup: Option<String>,
 }
 
 impl MinuteRow {
@@ -113,8 +122,16 @@ impl MinuteRow {
         match activity {
             Activity::Away => self.away_s += seconds,
             Activity::Paused => self.paused_s += seconds,
-            Activity::Judged { posture, problems, metrics, from_upright } => {
+            Activity::Judged { posture, problems, metrics, from_upright, setup } => {
                 self.monitored_s += seconds;
+                if let Some(setup) = setup {
+                    if setup.standing {
+                        self.standing_s += seconds;
+                    }
+                    if self.setup.as_deref() != Some(setup.name.as_str()) {
+                        self.setup = Some(setup.name.clone());
+                    }
+                }
                 match posture {
                     Posture::Good => self.good_s += seconds,
                     Posture::Bad => self.bad_s += seconds,
@@ -172,6 +189,10 @@ impl MinuteRow {
         self.head_change_weight_s += other.head_change_weight_s;
         self.rounding_change_deg_sum += other.rounding_change_deg_sum;
         self.rounding_change_weight_s += other.rounding_change_weight_s;
+        self.standing_s += other.standing_s;
+        if other.setup.is_some() {
+            self.setup.clone_from(&other.setup);
+        }
     }
 }
 
@@ -237,6 +258,7 @@ mod tests {
             problems,
             metrics: Metrics { forward_head_deg: Some(forward), ..Metrics::default() },
             from_upright: FromUpright { forward_head_deg: Some(forward - 5.0), shoulder_rounding_deg: None },
+            setup: None,
         }
     }
 

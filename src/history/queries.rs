@@ -52,7 +52,8 @@ impl HistoryStore {
             "SELECT minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s, forward_head_s,
                 rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s, forward_head_deg_sum,
                 forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s, head_down_s,
-                head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum, rounding_change_weight_s
+                head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum, rounding_change_weight_s,
+                standing_s, setup
              FROM minutes WHERE minute >= ?1 AND minute < ?2 ORDER BY minute",
             params![from.timestamp(), to.timestamp()],
             |row| {
@@ -78,6 +79,8 @@ impl HistoryStore {
                     head_change_weight_s: row.get(18)?,
                     rounding_change_deg_sum: row.get(19)?,
                     rounding_change_weight_s: row.get(20)?,
+                    standing_s: row.get(21)?,
+                    setup: row.get(22)?,
                 })
             },
         )
@@ -116,6 +119,9 @@ impl HistoryStore {
         Ok(RangeRows {
             warnings: times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 ORDER BY at")?,
             snoozed_warnings: times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed != 0 ORDER BY at")?,
+            disputed_warnings: times(
+                "SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 AND disputed != 0 ORDER BY at",
+            )?,
             reminders: times("SELECT at FROM reminders WHERE at >= ?1 AND at < ?2 ORDER BY at")?,
             breaks: self.rows(
                 "SELECT start, end FROM breaks WHERE start >= ?1 AND start < ?2 ORDER BY start",

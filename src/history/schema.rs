@@ -13,10 +13,12 @@ use super::{HistoryStore, StoreError};
 /// Version 3: movement-break reminders are recorded, so the report can say which were followed.
 /// Version 4: head-down seconds. Version 5: minutes keep the means' change from the calibrated
 /// upright posture, the scale of the live bars and the limits (older minutes have none).
-pub const SCHEMA_VERSION: i64 = 5;
+/// Version 6: minutes record the setup measured in and the seconds standing; warnings record an
+/// "I'm sitting fine" answer.
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: [&str; 5] = [
+pub(super) const MIGRATIONS: [&str; 6] = [
     r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
@@ -85,6 +87,11 @@ pub(super) const MIGRATIONS: [&str; 5] = [
     ALTER TABLE minutes ADD COLUMN head_change_weight_s REAL NOT NULL DEFAULT 0;
     ALTER TABLE minutes ADD COLUMN rounding_change_deg_sum REAL NOT NULL DEFAULT 0;
     ALTER TABLE minutes ADD COLUMN rounding_change_weight_s REAL NOT NULL DEFAULT 0;
+"#,
+    r#"
+    ALTER TABLE minutes ADD COLUMN standing_s REAL NOT NULL DEFAULT 0;   -- judged in a standing setup
+    ALTER TABLE minutes ADD COLUMN setup TEXT;                           -- the setup measured in, if named
+    ALTER TABLE warnings ADD COLUMN disputed INTEGER NOT NULL DEFAULT 0; -- answered "I'm sitting fine"
 "#,
 ];
 

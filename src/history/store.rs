@@ -42,9 +42,9 @@ impl HistoryStore {
                     forward_head_s, rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s,
                     forward_head_deg_sum, forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s,
                     head_down_s, head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum,
-                    rounding_change_weight_s)
+                    rounding_change_weight_s, standing_s, setup)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                    ?20, ?21)
+                    ?20, ?21, ?22, ?23)
                  ON CONFLICT(minute) DO UPDATE SET
                     monitored_s = monitored_s + excluded.monitored_s,
                     good_s = good_s + excluded.good_s,
@@ -65,7 +65,9 @@ impl HistoryStore {
                     head_change_deg_sum = head_change_deg_sum + excluded.head_change_deg_sum,
                     head_change_weight_s = head_change_weight_s + excluded.head_change_weight_s,
                     rounding_change_deg_sum = rounding_change_deg_sum + excluded.rounding_change_deg_sum,
-                    rounding_change_weight_s = rounding_change_weight_s + excluded.rounding_change_weight_s",
+                    rounding_change_weight_s = rounding_change_weight_s + excluded.rounding_change_weight_s,
+                    standing_s = standing_s + excluded.standing_s,
+                    setup = COALESCE(excluded.setup, setup)",
                 params![
                     row.minute.timestamp(),
                     row.monitored_s,
@@ -88,6 +90,8 @@ impl HistoryStore {
                     row.head_change_weight_s,
                     row.rounding_change_deg_sum,
                     row.rounding_change_weight_s,
+                    row.standing_s,
+                    row.setup,
                 ],
             )
             .map(|_| ())
@@ -126,6 +130,19 @@ impl HistoryStore {
                 params![millis(at), problem_list(problems), severity.map(severity_name).unwrap_or(""), snoozed],
             )
             .map(|_| ())
+            .map_err(|error| self.sqlite_error(error))
+    }
+
+    /// Marks the latest warning shown at or before `at` as disputed ("I'm sitting fine"); returns
+    /// whether there was one to mark.
+    pub fn dispute_warning(&self, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.connection
+            .execute(
+                "UPDATE warnings SET disputed = 1 WHERE id =
+                    (SELECT id FROM warnings WHERE snoozed = 0 AND at <= ?1 ORDER BY at DESC, id DESC LIMIT 1)",
+                params![millis(at)],
+            )
+            .map(|changed| changed > 0)
             .map_err(|error| self.sqlite_error(error))
     }
 

@@ -79,6 +79,7 @@ pub mod desk;
 pub mod metrics;
 pub mod observation;
 pub mod placement;
+pub mod setups;
 pub mod smoothing;
 pub mod verdict;
 

@@ -195,25 +195,34 @@ pub struct Limits {
 pub fn limits(placement: CameraPlacement, calibration: Option<&Calibration>, settings: &PostureSettings) -> Limits {
     let scale = 1.0 / settings.sensitivity.0.max(0.1);
     let spread = |pick: fn(&Metrics) -> Option<f32>| calibration.and_then(|c| pick(&c.spread)).unwrap_or(0.0);
-    let widened = |default: f32, pick: fn(&Metrics) -> Option<f32>| limit(default, scale, spread(pick));
+    // "I'm sitting fine", repeated for one problem in this setup, widens that problem's default
+    // by named steps up to a named cap (`posture::setups`).
+    let disputed = |problem: Problem| calibration.map_or(1.0, |c| c.disputes.factor(problem));
+    let widened_for = |problem: Problem, default: f32, pick: fn(&Metrics) -> Option<f32>| {
+        limit(default * disputed(problem), scale, spread(pick))
+    };
     let side_uncalibrated = placement == CameraPlacement::Side && calibration.is_none();
     Limits {
         forward_head_deg: if side_uncalibrated {
             SIDE_FORWARD_HEAD_ABSOLUTE_DEG * scale
         } else {
-            widened(FORWARD_HEAD_CHANGE_DEG, |m| m.forward_head_deg)
+            widened_for(Problem::ForwardHead, FORWARD_HEAD_CHANGE_DEG, |m| m.forward_head_deg)
         },
-        neck_shortening_pct: widened(NECK_SHORTENING_PCT, |m| m.neck_shortening_pct),
-        head_down_deg: widened(HEAD_DOWN_CHANGE_DEG, |m| m.head_down_deg),
+        neck_shortening_pct: widened_for(Problem::ForwardHead, NECK_SHORTENING_PCT, |m| m.neck_shortening_pct),
+        head_down_deg: widened_for(Problem::HeadDown, HEAD_DOWN_CHANGE_DEG, |m| m.head_down_deg),
         shoulder_rounding_deg: match placement {
-            CameraPlacement::Front => widened(FRONT_SHOULDER_ROUNDING_CHANGE_DEG, |m| m.shoulder_rounding_deg),
+            CameraPlacement::Front => {
+                widened_for(Problem::RoundedShoulders, FRONT_SHOULDER_ROUNDING_CHANGE_DEG, |m| m.shoulder_rounding_deg)
+            }
             CameraPlacement::Side if side_uncalibrated => SIDE_SHOULDER_ROUNDING_ABSOLUTE_DEG * scale,
-            CameraPlacement::Side => widened(SHOULDER_ROUNDING_CHANGE_DEG, |m| m.shoulder_rounding_deg),
+            CameraPlacement::Side => {
+                widened_for(Problem::RoundedShoulders, SHOULDER_ROUNDING_CHANGE_DEG, |m| m.shoulder_rounding_deg)
+            }
         },
-        shoulders_raised_pct: widened(SHOULDERS_RAISED_PCT, |m| m.shoulders_raised_pct),
-        lean_deg: widened(LEAN_DEG, |m| m.lean_deg),
-        trunk_lean_deg: widened(TRUNK_LEAN_CHANGE_DEG, |m| m.trunk_lean_deg),
-        nearer: (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale,
+        shoulders_raised_pct: widened_for(Problem::ShouldersRaised, SHOULDERS_RAISED_PCT, |m| m.shoulders_raised_pct),
+        lean_deg: widened_for(Problem::Leaning, LEAN_DEG, |m| m.lean_deg),
+        trunk_lean_deg: widened_for(Problem::TooClose, TRUNK_LEAN_CHANGE_DEG, |m| m.trunk_lean_deg),
+        nearer: (1.0 - TOO_CLOSE_DISTANCE_RATIO) * scale * disputed(Problem::TooClose),
     }
 }
 
@@ -355,6 +364,7 @@ mod tests {
             },
             region: None,
             created: None,
+            disputes: Default::default(),
         }
     }
 
@@ -367,6 +377,46 @@ mod tests {
             screen_distance: Some(1.0),
             ..Metrics::default()
         }
+    }
+
+    #[test]
+    fn disputes_widen_only_that_problems_limit_and_a_far_slouch_still_warns() {
+        use crate::posture::setups::{DISPUTE_CAP, DISPUTE_STEP, DISPUTES_PER_STEP};
+        let mut cal = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
+        let settings = PostureSettings::default();
+        let before = limits(CameraPlacement::Front, Some(&cal), &settings);
+        for _ in 0..DISPUTES_PER_STEP {
+            cal.disputes.dispute(Problem::ForwardHead, "2026-11-30T10:00:00Z");
+        }
+        let after = limits(CameraPlacement::Front, Some(&cal), &settings);
+        assert_eq!(after.forward_head_deg, FORWARD_HEAD_CHANGE_DEG * (1.0 + DISPUTE_STEP));
+        assert_eq!(after.neck_shortening_pct, NECK_SHORTENING_PCT * (1.0 + DISPUTE_STEP));
+        assert_eq!(
+            Limits {
+                forward_head_deg: before.forward_head_deg,
+                neck_shortening_pct: before.neck_shortening_pct,
+                ..after
+            },
+            before,
+            "every other limit is as it was"
+        );
+        // 11 degrees forward warned before the step and does not after it.
+        let forward = Metrics { forward_head_deg: Some(21.0), ..front_neutral() };
+        assert_eq!(verdict(&forward, CameraPlacement::Front, Some(&cal), Sensitivity::default()).0, Posture::Good);
+        // However many disputes: never past the cap, so a slouch past it still warns.
+        for _ in 0..20 {
+            cal.disputes.dispute(Problem::ForwardHead, "2026-11-30T11:00:00Z");
+        }
+        let capped = limits(CameraPlacement::Front, Some(&cal), &settings);
+        assert_eq!(capped.forward_head_deg, FORWARD_HEAD_CHANGE_DEG * DISPUTE_CAP);
+        let far =
+            Metrics { forward_head_deg: Some(10.0 + FORWARD_HEAD_CHANGE_DEG * DISPUTE_CAP + 1.0), ..front_neutral() };
+        assert_eq!(
+            verdict(&far, CameraPlacement::Front, Some(&cal), Sensitivity::default()).1,
+            vec![Problem::ForwardHead]
+        );
+        cal.disputes.reset(None);
+        assert_eq!(limits(CameraPlacement::Front, Some(&cal), &settings), before, "a reset restores the limits");
     }
 
     #[test]

@@ -182,6 +182,19 @@ impl Default for SourceSpec {
     }
 }
 
+impl SourceSpec {
+    /// The source as setups remember their camera: `camera`, `camera:2`, `camera:NAME`, or the
+    /// folder's path (a replay stands in for a camera).
+    pub fn camera_key(&self) -> String {
+        match self {
+            SourceSpec::Camera(CameraSelector::Default) => "camera".to_owned(),
+            SourceSpec::Camera(CameraSelector::Index(index)) => format!("camera:{index}"),
+            SourceSpec::Camera(CameraSelector::Name(name)) => format!("camera:{name}"),
+            SourceSpec::Folder(path) => path.display().to_string(),
+        }
+    }
+}
+
 impl FromStr for SourceSpec {
     type Err = std::convert::Infallible;
 
@@ -214,6 +227,9 @@ mod tests {
         );
         assert_eq!("frames/day1".parse::<SourceSpec>().unwrap(), SourceSpec::Folder(PathBuf::from("frames/day1")));
         assert_eq!("cameras".parse::<SourceSpec>().unwrap(), SourceSpec::Folder(PathBuf::from("cameras")));
+        for text in ["camera", "camera:2", "camera:Logitech C920", "frames/day1"] {
+            assert_eq!(text.parse::<SourceSpec>().unwrap().camera_key(), text);
+        }
     }
 
     #[test]

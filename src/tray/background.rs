@@ -68,7 +68,7 @@ pub fn run(
             },
             Some(EngineMessage::ShowWindow(request)) => break BackgroundExit::OpenWindow(request),
             Some(EngineMessage::Finished(_)) => finished = true,
-            Some(EngineMessage::Calibration(_)) | None => {}
+            Some(EngineMessage::Calibration(_) | EngineMessage::Setups(_)) | None => {}
         }
         tray.show(shown_status(camera_problem.as_deref(), latest.as_ref(), calibrated));
         let asked: Vec<TrayRequest> = requests.try_iter().collect();

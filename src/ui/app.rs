@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
 
-use super::panels::{self, Screen, UiCommand, WarningView, WizardStep, WizardView};
+use super::panels::{self, Screen, SetupChoice, UiCommand, WarningView, WizardStep, WizardView};
 use super::report::{ReportReader, ReportView, report_panel};
 use crate::alerts::AlertEvent;
 use crate::coach::Catalog;
@@ -15,10 +15,10 @@ use crate::engine::session::SessionError;
 use crate::engine::{
     CalibrationUpdate, EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent,
 };
-use crate::files::calibration as calibration_file;
 use crate::files::settings::{self, Settings};
 use crate::posture::Calibration;
 use crate::posture::calibration::framing_advice;
+use crate::posture::setups::{Setup, SetupBook};
 
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
@@ -31,7 +31,8 @@ const REPORT_REFRESH_S: f64 = 60.0;
 
 /// Starts an engine for the given settings and calibration (the camera in the app, a replay in
 /// tests), or says why it cannot.
-pub type EngineStarter = Box<dyn Fn(&Settings, Option<Calibration>) -> Result<EngineHandle, SessionError>>;
+pub type EngineStarter =
+    Box<dyn Fn(&Settings, &SetupBook, Option<&std::path::Path>) -> Result<EngineHandle, SessionError>>;
 
 /// Where the window keeps its files.
 #[derive(Debug, Clone)]
@@ -70,6 +71,8 @@ enum Closing {
 #[derive(Default)]
 struct Wizard {
     step: WizardStep,
+    /// Which setup the calibration is for.
+    choice: SetupChoice,
     countdown_ends: Option<f64>,
     /// UI time of the capture's start or its latest picture: the stall timer.
     last_progress_s: Option<f64>,
@@ -83,7 +86,12 @@ pub struct SlouchApp {
     starter: EngineStarter,
     engine: Option<EngineHandle>,
     catalog: Catalog,
+    /// The calibration of the setup in use (as the engine last said).
     calibration: Option<Calibration>,
+    /// Every setup of the user's, as the engine last said (it saves them).
+    setups: SetupBook,
+    /// Where they are saved.
+    setups_file: std::path::PathBuf,
     screen: Screen,
     latest: Option<Snapshot>,
     texture: Option<egui::TextureHandle>,
@@ -133,11 +141,10 @@ impl SlouchApp {
             Some(path) => settings::load(path),
             None => (Settings::default(), None),
         };
-        let (calibration, calibration_notice) = match calibration_file::load(&paths.calibration) {
-            Ok(calibration) => (Some(calibration), None),
-            Err(calibration_file::CalibrationIoError::Missing { .. }) => (None, None),
-            Err(error) => (None, Some(format!("{error}"))),
-        };
+        let setups_file = crate::files::setups::path_beside(&paths.calibration);
+        let loaded = crate::files::setups::load(&setups_file, &paths.calibration);
+        let (setups, calibration_notice) = (loaded.book, loaded.notice);
+        let calibration = setups.starting(Some(&settings.source)).map(|setup| setup.calibration.clone());
         let screen = if calibration.is_some() { Screen::Live } else { Screen::Calibration };
         let mut app = SlouchApp {
             draft: settings.clone(),
@@ -147,6 +154,8 @@ impl SlouchApp {
             engine: None,
             catalog,
             calibration,
+            setups,
+            setups_file,
             screen,
             latest: None,
             texture: None,
@@ -236,7 +245,7 @@ impl SlouchApp {
         }
         self.finished = false;
         self.camera_problem = None;
-        match (self.starter)(&self.settings, self.calibration.clone()) {
+        match (self.starter)(&self.settings, &self.setups, Some(&self.setups_file)) {
             Ok(engine) => self.engine = Some(engine),
             Err(error) => self.camera_problem = Some(error.to_string()),
         }
@@ -266,6 +275,10 @@ impl SlouchApp {
                     self.screen = Screen::from(request);
                     bring_forward(ctx);
                 }
+                EngineMessage::Setups(book) => {
+                    self.setups = *book;
+                    self.follow_setup();
+                }
             }
         }
     }
@@ -283,7 +296,62 @@ impl SlouchApp {
             }
             self.texture_time = Some(snapshot.time);
         }
+        let switched = self.latest.as_ref().map(|latest| &latest.setup) != Some(&snapshot.setup);
         self.latest = Some(snapshot);
+        if switched {
+            self.follow_setup();
+        }
+    }
+
+    /// The calibration of the setup the engine judges in (it picks; the window follows).
+    fn follow_setup(&mut self) {
+        let in_use = self.latest.as_ref().and_then(|snapshot| snapshot.setup.as_ref()).map(|tag| tag.name.clone());
+        let setup = match in_use {
+            Some(name) => self.setups.get(&name),
+            None => self.setups.starting(Some(&self.settings.source)),
+        };
+        if let Some(setup) = setup {
+            self.calibration = Some(setup.calibration.clone());
+        }
+    }
+
+    /// The setups, for tests and the settings screen.
+    pub fn setups(&self) -> &SetupBook {
+        &self.setups
+    }
+
+    /// The setup in use as a wizard choice (to recalibrate it), or the default for a first one.
+    fn setup_in_use(&self) -> SetupChoice {
+        self.latest
+            .as_ref()
+            .and_then(|snapshot| snapshot.setup.clone())
+            .or_else(|| self.setups.starting(Some(&self.source_key())).map(Setup::tag))
+            .map(|tag| SetupChoice { name: tag.name, standing: tag.standing })
+            .unwrap_or_default()
+    }
+
+    /// The setup just made or changed is the one in use.
+    fn follow_setup_named(&mut self) {
+        let made = self.setups.last_used.as_deref().and_then(|name| self.setups.get(name));
+        self.calibration = made.map(|setup| setup.calibration.clone()).or(self.calibration.take());
+    }
+
+    /// The camera (or replayed folder) in use, as setups remember it.
+    fn source_key(&self) -> String {
+        let source = self.source_override.clone().unwrap_or_else(|| self.settings.source.clone());
+        match source.parse::<crate::source::SourceSpec>() {
+            Ok(spec) => spec.camera_key(),
+            Err(never) => match never {},
+        }
+    }
+
+    /// Saves the setups (said in the window if it fails) and hands them to the engine, which
+    /// judges with them from now on.
+    fn save_setups(&mut self) {
+        if let Err(error) = crate::files::setups::save(&self.setups_file, &self.setups) {
+            self.notice = Some(error.to_string());
+        }
+        self.send(EngineCommand::SetSetups(Box::new(self.setups.clone())));
     }
 
     fn take_event(&mut self, event: EngineEvent, suggestion: Option<String>) {
@@ -590,6 +658,8 @@ impl SlouchApp {
                             // Offered once, with the first calibration.
                             offer_start_at_login: (self.calibration.is_none() && self.paths.autostart.is_some())
                                 .then_some(self.settings.start_at_login),
+                            choice: &self.wizard.choice,
+                            setup_names: self.setups.setups.iter().map(|setup| setup.name.clone()).collect(),
                         };
                         commands.extend(panels::calibration_panel(ui, &view));
                     }
@@ -667,6 +737,13 @@ impl SlouchApp {
                 self.settings_saved = None;
                 if screen == Screen::Report && self.screen != Screen::Report {
                     self.report_reader.read_at = None;
+                }
+                if screen == Screen::Calibration
+                    && self.screen != Screen::Calibration
+                    && matches!(self.wizard.step, WizardStep::Intro)
+                {
+                    // Recalibrating: the setup in use, unless another was chosen.
+                    self.wizard.choice = self.setup_in_use();
                 }
                 self.screen = screen;
             }
@@ -769,13 +846,40 @@ impl SlouchApp {
                 self.send(EngineCommand::CancelCalibration);
                 self.wizard = Wizard::default();
             }
+            UiCommand::ChooseSetup(choice) => self.wizard.choice = choice,
+            UiCommand::Dispute => {
+                self.send(EngineCommand::Dispute);
+                self.warning = None;
+            }
+            UiCommand::CalibrateSetup { name, standing } => {
+                self.send(EngineCommand::CancelCalibration);
+                self.wizard = Wizard::default();
+                self.wizard.choice = SetupChoice { name, standing };
+                self.screen = Screen::Calibration;
+            }
+            UiCommand::ResetLimits { setup, problem } => {
+                if let Some(setup) = self.setups.get_mut(&setup) {
+                    setup.calibration.disputes.reset(problem);
+                    self.save_setups();
+                    self.follow_setup();
+                }
+            }
+            UiCommand::RemoveSetup(name) => {
+                if self.setups.remove(&name) {
+                    self.save_setups();
+                    self.calibration = None;
+                    self.follow_setup();
+                }
+            }
             UiCommand::AcceptCalibration => {
                 if let WizardStep::Done(calibration) = std::mem::take(&mut self.wizard.step) {
-                    if let Err(error) = calibration_file::save(&self.paths.calibration, &calibration) {
-                        self.notice = Some(format!("{error}"));
-                    }
-                    self.send(EngineCommand::SetCalibration(calibration.clone()));
-                    self.calibration = Some(*calibration);
+                    let choice = std::mem::take(&mut self.wizard.choice);
+                    let name = crate::posture::setups::clean_name(&choice.name)
+                        .unwrap_or_else(|_| crate::posture::setups::MIGRATED_SETUP_NAME.to_owned());
+                    let camera = Some(self.source_key());
+                    self.setups.put(Setup { name, camera, standing: choice.standing, calibration: *calibration });
+                    self.save_setups();
+                    self.follow_setup_named();
                     self.screen = Screen::Live;
                 }
             }

@@ -41,13 +41,14 @@ const DEFAULT_REPLAY_SPEED: f64 = 1.0;
 /// through [`crate::engine::session`]. The camera is opened on the engine thread and waited for if
 /// absent, so the window can say so.
 pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineStarter {
-    Box::new(move |settings, calibration| {
+    Box::new(move |settings, setups, setups_file| {
         let source = overrides.source.clone().unwrap_or_else(|| settings.source.clone());
         let fps = overrides.fps.unwrap_or(settings.fps);
         let source = match source.parse::<SourceSpec>() {
             Ok(spec) => spec,
             Err(never) => match never {},
         };
+        let camera_key = source.camera_key();
         let spec = SessionSpec {
             replay_speed: Some(overrides.replay_speed.unwrap_or(DEFAULT_REPLAY_SPEED)),
             camera_check: CameraCheck::OnEngineThread,
@@ -59,7 +60,8 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
         };
         let config = EngineConfig {
             fps,
-            calibration,
+            // The window judges with setups only (an old single calibration became the first).
+            calibration: None,
             posture: settings.posture_settings(),
             alerts: settings.alert_settings(),
             notifications: settings.notifications,
@@ -67,6 +69,9 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             catalog: Some(catalog.clone()),
             control: None,
             hook: Some(settings.hook_command.clone()),
+            setups: setups.clone(),
+            camera: Some(camera_key),
+            setups_file: setups_file.map(std::path::Path::to_owned),
         };
         let session = session::start(&spec, config)?;
         for notice in &session.notices {

@@ -44,6 +44,11 @@ impl ChannelSink {
         let _ = self.out.send(EngineMessage::ShowWindow(request));
     }
 
+    /// The setups as the engine now has them.
+    pub fn setups(&self, book: &crate::posture::setups::SetupBook) {
+        let _ = self.out.send(EngineMessage::Setups(Box::new(book.clone())));
+    }
+
     /// The run's totals: the last message.
     pub fn finished(&self, summary: Summary) {
         let _ = self.out.send(EngineMessage::Finished(summary));

@@ -102,6 +102,16 @@ impl HistorySink {
         }
     }
 
+    /// Marks the warning shown at `warned_at` as disputed ("I'm sitting fine").
+    pub fn record_dispute(&mut self, warned_at: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        if let Err(error) = store.dispute_warning(warned_at) {
+            self.failed(error.to_string(), events);
+        }
+    }
+
     /// Writes the person's answer to a suggested stretch.
     pub fn record_answer(&mut self, now: DateTime<Utc>, entry_id: &str, answer: Answer, events: &mut Vec<SourceEvent>) {
         if let Some(store) = &self.store
@@ -174,6 +184,7 @@ mod tests {
             problems: vec![],
             metrics: Metrics::default(),
             from_upright: crate::history::FromUpright::default(),
+            setup: None,
         }
     }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::metrics::{FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, side_metrics};
 use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
+use super::setups::Disputes;
 use crate::pose::{Letterbox, Pose};
 
 mod checks;
@@ -113,6 +114,10 @@ pub struct Calibration {
     /// When it was taken (RFC 3339), set by the caller; the posture core has no clock.
     #[serde(default)]
     pub created: Option<String>,
+    /// What "I'm sitting fine" taught for this calibration's setup: per problem, how much wider
+    /// its limit is ([`crate::posture::setups`]).
+    #[serde(default, skip_serializing_if = "Disputes::is_empty")]
+    pub disputes: Disputes,
 }
 
 /// Why no calibration could be made.
@@ -374,6 +379,7 @@ pub fn calibrate(
         quality,
         region: None,
         created: None,
+        disputes: Disputes::default(),
     })
 }
 

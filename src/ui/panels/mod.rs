@@ -19,7 +19,7 @@ use crate::posture::{Calibration, CameraPlacement, Posture, Problem};
 pub use settings::settings_panel;
 use stretches::timer_words;
 pub use stretches::{see_a_professional, stretch_card, stretches_panel};
-pub use wizard::{WizardStep, WizardView, calibration_panel};
+pub use wizard::{SetupChoice, WizardStep, WizardView, calibration_panel};
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +68,26 @@ pub enum UiCommand {
     SaveReport,
     /// Open a file or folder with the desktop's default program.
     OpenPath(std::path::PathBuf),
+    /// "I'm sitting fine": the warning was wrong for this person.
+    Dispute,
+    /// Open the wizard to calibrate the setup of this name (a new one when there is none).
+    CalibrateSetup {
+        /// The setup's name.
+        name: String,
+        /// Whether it is a standing setup.
+        standing: bool,
+    },
+    /// Back to the default limit of one problem (or all) in a setup.
+    ResetLimits {
+        /// The setup's name.
+        setup: String,
+        /// The problem, or `None` for all.
+        problem: Option<Problem>,
+    },
+    /// Remove a setup.
+    RemoveSetup(String),
+    /// The wizard's setup name or standing box was changed.
+    ChooseSetup(SetupChoice),
 }
 
 /// The screens.
@@ -200,6 +220,9 @@ pub fn status_text(
         },
         Some(AlertState::Recalibrate) => {
             ("You moved since calibrating: recalibrate to be judged again".into(), theme::SLOUCHING)
+        }
+        Some(AlertState::Disputed) => {
+            ("You said you are sitting fine: no warning for this slouch".into(), theme::NEUTRAL)
         }
     }
 }
@@ -465,6 +488,16 @@ pub fn warning_panel(
                         commands.push(UiCommand::StretchNotNow(entry.id.clone()));
                     }
                 }
+                if ui
+                    .button("I'm sitting fine")
+                    .on_hover_text(
+                        "Tell slouchwatch this warning was wrong for you. After a few of the same problem, its limit \
+                         for this setup widens a step (see Settings).",
+                    )
+                    .clicked()
+                {
+                    commands.push(UiCommand::Dispute);
+                }
                 ui.menu_button("Snooze", |ui| {
                     if ui.button("15 minutes").clicked() {
                         commands.push(UiCommand::SnoozeMinutes(15));
@@ -513,6 +546,8 @@ mod tests {
             today: Default::default(),
             snoozed_until: None,
             paused_until: None,
+            setup: None,
+            no_setup_fits: false,
         };
         let (text, _) = status_text(Some(AlertState::Good), Some(&snapshot), None, true);
         assert!(text.starts_with("Too dark to see you: turn on a light"), "{text}");
@@ -548,6 +583,8 @@ mod tests {
             today: Default::default(),
             snoozed_until: None,
             paused_until: None,
+            setup: None,
+            no_setup_fits: false,
         };
         let good = assessed(Posture::Good, vec![]);
         assert_eq!(status_text(Some(AlertState::Good), Some(&good), None, true), ("Good posture".into(), theme::GOOD));

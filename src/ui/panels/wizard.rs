@@ -35,6 +35,21 @@ pub enum WizardStep {
     Failed(CalibrateError),
 }
 
+/// Which setup a calibration is for: its name, and whether it is standing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetupChoice {
+    /// The setup's name ("Desk", "Laptop", "Standing").
+    pub name: String,
+    /// Calibrated standing at a standing desk.
+    pub standing: bool,
+}
+
+impl Default for SetupChoice {
+    fn default() -> Self {
+        SetupChoice { name: crate::posture::setups::MIGRATED_SETUP_NAME.to_owned(), standing: false }
+    }
+}
+
 /// What the wizard shows besides its step.
 pub struct WizardView<'a> {
     /// Where it is.
@@ -49,6 +64,10 @@ pub struct WizardView<'a> {
     pub in_use: Option<&'a Calibration>,
     /// With a first calibration: whether slouchwatch starts at login now, to offer the choice.
     pub offer_start_at_login: Option<bool>,
+    /// Which setup this calibration is for.
+    pub choice: &'a SetupChoice,
+    /// The names of the setups there are.
+    pub setup_names: Vec<String>,
 }
 
 /// The calibration wizard.
@@ -71,6 +90,7 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
             if let Some(calibration) = view.in_use {
                 ui.label(in_use_words(calibration));
             }
+            setup_choice(ui, view, &mut commands);
             ui.label("1. Put the camera at the top of your screen (or beside your desk at shoulder height), so it sees your head and both shoulders.");
             ui.label("2. Sit upright as you normally work: back against the chair, feet flat, shoulders relaxed, eyes on the screen.");
             ui.label("3. Press Start, then hold still for about five seconds while slouchwatch measures.");
@@ -202,4 +222,28 @@ fn desk_check(ui: &mut Ui, calibration: &Calibration) {
         ui.weak(item.change());
     }
     ui.weak("Distances and angles are estimates from one camera, assumed to sit on the screen you look at.");
+}
+
+/// The setup this calibration is for: a name (an existing one recalibrates it), and whether the
+/// person stands for it.
+fn setup_choice(ui: &mut Ui, view: &WizardView, commands: &mut Vec<UiCommand>) {
+    let mut choice = view.choice.clone();
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Setup:");
+        ui.add(egui::TextEdit::singleline(&mut choice.name).desired_width(160.0))
+            .on_hover_text("A name for where and how you work: Desk, Laptop, Standing...");
+        ui.checkbox(&mut choice.standing, "Standing (a standing desk)");
+    });
+    let existing = view.setup_names.iter().any(|name| name.eq_ignore_ascii_case(choice.name.trim()));
+    if existing {
+        ui.weak(format!("This recalibrates \"{}\".", choice.name.trim()));
+    } else if !view.setup_names.is_empty() {
+        ui.weak(format!(
+            "A new setup, beside {}. slouchwatch picks the setup that fits where you are.",
+            view.setup_names.join(", ")
+        ));
+    }
+    if &choice != view.choice {
+        commands.push(UiCommand::ChooseSetup(choice));
+    }
 }
