@@ -535,3 +535,95 @@ fn a_replayed_session_over_midnight_falls_into_two_local_days() {
     assert_eq!(after["day"]["timeline"][0]["from"], "00:00");
     assert_eq!(before["day"]["upright_s"], before["day"]["monitored_s"]);
 }
+
+#[test]
+fn sitting_standing_and_disputed_warnings_are_exact_by_day_and_by_week() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = HistoryStore::open(dir.path()).unwrap();
+    let d = day();
+    // 09:00-09:09 sitting at the desk, 09:10-09:14 standing, one minute half of each.
+    for m in 0..10 {
+        store
+            .add_minute(&minute(local(d, 9, m, 0), |row| {
+                good(row);
+                row.setup = Some("Desk".into());
+            }))
+            .unwrap();
+    }
+    for m in 10..15 {
+        store
+            .add_minute(&minute(local(d, 9, m, 0), |row| {
+                good(row);
+                row.standing_s = 60.0;
+                row.setup = Some("Standing".into());
+            }))
+            .unwrap();
+    }
+    store
+        .add_minute(&minute(local(d, 9, 15, 0), |row| {
+            good(row);
+            row.standing_s = 30.0;
+            row.setup = Some("Standing".into());
+        }))
+        .unwrap();
+    // Three warnings that day, the first two answered "I'm sitting fine"; one the week before,
+    // not answered; a snoozed one is neither shown nor disputable.
+    for (minute_of, disputed) in [(1, true), (3, true), (5, false)] {
+        let at = local(d, 9, minute_of, 30);
+        store.add_warning(at, &[Problem::ForwardHead], Some(Severity::Mild), false).unwrap();
+        if disputed {
+            assert!(store.dispute_warning(at + TimeDelta::seconds(20)).unwrap());
+        }
+    }
+    store.add_warning(local(d, 9, 6, 0), &[Problem::ForwardHead], None, true).unwrap();
+    let week_before = d - TimeDelta::days(7);
+    store.add_warning(local(week_before, 11, 0, 0), &[Problem::HeadDown], Some(Severity::Mild), false).unwrap();
+    // A dispute with no warning before it marks nothing.
+    assert!(!store.dispute_warning(local(week_before - TimeDelta::days(1), 0, 0, 0)).unwrap());
+
+    let daily = daily(&store, d);
+    let today = &daily.day;
+    assert!(close(today.monitored_s, 16.0 * 60.0), "{}", today.monitored_s);
+    assert!(close(today.standing_s, 5.0 * 60.0 + 30.0));
+    assert!(close(today.sitting_s, 10.0 * 60.0 + 30.0));
+    assert_eq!((today.warnings, today.warnings_disputed, today.warnings_snoozed), (3, 2, 1));
+    let weeks = &daily.last_30_days.weeks;
+    let this_week = weeks.iter().find(|week| week.week_of == NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()).unwrap();
+    assert_eq!((this_week.warnings, this_week.disputed), (3, 2));
+    assert!(close(this_week.dispute_rate.unwrap(), 2.0 / 3.0));
+    let before = weeks.iter().find(|week| week.week_of == NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()).unwrap();
+    assert_eq!((before.warnings, before.disputed, before.dispute_rate), (1, 0, Some(0.0)));
+    assert!(weeks.iter().filter(|week| week.warnings == 0).all(|week| week.dispute_rate.is_none()));
+    assert!(close(daily.last_7_days.standing_s, 5.0 * 60.0 + 30.0));
+
+    // The minutes say which setup they were measured in; the text says it all in words.
+    let minutes = store.minutes(local(d, 9, 0, 0), local(d, 9, 16, 0)).unwrap();
+    assert_eq!(minutes[0].setup.as_deref(), Some("Desk"));
+    assert_eq!(minutes[12].setup.as_deref(), Some("Standing"));
+    let text = Report::Day(daily.clone()).render(Format::Text);
+    assert!(text.contains("Sitting 11 min, standing 6 min"), "{text}");
+    assert!(text.contains("warnings 3 (2 answered \"I'm sitting fine\", 1 more while snoozed)"), "{text}");
+    assert!(text.contains("week of Mon 2026-11-16: 3 warnings, 2 disputed (67%)"), "{text}");
+    let csv = Report::Day(daily).render(Format::Csv);
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",standing_s,setup"), "{header}");
+    assert!(csv.lines().nth(13).unwrap().ends_with(",60.0,Standing"), "{csv}");
+}
+
+#[test]
+fn the_desk_check_leads_the_days_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let calibration_file = dir.path().join("calibration.json");
+    calibrate_on_astronaut(&calibration_file);
+    let calibration = slouchwatch::files::calibration::load(&calibration_file).unwrap();
+    let store = seeded_store(dir.path());
+    let mut daily = daily(&store, day());
+    let stretches = daily.day.advice.len();
+    daily.day.add_desk_check(&calibration);
+    // The astronaut's camera looks up at her: the screen is too low, said first.
+    assert_eq!(daily.day.advice[0].kind, "desk");
+    assert_eq!(daily.day.advice[0].id, "screen_too_low");
+    assert!(daily.day.advice[0].reason.contains("eye"), "{:?}", daily.day.advice[0]);
+    assert!(daily.day.advice.len() > stretches);
+    assert!(Report::Day(daily).render(Format::Text).contains("Screen too low"));
+}

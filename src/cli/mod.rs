@@ -61,15 +61,23 @@ pub enum Command {
         #[arg(long, default_value = "lightning")]
         model: ModelChoice,
     },
-    /// Record your neutral, upright posture (from the camera, or photos of you sitting well) and
-    /// write it to a calibration file. While slouchwatch runs, opens its calibration wizard.
+    /// Record your neutral, upright posture (from the camera, or photos of you sitting well) as
+    /// one of your setups (or to a calibration file with --out), and check the desk. While
+    /// slouchwatch runs, opens its calibration wizard.
     Calibrate {
+        /// The setup to make or recalibrate ("Desk", "Laptop", "Standing"); default: the one
+        /// used last, or "Desk".
+        #[arg(long, conflicts_with = "out")]
+        setup: Option<String>,
+        /// The setup is for standing (at a standing desk): time in it counts as standing.
+        #[arg(long, conflicts_with = "out")]
+        standing: bool,
         /// `camera` (or `camera:INDEX`, `camera:NAME`): capture a few seconds of you sitting
         /// upright; or an image, or a folder of images, of you sitting upright as you normally work.
         #[arg(long, default_value = "camera")]
         source: SourceSpec,
-        /// Where to write the calibration (JSON); default: `calibration.json` in the config folder,
-        /// where the window and `run` look for it.
+        /// Write a lone calibration file (JSON) here instead of a setup (for `analyze
+        /// --calibration` and `run --calibration`).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Where the camera is: auto (detect), front or side.
@@ -82,6 +90,16 @@ pub enum Command {
     /// Monitor posture without a window: read the camera (or replay a folder), warn, write the
     /// history, print one JSON line per event.
     Run(RunArgs),
+    /// List your setups (named calibrations), with any limit that "I'm sitting fine" widened;
+    /// remove one, or reset its limits.
+    Setups {
+        /// Remove the setup of this name.
+        #[arg(long, conflicts_with = "reset")]
+        remove: Option<String>,
+        /// Put the setup of this name back to the default limits.
+        #[arg(long)]
+        reset: Option<String>,
+    },
     /// List the cameras slouchwatch can use.
     Cameras,
     /// Open the window (also what `slouchwatch` with no command does).
@@ -251,7 +269,7 @@ pub fn main() -> ExitCode {
         Some(Command::Analyze { paths, json, calibration, placement, model }) => {
             run_analyze(&paths, json, calibration.as_deref(), placement, &model)
         }
-        Some(Command::Calibrate { source, out, placement, model }) => {
+        Some(Command::Calibrate { setup, standing, source, out, placement, model }) => {
             // From the camera into the usual file while slouchwatch runs: its window's wizard
             // does it (the camera is in use there).
             if matches!(source, SourceSpec::Camera(_)) && out.is_none() {
@@ -267,12 +285,15 @@ pub fn main() -> ExitCode {
                     Err(_) => {}
                 }
             }
-            match out.or_else(crate::files::default_calibration_path) {
-                Some(out) => run_calibrate(&source, &out, placement, &model),
-                None => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
-            }
+            let target = match (out, crate::files::default_calibration_path()) {
+                (Some(out), _) => Ok(CalibrationTarget::File(out)),
+                (None, Some(legacy)) => Ok(CalibrationTarget::Setup { name: setup, standing, legacy }),
+                (None, None) => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
+            };
+            target.and_then(|target| run_calibrate(&source, &target, placement, &model))
         }
         Some(Command::Run(args)) => run_monitor(&args),
+        Some(Command::Setups { remove, reset }) => manage_setups(remove.as_deref(), reset.as_deref()),
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
         Some(Command::Gui(args)) => run_gui(args, cli.verbose),
@@ -388,12 +409,30 @@ fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyho
 }
 
 /// Calibrates from the camera or the images at `source` and writes the file.
+/// Where `calibrate` puts what it measured.
+enum CalibrationTarget {
+    /// A lone calibration file.
+    File(PathBuf),
+    /// A setup in the setups file beside `legacy` (the old calibration file's place).
+    Setup {
+        /// Its name (`None`: the one used last, or the default).
+        name: Option<String>,
+        /// Whether it is a standing setup.
+        standing: bool,
+        /// The old single calibration file, migrated first if there is no setups file.
+        legacy: PathBuf,
+    },
+}
+
 fn run_calibrate(
     source: &SourceSpec,
-    out: &Path,
+    target: &CalibrationTarget,
     placement: PlacementSetting,
     model: &ModelChoice,
 ) -> anyhow::Result<ExitCode> {
+    if let CalibrationTarget::Setup { name: Some(name), .. } = target {
+        crate::posture::setups::clean_name(name)?;
+    }
     let mut estimator = load_model(model)?;
     let mut calibration = match source {
         SourceSpec::Camera(selector) => {
@@ -411,11 +450,35 @@ fn run_calibrate(
         }
     };
     calibration.created = Some(chrono::Local::now().to_rfc3339());
-    calibration_file::save(out, &calibration)?;
+    match target {
+        CalibrationTarget::File(out) => {
+            calibration_file::save(out, &calibration)?;
+            println!("Calibration written to {}", out.display());
+        }
+        CalibrationTarget::Setup { name, standing, legacy } => {
+            let path = crate::files::setups::path_beside(legacy);
+            let loaded = crate::files::setups::load(&path, legacy);
+            if let Some(notice) = loaded.notice {
+                eprintln!("note: {notice}");
+            }
+            let mut book = loaded.book;
+            let name = match name {
+                Some(name) => crate::posture::setups::clean_name(name)?,
+                None => book.last_used.clone().unwrap_or_else(|| posture::setups::MIGRATED_SETUP_NAME.to_owned()),
+            };
+            // A camera is the setup's camera; photos fit any camera.
+            let camera = matches!(source, SourceSpec::Camera(_)).then(|| source.camera_key());
+            let verb = if book.get(&name).is_some() { "recalibrated" } else { "made" };
+            let made = posture::setups::Setup { name: name.clone(), camera, standing: *standing, calibration };
+            book.put(made.clone());
+            crate::files::setups::save(&path, &book)?;
+            println!("Setup \"{name}\" {verb} in {} (your setups: {})", path.display(), book.names());
+            calibration = made.calibration;
+        }
+    }
 
     let quality = &calibration.quality;
     let grade = quality.grade.words();
-    println!("Calibration written to {}", out.display());
     println!(
         "Quality: {grade}: {} of {} frames used, camera placement {}",
         quality.frames_used, quality.frames_total, calibration.placement
@@ -439,6 +502,52 @@ fn run_calibrate(
         let items = posture::desk::desk_check(&calibration, &posture::desk::DayMeasures::default());
         for line in posture::desk::desk_lines(&items) {
             println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `slouchwatch setups`: lists them; `--remove NAME`, `--reset NAME` change them first. (While
+/// the window runs, change them in its Settings: it keeps its own copy.)
+fn manage_setups(remove: Option<&str>, reset: Option<&str>) -> anyhow::Result<ExitCode> {
+    let legacy = crate::files::default_calibration_path()
+        .ok_or_else(|| anyhow::anyhow!("no config folder could be found (is HOME set?)"))?;
+    let path = crate::files::setups::path_beside(&legacy);
+    let loaded = crate::files::setups::load(&path, &legacy);
+    if let Some(notice) = loaded.notice {
+        eprintln!("note: {notice}");
+    }
+    let mut book = loaded.book;
+    if let Some(name) = remove {
+        let name = book.require(name)?.name.clone();
+        book.remove(&name);
+        crate::files::setups::save(&path, &book)?;
+        println!("Removed the setup \"{name}\".");
+    }
+    if let Some(name) = reset {
+        let name = book.require(name)?.name.clone();
+        if let Some(setup) = book.get_mut(&name) {
+            setup.calibration.disputes.reset(None);
+        }
+        crate::files::setups::save(&path, &book)?;
+        println!("The setup \"{name}\" is back to the default limits.");
+    }
+    if book.setups.is_empty() {
+        println!("No setups yet: run `slouchwatch calibrate --setup NAME` (or calibrate in the window).");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for setup in &book.setups {
+        let last = if book.last_used.as_deref() == Some(setup.name.as_str()) { ", used last" } else { "" };
+        println!(
+            "{}{}: camera {}, calibrated {}, quality {}{last}",
+            setup.name,
+            if setup.standing { " (standing)" } else { "" },
+            setup.camera.as_deref().unwrap_or("any"),
+            setup.calibration.created.as_deref().map(|created| created.get(..10).unwrap_or(created)).unwrap_or("-"),
+            setup.calibration.quality.grade.words(),
+        );
+        for (problem, widening) in setup.calibration.disputes.widened() {
+            println!("  {} limit {}", problem.words(), widening.reason());
         }
     }
     Ok(ExitCode::SUCCESS)

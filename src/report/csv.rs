@@ -30,10 +30,12 @@ struct MinuteLine {
     head_down_s: f64,
     mean_head_change_deg: Option<f64>,
     mean_rounding_change_deg: Option<f64>,
+    standing_s: f64,
+    setup: Option<String>,
 }
 
 /// The header of the per-minute CSV.
-pub const MINUTE_COLUMNS: [&str; 19] = [
+pub const MINUTE_COLUMNS: [&str; 21] = [
     "minute_local",
     "minute_utc",
     "state",
@@ -53,10 +55,12 @@ pub const MINUTE_COLUMNS: [&str; 19] = [
     "head_down_s",
     "mean_head_change_deg",
     "mean_rounding_change_deg",
+    "standing_s",
+    "setup",
 ];
 
 /// The header of the per-day CSV.
-pub const DAY_COLUMNS: [&str; 11] = [
+pub const DAY_COLUMNS: [&str; 14] = [
     "date",
     "monitored_s",
     "upright_s",
@@ -68,6 +72,9 @@ pub const DAY_COLUMNS: [&str; 11] = [
     "stretches_done",
     "counted",
     "met_goal",
+    "warnings_disputed",
+    "sitting_s",
+    "standing_s",
 ];
 
 fn write_rows<T: Serialize>(header: &[&str], rows: impl Iterator<Item = T>) -> String {
@@ -104,6 +111,8 @@ fn minutes(daily: &DailyReport) -> String {
             mean_shoulder_rounding_deg: mean(row.shoulder_rounding_deg_sum, row.shoulder_rounding_weight_s),
             mean_head_change_deg: mean(row.head_change_deg_sum, row.head_change_weight_s),
             mean_rounding_change_deg: mean(row.rounding_change_deg_sum, row.rounding_change_weight_s),
+            standing_s: row.standing_s,
+            setup: row.setup.clone(),
         }
     });
     write_rows(&MINUTE_COLUMNS, lines)

@@ -310,6 +310,12 @@ pub struct DayReport {
     pub warnings: u32,
     /// Warnings that were due while snoozed.
     pub warnings_snoozed: u32,
+    /// Warnings shown that the person answered "I'm sitting fine".
+    pub warnings_disputed: u32,
+    /// Seconds monitored in a standing setup.
+    pub standing_s: f64,
+    /// Seconds monitored sitting (every monitored second not standing).
+    pub sitting_s: f64,
     /// The longest run of upright minutes.
     pub longest_upright: Option<UprightStretch>,
     /// The hour with the most slouched time.
@@ -370,6 +376,9 @@ impl DayReport {
             episodes: rows.episodes.iter().filter(|episode| day.contains(episode.start)).count() as u32,
             warnings: count_in(&rows.warnings, day),
             warnings_snoozed: count_in(&rows.snoozed_warnings, day),
+            warnings_disputed: count_in(&rows.disputed_warnings, day),
+            standing_s: 0.0,
+            sitting_s: 0.0,
             longest_upright: None,
             worst_hour: None,
             away_s: 0.0,
@@ -394,6 +403,7 @@ impl DayReport {
             report.unclear_s += row.unknown_s;
             report.away_s += row.away_s;
             report.paused_s += row.paused_s;
+            report.standing_s += row.standing_s;
             report.problems.add(row);
             head_sum += row.head_change_deg_sum;
             head_weight += row.head_change_weight_s;
@@ -402,6 +412,7 @@ impl DayReport {
             report.hours[row.minute.with_timezone(tz).hour() as usize].add(row);
         }
         report.upright_share = (report.monitored_s > 0.0).then(|| report.upright_s / report.monitored_s);
+        report.sitting_s = (report.monitored_s - report.standing_s).max(0.0);
         report.mean_head_change_deg = (head_weight > 0.0).then(|| head_sum / head_weight);
         report.mean_rounding_change_deg = (rounding_weight > 0.0).then(|| rounding_sum / rounding_weight);
         report.worst_hour = report

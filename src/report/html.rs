@@ -144,6 +144,7 @@ fn day_body(daily: &DailyReport) -> String {
     episodes_svg(&mut out, &daily.last_30_days);
     trend_words(&mut out, "Last 7 days", &daily.last_7_days);
     trend_words(&mut out, "Last 30 days", &daily.last_30_days);
+    weeks_table(&mut out, &daily.last_30_days);
     if !day.advice.is_empty() {
         out.push_str("<h2>For the end of the day</h2>\n<ul>\n");
         for line in &day.advice {
@@ -183,6 +184,12 @@ fn day_figures(out: &mut String, day: &DayReport) {
     figure(out, &degrees(day.mean_head_change_deg), "head forward, average change from upright");
     figure(out, &degrees(day.mean_rounding_change_deg), "shoulders rounded, average change from upright");
     figure(out, &format!("{}", day.warnings_snoozed), "warnings while snoozed");
+    figure(out, &format!("{}", day.warnings_disputed), "warnings answered \u{201c}I'm sitting fine\u{201d}");
+    figure(
+        out,
+        &format!("{} / {}", duration_words(day.sitting_s), duration_words(day.standing_s)),
+        "sitting / standing",
+    );
     out.push_str("</div>\n");
 }
 
@@ -456,6 +463,7 @@ fn period_body(period: &PeriodReport) -> String {
     trend_svg(&mut out, period);
     episodes_svg(&mut out, period);
     trend_words(&mut out, "Trend", period);
+    weeks_table(&mut out, period);
     out.push_str(
         "<h2>Day by day</h2>\n<table>\n<tr><th>Day</th><th>Monitored</th><th>Upright</th><th>Episodes</th>\
          <th>Warnings</th><th>Breaks</th><th>Stretches</th></tr>\n",
@@ -475,4 +483,28 @@ fn period_body(period: &PeriodReport) -> String {
     }
     out.push_str("</table>\n");
     out
+}
+
+/// Sitting and standing over the period, and warnings, disputes and the dispute rate by week.
+fn weeks_table(out: &mut String, period: &PeriodReport) {
+    let _ = writeln!(
+        out,
+        "<h2>Sitting and standing, warnings and \u{201c}I'm sitting fine\u{201d}</h2>\n<p>Sitting {}, standing {}.</p>",
+        duration_words(period.sitting_s),
+        duration_words(period.standing_s)
+    );
+    out.push_str(
+        "<table id=\"weeks\">\n<tr><th>Week of</th><th>Warnings</th><th>Disputed</th><th>Dispute rate</th></tr>\n",
+    );
+    for week in &period.weeks {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            week.week_of.format("%a %d %b"),
+            week.warnings,
+            week.disputed,
+            percent(week.dispute_rate)
+        );
+    }
+    out.push_str("</table>\n");
 }

@@ -43,6 +43,13 @@ pub struct DaySummary {
     pub counted: bool,
     /// Whether the upright share met the goal (`None` when the day does not count).
     pub met_goal: Option<bool>,
+    /// Warnings answered "I'm sitting fine" (after the others: the CSV's columns keep their
+    /// places).
+    pub warnings_disputed: u32,
+    /// Seconds sitting.
+    pub sitting_s: f64,
+    /// Seconds standing.
+    pub standing_s: f64,
 }
 
 impl DaySummary {
@@ -57,6 +64,9 @@ impl DaySummary {
             slouched_s: day.slouched_s,
             episodes: day.episodes,
             warnings: day.warnings,
+            warnings_disputed: day.warnings_disputed,
+            sitting_s: day.sitting_s,
+            standing_s: day.standing_s,
             breaks: day.breaks,
             stretches_done: day.stretches_done,
             counted,
@@ -131,6 +141,15 @@ pub struct PeriodReport {
     pub episodes: u32,
     /// Warnings shown.
     pub warnings: u32,
+    /// Warnings answered "I'm sitting fine".
+    pub warnings_disputed: u32,
+    /// Seconds sitting.
+    pub sitting_s: f64,
+    /// Seconds standing.
+    pub standing_s: f64,
+    /// Warnings, disputed warnings and the dispute rate, by week (Monday to Sunday) that the
+    /// period touches, oldest first.
+    pub weeks: Vec<WeekDisputes>,
     /// Breaks taken.
     pub breaks: u32,
     /// Suggested stretches done.
@@ -213,6 +232,10 @@ impl PeriodReport {
             slouched_s: summaries.iter().map(|day| day.slouched_s).sum(),
             episodes: summaries.iter().map(|day| day.episodes).sum(),
             warnings: summaries.iter().map(|day| day.warnings).sum(),
+            warnings_disputed: summaries.iter().map(|day| day.warnings_disputed).sum(),
+            sitting_s: summaries.iter().map(|day| day.sitting_s).sum(),
+            standing_s: summaries.iter().map(|day| day.standing_s).sum(),
+            weeks: weeks(&summaries),
             breaks: summaries.iter().map(|day| day.breaks).sum(),
             stretches_done: summaries.iter().map(|day| day.stretches_done).sum(),
             counted_days: counted.len() as u32,
@@ -224,6 +247,37 @@ impl PeriodReport {
             days: summaries,
         }
     }
+}
+
+/// One week's warnings and how many the person disputed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekDisputes {
+    /// The week's Monday.
+    pub week_of: NaiveDate,
+    /// Warnings shown in the week's days of the period.
+    pub warnings: u32,
+    /// Of those, answered "I'm sitting fine".
+    pub disputed: u32,
+    /// Disputed over warnings, 0-1 (`None` without warnings).
+    pub dispute_rate: Option<f64>,
+}
+
+/// The days grouped by week (Monday first).
+fn weeks(days: &[DaySummary]) -> Vec<WeekDisputes> {
+    use chrono::Datelike;
+    let mut weeks: Vec<WeekDisputes> = Vec::new();
+    for day in days {
+        let week_of = day.date - chrono::Days::new(day.date.weekday().num_days_from_monday() as u64);
+        if weeks.last().is_none_or(|week| week.week_of != week_of) {
+            weeks.push(WeekDisputes { week_of, warnings: 0, disputed: 0, dispute_rate: None });
+        }
+        if let Some(week) = weeks.last_mut() {
+            week.warnings += day.warnings;
+            week.disputed += day.warnings_disputed;
+            week.dispute_rate = (week.warnings > 0).then(|| week.disputed as f64 / week.warnings as f64);
+        }
+    }
+    weeks
 }
 
 fn streaks(days: &[DaySummary], today: NaiveDate) -> Streaks {

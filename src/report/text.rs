@@ -45,9 +45,10 @@ fn day(daily: &DailyReport) -> String {
         }
         let _ = writeln!(
             out,
-            "Slouch episodes {}, warnings {} ({} more while snoozed)",
-            day.episodes, day.warnings, day.warnings_snoozed
+            "Slouch episodes {}, warnings {} ({} answered \"I'm sitting fine\", {} more while snoozed)",
+            day.episodes, day.warnings, day.warnings_disputed, day.warnings_snoozed
         );
+        let _ = writeln!(out, "Sitting {}, standing {}", duration_words(day.sitting_s), duration_words(day.standing_s));
         if let Some(stretch) = &day.longest_upright {
             let _ = writeln!(out, "Longest upright stretch {}", stretch.words());
         }
@@ -93,6 +94,16 @@ fn day(daily: &DailyReport) -> String {
                 duration_words(hour.slouched_s)
             );
         }
+    }
+    let month = &daily.last_30_days;
+    if month.monitored_s > 0.0 {
+        let _ = writeln!(
+            out,
+            "Last 30 days: sitting {}, standing {}",
+            duration_words(month.sitting_s),
+            duration_words(month.standing_s)
+        );
+        out.push_str(&weeks_text(month));
     }
     for (label, period) in [("Last 7 days", &daily.last_7_days), ("Last 30 days", &daily.last_30_days)] {
         let _ = writeln!(
@@ -144,6 +155,9 @@ fn period_text(label: &str, period: &PeriodReport) -> String {
         period.streaks.current_days,
         period.streaks.best_days
     );
+    let _ =
+        writeln!(out, "Sitting {}, standing {}", duration_words(period.sitting_s), duration_words(period.standing_s));
+    out.push_str(&weeks_text(period));
     for day in &period.days {
         if day.monitored_s <= 0.0 {
             let _ = writeln!(out, "  {}  -", day.date.format("%a %Y-%m-%d"));
@@ -160,6 +174,23 @@ fn period_text(label: &str, period: &PeriodReport) -> String {
             percent(day.upright_share),
             duration_words(day.monitored_s),
             day.episodes
+        );
+    }
+    out
+}
+
+/// Warnings, "I'm sitting fine" answers and their rate, a line per week.
+fn weeks_text(period: &PeriodReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Warnings by week (disputed: answered \"I'm sitting fine\"):");
+    for week in &period.weeks {
+        let _ = writeln!(
+            out,
+            "  week of {}: {} warnings, {} disputed ({})",
+            week.week_of.format("%a %Y-%m-%d"),
+            week.warnings,
+            week.disputed,
+            percent(week.dispute_rate)
         );
     }
     out

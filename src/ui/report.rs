@@ -266,6 +266,9 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         ("Not judged", duration_words(day.unclear_s)),
         ("Slouch episodes", day.episodes.to_string()),
         ("Warnings", day.warnings.to_string()),
+        ("Answered \"I'm sitting fine\"", day.warnings_disputed.to_string()),
+        ("Sitting", duration_words(day.sitting_s)),
+        ("Standing", duration_words(day.standing_s)),
         ("Longest upright", day.longest_upright.as_ref().map(|stretch| stretch.words()).unwrap_or_else(|| "-".into())),
         (
             "Worst hour",
@@ -506,6 +509,28 @@ pub fn trend_words(period: &PeriodReport) -> Vec<String> {
         days_words(period.streaks.current_days),
         days_words(period.streaks.best_days)
     ));
+    lines.push(format!(
+        "Sitting {}, standing {}.",
+        duration_words(period.sitting_s),
+        duration_words(period.standing_s)
+    ));
+    let weeks: Vec<String> = period
+        .weeks
+        .iter()
+        .filter(|week| week.warnings > 0)
+        .map(|week| {
+            format!(
+                "week of {}: {} of {} ({})",
+                week.week_of.format("%-d %b"),
+                week.disputed,
+                week.warnings,
+                percent(week.dispute_rate)
+            )
+        })
+        .collect();
+    if !weeks.is_empty() {
+        lines.push(format!("Warnings answered \"I'm sitting fine\": {}.", weeks.join("; ")));
+    }
     lines
 }
 
