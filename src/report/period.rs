@@ -314,6 +314,9 @@ mod tests {
             stretches_done: 0,
             counted,
             met_goal: counted.then(|| share.unwrap_or(0.0) * 100.0 >= goal),
+            warnings_disputed: 0,
+            sitting_s: 0.0,
+            standing_s: 0.0,
         }
     }
 
