@@ -645,3 +645,117 @@ fn a_hook_hears_each_event_as_json_and_a_failing_hanging_or_missing_one_never_st
         }
     }
 }
+
+/// The astronaut on a wider, taller canvas at (x, y): sitting low in the picture, standing high
+/// in it, or moved aside.
+fn placed(x: u32, y: u32) -> RgbImage {
+    let person = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
+    let mut canvas = RgbImage::from_pixel(912, 704, image::Rgb([128, 128, 128]));
+    imageops::overlay(&mut canvas, &person, x.into(), y.into());
+    canvas
+}
+
+/// `slouchwatch` with its config folder (where the setups live) and data folder inside `home`.
+fn in_home(home: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn standing_up_switches_to_the_standing_setup_counts_as_standing_and_an_unknown_place_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let (sitting, standing, aside) = (placed(0, 200), placed(0, 0), placed(400, 200));
+    let photo = |name: &str, image: &RgbImage| {
+        let path = dir.path().join(name);
+        image.save(&path).unwrap();
+        path
+    };
+    let (sitting_photo, standing_photo) = (photo("sitting.png", &sitting), photo("standing.png", &standing));
+    for (name, path, standing) in [("Desk", &sitting_photo, false), ("Standing", &standing_photo, true)] {
+        let mut args: Vec<&std::ffi::OsStr> =
+            vec!["calibrate".as_ref(), "--setup".as_ref(), name.as_ref(), "--source".as_ref(), path.as_os_str()];
+        if standing {
+            args.push("--standing".as_ref());
+        }
+        let output = in_home(&home, &args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("Setup \"{name}\" made")));
+    }
+    let listed = in_home(&home, &["setups".as_ref()]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("Desk: camera any") && listed.contains("Standing (standing)"), "{listed}");
+
+    // 10 s sitting, 30 s standing, 10 s sitting, 10 s moved aside (fits neither), 5 s sitting.
+    let folder =
+        write_sequence(dir.path(), &[(&sitting, 20), (&standing, 60), (&sitting, 20), (&aside, 20), (&sitting, 10)]);
+    let data = dir.path().join("data");
+    let output = in_home(
+        &home,
+        &[
+            "run".as_ref(),
+            "--source".as_ref(),
+            folder.as_os_str(),
+            "--fps".as_ref(),
+            "2".as_ref(),
+            "--start".as_ref(),
+            START.as_ref(),
+            "--data-dir".as_ref(),
+            data.as_os_str(),
+            "--no-notify".as_ref(),
+        ],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let events = json_lines(&output);
+    let setup_events: Vec<(String, f64)> = events
+        .iter()
+        .filter(|event| ["setup_changed", "no_setup_fits"].contains(&event["event"].as_str().unwrap_or("")))
+        .map(|event| {
+            let what = event["name"].as_str().map(str::to_owned).unwrap_or_else(|| "none fits".to_owned());
+            (what, seconds_after_start(event))
+        })
+        .collect();
+    let names: Vec<&str> = setup_events.iter().map(|(name, _)| name.as_str()).collect();
+    // The setup used last was the standing one (calibrated last): the first frame, sitting, is
+    // nearer the desk's.
+    // Back at the desk after being aside: the desk's setup fits again (still the one in use, so
+    // no change to announce) and judging resumes.
+    assert_eq!(names, ["Desk", "Standing", "Desk", "none fits"], "{setup_events:?}");
+    let at = |index: usize| setup_events[index].1;
+    assert!(at(0) < 1.0, "{setup_events:?}");
+    assert!((10.0..=12.0).contains(&at(1)) && (40.0..=42.0).contains(&at(2)), "{setup_events:?}");
+    assert!((50.0..=52.0).contains(&at(3)), "{setup_events:?}");
+    let standing_event = events.iter().find(|event| event["name"] == "Standing").unwrap();
+    assert_eq!(standing_event["standing"], true);
+    let asked = events.iter().find(|event| event["event"] == "no_setup_fits").unwrap();
+    assert_eq!(asked["setups"], "Desk, Standing");
+
+    // The history: standing time is the standing stretch; each minute names its setup; the
+    // time aside was not judged (never upright).
+    let connection = Connection::open(data.join(slouchwatch::history::DATABASE_FILE)).unwrap();
+    let standing_s = sum(&connection, "standing_s");
+    assert!((28.0..=31.0).contains(&standing_s), "standing {standing_s} s");
+    let unknown_s = sum(&connection, "unknown_s");
+    assert!((9.0..=12.0).contains(&unknown_s), "not judged {unknown_s} s");
+    let setups: Vec<Option<String>> = connection
+        .prepare("SELECT setup FROM minutes ORDER BY minute")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(setups, [Some("Desk".to_owned()), Some("Desk".to_owned())], "minutes 09:00 and 09:01");
+    // The setups file remembers the last one used; the report says sitting and standing.
+    let book = std::fs::read_to_string(home.join("config/slouchwatch/setups.json")).unwrap();
+    assert!(book.contains("\"last_used\": \"Desk\""), "{book}");
+    let report = in_home(
+        &home,
+        &["report".as_ref(), "--date".as_ref(), "2026-11-20".as_ref(), "--data-dir".as_ref(), data.as_os_str()],
+    );
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(report.contains("standing under 1 min") || report.contains("standing 1 min"), "{report}");
+}

@@ -179,6 +179,70 @@ fn a_warning_shows_the_stretch_card_and_snooze_silences_the_next() {
 }
 
 #[test]
+fn im_sitting_fine_answers_warnings_widens_that_limit_in_settings_and_resets() {
+    use slouchwatch::posture::Problem;
+    use slouchwatch::posture::setups::{DISPUTE_STEP, DISPUTES_PER_STEP, SetupBook};
+    let dir = tempfile::tempdir().unwrap();
+    // A lone calibration from before setups: it becomes the setup "Desk".
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |settings| settings.cooldown_min = 0);
+    let frames = dir.path().join("frames");
+    let (upright, too_close) = (upright(), too_close());
+    // Upright long enough to end each slouch (the clear delay is 5 s), then 40 s too close.
+    let slouch = [(&upright, 20), (&too_close, 80)];
+    let sequence: Vec<(&RgbImage, usize)> =
+        slouch.iter().cycle().take(2 * DISPUTES_PER_STEP as usize).copied().chain([(&upright, 400)]).collect();
+    write_frames(&frames, &sequence);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    assert_eq!(harness.state().setups().setups[0].name, "Desk", "migrated");
+
+    for round in 1..=DISPUTES_PER_STEP {
+        step_until(&mut harness, "a warning", |h| h.query_by_label("Time to sit up").is_some());
+        harness.get_by_label("I'm sitting fine").click();
+        harness.run_steps(2);
+        assert!(harness.query_by_label("Time to sit up").is_none(), "round {round}: the banner goes");
+        if round == 1 {
+            step_until(&mut harness, "the answer in the status", |h| {
+                h.query_by_label_contains("You said you are sitting fine").is_some()
+            });
+        }
+    }
+    // The third dispute of "too close" in this setup widened its limit a step; Settings says so.
+    step_until(&mut harness, "the widened limit", |h| {
+        h.state().setups().get("Desk").is_some_and(|desk| desk.calibration.disputes.factor(Problem::TooClose) > 1.0)
+    });
+    let desk = harness.state().setups().setups[0].clone();
+    assert_eq!(desk.calibration.disputes.factor(Problem::TooClose), 1.0 + DISPUTE_STEP);
+    assert_eq!(desk.calibration.disputes.factor(Problem::ForwardHead), 1.0, "only the disputed problem");
+    let saved = SetupBook::from_json(&std::fs::read_to_string(dir.path().join("setups.json")).unwrap()).unwrap();
+    assert_eq!(saved.setups[0].calibration.disputes.factor(Problem::TooClose), 1.0 + DISPUTE_STEP, "saved");
+    harness.get_by_label("Settings").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Too close to the screen limit 25% wider").is_some());
+    // The zoomed frames also read as a lean: both problems of the warning were disputed, each
+    // with its own limit and its own reset (too close is listed last).
+    let widened = desk.calibration.disputes.widened().map(|(problem, _)| problem).collect::<Vec<_>>();
+    assert_eq!(widened, [Problem::Leaning, Problem::TooClose]);
+    harness.get_all_by_label("Reset limit").last().unwrap().click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Too close to the screen limit").is_none());
+    assert!(harness.query_by_label_contains("Leaning to one side limit 25% wider").is_some());
+    let saved = SetupBook::from_json(&std::fs::read_to_string(dir.path().join("setups.json")).unwrap()).unwrap();
+    assert_eq!(saved.setups[0].calibration.disputes.factor(Problem::TooClose), 1.0, "the reset is saved");
+    assert_eq!(saved.setups[0].calibration.disputes.factor(Problem::Leaning), 1.0 + DISPUTE_STEP);
+
+    step_until(&mut harness, "the end of the replay", |h| h.state().engine_finished());
+    let log = &harness.state().event_log;
+    assert_eq!(log.iter().filter(|kind| *kind == "warning_disputed").count(), DISPUTES_PER_STEP as usize, "{log:?}");
+    drop(harness);
+    let history =
+        rusqlite::Connection::open(dir.path().join("data").join(slouchwatch::history::DATABASE_FILE)).unwrap();
+    let disputed: i64 =
+        history.query_row("SELECT COUNT(*) FROM warnings WHERE disputed = 1", [], |row| row.get(0)).unwrap();
+    assert_eq!(disputed, DISPUTES_PER_STEP as i64);
+}
+
+#[test]
 fn settings_changes_persist_and_reload() {
     let dir = tempfile::tempdir().unwrap();
     let frames = dir.path().join("frames");
@@ -268,7 +332,8 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     let mut harness = harness(app(dir.path(), Some(frames)));
     harness.get_by_label("Report").click();
     harness.run_steps(3);
-    assert!(harness.query_by_label("45 min").is_some(), "monitored time");
+    // Watched and sitting (nothing was measured in a standing setup).
+    assert_eq!(harness.query_all_by_label("45 min").count(), 2, "monitored time, all of it sitting");
     assert!(harness.query_by_label("30 min (67%)").is_some(), "upright time and share");
     assert!(harness.query_by_label("30 min (09:00-09:30)").is_some(), "longest upright stretch");
     assert!(harness.query_by_label_contains("forward head 15 min").is_some());

@@ -28,6 +28,9 @@ pub enum ControlCommand {
     },
     /// Resume monitoring in the running monitor.
     Resume,
+    /// Answer the running monitor's warning "I'm sitting fine": after a few of the same problem
+    /// its limit widens a step for the setup in use (`slouchwatch setups` shows it).
+    Fine,
     /// No posture warnings from the running monitor for a while.
     Snooze {
         /// For how long: 15m, 1h, 1h30m, 90s.
@@ -57,6 +60,9 @@ pub fn run(command: &ControlCommand) -> ExitCode {
             })
         }
         ControlCommand::Resume => client::resume().map(|()| println!("Monitoring again.")),
+        ControlCommand::Fine => {
+            client::dispute().map(|()| println!("Noted: the warning is answered \"I'm sitting fine\"."))
+        }
         ControlCommand::Snooze { duration } => client::snooze(seconds(*duration))
             .map(|()| println!("No posture warnings for {} min.", duration.num_minutes().max(1))),
     };

@@ -64,6 +64,11 @@ pub fn snooze(seconds: u32) -> Result<(), ClientError> {
     call("Snooze", &(seconds,)).map(drop)
 }
 
+/// "I'm sitting fine" to the running monitor's warning.
+pub fn dispute() -> Result<(), ClientError> {
+    call("Dispute", &()).map(drop)
+}
+
 /// Shows the running monitor's window at `screen`.
 pub fn open(screen: super::WindowRequest) -> Result<(), ClientError> {
     call("Open", &(screen.name(),)).map(drop)

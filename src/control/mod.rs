@@ -11,6 +11,7 @@
 //! Bus interface (object `/io/github/slouchwatch/Monitor1`):
 //! - `Pause(u seconds)`: pause monitoring (the camera is closed); 0 pauses until `Resume`.
 //! - `Resume()`, `Snooze(u seconds)` (no posture warnings for that long), `Unsnooze()`.
+//! - `Dispute()`: "I'm sitting fine" to the warning standing (or shown in the last minutes).
 //! - `Status() -> s`: the status as JSON ([`MonitorStatus`]).
 //! - `Open(s screen)`: show the window at `live`, `calibration` or `report` (opening it from
 //!   the tray if it was closed); fails on a monitor without a window (`slouchwatch run`).
@@ -159,6 +160,10 @@ pub fn status_of(snapshot: &Snapshot, calibrated: bool) -> MonitorStatus {
             let until = snapshot.snoozed_until.map(|until| format!(" until {}", clock(until))).unwrap_or_default();
             ("snoozed".to_owned(), format!("Warnings snoozed{until}"))
         }
+        AlertState::Recalibrate if snapshot.no_setup_fits => (
+            "recalibrate".to_owned(),
+            "None of your setups fits where you are: open slouchwatch to calibrate this one".to_owned(),
+        ),
         AlertState::Recalibrate => ("recalibrate".to_owned(), "You moved since calibrating: recalibrate".to_owned()),
         AlertState::Disputed => {
             ("disputed".to_owned(), "You said you are sitting fine: no warning for this slouch".to_owned())

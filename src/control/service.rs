@@ -51,6 +51,11 @@ impl Monitor {
         self.send(EngineCommand::Unsnooze)
     }
 
+    /// "I'm sitting fine": answers the warning standing (or shown in the last minutes).
+    fn dispute(&self) -> zbus::fdo::Result<()> {
+        self.send(EngineCommand::Dispute)
+    }
+
     /// Shows the window at `screen` (`live`, `calibration` or `report`).
     fn open(&self, screen: &str) -> zbus::fdo::Result<()> {
         let Some(request) = super::WindowRequest::from_name(screen) else {

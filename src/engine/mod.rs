@@ -427,8 +427,9 @@ pub fn spawn(
 ) -> std::io::Result<EngineHandle> {
     let (message_tx, messages) = mpsc::channel();
     let (commands, command_rx) = mpsc::channel();
+    let answers = commands.clone();
     let thread = std::thread::Builder::new().name("slouchwatch-engine".into()).spawn(move || {
-        let worker = Worker::new(config, estimator, store, ChannelSink::new(message_tx), command_rx);
+        let worker = Worker::new(config, estimator, store, ChannelSink::new(message_tx), command_rx, answers);
         match make_source() {
             Ok(source) => worker.run(source),
             Err(error) => worker.fail(error.to_string()),

@@ -13,7 +13,7 @@ use super::{EngineConfig, Snapshot, SourceEvent, summary::DayTotals};
 use crate::alerts::{AlertEvent, AlertMachine, Observation};
 use crate::history::{Activity, FromUpright};
 use crate::pose::{Letterbox, Pose, PoseError, PoseEstimator};
-use crate::posture::setups::{SetupBook, SetupTag};
+use crate::posture::setups::{SWITCH_MARGIN_SCALES, Setup, SetupBook, SetupTag};
 use crate::posture::smoothing::SmoothedAssessor;
 use crate::posture::{self, Assessment, Calibration, Metrics, Posture, PostureSettings};
 use crate::source::{Frame, SourceError};
@@ -174,6 +174,7 @@ impl Step {
     /// Uses `book` from now on: the setup in use again if it is still there (with its new
     /// calibration and limits), else the one to start with.
     pub fn set_setups(&mut self, book: SetupBook) {
+        self.setups_changed = false;
         self.book = book;
         let current = self.setup.as_ref().and_then(|tag| self.book.get(&tag.name)).filter(|_| {
             // A setup just made or recalibrated is the one to use.
@@ -188,7 +189,26 @@ impl Step {
         }
     }
 
-    fn switch_to(&mut self, setup: &crate::posture::setups::Setup) {
+    /// The setup to switch to for the person in `pose`: the nearest that fits, when the one in
+    /// use is `stale` or another is nearer by [`SWITCH_MARGIN_SCALES`].
+    fn better_setup(&self, pose: &Pose, frame_size: (u32, u32), stale: bool) -> Option<Setup> {
+        if self.book.setups.is_empty() || !pose.person_in_view() {
+            return None;
+        }
+        let camera = self.camera.as_deref();
+        let (nearest, distance) = self.book.nearest(camera, pose, frame_size)?;
+        let current = self.setup.as_ref().and_then(|tag| self.book.get(&tag.name));
+        if current.is_some_and(|current| current.name == nearest.name) {
+            return None;
+        }
+        let current_distance = current.and_then(|current| SetupBook::distance(current, camera, pose, frame_size));
+        match current_distance {
+            Some(current_distance) if !stale && distance + SWITCH_MARGIN_SCALES > current_distance => None,
+            _ => Some(nearest.clone()),
+        }
+    }
+
+    fn switch_to(&mut self, setup: &Setup) {
         self.setup = Some(setup.tag());
         self.book.last_used = Some(setup.name.clone());
         self.set_calibration(setup.calibration.clone());
@@ -276,11 +296,12 @@ impl Step {
         };
         let seconds = now.timestamp_micros() as f64 / 1e6;
         let mut assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
-        if assessment.calibration_stale.is_some() && !self.book.setups.is_empty() {
-            // Not where this setup was calibrated: another setup may fit (stood up, moved to the
-            // laptop); if none does, ask rather than judge.
-            let frame_size = frame.image.dimensions();
-            match self.book.matching(self.camera.as_deref(), &pose, frame_size).cloned() {
+        let frame_size = frame.image.dimensions();
+        let switch_to = self.better_setup(&pose, frame_size, assessment.calibration_stale.is_some());
+        if switch_to.is_some() || (assessment.calibration_stale.is_some() && !self.book.setups.is_empty()) {
+            // Not where this setup was calibrated, or clearly nearer another: that setup (stood
+            // up, sat down, moved to the laptop); if none fits, ask rather than judge.
+            match switch_to {
                 Some(other) => {
                     self.switch_to(&other);
                     self.setups_changed = true;
@@ -520,6 +541,62 @@ mod tests {
             ..EngineConfig::default()
         };
         Step::new(&config)
+    }
+
+    /// A step judging in a one-setup book ("Desk"), warning after 5 s, with no cooldown.
+    fn step_with_setup() -> Step {
+        let poses: Vec<Pose> = (0..10).map(|_| front_pose(0.0)).collect();
+        let calibration = posture::calibrate(&poses, SIZE, PlacementSetting::Auto).unwrap();
+        let config = EngineConfig {
+            setups: SetupBook::migrated(calibration),
+            alerts: AlertSettings {
+                warn_after: TimeDelta::seconds(5),
+                cooldown: TimeDelta::zero(),
+                clear_after: TimeDelta::seconds(1),
+                ..AlertSettings::default()
+            },
+            ..EngineConfig::default()
+        };
+        Step::new(&config)
+    }
+
+    #[test]
+    fn im_sitting_fine_counts_against_the_setup_and_widens_its_limit_after_repeats() {
+        use crate::posture::Problem;
+        use crate::posture::setups::{DISPUTE_STEP, DISPUTES_PER_STEP};
+        let mut step = step_with_setup();
+        assert!(step.dispute(frame(0.0, 0).time).is_none(), "no warning, nothing to dispute");
+        let mut finder = Scripted { poses: vec![front_pose(0.0)], runs: 0 };
+        let mut t = 0.0;
+        let mut variant = 0;
+        for round in 1..=DISPUTES_PER_STEP {
+            // Upright, then a forward head until it warns, then "I'm sitting fine".
+            finder.poses = vec![front_pose(0.0)];
+            for _ in 0..6 {
+                step.step(frame(t, variant), &mut finder);
+                (t, variant) = (t + 0.5, variant + 1);
+            }
+            finder.poses = vec![front_pose(45.0)];
+            let mut warned = false;
+            while !warned {
+                let outcome = step.step(frame(t, variant), &mut finder);
+                warned = outcome.alert_events.iter().any(|event| matches!(event, AlertEvent::Warning { .. }));
+                (t, variant) = (t + 0.5, variant + 1);
+                assert!(t < 200.0, "never warned");
+            }
+            let disputed = step.dispute(frame(t, 0).time).expect("a warning to answer");
+            assert_eq!(disputed.problems, vec![Problem::ForwardHead]);
+            assert_eq!(disputed.setup.as_deref(), Some("Desk"));
+            let last = round == DISPUTES_PER_STEP;
+            assert_eq!(disputed.widened, if last { vec![Problem::ForwardHead] } else { vec![] }, "round {round}");
+            assert!(step.take_changed_setups(), "the setups are saved after each dispute");
+        }
+        let desk = step.setups().get("Desk").unwrap();
+        assert_eq!(desk.calibration.disputes.factor(Problem::ForwardHead), 1.0 + DISPUTE_STEP);
+        assert_eq!(desk.calibration.disputes.factor(Problem::HeadDown), 1.0);
+        // Still judging in the same setup.
+        let snapshot = step.step(frame(t, variant), &mut finder).snapshot.unwrap();
+        assert_eq!(snapshot.setup.unwrap().name, "Desk");
     }
 
     #[test]

@@ -56,19 +56,21 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker for `config`, sending on `channel`, taking commands from `commands`.
+    /// A worker for `config`, sending on `channel`, taking commands from `commands` (`answers`
+    /// sends to them: a notification's button).
     pub fn new(
         config: EngineConfig,
         estimator: PoseEstimator,
         store: Option<HistoryStore>,
         channel: ChannelSink,
         commands: Receiver<EngineCommand>,
+        answers: std::sync::mpsc::Sender<EngineCommand>,
     ) -> Worker {
         let today = store.as_ref().map(today_so_far).unwrap_or_default();
         Worker {
             fps: config.fps,
             step: Step::new(&config),
-            notifier: config.notifications.then(DesktopNotifier::new),
+            notifier: config.notifications.then(|| DesktopNotifier::new(Some(answers))),
             hook: config.hook.filter(|command| !command.trim().is_empty()).map(HookSink::new),
             coach: config.catalog.map(Coach::new),
             estimator,

@@ -23,6 +23,12 @@ pub const SETUPS_VERSION: u32 = 1;
 /// The name an existing single calibration gets when it becomes the first setup.
 pub const MIGRATED_SETUP_NAME: &str = "Desk";
 
+/// Another setup replaces the one in use, while that one still fits, only when the person is
+/// nearer to it by this many body scales: sitting down from a standing setup reads as sinking
+/// low in it (which is judged, not a new place), so the nearer sitting setup must win; between
+/// two close setups the margin keeps the choice from flickering.
+pub const SWITCH_MARGIN_SCALES: f32 = 0.5;
+
 /// Longest setup name, characters (it is shown in the tray menu and the report).
 pub const MAX_SETUP_NAME_CHARS: usize = 40;
 
@@ -291,26 +297,33 @@ impl SetupBook {
             .or_else(|| self.setups.iter().find(fits))
     }
 
-    /// The setup that fits the person in `pose` on `camera`: among the setups for that camera,
-    /// those whose calibration is not stale for the pose, the one whose calibrated position and
-    /// size are nearest. `None` when the pose is too unclear to place or none fits.
-    pub fn matching(&self, camera: Option<&str>, pose: &Pose, frame_size: (u32, u32)) -> Option<&Setup> {
+    /// How far the person in `pose` is from where `setup` was calibrated, in body scales (the
+    /// anchor's shift plus the log of its size change), or `None` when the setup does not fit:
+    /// another camera, a pose too unclear to place, or its calibration stale for the pose.
+    pub fn distance(setup: &Setup, camera: Option<&str>, pose: &Pose, frame_size: (u32, u32)) -> Option<f32> {
+        let calibration = &setup.calibration;
+        if !setup.fits_camera(camera) || calibration.staleness(pose, frame_size).is_some() {
+            return None;
+        }
+        let anchor = anchor_of(pose, calibration.placement)?;
+        let reference = calibration.anchor;
+        let shift = anchor.position.distance(reference.position) / reference.scale_px.max(1.0);
+        let size = (anchor.scale_px.max(1.0) / reference.scale_px.max(1.0)).ln().abs();
+        Some(shift + size)
+    }
+
+    /// The setup that fits the person in `pose` on `camera`: among those that fit at all
+    /// ([`SetupBook::distance`]), the nearest, with its distance. `None` when none fits.
+    pub fn nearest(&self, camera: Option<&str>, pose: &Pose, frame_size: (u32, u32)) -> Option<(&Setup, f32)> {
         self.setups
             .iter()
-            .filter(|setup| setup.fits_camera(camera))
-            .filter_map(|setup| {
-                let calibration = &setup.calibration;
-                let anchor = anchor_of(pose, calibration.placement)?;
-                if calibration.staleness(pose, frame_size).is_some() {
-                    return None;
-                }
-                let reference = calibration.anchor;
-                let shift = anchor.position.distance(reference.position) / reference.scale_px.max(1.0);
-                let size = (anchor.scale_px.max(1.0) / reference.scale_px.max(1.0)).ln().abs();
-                Some((shift + size, setup))
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, setup)| setup)
+            .filter_map(|setup| Some((setup, SetupBook::distance(setup, camera, pose, frame_size)?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// [`SetupBook::nearest`] without the distance.
+    pub fn matching(&self, camera: Option<&str>, pose: &Pose, frame_size: (u32, u32)) -> Option<&Setup> {
+        self.nearest(camera, pose, frame_size).map(|(setup, _)| setup)
     }
 
     /// The book as pretty JSON.

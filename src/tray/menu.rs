@@ -14,11 +14,15 @@ use crate::control::ControlState;
 /// One menu entry: its id, its label (`None`: a separator) and what a click asks for.
 type Entry = (i32, Option<&'static str>, Option<TrayRequest>);
 
-/// The entries for a state: Pause or Resume as the state says.
+/// The entries for a state: Pause or Resume as the state says, and "I'm sitting fine" while a
+/// warning stands.
 pub fn entries(state: &str) -> Vec<Entry> {
     let paused = state == "paused";
-    vec![
-        (1, Some("Open slouchwatch"), Some(TrayRequest::Open)),
+    let mut entries = vec![(1, Some("Open slouchwatch"), Some(TrayRequest::Open))];
+    if state == "warning" {
+        entries.push((13, Some("I'm sitting fine"), Some(TrayRequest::Dispute)));
+    }
+    entries.extend([
         (2, None, None),
         if paused {
             (3, Some("Resume"), Some(TrayRequest::Resume))
@@ -34,7 +38,8 @@ pub fn entries(state: &str) -> Vec<Entry> {
         (10, Some("Today's report"), Some(TrayRequest::Report)),
         (11, None, None),
         (12, Some("Quit"), Some(TrayRequest::Quit)),
-    ]
+    ]);
+    entries
 }
 
 /// A string as a variant (a string holds no file descriptor, so this cannot fail).

@@ -52,6 +52,8 @@ pub enum TrayRequest {
     SnoozeUntilTomorrow,
     /// Pause for an hour (a call).
     PauseForCall,
+    /// "I'm sitting fine": the warning was wrong for this person.
+    Dispute,
     /// Open the calibration wizard.
     Calibrate,
     /// Open today's report.
@@ -73,6 +75,7 @@ impl TrayRequest {
             TrayRequest::SnoozeMinutes(minutes) => Some(EngineCommand::SnoozeUntil(now + TimeDelta::minutes(minutes))),
             TrayRequest::SnoozeUntilTomorrow => Some(EngineCommand::SnoozeUntil(next_midnight(now))),
             TrayRequest::PauseForCall => Some(EngineCommand::PauseUntil(now + TimeDelta::minutes(CALL_PAUSE_MIN))),
+            TrayRequest::Dispute => Some(EngineCommand::Dispute),
             TrayRequest::Open | TrayRequest::Calibrate | TrayRequest::Report | TrayRequest::Quit => None,
         }
     }

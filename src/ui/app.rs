@@ -421,6 +421,7 @@ impl SlouchApp {
                 TrayRequest::Resume => self.apply(UiCommand::Resume, now_s),
                 TrayRequest::SnoozeMinutes(minutes) => self.apply(UiCommand::SnoozeMinutes(minutes), now_s),
                 TrayRequest::SnoozeUntilTomorrow => self.apply(UiCommand::SnoozeUntilTomorrow, now_s),
+                TrayRequest::Dispute => self.apply(UiCommand::Dispute, now_s),
                 TrayRequest::PauseForCall => {
                     if let Some(command) = request.engine_command(Utc::now()) {
                         self.send(command);
@@ -667,13 +668,17 @@ impl SlouchApp {
                         let timer = self.timer.as_ref().map(|(id, start)| (id.as_str(), now_s - start));
                         commands.extend(panels::stretches_panel(ui, &self.catalog, timer));
                     }
-                    Screen::Settings => commands.extend(panels::settings_panel(
-                        ui,
-                        &mut self.draft,
-                        self.settings_saved.as_deref(),
-                        self.source_override.as_deref(),
-                        self.tray.is_some(),
-                    )),
+                    Screen::Settings => {
+                        let in_use = self.latest.as_ref().and_then(|s| s.setup.as_ref()).map(|tag| tag.name.as_str());
+                        commands.extend(panels::setups_section(ui, &self.setups, in_use));
+                        commands.extend(panels::settings_panel(
+                            ui,
+                            &mut self.draft,
+                            self.settings_saved.as_deref(),
+                            self.source_override.as_deref(),
+                            self.tray.is_some(),
+                        ));
+                    }
                     Screen::Report => {
                         let limits = self.limits();
                         commands.extend(report_panel(ui, &mut self.report, Local::now().date_naive(), &limits));

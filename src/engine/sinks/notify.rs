@@ -1,7 +1,10 @@
 //! Desktop notifications for warnings and reminders, through the system's notification service
 //! (`notify-rust`). An I/O edge: a missing service is logged once and never stops monitoring.
 
+use std::sync::mpsc::Sender;
+
 use crate::alerts::AlertEvent;
+use crate::engine::EngineCommand;
 
 /// Title and body of the notification for an event, or `None` for events that only go to
 /// the history and the window.
@@ -29,17 +32,39 @@ pub fn notification_text(event: &AlertEvent) -> Option<(String, String)> {
     }
 }
 
+/// The id of the warning notification's "I'm sitting fine" button.
+pub const DISPUTE_ACTION: &str = "sitting-fine";
+
 /// Shows desktop notifications; gives up quietly (after one log line) when the system has no
-/// notification service.
+/// notification service. A warning carries an "I'm sitting fine" button where the service
+/// supports buttons; pressing it sends [`EngineCommand::Dispute`] back to the engine.
 #[derive(Debug, Default)]
 pub struct DesktopNotifier {
     unavailable: bool,
+    /// Where a pressed button is sent (`None`: no buttons).
+    answers: Option<Sender<EngineCommand>>,
+    /// Whether the service shows buttons (asked once).
+    actions: Option<bool>,
 }
 
 impl DesktopNotifier {
-    /// A notifier that will try the system service.
-    pub fn new() -> DesktopNotifier {
-        DesktopNotifier::default()
+    /// A notifier that will try the system service, sending button presses to `answers`.
+    pub fn new(answers: Option<Sender<EngineCommand>>) -> DesktopNotifier {
+        DesktopNotifier { answers, ..DesktopNotifier::default() }
+    }
+
+    /// Whether the notification service shows buttons ("actions" in its capabilities).
+    fn supports_actions(&mut self) -> bool {
+        *self.actions.get_or_insert_with(|| {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            {
+                notify_rust::get_capabilities().is_ok_and(|caps| caps.iter().any(|cap| cap == "actions"))
+            }
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            {
+                false
+            }
+        })
     }
 
     /// Shows the notification for `event`, if it has one.
@@ -50,15 +75,49 @@ impl DesktopNotifier {
         let Some((title, body)) = notification_text(event) else {
             return;
         };
-        let shown = notify_rust::Notification::new().appname("slouchwatch").summary(&title).body(&body).show();
-        if let Err(error) = shown {
-            tracing::warn!(
-                "desktop notifications are unavailable ({error}); warnings still show in the window and the log"
-            );
-            self.unavailable = true;
+        let mut notification = notify_rust::Notification::new();
+        notification.appname("slouchwatch").summary(&title).body(&body);
+        let answers = match event {
+            AlertEvent::Warning { .. } if self.answers.is_some() && self.supports_actions() => {
+                notification.action(DISPUTE_ACTION, "I'm sitting fine");
+                self.answers.clone()
+            }
+            _ => None,
+        };
+        match notification.show() {
+            Ok(handle) => {
+                if let Some(answers) = answers {
+                    wait_for_answer(handle, answers);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(
+                    "desktop notifications are unavailable ({error}); warnings still show in the window and the log"
+                );
+                self.unavailable = true;
+            }
         }
     }
 }
+
+/// Waits (on its own thread: the service answers when the notification closes) for the button.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn wait_for_answer(handle: notify_rust::NotificationHandle, answers: Sender<EngineCommand>) {
+    let spawned = std::thread::Builder::new().name("slouchwatch-notification".into()).spawn(move || {
+        handle.wait_for_action(|action| {
+            if action == DISPUTE_ACTION {
+                // The engine may have stopped meanwhile: then there is nothing to answer.
+                let _ = answers.send(EngineCommand::Dispute);
+            }
+        });
+    });
+    if let Err(error) = spawned {
+        tracing::debug!("the notification's button is not listened to: {error}");
+    }
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn wait_for_answer(_handle: notify_rust::NotificationHandle, _answers: Sender<EngineCommand>) {}
 
 #[cfg(test)]
 mod tests {

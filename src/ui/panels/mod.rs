@@ -8,6 +8,7 @@ use super::theme;
 mod about;
 mod settings;
 pub use about::about_panel;
+mod setups;
 mod stretches;
 mod wizard;
 use crate::alerts::{AlertState, Severity};
@@ -17,6 +18,7 @@ use crate::files::settings::Settings;
 use crate::pose::KeypointName;
 use crate::posture::{Calibration, CameraPlacement, Posture, Problem};
 pub use settings::settings_panel;
+pub use setups::setups_section;
 use stretches::timer_words;
 pub use stretches::{see_a_professional, stretch_card, stretches_panel};
 pub use wizard::{SetupChoice, WizardStep, WizardView, calibration_panel};
@@ -218,6 +220,9 @@ pub fn status_text(
             ),
             None => ("Warnings snoozed".into(), theme::NEUTRAL),
         },
+        Some(AlertState::Recalibrate) if snapshot.is_some_and(|s| s.no_setup_fits) => {
+            ("Not judged: none of your setups fits where you are".into(), theme::SLOUCHING)
+        }
         Some(AlertState::Recalibrate) => {
             ("You moved since calibrating: recalibrate to be judged again".into(), theme::SLOUCHING)
         }
@@ -333,6 +338,17 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     ui.horizontal_wrapped(|ui| {
         if let Some(note) = view.acknowledgement {
             ui.colored_label(theme::GOOD, note);
+        } else if let Some(snapshot) = snapshot.filter(|snapshot| snapshot.no_setup_fits) {
+            // Asked, not judged: where the person sits now fits none of their setups.
+            ui.label("Which setup is this? None of yours fits where you are, so nothing is judged.");
+            if let Some(setup) = &snapshot.setup
+                && ui.button(format!("Recalibrate {}", setup.name)).clicked()
+            {
+                commands.push(UiCommand::CalibrateSetup { name: setup.name.clone(), standing: setup.standing });
+            }
+            if ui.button("Add a setup...").clicked() {
+                commands.push(UiCommand::Show(Screen::Settings));
+            }
         } else if calibration.is_none() {
             ui.label("Calibrate once so slouchwatch knows your upright posture.");
             if ui.button("Calibrate now").clicked() {
