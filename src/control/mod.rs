@@ -68,7 +68,7 @@ impl WindowRequest {
 }
 
 /// Every value of [`MonitorStatus::state`].
-pub const STATES: [&str; 11] = [
+pub const STATES: [&str; 12] = [
     "starting",
     "upright",
     "slouching",
@@ -78,6 +78,7 @@ pub const STATES: [&str; 11] = [
     "away",
     "paused",
     "snoozed",
+    "disputed",
     "recalibrate",
     "no_camera",
 ];
