@@ -3,7 +3,7 @@
 # takes screenshots, and checks that the window drew something. Then closes a window to the
 # tray (a stand-in tray host on a private session bus) and checks that monitoring goes on in
 # the same process at a small footprint, printing its peak memory. Run by .ci/run after the tests.
-# With --all it also takes every screen people see (live upright, live warning, the wizard,
+# With --all it also takes every screen people see (live upright, live warning, no setup fits, the wizard,
 # stretches, settings, report, about) at a narrow and a wide size in light and dark, and the
 # whole report in a tall window (report-long-*), for looking at and for
 # docs/screenshots/ (bash scripts/smoke-window.sh --all docs/screenshots).
@@ -132,6 +132,9 @@ if $all; then
   for i in $(seq -w 1 6); do cp "$root/tests/fixtures/astronaut.png" "$work/slouch/a_$i.png"; done
   for i in $(seq -w 1 80); do cp "$work/close.png" "$work/slouch/b_$i.png"; done
   mkdir -p "$work/close-config"; cp "$work/config/calibration.json" "$work/close-config/"
+  # Another picture size than any setup's: none fits, and the window asks which setup this is.
+  mkdir -p "$work/aside"
+  for i in $(seq -w 1 40); do ln -s "$root/tests/fixtures/astronaut-wide.jpg" "$work/aside/f_$i.jpg"; done
   for mode in light dark; do
     dark=false; [ "$mode" = dark ] && dark=true
     for size in 480x760 1280x800; do
@@ -140,6 +143,7 @@ if $all; then
       CROP=$size screenshot "$out/live-$name.png" --data-dir "$work/d-$name" --window-size "$size"
       SOURCE="$work/slouch" CROP=$size WAIT_S=16 screenshot "$out/warning-$name.png" --data-dir "$work/w-$name" --window-size "$size"
       CROP=$size screenshot "$out/settings-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "$size"
+      SOURCE="$work/aside" CROP=$size screenshot "$out/no-setup-$name.png" --data-dir "$work/n-$name" --window-size "$size"
       CROP=$size screenshot "$out/report-$name.png" --data-dir "$work/sample" --screen report --window-size "$size"
       long="${size%x*}x1950"
       CROP=$long screenshot "$out/report-long-$name.png" --data-dir "$work/sample" --screen report --window-size "$long"

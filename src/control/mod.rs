@@ -144,6 +144,10 @@ pub fn status_of(snapshot: &Snapshot, calibrated: bool) -> MonitorStatus {
         AlertState::Good => match posture {
             Some(Posture::Good) => ("upright".to_owned(), "Upright".to_owned()),
             Some(Posture::Bad) => slouching("slouching"),
+            _ if snapshot.no_setup_fits => (
+                "recalibrate".to_owned(),
+                "None of your setups fits where you are: open slouchwatch to calibrate this one".to_owned(),
+            ),
             _ if !calibrated && person => {
                 ("not_calibrated".to_owned(), "Not calibrated: posture is not judged".to_owned())
             }

@@ -122,7 +122,8 @@ impl Step {
             setup: starting.map(|setup| setup.tag()),
             book: config.setups.clone(),
             camera: config.camera.clone(),
-            no_setup_fits: false,
+            // Setups, but none for this camera: asked, not judged.
+            no_setup_fits: starting.is_none() && !config.setups.setups.is_empty(),
             setups_changed: false,
             calibration,
             settings: config.posture,

@@ -189,6 +189,13 @@ impl SlouchApp {
     /// Settings screen does not claim the camera is in use.
     pub fn with_source_override(mut self, source: Option<String>) -> SlouchApp {
         self.source_override = source;
+        // The setup that fits this source, not the camera setting's.
+        let had_calibration = self.calibration.is_some();
+        self.calibration = None;
+        self.follow_setup();
+        if !had_calibration && self.calibration.is_some() && self.screen == Screen::Calibration {
+            self.screen = Screen::Live;
+        }
         self
     }
 
@@ -306,9 +313,10 @@ impl SlouchApp {
     /// The calibration of the setup the engine judges in (it picks; the window follows).
     fn follow_setup(&mut self) {
         let in_use = self.latest.as_ref().and_then(|snapshot| snapshot.setup.as_ref()).map(|tag| tag.name.clone());
+        let source = self.source_key();
         let setup = match in_use {
             Some(name) => self.setups.get(&name),
-            None => self.setups.starting(Some(&self.settings.source)),
+            None => self.setups.starting(Some(&source)),
         };
         if let Some(setup) = setup {
             self.calibration = Some(setup.calibration.clone());

@@ -196,6 +196,9 @@ pub fn status_text(
         Some(AlertState::Good) => match assessment.map(|a| a.posture) {
             Some(Posture::Good) => ("Good posture".into(), theme::GOOD),
             Some(Posture::Bad) => slouching(theme::SLOUCHING),
+            _ if snapshot.is_some_and(|s| s.no_setup_fits) => {
+                ("Not judged: none of your setups fits where you are".into(), theme::SLOUCHING)
+            }
             _ if !calibrated && person => ("Not calibrated: posture is not judged yet".into(), theme::NEUTRAL),
             _ if person => ("Cannot see you clearly: posture is not judged".into(), theme::NEUTRAL),
             _ => ("Looking for you...".into(), theme::NEUTRAL),
@@ -405,7 +408,11 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
 /// The measures against the limits the verdict warns at (this calibration's spread and the
 /// sensitivity included), as changes from the calibrated posture.
 fn measures(ui: &mut Ui, snapshot: Option<&Snapshot>, calibration: Option<&Calibration>, settings: &Settings) {
-    let metrics = snapshot.and_then(|s| s.assessment.as_ref()).map(|a| a.metrics);
+    // Measured against a calibration that does not fit where the person is, the changes mean
+    // nothing: shown as unknown, never as a green bar.
+    let stale = snapshot.is_some_and(|s| s.no_setup_fits)
+        || snapshot.and_then(|s| s.assessment.as_ref()).is_some_and(|a| a.calibration_stale.is_some());
+    let metrics = snapshot.and_then(|s| s.assessment.as_ref()).filter(|_| !stale).map(|a| a.metrics);
     let change = |pick: fn(&crate::posture::Metrics) -> Option<f32>| {
         crate::posture::verdict::change_from_upright(&metrics?, calibration, pick)
     };
@@ -618,6 +625,20 @@ mod tests {
         let snoozed = Snapshot { snoozed_until: Some(until), ..good };
         let expected = format!("Warnings snoozed until {}", until.with_timezone(&chrono::Local).format("%H:%M"));
         assert_eq!(status_text(Some(AlertState::Snoozed), Some(&snoozed), None, true).0, expected);
+        // Where no setup fits (or none is for this camera) it is asked, never "not calibrated"
+        // or green, in the window and on the bus (the tray's words) alike.
+        let unfitted = Snapshot { no_setup_fits: true, ..unjudged };
+        for state in [AlertState::Good, AlertState::Recalibrate] {
+            let (text, colour) = status_text(Some(state), Some(&unfitted), None, false);
+            assert_eq!(text, "Not judged: none of your setups fits where you are", "{state:?}");
+            assert_ne!(colour, theme::GOOD);
+            let bus = crate::control::status_of(&Snapshot { alert_state: state, ..unfitted.clone() }, false);
+            assert_eq!(bus.state, "recalibrate");
+            assert!(bus.words.contains("None of your setups fits"), "{}", bus.words);
+        }
+        let disputed = Snapshot { alert_state: AlertState::Disputed, ..bad };
+        assert!(status_text(Some(AlertState::Disputed), Some(&disputed), None, true).0.contains("sitting fine"));
+        assert_eq!(crate::control::status_of(&disputed, true).state, "disputed");
     }
 
     #[test]

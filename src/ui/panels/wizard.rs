@@ -128,6 +128,8 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
             let quality = &calibration.quality;
             ui.label(RichText::new(format!("Quality: {}", quality.grade.words())).size(20.0));
             ui.label("slouchwatch now knows how you sit upright; from here on it compares your posture with this.");
+            let standing = if view.choice.standing { ", standing" } else { "" };
+            ui.weak(format!("For the setup \"{}\"{standing}.", view.choice.name.trim()));
             for note in &quality.notes {
                 ui.label(format!("To do better next time: {note}."));
             }
