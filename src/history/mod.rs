@@ -240,6 +240,52 @@ mod tests {
         assert_eq!(store.answers_since(at(0)).unwrap(), vec![("shoulder_rolls".to_owned(), Answer::NotNow)]);
     }
 
+    #[test]
+    fn a_version_5_database_gains_setups_standing_and_disputes_with_its_rows_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            for step in &schema::MIGRATIONS[..5] {
+                connection.execute_batch(step).unwrap();
+            }
+            connection.execute_batch("PRAGMA user_version = 5;").unwrap();
+            connection
+                .execute(
+                    "INSERT INTO minutes (minute, monitored_s, good_s) VALUES (?1, 60.0, 60.0)",
+                    [at(0).timestamp()],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO warnings (at, problems, severity, snoozed) VALUES (?1, 'head_down', 'mild', 0)",
+                    [at(30).timestamp_millis()],
+                )
+                .unwrap();
+        }
+        let (store, notice) = HistoryStore::open(dir.path()).unwrap();
+        assert!(notice.is_none());
+        let old = &store.minutes(at(0), at(60)).unwrap()[0];
+        // What was recorded before setups: sitting (no standing seconds), in no named setup.
+        assert_eq!((old.monitored_s, old.standing_s, old.setup.as_deref()), (60.0, 0.0, None));
+        assert!(store.range(at(0), at(60)).unwrap().disputed_warnings.is_empty());
+        // An old warning can still be answered; new minutes keep their setup and standing time.
+        assert!(store.dispute_warning(at(31)).unwrap());
+        assert_eq!(store.range(at(0), at(60)).unwrap().disputed_warnings, vec![at(30)]);
+        let standing = MinuteRow {
+            minute: at(60),
+            monitored_s: 60.0,
+            standing_s: 45.0,
+            setup: Some("Standing".into()),
+            ..MinuteRow::default()
+        };
+        store.add_minute(&standing).unwrap();
+        store
+            .add_minute(&MinuteRow { minute: at(60), monitored_s: 0.0, away_s: 10.0, ..MinuteRow::default() })
+            .unwrap();
+        let read = &store.minutes(at(60), at(120)).unwrap()[0];
+        assert_eq!((read.standing_s, read.setup.as_deref()), (45.0, Some("Standing")), "merged, the setup kept");
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_history_is_readable_by_its_owner_only() {
