@@ -2,6 +2,7 @@
 // Each test crate that includes this module uses only some of the helpers.
 #![allow(dead_code)]
 
+pub mod notifications;
 pub mod tray_host;
 
 use std::path::{Path, PathBuf};

@@ -278,3 +278,68 @@ unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, signal: i32) -> i32;
 }
+
+/// "I'm sitting fine" from outside the window: the warning's notification button (a service
+/// that shows buttons) answers the first warning, `slouchwatch fine` the second; both reach the
+/// history as disputed and the status says so.
+#[test]
+fn the_notifications_button_and_slouchwatch_fine_answer_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let bus = Bus::start();
+    let shown = crate::common::notifications::serve(&bus.0.address, "sitting-fine");
+    let calibration = dir.path().join("calibration.json");
+    calibrate_on_astronaut(&calibration);
+    let images = super::frames();
+    // At 4 frames a second: 2 s upright, 12 s too close, 8 s upright, 12 s too close, 5 s upright.
+    let folder = super::write_sequence(
+        dir.path(),
+        &[
+            (&images.upright, 8),
+            (&images.too_close, 48),
+            (&images.upright, 32),
+            (&images.too_close, 48),
+            (&images.upright, 20),
+        ],
+    );
+    let data = dir.path().join("data");
+    let monitor = bus
+        .command(env!("CARGO_BIN_EXE_slouchwatch"))
+        .args(["run", "--replay-speed", "1", "--fps", "4", "--warn-after", "3", "--cooldown", "0"])
+        .arg("--source")
+        .arg(&folder)
+        .arg("--calibration")
+        .arg(&calibration)
+        .arg("--data-dir")
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map(|child| Monitor(Some(child)))
+        .unwrap();
+
+    // The first warning's notification carries the button; the stand-in presses it.
+    bus.wait_for("the first answer", |status| status["state"] == "disputed");
+    {
+        let shown = shown.lock().unwrap();
+        let (summary, actions) = &shown[0];
+        assert_eq!(summary, "Time to sit up");
+        assert_eq!(actions, &["sitting-fine".to_owned(), "I'm sitting fine".to_owned()]);
+    }
+    // The second warning, answered from a terminal.
+    bus.wait_for("the second warning", |status| status["state"] == "warning");
+    let fine = bus.slouchwatch(&["fine"]);
+    assert!(fine.status.success(), "{}", String::from_utf8_lossy(&fine.stderr));
+    assert!(String::from_utf8_lossy(&fine.stdout).contains("I'm sitting fine"));
+    bus.wait_for("the second answer", |status| status["state"] == "disputed");
+
+    let output = monitor.wait_with_output();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let events = crate::common::json_lines(&output);
+    let disputed: Vec<&Value> = events.iter().filter(|event| event["event"] == "warning_disputed").collect();
+    assert_eq!(disputed.len(), 2, "{events:?}");
+    assert!(disputed[0]["problems"].as_array().unwrap().contains(&Value::from("too_close")), "{}", disputed[0]);
+    let history = rusqlite::Connection::open(data.join(slouchwatch::history::DATABASE_FILE)).unwrap();
+    let counted: i64 =
+        history.query_row("SELECT COUNT(*) FROM warnings WHERE disputed = 1", [], |row| row.get(0)).unwrap();
+    assert_eq!(counted, 2);
+}
