@@ -103,10 +103,21 @@ pub fn seed<Tz: TimeZone>(store: &HistoryStore, tz: &Tz, last: NaiveDate, days: 
                                 Some(Severity::Mild),
                                 false,
                             );
+                            // About one warning in six is answered "I'm sitting fine".
+                            if random.next() < 0.17 {
+                                let _ = store.dispute_warning(from + TimeDelta::seconds(40));
+                            }
                             let answer = if random.next() < 0.6 { Answer::Done } else { Answer::NotNow };
                             let _ = store.add_answer(from + TimeDelta::seconds(45), "chin_tuck", answer);
                         }
                     }
+                }
+                // The afternoon's last half hour at a standing desk, in the setup "Standing"; the
+                // rest at the "Desk".
+                let standing = block == 2 && minute >= minutes - 30;
+                if row.monitored_s > 0.0 {
+                    row.setup = Some(if standing { "Standing" } else { "Desk" }.to_owned());
+                    row.standing_s = if standing { row.monitored_s } else { 0.0 };
                 }
                 if store.add_minute(&row).is_ok() {
                     written += 1;

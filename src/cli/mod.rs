@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and dispatch, and the one place errors become exit
 //! codes and messages.
 
+mod calibrate;
 mod control;
 mod handoff;
 mod report;
@@ -16,15 +17,14 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use crate::alerts::AlertSettings;
 use crate::analyze::{self, AnalyzeError, PostureOptions};
 use crate::coach::{Catalog, Coach, SuggestionContext, Target};
-use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES, CALIBRATION_INTERVAL_MS};
 use crate::engine::session::{self, CameraCheck, SessionError, SessionSpec};
 use crate::engine::{self, EngineCommand, EngineConfig, EngineMessage};
 use crate::files::calibration as calibration_file;
 use crate::images;
 use crate::pose::{ModelChoice, PoseEstimator};
-use crate::posture::{self, PlacementSetting, PostureSettings};
-use crate::source::camera::{self, CameraSource};
-use crate::source::{FrameSource, SourceError, SourceSpec};
+use crate::posture::{PlacementSetting, PostureSettings};
+use crate::source::camera;
+use crate::source::{SourceError, SourceSpec};
 
 /// slouchwatch: a local webcam posture monitor. Frames never leave this machine.
 #[derive(Debug, Parser)]
@@ -286,14 +286,14 @@ pub fn main() -> ExitCode {
                 }
             }
             let target = match (out, crate::files::default_calibration_path()) {
-                (Some(out), _) => Ok(CalibrationTarget::File(out)),
-                (None, Some(legacy)) => Ok(CalibrationTarget::Setup { name: setup, standing, legacy }),
+                (Some(out), _) => Ok(calibrate::CalibrationTarget::File(out)),
+                (None, Some(legacy)) => Ok(calibrate::CalibrationTarget::Setup { name: setup, standing, legacy }),
                 (None, None) => Err(anyhow::anyhow!("no config folder could be found; pass --out FILE")),
             };
-            target.and_then(|target| run_calibrate(&source, &target, placement, &model))
+            target.and_then(|target| calibrate::run_calibrate(&source, &target, placement, &model))
         }
         Some(Command::Run(args)) => run_monitor(&args),
-        Some(Command::Setups { remove, reset }) => manage_setups(remove.as_deref(), reset.as_deref()),
+        Some(Command::Setups { remove, reset }) => calibrate::manage_setups(remove.as_deref(), reset.as_deref()),
         Some(Command::Cameras) => list_cameras(),
         Some(Command::Stretches { problem, json }) => show_stretches(problem, json),
         Some(Command::Gui(args)) => run_gui(args, cli.verbose),
@@ -378,177 +378,6 @@ fn run_analyze(
             "note: without a calibration only sideways lean (front camera) or absolute limits (side camera) are \
              judged; run `slouchwatch calibrate` for forward head and shoulder measures"
         );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// [`CALIBRATION_INTERVAL_MS`] as a duration.
-const CALIBRATION_INTERVAL: std::time::Duration = std::time::Duration::from_millis(CALIBRATION_INTERVAL_MS as u64);
-
-/// Captures a few seconds of frames from the camera, in memory only (as the window's wizard
-/// does, with the same counts).
-fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyhow::Result<Vec<image::RgbImage>> {
-    let mut camera = CameraSource::open(selector.clone())?;
-    println!("Sit upright as you normally work, look at the screen and hold still.");
-    for second in (1..=CALIBRATION_COUNTDOWN_S).rev() {
-        println!("  {second}...");
-        std::thread::sleep(std::time::Duration::from_secs(1));
-    }
-    println!("Capturing for {:.0} seconds...", CALIBRATION_FRAMES as f32 * CALIBRATION_INTERVAL.as_secs_f32());
-    let mut frames = Vec::new();
-    while frames.len() < CALIBRATION_FRAMES {
-        match camera.next_frame() {
-            Ok(Some(frame)) => frames.push(frame.image),
-            Ok(None) => break,
-            Err(error) if error.is_single_frame() => tracing::debug!("{error}"),
-            Err(error) => return Err(error.into()),
-        }
-        std::thread::sleep(CALIBRATION_INTERVAL);
-    }
-    Ok(frames)
-}
-
-/// Calibrates from the camera or the images at `source` and writes the file.
-/// Where `calibrate` puts what it measured.
-enum CalibrationTarget {
-    /// A lone calibration file.
-    File(PathBuf),
-    /// A setup in the setups file beside `legacy` (the old calibration file's place).
-    Setup {
-        /// Its name (`None`: the one used last, or the default).
-        name: Option<String>,
-        /// Whether it is a standing setup.
-        standing: bool,
-        /// The old single calibration file, migrated first if there is no setups file.
-        legacy: PathBuf,
-    },
-}
-
-fn run_calibrate(
-    source: &SourceSpec,
-    target: &CalibrationTarget,
-    placement: PlacementSetting,
-    model: &ModelChoice,
-) -> anyhow::Result<ExitCode> {
-    if let CalibrationTarget::Setup { name: Some(name), .. } = target {
-        crate::posture::setups::clean_name(name)?;
-    }
-    let mut estimator = load_model(model)?;
-    let mut calibration = match source {
-        SourceSpec::Camera(selector) => {
-            let frames = capture_calibration_frames(selector)?;
-            crate::engine::calibrate::calibrate_frames(&mut estimator, &frames, placement)?
-        }
-        SourceSpec::Folder(path) => {
-            let paths = images::expand_paths(std::slice::from_ref(path)).into_iter().collect::<Result<Vec<_>, _>>()?;
-            let analyze::ImageCalibration { calibration, skipped } =
-                analyze::calibrate_images(&mut estimator, &paths, placement)?;
-            for message in skipped {
-                eprintln!("skipped: {message}");
-            }
-            calibration
-        }
-    };
-    calibration.created = Some(chrono::Local::now().to_rfc3339());
-    match target {
-        CalibrationTarget::File(out) => {
-            calibration_file::save(out, &calibration)?;
-            println!("Calibration written to {}", out.display());
-        }
-        CalibrationTarget::Setup { name, standing, legacy } => {
-            let path = crate::files::setups::path_beside(legacy);
-            let loaded = crate::files::setups::load(&path, legacy);
-            if let Some(notice) = loaded.notice {
-                eprintln!("note: {notice}");
-            }
-            let mut book = loaded.book;
-            let name = match name {
-                Some(name) => crate::posture::setups::clean_name(name)?,
-                None => book.last_used.clone().unwrap_or_else(|| posture::setups::MIGRATED_SETUP_NAME.to_owned()),
-            };
-            // A camera is the setup's camera; photos fit any camera.
-            let camera = matches!(source, SourceSpec::Camera(_)).then(|| source.camera_key());
-            let verb = if book.get(&name).is_some() { "recalibrated" } else { "made" };
-            let made = posture::setups::Setup { name: name.clone(), camera, standing: *standing, calibration };
-            book.put(made.clone());
-            crate::files::setups::save(&path, &book)?;
-            println!("Setup \"{name}\" {verb} in {} (your setups: {})", path.display(), book.names());
-            calibration = made.calibration;
-        }
-    }
-
-    let quality = &calibration.quality;
-    let grade = quality.grade.words();
-    println!(
-        "Quality: {grade}: {} of {} frames used, camera placement {}",
-        quality.frames_used, quality.frames_total, calibration.placement
-    );
-    for note in &quality.notes {
-        println!("  - {note}");
-    }
-    let neutral = &calibration.baseline;
-    let show = |label: &str, value: Option<f32>, unit: &str| match value {
-        Some(value) => println!("  {label}: {value:.1}{unit}"),
-        None => println!("  {label}: unknown"),
-    };
-    println!("Neutral posture:");
-    show("ear-shoulder line from vertical", neutral.forward_head_deg, " degrees");
-    show("sideways lean", neutral.lean_deg, " degrees");
-    show("head tilt", neutral.head_tilt_deg, " degrees");
-    if calibration.placement == posture::CameraPlacement::Side {
-        show("trunk lean", neutral.trunk_lean_deg, " degrees");
-    }
-    if calibration.placement == posture::CameraPlacement::Front {
-        let items = posture::desk::desk_check(&calibration, &posture::desk::DayMeasures::default());
-        for line in posture::desk::desk_lines(&items) {
-            println!("{line}");
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `slouchwatch setups`: lists them; `--remove NAME`, `--reset NAME` change them first. (While
-/// the window runs, change them in its Settings: it keeps its own copy.)
-fn manage_setups(remove: Option<&str>, reset: Option<&str>) -> anyhow::Result<ExitCode> {
-    let legacy = crate::files::default_calibration_path()
-        .ok_or_else(|| anyhow::anyhow!("no config folder could be found (is HOME set?)"))?;
-    let path = crate::files::setups::path_beside(&legacy);
-    let loaded = crate::files::setups::load(&path, &legacy);
-    if let Some(notice) = loaded.notice {
-        eprintln!("note: {notice}");
-    }
-    let mut book = loaded.book;
-    if let Some(name) = remove {
-        let name = book.require(name)?.name.clone();
-        book.remove(&name);
-        crate::files::setups::save(&path, &book)?;
-        println!("Removed the setup \"{name}\".");
-    }
-    if let Some(name) = reset {
-        let name = book.require(name)?.name.clone();
-        if let Some(setup) = book.get_mut(&name) {
-            setup.calibration.disputes.reset(None);
-        }
-        crate::files::setups::save(&path, &book)?;
-        println!("The setup \"{name}\" is back to the default limits.");
-    }
-    if book.setups.is_empty() {
-        println!("No setups yet: run `slouchwatch calibrate --setup NAME` (or calibrate in the window).");
-        return Ok(ExitCode::SUCCESS);
-    }
-    for setup in &book.setups {
-        let last = if book.last_used.as_deref() == Some(setup.name.as_str()) { ", used last" } else { "" };
-        println!(
-            "{}{}: camera {}, calibrated {}, quality {}{last}",
-            setup.name,
-            if setup.standing { " (standing)" } else { "" },
-            setup.camera.as_deref().unwrap_or("any"),
-            setup.calibration.created.as_deref().map(|created| created.get(..10).unwrap_or(created)).unwrap_or("-"),
-            setup.calibration.quality.grade.words(),
-        );
-        for (problem, widening) in setup.calibration.disputes.widened() {
-            println!("  {} limit {}", problem.words(), widening.reason());
-        }
     }
     Ok(ExitCode::SUCCESS)
 }

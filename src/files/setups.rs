@@ -104,24 +104,11 @@ pub fn save(path: &Path, book: &SetupBook) -> Result<(), SetupsIoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pose::{KEYPOINT_COUNT, Keypoint, KeypointName, Pose};
+    use crate::posture::calibration::tests::front_pose;
     use crate::posture::{PlacementSetting, calibrate};
 
     fn calibration() -> crate::posture::Calibration {
-        use KeypointName::*;
-        let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.05 }; KEYPOINT_COUNT];
-        for (name, x, y) in [
-            (LeftShoulder, 840.0, 500.0),
-            (RightShoulder, 440.0, 500.0),
-            (LeftEar, 720.0, 300.0),
-            (RightEar, 560.0, 300.0),
-            (LeftEye, 670.0, 290.0),
-            (RightEye, 610.0, 290.0),
-            (Nose, 640.0, 310.0),
-        ] {
-            keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
-        }
-        calibrate(&[Pose { keypoints }], (1280, 720), PlacementSetting::Front).unwrap()
+        calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Front).unwrap()
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Local, TimeDelta, Utc};
 
 use super::panels::{self, Screen, SetupChoice, UiCommand, WarningView, WizardStep, WizardView};
+
+mod setups;
 use super::report::{ReportReader, ReportView, report_panel};
 use crate::alerts::AlertEvent;
 use crate::coach::Catalog;
@@ -18,7 +20,7 @@ use crate::engine::{
 use crate::files::settings::{self, Settings};
 use crate::posture::Calibration;
 use crate::posture::calibration::framing_advice;
-use crate::posture::setups::{Setup, SetupBook};
+use crate::posture::setups::SetupBook;
 
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
@@ -308,58 +310,6 @@ impl SlouchApp {
         if switched {
             self.follow_setup();
         }
-    }
-
-    /// The calibration of the setup the engine judges in (it picks; the window follows).
-    fn follow_setup(&mut self) {
-        let in_use = self.latest.as_ref().and_then(|snapshot| snapshot.setup.as_ref()).map(|tag| tag.name.clone());
-        let source = self.source_key();
-        let setup = match in_use {
-            Some(name) => self.setups.get(&name),
-            None => self.setups.starting(Some(&source)),
-        };
-        if let Some(setup) = setup {
-            self.calibration = Some(setup.calibration.clone());
-        }
-    }
-
-    /// The setups, for tests and the settings screen.
-    pub fn setups(&self) -> &SetupBook {
-        &self.setups
-    }
-
-    /// The setup in use as a wizard choice (to recalibrate it), or the default for a first one.
-    fn setup_in_use(&self) -> SetupChoice {
-        self.latest
-            .as_ref()
-            .and_then(|snapshot| snapshot.setup.clone())
-            .or_else(|| self.setups.starting(Some(&self.source_key())).map(Setup::tag))
-            .map(|tag| SetupChoice { name: tag.name, standing: tag.standing })
-            .unwrap_or_default()
-    }
-
-    /// The setup just made or changed is the one in use.
-    fn follow_setup_named(&mut self) {
-        let made = self.setups.last_used.as_deref().and_then(|name| self.setups.get(name));
-        self.calibration = made.map(|setup| setup.calibration.clone()).or(self.calibration.take());
-    }
-
-    /// The camera (or replayed folder) in use, as setups remember it.
-    fn source_key(&self) -> String {
-        let source = self.source_override.clone().unwrap_or_else(|| self.settings.source.clone());
-        match source.parse::<crate::source::SourceSpec>() {
-            Ok(spec) => spec.camera_key(),
-            Err(never) => match never {},
-        }
-    }
-
-    /// Saves the setups (said in the window if it fails) and hands them to the engine, which
-    /// judges with them from now on.
-    fn save_setups(&mut self) {
-        if let Err(error) = crate::files::setups::save(&self.setups_file, &self.setups) {
-            self.notice = Some(error.to_string());
-        }
-        self.send(EngineCommand::SetSetups(Box::new(self.setups.clone())));
     }
 
     fn take_event(&mut self, event: EngineEvent, suggestion: Option<String>) {
@@ -859,43 +809,12 @@ impl SlouchApp {
                 self.send(EngineCommand::CancelCalibration);
                 self.wizard = Wizard::default();
             }
-            UiCommand::ChooseSetup(choice) => self.wizard.choice = choice,
-            UiCommand::Dispute => {
-                self.send(EngineCommand::Dispute);
-                self.warning = None;
-            }
-            UiCommand::CalibrateSetup { name, standing } => {
-                self.send(EngineCommand::CancelCalibration);
-                self.wizard = Wizard::default();
-                self.wizard.choice = SetupChoice { name, standing };
-                self.screen = Screen::Calibration;
-            }
-            UiCommand::ResetLimits { setup, problem } => {
-                if let Some(setup) = self.setups.get_mut(&setup) {
-                    setup.calibration.disputes.reset(problem);
-                    self.save_setups();
-                    self.follow_setup();
-                }
-            }
-            UiCommand::RemoveSetup(name) => {
-                if self.setups.remove(&name) {
-                    self.save_setups();
-                    self.calibration = None;
-                    self.follow_setup();
-                }
-            }
-            UiCommand::AcceptCalibration => {
-                if let WizardStep::Done(calibration) = std::mem::take(&mut self.wizard.step) {
-                    let choice = std::mem::take(&mut self.wizard.choice);
-                    let name = crate::posture::setups::clean_name(&choice.name)
-                        .unwrap_or_else(|_| crate::posture::setups::MIGRATED_SETUP_NAME.to_owned());
-                    let camera = Some(self.source_key());
-                    self.setups.put(Setup { name, camera, standing: choice.standing, calibration: *calibration });
-                    self.save_setups();
-                    self.follow_setup_named();
-                    self.screen = Screen::Live;
-                }
-            }
+            command @ (UiCommand::ChooseSetup(_)
+            | UiCommand::Dispute
+            | UiCommand::CalibrateSetup { .. }
+            | UiCommand::ResetLimits { .. }
+            | UiCommand::RemoveSetup(_)
+            | UiCommand::AcceptCalibration) => self.apply_setup_command(command),
         }
     }
 

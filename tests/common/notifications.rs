@@ -36,7 +36,7 @@ impl Service {
         summary: &str,
         _body: &str,
         actions: Vec<String>,
-        _hints: HashMap<String, zbus::zvariant::OwnedValue>,
+        _hints: HashMap<String, zbus::OwnedVariant>,
         _expire_timeout: i32,
     ) -> u32 {
         let mut shown = self.shown.lock().unwrap();

@@ -413,12 +413,14 @@ impl Calibration {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::pose::{KEYPOINT_COUNT, Keypoint, KeypointName};
 
-    /// A front-view upright person, shifted by (dx, dy) and scaled about the shoulder midpoint.
-    pub(super) fn front_pose(dx: f32, dy: f32, scale: f32) -> Pose {
+    /// A front-view upright person, shifted by (dx, dy) and scaled about the shoulder midpoint
+    /// (shoulders 400 px apart at (640, 500) in a 1280 x 720 picture; also used by other
+    /// modules' tests).
+    pub(crate) fn front_pose(dx: f32, dy: f32, scale: f32) -> Pose {
         use KeypointName::*;
         let mut keypoints = [Keypoint { x: 0.0, y: 0.0, score: 0.05 }; KEYPOINT_COUNT];
         let at = |x: f32, y: f32| Keypoint {
