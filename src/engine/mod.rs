@@ -121,11 +121,9 @@ pub enum EngineCommand {
     SnoozeUntil(DateTime<Utc>),
     /// End a snooze.
     Unsnooze,
-    /// Use this calibration from now on.
-    SetCalibration(Box<Calibration>),
     /// Take the next few seconds of frames and measure a calibration from them (answered with
-    /// [`EngineMessage::Calibration`] updates; the calibration is not used until
-    /// [`EngineCommand::SetCalibration`]).
+    /// [`EngineMessage::Calibration`] updates; the calibration is not used until it is put in a
+    /// setup and sent with [`EngineCommand::SetSetups`]).
     Calibrate(PlacementSetting),
     /// Stop taking calibration frames.
     CancelCalibration,

@@ -177,15 +177,21 @@ impl Step {
     pub fn set_setups(&mut self, book: SetupBook) {
         self.setups_changed = false;
         self.book = book;
-        let current = self.setup.as_ref().and_then(|tag| self.book.get(&tag.name)).filter(|_| {
+        let camera = self.camera.as_deref();
+        let current = self
+            .setup
+            .as_ref()
+            .and_then(|tag| self.book.get(&tag.name))
+            .filter(|setup| setup.fits_camera(camera))
             // A setup just made or recalibrated is the one to use.
-            self.book.last_used.as_deref() == self.setup.as_ref().map(|tag| tag.name.as_str())
-        });
-        match current.or_else(|| self.book.starting(self.camera.as_deref())).cloned() {
+            .filter(|setup| self.book.last_used.as_deref() == Some(setup.name.as_str()));
+        match current.or_else(|| self.book.starting(camera)).cloned() {
             Some(setup) => self.switch_to(&setup),
             None => {
+                // Setups, but none for this camera (or none left): asked, not judged.
                 self.setup = None;
                 self.calibration = None;
+                self.no_setup_fits = !self.book.setups.is_empty();
             }
         }
     }
@@ -320,7 +326,8 @@ impl Step {
                 }
                 None => {}
             }
-        } else if assessment.calibration_stale.is_none() && pose.person_in_view() {
+        } else if assessment.calibration_stale.is_none() && pose.person_in_view() && self.calibration.is_some() {
+            // Judged against the setup in use again.
             self.no_setup_fits = false;
         }
         let standing = self.setup.as_ref().is_some_and(|tag| tag.standing) && assessment.calibration_stale.is_none();
@@ -598,6 +605,28 @@ mod tests {
         // Still judging in the same setup.
         let snapshot = step.step(frame(t, variant), &mut finder).snapshot.unwrap();
         assert_eq!(snapshot.setup.unwrap().name, "Desk");
+    }
+
+    #[test]
+    fn setups_for_another_camera_are_asked_about_not_judged_with() {
+        let mut step = step_with_setup();
+        assert!(step.is_calibrated());
+        let mut book = step.setups().clone();
+        book.setups[0].camera = Some("camera:2".into());
+        let mut elsewhere =
+            EngineConfig { setups: book.clone(), camera: Some("camera".into()), ..EngineConfig::default() };
+        let fresh = Step::new(&elsewhere);
+        assert!(!fresh.is_calibrated());
+        let mut finder = Scripted { poses: vec![front_pose(0.0)], runs: 0 };
+        let mut fresh = fresh;
+        let snapshot = fresh.step(frame(0.0, 0), &mut finder).snapshot.unwrap();
+        assert!(snapshot.no_setup_fits, "asked, from the first frame");
+        assert_ne!(snapshot.assessment.unwrap().posture, Posture::Good);
+        // The same when the setups change under a running step (Settings removed or changed them).
+        step.camera = elsewhere.camera.take();
+        step.set_setups(book);
+        assert!(!step.is_calibrated());
+        assert!(step.step(frame(0.5, 1), &mut finder).snapshot.unwrap().no_setup_fits);
     }
 
     #[test]

@@ -331,7 +331,6 @@ impl Worker {
             }
             EngineCommand::SnoozeUntil(until) => self.step.alerts().snooze_until(until),
             EngineCommand::Unsnooze => self.step.alerts().unsnooze(),
-            EngineCommand::SetCalibration(calibration) => self.step.set_calibration(*calibration),
             EngineCommand::Calibrate(placement) => self.capture = Some(Capture::new(placement)),
             EngineCommand::CancelCalibration => self.capture = None,
             EngineCommand::StretchDeclined(id) => self.answer(now, &id, Answer::NotNow),
