@@ -78,8 +78,10 @@ fn inference(c: &mut Criterion) {
     group.sample_size(20);
     let whole = LoadOptions { whole_graph: true, ..LoadOptions::default() };
     let small = |size| LoadOptions { run_size: Some(size), ..LoadOptions::default() };
+    let tract_layout = LoadOptions { tract_layout: true, ..LoadOptions::default() };
     for (name, model, options) in [
         ("lightning", ModelChoice::Lightning, LoadOptions::default()),
+        ("lightning, tract's own layout", ModelChoice::Lightning, tract_layout),
         ("lightning, graph's own decoding", ModelChoice::Lightning, whole),
         ("lightning at 160", ModelChoice::Lightning, small(160)),
         ("lightning at 128", ModelChoice::Lightning, small(128)),

@@ -6,10 +6,12 @@
 //!
 //! - [`preprocess`]: letterbox and area-average the image into the model's square input;
 //! - [`model`]: choose, read and check the model file;
+//! - `layout`: run the depthwise convolutions channel-last (faster in tract on x86);
 //! - [`postprocess`]: decode the output and map it back to source pixels;
 //! - [`keypoints`]: the [`Pose`] type and the "is a person in view" rule.
 
 pub mod keypoints;
+mod layout;
 pub mod model;
 pub mod postprocess;
 pub mod preprocess;

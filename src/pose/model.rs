@@ -180,6 +180,9 @@ pub struct LoadOptions {
     /// Keep the graph's own decoding instead of ending at the heads (for checking that both
     /// decode alike).
     pub whole_graph: bool,
+    /// Leave the depthwise convolutions channel-first, as tract alone would run them (for
+    /// measuring what [`super::layout`] buys).
+    pub tract_layout: bool,
 }
 
 pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedModel, ModelError> {
@@ -280,10 +283,19 @@ fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions, embedded: bool) ->
             .and_then(|model| model.eliminate_dead_branches())
             .map_err(unsupported)?;
     }
-    let typed = model
+    let decluttered = model
         .with_input_fact(0, InferenceFact::dt_shape(f32::datum_type(), tvec!(1, input_size, input_size, 3)))
-        .and_then(|model| model.into_optimized())
+        .and_then(|model| model.into_typed())
+        .and_then(|model| model.into_decluttered())
         .map_err(unsupported)?;
+    let decluttered = if options.tract_layout {
+        decluttered
+    } else {
+        let (model, moved) = super::layout::depthwise_channel_last(decluttered).map_err(unsupported)?;
+        tracing::debug!(model = name, moved, "depthwise convolutions run channel-last");
+        model
+    };
+    let typed = decluttered.into_optimized().map_err(unsupported)?;
     if heads {
         let grid = input_size / 4;
         for (index, channels) in HEAD_CHANNELS.iter().enumerate() {
