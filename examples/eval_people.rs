@@ -9,9 +9,10 @@
 //! judge every upright frame numbered [`SETTLE_FRAMES`] or more after the last calibration frame,
 //! and every slouched frame; DUPLICATE rows are never judged.
 //!
-//! Run: `cargo run --release --example eval_people [-- --frames OUT.tsv] [--dir DIR] [--model thunder]`
+//! Run: `cargo run --release --example eval_people [-- --frames OUT.tsv] [--dir DIR] [--model thunder] [--size 128]`
 //! (`--frames` writes one row per judged frame with its measures, for looking at the misses;
-//! `--model` takes the names `analyze --model` takes).
+//! `--model` takes the names `analyze --model` takes; `--size` runs the model at another input
+//! size, a multiple of 32, for judging a smaller input on the calibrated person's region).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use slouchwatch::analyze::{self, AnalysisRecord, PostureOptions};
-use slouchwatch::pose::{ModelChoice, PoseEstimator};
+use slouchwatch::pose::{LoadOptions, ModelChoice, PoseEstimator};
 use slouchwatch::posture::metrics::METRIC_NAMES;
 use slouchwatch::posture::{PlacementSetting, Posture};
 
@@ -104,8 +105,10 @@ fn main() -> anyhow::Result<()> {
         Some(name) => name.parse::<ModelChoice>().map_err(|error| anyhow::anyhow!("--model {name}: {error}"))?,
         None => ModelChoice::Lightning,
     };
-    println!("model: {model}");
-    let mut estimator = PoseEstimator::load(&model)?;
+    let run_size = arg_after("--size").map(|size| size.to_string_lossy().parse::<usize>()).transpose()?;
+    println!("model: {model}{}", run_size.map(|size| format!(" at {size} px")).unwrap_or_default());
+    let mut estimator = PoseEstimator::load_with(&model, LoadOptions { run_size, ..LoadOptions::default() })?;
+    let mut totals = (Tally::default(), Tally::default());
     let mut rows = String::from("person\tlabel\tframe\tposture\tproblems\tstale");
     for name in METRIC_NAMES {
         let _ = write!(rows, "\t{name}");
@@ -163,11 +166,16 @@ fn main() -> anyhow::Result<()> {
             let record = analyze::analyze_file(&mut estimator, &frame.path, &options)?;
             let tally = if frame.slouched { &mut judged_slouched } else { &mut judged_upright };
             tally.add(&record);
+            let total = if frame.slouched { &mut totals.0 } else { &mut totals.1 };
+            total.add(&record);
             append_row(&mut rows, frame, &record);
         }
         println!("{}", judged_slouched.line("slouched"));
         println!("{}", judged_upright.line("upright"));
     }
+    println!("all people:");
+    println!("{}", totals.0.line("slouched"));
+    println!("{}", totals.1.line("upright"));
     if let Some(out) = frames_out {
         std::fs::write(&out, rows).with_context(|| format!("writing {}", out.display()))?;
         println!("per-frame rows written to {}", out.display());

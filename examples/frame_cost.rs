@@ -3,7 +3,11 @@
 //! decoding, the posture stage), one thread, on every frame of a folder of JPEGs read into memory
 //! first. Prints one JSON line like the Python pipelines beside it.
 //!
-//!     cargo run --release --example frame_cost -- FRAME_DIR [--repeat N]
+//!     cargo run --release --example frame_cost -- FRAME_DIR [--repeat N] [--stages]
+//!
+//! `--stages` also prints where a frame's time goes (CPU ms per frame, medians over the
+//! frames): decoding with libjpeg-turbo (what slouchwatch uses) and with `image`'s pure-Rust
+//! decoder (zune-jpeg, what it used before), and finding the pose on the decoded frame.
 
 use std::time::Instant;
 
@@ -76,6 +80,57 @@ fn main() -> anyhow::Result<()> {
             "wall_ms": 1000.0 * wall / count as f64,
             "peak_rss_mb": peak_rss_mb(),
             "model_load_s": load_s,
+        })
+    );
+    if args.iter().any(|arg| arg == "--stages") {
+        print_stages(&frames, &mut estimator)?;
+    }
+    Ok(())
+}
+
+/// CPU ms `work` takes, median over `frames`, each timed over a few repeats.
+fn stage_ms(frames: &[Vec<u8>], mut work: impl FnMut(&[u8]) -> anyhow::Result<()>) -> anyhow::Result<f64> {
+    const REPEATS: usize = 3;
+    let mut times = Vec::new();
+    for bytes in frames {
+        work(bytes)?;
+        let start = cpu_seconds();
+        for _ in 0..REPEATS {
+            work(bytes)?;
+        }
+        times.push(1000.0 * (cpu_seconds() - start) / REPEATS as f64);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+fn print_stages(frames: &[Vec<u8>], estimator: &mut PoseEstimator) -> anyhow::Result<()> {
+    let turbo = stage_ms(frames, |bytes| {
+        images::decode_jpeg(bytes).map_err(|detail| anyhow::anyhow!(detail))?;
+        Ok(())
+    })?;
+    let zune = stage_ms(frames, |bytes| {
+        let _ = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)?.into_rgb8();
+        Ok(())
+    })?;
+    let decoded: Vec<image::RgbImage> = frames
+        .iter()
+        .map(|bytes| images::decode_jpeg(bytes).map_err(|detail| anyhow::anyhow!(detail)))
+        .collect::<Result<_, _>>()?;
+    let mut index = 0;
+    let pose = stage_ms(frames, |_| {
+        estimator.estimate(&decoded[index % decoded.len()])?;
+        index += 1;
+        Ok(())
+    })?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "stages_cpu_ms": {
+                "decode (libjpeg-turbo)": turbo,
+                "decode (image / zune-jpeg)": zune,
+                "pose (pre-processing, inference, decoding)": pose,
+            }
         })
     );
     Ok(())

@@ -8,7 +8,8 @@ set -euo pipefail
 # strace: the test that checks slouchwatch opens no network socket watches its system calls.
 # dbus: the control test runs a private session bus (dbus-daemon) and watches it (dbus-monitor).
 # desktop-file-utils: the test of the login entry checks it with desktop-file-validate.
-packages=(build-essential pkg-config libclang-dev strace dbus desktop-file-utils)
+# libturbojpeg0-dev: libjpeg-turbo, the JPEG decoder for camera frames and photos.
+packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus desktop-file-utils)
 # --window-test: what the headless window smoke test needs (a virtual X server, Mesa's software
 # OpenGL, the X libraries the window loads, and ImageMagick for the screenshot).
 # --report-check: headless Chromium and pdfinfo for scripts/report-screenshot.sh.

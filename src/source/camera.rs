@@ -193,9 +193,7 @@ pub fn decode_frame(format: FrameFormat, width: u32, height: u32, data: &[u8]) -
     let too_short =
         |needed: usize| format!("{format} frame of {width}x{height} has {} bytes, needs {needed}", data.len());
     match format {
-        FrameFormat::MJPEG => image::load_from_memory_with_format(data, image::ImageFormat::Jpeg)
-            .map(|image| image.into_rgb8())
-            .map_err(|error| format!("corrupt MJPEG frame: {error}")),
+        FrameFormat::MJPEG => crate::images::decode_jpeg(data).map_err(|error| format!("corrupt MJPEG frame: {error}")),
         FrameFormat::YUYV => {
             if data.len() < pixels * 2 {
                 return Err(too_short(pixels * 2));
