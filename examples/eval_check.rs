@@ -2,14 +2,15 @@
 //! licences do not allow copying them in). Calibrates on some upright frames, classifies the rest
 //! and prints confusion tables. Skips, successfully, when `../shared/eval` is absent.
 //!
-//! Run: `cargo run --release --example eval_check`
+//! Run: `cargo run --release --example eval_check [-- --size 160]` (`--size`: run the model at
+//! another input size, a multiple of 32)
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use slouchwatch::analyze::{self, PostureOptions};
 use slouchwatch::images;
-use slouchwatch::pose::{ModelChoice, PoseEstimator};
+use slouchwatch::pose::{LoadOptions, ModelChoice, PoseEstimator};
 use slouchwatch::posture::{self, Calibration, PlacementSetting, Posture};
 
 /// Upright front frames used for calibration (the rest of `front/good` is tested).
@@ -21,7 +22,11 @@ fn main() -> anyhow::Result<()> {
         println!("skipped: {} is not here (it lives beside the repository on development machines)", eval.display());
         return Ok(());
     }
-    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning)?;
+    let args: Vec<String> = std::env::args().collect();
+    let run_size =
+        args.iter().position(|arg| arg == "--size").and_then(|at| args.get(at + 1)).map(|n| n.parse()).transpose()?;
+    let mut estimator =
+        PoseEstimator::load_with(&ModelChoice::Lightning, LoadOptions { run_size, ..LoadOptions::default() })?;
 
     let front_good = images::images_in_folder(&eval.join("front/good"))?;
     let (calibration_frames, test_good) = front_good.split_at(FRONT_CALIBRATION_FRAMES);

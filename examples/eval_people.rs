@@ -108,6 +108,18 @@ fn main() -> anyhow::Result<()> {
     let run_size = arg_after("--size").map(|size| size.to_string_lossy().parse::<usize>()).transpose()?;
     println!("model: {model}{}", run_size.map(|size| format!(" at {size} px")).unwrap_or_default());
     let mut estimator = PoseEstimator::load_with(&model, LoadOptions { run_size, ..LoadOptions::default() })?;
+    // `--judge-size N`: calibrate at the model's own size on whole frames, judge at N (on the
+    // calibrated person's region, as the monitor looks once calibrated).
+    let judge_size = arg_after("--judge-size").map(|size| size.to_string_lossy().parse::<usize>()).transpose()?;
+    let mut judge_estimator = match judge_size {
+        Some(size) => {
+            Some(PoseEstimator::load_with(&model, LoadOptions { run_size: Some(size), ..LoadOptions::default() })?)
+        }
+        None => None,
+    };
+    if let Some(size) = judge_size {
+        println!("judged at {size} px");
+    }
     let mut totals = (Tally::default(), Tally::default());
     let mut rows = String::from("person\tlabel\tframe\tposture\tproblems\tstale");
     for name in METRIC_NAMES {
@@ -163,7 +175,8 @@ fn main() -> anyhow::Result<()> {
             frame.person == person && !frame.duplicate && (frame.slouched || frame.number >= last + SETTLE_FRAMES)
         });
         for frame in to_judge {
-            let record = analyze::analyze_file(&mut estimator, &frame.path, &options)?;
+            let judge = judge_estimator.as_mut().unwrap_or(&mut estimator);
+            let record = analyze::analyze_file(judge, &frame.path, &options)?;
             let tally = if frame.slouched { &mut judged_slouched } else { &mut judged_upright };
             tally.add(&record);
             let total = if frame.slouched { &mut totals.0 } else { &mut totals.1 };
