@@ -172,6 +172,28 @@ fn decoding_the_heads_in_rust_matches_the_graphs_own_decoding() {
 }
 
 #[test]
+fn channel_last_depthwise_convolutions_give_the_keypoints_tract_gives_alone() {
+    // The load-time layout step (src/pose/layout.rs) reorders the work, not the arithmetic of
+    // each output: every keypoint lands where tract's own layout puts it, to float rounding.
+    for model in [ModelChoice::Lightning, ModelChoice::Thunder] {
+        let mut ours = PoseEstimator::load(&model).unwrap();
+        let tract_layout = LoadOptions { tract_layout: true, ..LoadOptions::default() };
+        let mut tracts = PoseEstimator::load_with(&model, tract_layout).unwrap();
+        for photo in PHOTOS {
+            let image = load_rgb(&fixture(photo)).unwrap();
+            let (a, b) = (ours.estimate(&image).unwrap(), tracts.estimate(&image).unwrap());
+            for (name, (p, q)) in KeypointName::ALL.iter().zip(a.keypoints.iter().zip(&b.keypoints)) {
+                let distance = ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
+                assert!(
+                    distance < 0.01 && (p.score - q.score).abs() < 1e-4,
+                    "{model} {photo} {name:?}: {p:?} vs {q:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn the_network_runs_at_smaller_input_sizes() {
     let image = load_rgb(&fixture("astronaut.png")).unwrap();
     let full = PoseEstimator::load(&ModelChoice::Lightning).unwrap().estimate(&image).unwrap();
