@@ -88,46 +88,50 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// CPU ms `work` takes, median over `frames`, each timed over a few repeats.
-fn stage_ms(frames: &[Vec<u8>], mut work: impl FnMut(&[u8]) -> anyhow::Result<()>) -> anyhow::Result<f64> {
+/// CPU ms one call of `work` takes on `bytes`, over a few repeats.
+fn time_ms(bytes: &[u8], work: &mut dyn FnMut(&[u8]) -> anyhow::Result<()>) -> anyhow::Result<f64> {
     const REPEATS: usize = 3;
-    let mut times = Vec::new();
-    for bytes in frames {
+    work(bytes)?;
+    let start = cpu_seconds();
+    for _ in 0..REPEATS {
         work(bytes)?;
-        let start = cpu_seconds();
-        for _ in 0..REPEATS {
-            work(bytes)?;
-        }
-        times.push(1000.0 * (cpu_seconds() - start) / REPEATS as f64);
     }
-    times.sort_by(f64::total_cmp);
-    Ok(times[times.len() / 2])
+    Ok(1000.0 * (cpu_seconds() - start) / REPEATS as f64)
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Each stage timed on each frame, the stages taking turns frame by frame (so a busy machine
+/// slows them alike); medians over the frames.
 fn print_stages(frames: &[Vec<u8>], estimator: &mut PoseEstimator) -> anyhow::Result<()> {
-    let turbo = stage_ms(frames, |bytes| {
+    let mut turbo = |bytes: &[u8]| -> anyhow::Result<()> {
         images::decode_jpeg(bytes).map_err(|detail| anyhow::anyhow!(detail))?;
         Ok(())
-    })?;
-    let zune = stage_ms(frames, |bytes| {
+    };
+    let mut zune = |bytes: &[u8]| -> anyhow::Result<()> {
         let _ = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)?.into_rgb8();
         Ok(())
-    })?;
-    let decoded: Vec<image::RgbImage> = frames
-        .iter()
-        .map(|bytes| images::decode_jpeg(bytes).map_err(|detail| anyhow::anyhow!(detail)))
-        .collect::<Result<_, _>>()?;
-    let mut index = 0;
-    let pose = stage_ms(frames, |_| {
-        estimator.estimate(&decoded[index % decoded.len()])?;
-        index += 1;
-        Ok(())
-    })?;
+    };
+    let mut times = [Vec::new(), Vec::new(), Vec::new()];
+    for bytes in frames {
+        let decoded = images::decode_jpeg(bytes).map_err(|detail| anyhow::anyhow!(detail))?;
+        let mut pose = |_: &[u8]| -> anyhow::Result<()> {
+            estimator.estimate(&decoded)?;
+            Ok(())
+        };
+        times[0].push(time_ms(bytes, &mut turbo)?);
+        times[1].push(time_ms(bytes, &mut zune)?);
+        times[2].push(time_ms(bytes, &mut pose)?);
+    }
+    let [turbo, zune, pose] = times.map(median);
     println!(
         "{}",
         serde_json::json!({
             "stages_cpu_ms": {
-                "decode (libjpeg-turbo)": turbo,
+                "decode (images::decode_jpeg)": turbo,
                 "decode (image / zune-jpeg)": zune,
                 "pose (pre-processing, inference, decoding)": pose,
             }
