@@ -288,12 +288,24 @@ fn load_bytes(name: &str, bytes: &[u8], options: LoadOptions, embedded: bool) ->
         .and_then(|model| model.into_typed())
         .and_then(|model| model.into_decluttered())
         .map_err(unsupported)?;
+    // The layout step is a speed-up only: a graph it cannot handle runs as tract lays it out.
+    // It works on a copy (the weights are shared, not copied).
     let decluttered = if options.tract_layout {
         decluttered
     } else {
-        let (model, moved) = super::layout::depthwise_channel_last(decluttered).map_err(unsupported)?;
-        tracing::debug!(model = name, moved, "depthwise convolutions run channel-last");
-        model
+        match super::layout::depthwise_channel_last(decluttered.clone()) {
+            Ok((model, moved)) => {
+                tracing::debug!(model = name, moved, "depthwise convolutions run channel-last");
+                // Dropped now, not at the end of the function: it would keep the weights it
+                // shares alive while the optimiser makes their packed copies.
+                drop(decluttered);
+                model
+            }
+            Err(error) => {
+                tracing::warn!(model = name, "depthwise convolutions stay channel-first (slower): {error:#}");
+                decluttered
+            }
+        }
     };
     let typed = decluttered.into_optimized().map_err(unsupported)?;
     if heads {
