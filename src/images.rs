@@ -142,7 +142,10 @@ fn decode_with(decompressor: &mut turbojpeg::Decompressor, bytes: &[u8]) -> Resu
     let header = decompressor.read_header(bytes).map_err(|error| error.to_string())?;
     let (width, height) = (header.width, header.height);
     if width == 0 || height == 0 || width.saturating_mul(height) > JPEG_MAX_PIXELS {
-        return Err(format!("{width}x{height} pixels is not a picture slouchwatch decodes"));
+        return Err(format!(
+            "the picture claims {width}x{height} pixels; slouchwatch decodes pictures of 1 to \
+             {JPEG_MAX_PIXELS} pixels: use a smaller copy of it"
+        ));
     }
     if width * height < LARGE_JPEG_PIXELS {
         return image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
