@@ -115,7 +115,7 @@ const JPEG_MAX_PIXELS: usize = 100_000_000;
 const LARGE_JPEG_PIXELS: usize = 1280 * 720;
 
 /// Decodes JPEG bytes (a camera's MJPEG frame, a photo) to RGB. Frames of [`LARGE_JPEG_PIXELS`]
-/// or more go to libjpeg-turbo, the decoder OpenCV uses: on detailed 1080p photos it takes 10-25%
+/// or more go to libjpeg-turbo, the decoder OpenCV uses: on detailed 1080p photos it takes 12-28%
 /// less time than the pure-Rust one (docs/PERFORMANCE.md). Anything libjpeg-turbo warns
 /// about (a frame cut short) is an error: a damaged frame is skipped rather than judged. Each
 /// thread keeps one decoder.
