@@ -118,8 +118,9 @@ pub fn analyze_file(
 pub enum CalibrateImagesError {
     /// None of the files could be read.
     #[error(
-        "no readable image among the {count} file(s) given: pass a photo, or a folder of photos, of you \
-         sitting upright (.jpg, .png, .bmp or .webp)"
+        "no readable image among the {} given: pass a photo, or a folder of photos, of you sitting \
+         upright (.jpg, .png, .bmp or .webp)",
+        crate::report::count_words(*.count as u64, "file", "files")
     )]
     NoImages {
         /// How many files were tried.
@@ -203,17 +204,20 @@ pub fn summary_line(record: &AnalysisRecord) -> String {
     line
 }
 
-/// The verdict in words: "good", "bad (forward head, leaning)", "unknown (recalibrate: ...)".
+/// The verdict for a person seen without a calibration, when no rule that needs none fired:
+/// upright means "as calibrated", so nothing about the posture is known, good or bad.
+const NOT_JUDGED_WITHOUT_CALIBRATION: &str = "not judged (posture is compared with your calibration, and none was \
+     given: make one sitting upright with `slouchwatch calibrate --out FILE`, then pass --calibration FILE)";
+
+/// The verdict in words: "good", "bad (forward head, leaning)", "unknown (recalibrate: ...)",
+/// "not judged (...)" without a calibration.
 fn posture_words(record: &AnalysisRecord) -> String {
     if let Some(reason) = record.stale_reason {
         return format!("unknown (recalibrate: {reason})");
     }
     match record.posture {
         Posture::Good => "good".to_owned(),
-        Posture::Unknown if !record.calibrated && record.person => {
-            "not judged (nothing wrong seen, but upright needs your calibration: run `slouchwatch calibrate`)"
-                .to_owned()
-        }
+        Posture::Unknown if !record.calibrated && record.person => NOT_JUDGED_WITHOUT_CALIBRATION.to_owned(),
         Posture::Unknown => "unknown".to_owned(),
         Posture::Bad => {
             let problems: Vec<&str> = record.problems.iter().map(|problem| problem.words()).collect();
@@ -254,6 +258,16 @@ mod tests {
         assert!(line.contains("nose (10, 21)"), "{line}");
         assert!(line.contains("right ear ?"), "{line}");
         assert!(line.contains("posture: bad (forward head, leaning to one side)"), "{line}");
+    }
+
+    #[test]
+    fn without_a_calibration_posture_is_not_judged_nor_called_fine() {
+        let mut uncalibrated = record(0.9);
+        (uncalibrated.posture, uncalibrated.calibrated) = (Posture::Unknown, false);
+        uncalibrated.problems.clear();
+        let line = summary_line(&uncalibrated);
+        assert!(line.contains("posture: not judged (posture is compared with your calibration, and none"), "{line}");
+        assert!(!line.contains("nothing wrong") && !line.contains("good"), "{line}");
     }
 
     #[test]

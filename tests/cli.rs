@@ -60,7 +60,7 @@ fn bad_inputs_are_reported_and_the_rest_still_analysed() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.jpg") && stderr.contains("not a readable image"), "{stderr}");
     assert!(stderr.contains("missing.png") && stderr.contains("no such file"), "{stderr}");
-    assert!(stderr.contains("2 input(s) could not be analysed"), "{stderr}");
+    assert!(stderr.contains("2 inputs could not be analysed"), "{stderr}");
     let records = json_lines(&output);
     assert_eq!(records.len(), 1);
     assert!(records[0]["source"].as_str().unwrap().ends_with("astronaut.png"));
@@ -104,6 +104,10 @@ fn stretches_lists_the_catalog_and_ranks_for_a_problem() {
     assert!(entries.len() >= 2);
     assert!(entries.iter().all(|entry| entry["targets"].as_array().unwrap().contains(&"rounded_shoulders".into())));
     assert!(entries.iter().all(|entry| entry["places"] != serde_json::json!(["floor"])), "no floor-only at the desk");
+
+    // One round is one round: Moist heat has a single one, Chin tuck eight.
+    assert!(stdout.contains(", 1 round;") && stdout.contains(", 8 rounds;"), "{stdout}");
+    assert!(!stdout.contains("(s)") && !stdout.contains(" 1 rounds"), "{stdout}");
 
     let output = slouchwatch(&["stretches".as_ref(), "--problem".as_ref(), "knees".as_ref()]);
     assert_eq!(output.status.code(), Some(2));
@@ -178,4 +182,43 @@ fn the_thunder_model_is_read_from_its_folder_and_its_absence_says_what_to_do() {
     let found = analyze(&models);
     assert!(found.status.success(), "{}", String::from_utf8_lossy(&found.stderr));
     assert_eq!(json_lines(&found)[0]["person"], true, "{:?}", json_lines(&found));
+}
+
+/// The window keeps its calibrations as setups in `setups.json`; its help must not send anyone
+/// to `calibration.json`, the old file it only migrates from.
+#[test]
+fn the_window_help_names_setups_json_as_where_calibrations_live() {
+    let output = slouchwatch(&["gui".as_ref(), "--help".as_ref()]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("setups.json"), "{help}");
+    assert!(!help.contains("calibration.json"), "{help}");
+    for command in ["run", "analyze", "calibrate"] {
+        let output = slouchwatch(&[command.as_ref(), "--help".as_ref()]);
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(!help.contains("calibration.json"), "{command} --help: {help}");
+    }
+}
+
+/// The `cargo deb` commands in `text` that make a package (not `cargo deb --version`).
+fn package_commands(text: &str) -> Vec<&str> {
+    text.match_indices("cargo deb --")
+        .filter_map(|(at, _)| text[at..].split(['`', '\n', ')']).next())
+        .filter(|command| !command.starts_with("cargo deb --version"))
+        .collect()
+}
+
+/// The README's way to make the package and CI's (scripts/package-check.sh) both strip the
+/// binary: the release profile keeps line tables, which cargo-deb packages unless told
+/// `--strip` (a 76 MB binary instead of 50 MB).
+#[test]
+fn the_documented_package_command_strips_like_ci() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let (readme, ci) = (read("README.md"), read("scripts/package-check.sh"));
+    let commands = [package_commands(&readme), package_commands(&ci)];
+    assert!(commands.iter().all(|found| !found.is_empty()), "{commands:?}");
+    for command in commands.iter().flatten() {
+        assert!(command.contains(" --strip"), "`{command}` packages the line tables too");
+    }
 }

@@ -18,7 +18,7 @@ fn calibrate_then_analyze_reports_posture_fields() {
     let output = calibrate_on_astronaut(&calibration);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("Calibration written to") && stdout.contains("camera placement front"), "{stdout}");
-    assert!(stdout.contains("1 of 1 frames used"), "{stdout}");
+    assert!(stdout.contains("1 of 1 frame used"), "{stdout}");
     // The astronaut photo is taken from below her eyes: the desk check says the screen is low.
     assert!(stdout.contains("Desk check") && stdout.contains("Screen too low"), "{stdout}");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&calibration).unwrap()).unwrap();
@@ -59,9 +59,11 @@ fn uncalibrated_analysis_judges_what_needs_no_baseline_and_says_so() {
     let output = slouchwatch(&["analyze".as_ref(), fixture("astronaut.png").as_os_str()]);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    // Nothing wrong is seen, but upright means "as calibrated": not judged, never good.
-    assert!(stdout.contains("posture: not judged"), "{stdout}");
-    assert!(!stdout.contains("posture: good"), "{stdout}");
+    // Upright means "as calibrated": without a calibration not judged, never good, and never
+    // said as if it had been looked at and found fine.
+    assert!(stdout.contains("posture: not judged (posture is compared with your calibration, and none"), "{stdout}");
+    assert!(stdout.contains("--calibration FILE"), "{stdout}");
+    assert!(!stdout.contains("posture: good") && !stdout.contains("nothing wrong"), "{stdout}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("slouchwatch calibrate"));
 
     let output = slouchwatch(&["analyze".as_ref(), "--json".as_ref(), fixture("astronaut.png").as_os_str()]);
@@ -86,6 +88,24 @@ fn a_damaged_calibration_file_stops_with_advice() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("calibration.json") && stderr.contains("calibrate again"), "{stderr}");
+    assert_eq!(stderr.matches("the calibration file is damaged").count(), 1, "said once: {stderr}");
+
+    // `run` reads it before anything else, and says it once too.
+    let output = slouchwatch(&[
+        "run".as_ref(),
+        "--calibration".as_ref(),
+        calibration.as_os_str(),
+        "--source".as_ref(),
+        dir.path().as_os_str(),
+        "--data-dir".as_ref(),
+        dir.path().join("history").as_os_str(),
+        "--no-notify".as_ref(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("calibration.json") && stderr.contains("calibrate again"), "{stderr}");
+    assert_eq!(stderr.matches("the calibration file is damaged").count(), 1, "said once: {stderr}");
+    assert!(output.stdout.is_empty(), "nothing monitored");
 }
 
 #[test]

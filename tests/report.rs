@@ -627,3 +627,44 @@ fn the_desk_check_leads_the_days_advice() {
     assert!(daily.day.advice.len() > stretches);
     assert!(Report::Day(daily).render(Format::Text).contains("Screen too low"));
 }
+
+/// A count of one reads in the singular wherever a report prints a count with its noun.
+#[test]
+fn a_count_of_one_reads_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = seeded_store(dir.path());
+    let catalog = Catalog::built_in().unwrap();
+    let today = day() + TimeDelta::days(5);
+    let week = |last: NaiveDate| report::load(&store, &zone(), Period::Week(last), 75.0, today, &catalog).unwrap();
+    let said_in_plural = |text: &str| {
+        [" 1 days", " 1 episodes", " 1 warnings", " 1 breaks", " 1 stretches", "(s)"]
+            .into_iter()
+            .find(|wrong| text.contains(wrong))
+    };
+
+    // The week to the 18th: one warning (the other came while snoozed), one break.
+    let text = week(day()).render(Format::Text);
+    assert!(text.contains("; 2 episodes, 1 warning, 1 break, "), "{text}");
+    assert!(text.contains("week of Mon 2026-11-16: 1 warning, 0 disputed"), "{text}");
+    assert_eq!(said_in_plural(&text), None, "{text}");
+
+    // The week to the 16th: two days counted, and only the 16th met the goal.
+    let to_16th = week(day() - TimeDelta::days(2));
+    let text = to_16th.render(Format::Text);
+    assert!(text.contains(" on 2 days: "), "{text}");
+    assert!(text.contains("met 1 day in a row (best 1 day)"), "{text}");
+    assert!(text.contains(" 0 episodes"), "{text}");
+    assert_eq!(said_in_plural(&text), None, "{text}");
+    let html = to_16th.render(Format::Html);
+    assert!(html.contains("goal met 1 day in a row (best 1 day)"), "{html}");
+    assert_eq!(said_in_plural(&html), None, "{html}");
+
+    // A day's trend lines and chart titles: two slouch episodes that day, none the days before.
+    let daily = Report::Day(daily(&store, day()));
+    let text = daily.render(Format::Text);
+    assert!(text.contains("met 2 days in a row (best 2 days)"), "{text}");
+    assert_eq!(said_in_plural(&text), None, "{text}");
+    let html = daily.render(Format::Html);
+    assert!(html.contains("2026-11-18 2 episodes</title>"), "{html}");
+    assert_eq!(said_in_plural(&html), None, "{html}");
+}

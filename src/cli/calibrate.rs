@@ -41,6 +41,19 @@ fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyho
     Ok(frames)
 }
 
+/// What `calibrate` says when the running window's wizard takes over (it holds the camera). The
+/// bus only opens the wizard, so a setup named on the command line is not carried over: the
+/// person is told to name it in the wizard's Setup field rather than have it silently dropped.
+pub(super) fn opened_in_window(setup: Option<&str>) -> String {
+    match setup {
+        Some(name) => format!(
+            "The calibration opens in the slouchwatch window. To calibrate the setup \"{name}\", type {name} \
+             in its Setup field there before you start."
+        ),
+        None => "The calibration opens in the slouchwatch window.".to_owned(),
+    }
+}
+
 /// Where `calibrate` puts what it measured.
 pub(super) enum CalibrationTarget {
     /// A lone calibration file.
@@ -114,8 +127,10 @@ pub(super) fn run_calibrate(
     let quality = &calibration.quality;
     let grade = quality.grade.words();
     println!(
-        "Quality: {grade}: {} of {} frames used, camera placement {}",
-        quality.frames_used, quality.frames_total, calibration.placement
+        "Quality: {grade}: {} of {} used, camera placement {}",
+        quality.frames_used,
+        crate::report::count_words(quality.frames_total as u64, "frame", "frames"),
+        calibration.placement
     );
     for note in &quality.notes {
         println!("  - {note}");
@@ -185,4 +200,16 @@ pub(super) fn manage_setups(remove: Option<&str>, reset: Option<&str>) -> anyhow
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_setup_named_for_the_window_is_not_dropped_silently() {
+        let said = opened_in_window(Some("Laptop"));
+        assert!(said.contains("\"Laptop\"") && said.contains("Setup field"), "{said}");
+        assert!(!opened_in_window(None).contains("Setup field"));
+    }
 }

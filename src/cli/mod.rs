@@ -3,6 +3,7 @@
 
 mod calibrate;
 mod control;
+mod errors;
 mod handoff;
 mod report;
 
@@ -49,9 +50,9 @@ pub enum Command {
         /// Print one JSON object per image, one per line, instead of a summary.
         #[arg(long)]
         json: bool,
-        /// Your calibration file (from `slouchwatch calibrate`); without it only the
-        /// uncalibrated rules apply.
-        #[arg(long)]
+        /// Judge against this calibration file (from `slouchwatch calibrate --out FILE`); without
+        /// it posture is not judged, apart from the few rules that need no calibration.
+        #[arg(long, value_name = "FILE")]
         calibration: Option<PathBuf>,
         /// Where the camera is: auto (detect), front or side.
         #[arg(long, default_value = "auto")]
@@ -135,8 +136,9 @@ pub struct RunArgs {
     /// Virtual start time of a replay (RFC 3339, e.g. 2026-11-20T09:00:00+01:00); default now.
     #[arg(long, value_parser = parse_start)]
     pub start: Option<DateTime<FixedOffset>>,
-    /// Your calibration file (from `slouchwatch calibrate`).
-    #[arg(long)]
+    /// Judge against this lone calibration file (from `slouchwatch calibrate --out FILE`)
+    /// instead of your setups (`setups.json` in the config folder).
+    #[arg(long, value_name = "FILE")]
     pub calibration: Option<PathBuf>,
     /// Folder for the history database (default: the platform data folder).
     #[arg(long)]
@@ -187,13 +189,16 @@ pub struct GuiArgs {
     /// Frames analysed per second, instead of the settings' rate.
     #[arg(long, value_parser = parse_fps)]
     pub fps: Option<f64>,
-    /// The calibration file (default: `calibration.json` in the config folder).
-    #[arg(long)]
+    /// Keep your setups (the calibrations) in `setups.json` beside this file instead of in the
+    /// config folder; while there is no setups file there, the calibration in this file (from
+    /// `calibrate --out`) becomes the first setup. Default: `setups.json` in the config folder.
+    #[arg(long, value_name = "FILE")]
     pub calibration: Option<PathBuf>,
     /// Folder for the history database (default: the platform data folder).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// Folder for settings and calibration (default: the platform config folder).
+    /// Folder for the settings and your setups, `settings.json` and `setups.json` (default: the
+    /// platform config folder, `~/.config/slouchwatch` on Linux).
     #[arg(long)]
     pub config_dir: Option<PathBuf>,
     /// The screen to open on (default: live, or calibration before the first calibration).
@@ -275,7 +280,7 @@ pub fn main() -> ExitCode {
             if matches!(source, SourceSpec::Camera(_)) && out.is_none() {
                 match crate::control::client::open(crate::control::WindowRequest::Calibration) {
                     Ok(()) => {
-                        println!("The calibration opens in the slouchwatch window.");
+                        println!("{}", calibrate::opened_in_window(setup.as_deref()));
                         return ExitCode::SUCCESS;
                     }
                     Err(error @ crate::control::client::ClientError::NoWindow) => {
@@ -310,7 +315,7 @@ pub fn main() -> ExitCode {
             .and_then(SourceError::command_line_hint)
             .map(|hint| format!("; {hint}"))
             .unwrap_or_default();
-        eprintln!("error: {error:#}{hint}");
+        eprintln!("error: {}{hint}", errors::error_words(error.as_ref()));
         ExitCode::FAILURE
     })
 }
@@ -347,7 +352,7 @@ fn run_analyze(
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut failures = 0usize;
+    let mut failures = 0u64;
     for entry in images::expand_paths(paths) {
         let result =
             entry.map_err(AnalyzeError::from).and_then(|path| analyze::analyze_file(&mut estimator, &path, &options));
@@ -365,18 +370,19 @@ fn run_analyze(
             }
             Err(error) => {
                 failures += 1;
-                eprintln!("error: {error:#}");
+                eprintln!("error: {}", errors::error_words(&error));
             }
         }
     }
     if failures > 0 {
-        eprintln!("{failures} input(s) could not be analysed");
+        eprintln!("{} could not be analysed", crate::report::count_words(failures, "input", "inputs"));
         return Ok(ExitCode::FAILURE);
     }
     if options.calibration.is_none() && !json {
         eprintln!(
             "note: without a calibration only sideways lean (front camera) or absolute limits (side camera) are \
-             judged; run `slouchwatch calibrate` for forward head and shoulder measures"
+             judged; for forward head and shoulders, make one with `slouchwatch calibrate --out FILE` and pass \
+             --calibration FILE"
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -535,7 +541,8 @@ fn show_stretches(problem: Option<Target>, json: bool) -> anyhow::Result<ExitCod
         let sides = if entry.both_sides { " each side" } else { "" };
         println!("{} - {}", entry.name, entry.summary);
         let places: Vec<&str> = entry.places.iter().map(|place| place.words()).collect();
-        println!("  hold {} s{sides}, {} round(s); {}", entry.hold_s, entry.rounds, places.join(", "));
+        let rounds = crate::report::count_words(entry.rounds, "round", "rounds");
+        println!("  hold {} s{sides}, {rounds}; {}", entry.hold_s, places.join(", "));
         for (number, step) in entry.steps.iter().enumerate() {
             println!("  {}. {step}", number + 1);
         }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::day::{DayReport, MinuteState};
 use super::period::{DaySummary, PeriodReport};
-use super::{DailyReport, Report, duration_words, percent};
+use super::{DailyReport, Report, count_words, duration_words, percent};
 use crate::posture::Problem;
 
 /// Width of every chart, SVG user units (CSS pixels).
@@ -352,14 +352,14 @@ fn trend_svg(out: &mut String, period: &PeriodReport) {
             let _ = write!(
                 out,
                 "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.2}\" width=\"{:.1}\" height=\"{bar:.2}\" fill=\"{}\">\
-                 <title>{} {} upright, {} episodes</title></rect>",
+                 <title>{} {} upright, {}</title></rect>",
                 x + 1.0,
                 BAR_CHART_HEIGHT - bar,
                 (slot - 2.0).max(1.0),
                 hex(day_bar_colour(day)),
                 day.date,
                 percent(day.upright_share),
-                day.episodes
+                count_words(day.episodes, "episode", "episodes")
             );
         }
         if index % label_every == (period.days.len() - 1) % label_every {
@@ -410,12 +410,12 @@ fn episodes_svg(out: &mut String, period: &PeriodReport) {
         let _ = write!(
             out,
             "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.2}\" width=\"{:.1}\" height=\"{bar:.2}\" fill=\"#8a94a0\">\
-             <title>{} {} episodes</title></rect>",
+             <title>{} {}</title></rect>",
             x + 1.0,
             EPISODE_CHART_HEIGHT - bar,
             (slot - 2.0).max(1.0),
             day.date,
-            day.episodes
+            count_words(day.episodes, "episode", "episodes")
         );
         if slot >= 14.0 {
             let _ = write!(
@@ -433,13 +433,13 @@ fn episodes_svg(out: &mut String, period: &PeriodReport) {
 fn trend_words(out: &mut String, label: &str, period: &PeriodReport) {
     let _ = writeln!(
         out,
-        "<p><b>{}</b>: {} upright; share upright {}; episodes {}; goal met {} days in a row (best {}).</p>",
+        "<p><b>{}</b>: {} upright; share upright {}; episodes {}; goal met {} in a row (best {}).</p>",
         escape(label),
         percent(period.upright_share),
         period.upright_trend.words("points"),
         period.episodes_trend.words("episodes"),
-        period.streaks.current_days,
-        period.streaks.best_days
+        count_words(period.streaks.current_days, "day", "days"),
+        count_words(period.streaks.best_days, "day", "days")
     );
 }
 

@@ -227,6 +227,19 @@ pub fn duration_words(seconds: f64) -> String {
     if minutes >= 60 { format!("{} h {:02} min", minutes / 60, minutes % 60) } else { format!("{minutes} min") }
 }
 
+/// A count with its noun in the right number: `1 day`, `0 days`, `3 episodes`. The one rule for
+/// every count the reports, the window and the command line print with a noun.
+///
+/// ```
+/// use slouchwatch::report::count_words;
+/// assert_eq!(count_words(1u32, "break", "breaks"), "1 break");
+/// assert_eq!(count_words(0u32, "break", "breaks"), "0 breaks");
+/// ```
+pub fn count_words(count: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let count = count.into();
+    format!("{count} {}", if count == 1 { singular } else { plural })
+}
+
 /// A 0-1 share as a whole percentage, or a dash.
 pub fn percent(share: Option<f64>) -> String {
     share.map(|share| format!("{:.0}%", share * 100.0)).unwrap_or_else(|| "-".into())
@@ -254,5 +267,14 @@ mod tests {
         assert_eq!(duration_words(4.0 * 3600.0 + 5.0 * 60.0), "4 h 05 min");
         assert_eq!(percent(Some(0.784)), "78%");
         assert_eq!(percent(None), "-");
+    }
+
+    #[test]
+    fn counts_take_the_singular_only_for_one() {
+        assert_eq!(count_words(1u32, "day", "days"), "1 day");
+        assert_eq!(count_words(0u32, "day", "days"), "0 days");
+        assert_eq!(count_words(2u32, "day", "days"), "2 days");
+        assert_eq!(count_words(11u64, "slouch episode", "slouch episodes"), "11 slouch episodes");
+        assert_eq!(count_words(1u8, "stretch", "stretches"), "1 stretch");
     }
 }

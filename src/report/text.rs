@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::day::DayReport;
 use super::period::PeriodReport;
-use super::{DailyReport, Report, duration_words, percent};
+use super::{DailyReport, Report, count_words, duration_words, percent};
 use crate::posture::Problem;
 
 /// Width of the per-hour bars, characters for a full hour.
@@ -108,13 +108,13 @@ fn day(daily: &DailyReport) -> String {
     for (label, period) in [("Last 7 days", &daily.last_7_days), ("Last 30 days", &daily.last_30_days)] {
         let _ = writeln!(
             out,
-            "{label}: upright {} of monitored time; share upright {}; episodes {}; goal {:.0}% met {} days in a row (best {})",
+            "{label}: upright {} of monitored time; share upright {}; episodes {}; goal {:.0}% met {} in a row (best {})",
             percent(period.upright_share),
             period.upright_trend.words("points"),
             period.episodes_trend.words("episodes"),
             period.goal_upright_pct,
-            period.streaks.current_days,
-            period.streaks.best_days,
+            count_words(period.streaks.current_days, "day", "days"),
+            count_words(period.streaks.best_days, "day", "days"),
         );
     }
     if !day.advice.is_empty() {
@@ -135,25 +135,25 @@ fn period_text(label: &str, period: &PeriodReport) -> String {
     }
     let _ = writeln!(
         out,
-        "Monitored {} on {} days: upright {} ({}), slouched {}; {} episodes, {} warnings, {} breaks, {} stretches done",
+        "Monitored {} on {}: upright {} ({}), slouched {}; {}, {}, {}, {} done",
         duration_words(period.monitored_s),
-        period.counted_days,
+        count_words(period.counted_days, "day", "days"),
         duration_words(period.upright_s),
         percent(period.upright_share),
         duration_words(period.slouched_s),
-        period.episodes,
-        period.warnings,
-        period.breaks,
-        period.stretches_done
+        count_words(period.episodes, "episode", "episodes"),
+        count_words(period.warnings, "warning", "warnings"),
+        count_words(period.breaks, "break", "breaks"),
+        count_words(period.stretches_done, "stretch", "stretches")
     );
     let _ = writeln!(
         out,
-        "Share upright {}; episodes {}; goal {:.0}% met {} days in a row (best {})",
+        "Share upright {}; episodes {}; goal {:.0}% met {} in a row (best {})",
         period.upright_trend.words("points"),
         period.episodes_trend.words("episodes"),
         period.goal_upright_pct,
-        period.streaks.current_days,
-        period.streaks.best_days
+        count_words(period.streaks.current_days, "day", "days"),
+        count_words(period.streaks.best_days, "day", "days")
     );
     let _ =
         writeln!(out, "Sitting {}, standing {}", duration_words(period.sitting_s), duration_words(period.standing_s));
@@ -169,11 +169,11 @@ fn period_text(label: &str, period: &PeriodReport) -> String {
         };
         let _ = writeln!(
             out,
-            "  {}  {:>4} upright of {:>11}, {:>2} episodes{mark}",
+            "  {}  {:>4} upright of {:>11}, {:>11}{mark}",
             day.date.format("%a %Y-%m-%d"),
             percent(day.upright_share),
             duration_words(day.monitored_s),
-            day.episodes
+            count_words(day.episodes, "episode", "episodes")
         );
     }
     out
@@ -186,9 +186,9 @@ fn weeks_text(period: &PeriodReport) -> String {
     for week in &period.weeks {
         let _ = writeln!(
             out,
-            "  week of {}: {} warnings, {} disputed ({})",
+            "  week of {}: {}, {} disputed ({})",
             week.week_of.format("%a %Y-%m-%d"),
-            week.warnings,
+            count_words(week.warnings, "warning", "warnings"),
             week.disputed,
             percent(week.dispute_rate)
         );
