@@ -42,7 +42,7 @@ xvfb=$!
 sleep 2
 export DISPLAY=$display
 
-# Presses keys in the slouchwatch window (xdotool's names, e.g. ctrl+w). There is no window
+# Presses keys in the slouchwatch window in turn (xdotool's names, e.g. ctrl+w Tab Return). There is no window
 # manager to give it the keyboard, so it is clicked first (on its top-left corner, away from
 # any control) and focused.
 press() {
@@ -52,7 +52,7 @@ press() {
   xdotool mousemove --window "$window" 4 120 click 1 || true
   xdotool windowfocus --sync "$window" || true
   sleep 0.3
-  xdotool key --clearmodifiers "$1" || true
+  xdotool key --clearmodifiers --delay 400 "$@" || true
 }
 
 # Starts the window with the given arguments, waits, screenshots it to $1, quits it with Ctrl-C.
@@ -123,6 +123,42 @@ wait "$app" || { echo "Quit from the tray menu failed" >&2; cat "$out/tray.log" 
 after=$(monitored)
 echo "history: ${before:-0} s monitored when the window closed, ${after:-0} s after 20 s in the tray and Quit"
 awk -v a="${after:-0}" -v b="${before:-0}" 'BEGIN { exit !(a >= b + 15) }' || { echo "the tray's minutes did not reach the history" >&2; exit 1; }
+
+# Quit from the window ends the process, tray or no tray, and never turns into the tray monitor:
+# Ctrl+Q (the close to the tray explained already, or not yet), and the first close's dialog's
+# "Quit slouchwatch" (reached with the keyboard: Tab, Tab, Return). Ctrl+W above went to the tray.
+quit_from_window() {
+  local explained=$1 what=$2
+  shift 2
+  rm -rf "$work/quit-config"; mkdir -p "$work/quit-config"
+  cp "$work/config/calibration.json" "$work/quit-config/"
+  printf '{"notifications": false, "close_to_tray_explained": %s}\n' "$explained" > "$work/quit-config/settings.json"
+  LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "$work/long" --fps 2 --config-dir "$work/quit-config" \
+    --data-dir "$work/quit-data" --window-size 900x760 >"$out/quit.log" 2>&1 &
+  app=$!
+  sleep 10
+  "$binary" status | grep -q Upright || { echo "$what: the window is not monitoring" >&2; exit 1; }
+  if [ -n "${DIALOG:-}" ]; then
+    # The first close waits for its dialog (pictured) rather than closing or going to the tray.
+    press ctrl+w
+    sleep 2
+    kill -0 "$app" 2>/dev/null && ! in_tray || { echo "$what: no dialog before the close" >&2; exit 1; }
+    import -window root -crop 900x760+0+0 +repage "$out/quit-dialog.png"
+  fi
+  press "$@"
+  for _ in $(seq 50); do
+    kill -0 "$app" 2>/dev/null || break
+    if in_tray; then echo "$what: the window went to the tray instead of quitting" >&2; exit 1; fi
+    sleep 0.2
+  done
+  if kill -0 "$app" 2>/dev/null; then echo "$what: slouchwatch still runs after Quit" >&2; cat "$out/quit.log" >&2; exit 1; fi
+  wait "$app" || { echo "$what: slouchwatch failed on the way out" >&2; cat "$out/quit.log" >&2; exit 1; }
+  if "$binary" status >/dev/null 2>&1; then echo "$what: a monitor still answers on the bus" >&2; exit 1; fi
+  echo "$what: the process ended, nothing monitors"
+}
+quit_from_window true "Ctrl+Q (close explained)" ctrl+q
+quit_from_window false "Ctrl+Q (close not yet explained)" ctrl+q
+DIALOG=1 quit_from_window false "the close dialog's Quit slouchwatch" Tab Tab Return
 
 if $all; then
   # A slouch that warns within seconds: upright, then the same person 30% larger (too close).

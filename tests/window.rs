@@ -95,14 +95,27 @@ fn quiet_settings(config: &Path, change: impl FnOnce(&mut Settings)) {
 fn the_calibration_wizard_completes_and_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let frames = dir.path().join("frames");
-    write_frames(&frames, &[(&upright(), 200)]);
+    write_frames(&frames, &[(&upright(), 800)]);
     quiet_settings(dir.path(), |_| {});
     let mut harness = harness(app(dir.path(), Some(frames.clone())));
     harness.step();
     assert_eq!(harness.state().screen(), Screen::Calibration, "first start opens the wizard");
+    assert!(harness.query_by_label_contains("3. Press Start,").is_some(), "the step names its button");
     harness.get_by_label("Start").click();
-    step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Use this calibration").is_some());
+    step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Show the live view").is_some());
     assert!(harness.query_by_label_contains("Quality:").is_some());
+    assert!(harness.query_by_label("Try again").is_some());
+    assert!(harness.query_by_label("Keep the earlier calibration").is_none(), "there was none");
+    // Saved the moment it was measured, before any button: nothing to lose by leaving.
+    let setups_file = dir.path().join("setups.json");
+    let saved = std::fs::read_to_string(&setups_file).expect("saved at once");
+    let book = slouchwatch::posture::setups::SetupBook::from_json(&saved).unwrap();
+    assert_eq!(book.setups.len(), 1);
+    assert_eq!(book.setups[0].name, "Desk");
+    assert!(!book.setups[0].standing);
+    assert_eq!(book.setups[0].camera.as_deref(), Some(frames.display().to_string().as_str()));
+    assert_eq!(book.setups[0].calibration.placement, slouchwatch::posture::CameraPlacement::Front);
+    assert!(harness.query_by_label_contains("Saved as the setup \"Desk\"").is_some());
     // The desk check follows the result: the astronaut's camera looks up at her.
     assert!(harness.query_by_label("Desk check").is_some());
     assert!(harness.query_by_label_contains("Screen too low").is_some());
@@ -116,24 +129,65 @@ fn the_calibration_wizard_completes_and_is_saved() {
         .output()
         .expect("desktop-file-validate runs (bash scripts/setup-debian.sh installs it)");
     assert!(validated.status.success() && validated.stdout.is_empty(), "{validated:?}");
-    harness.get_by_label("Use this calibration").click();
+    assert!(harness.state().settings().start_at_login);
+    // Leaving by the Live tab (not the result's button) keeps it: monitoring is calibrated.
+    harness.get_by_label("Live").click();
     harness.run_steps(2);
     assert_eq!(harness.state().screen(), Screen::Live);
     assert!(harness.state().calibration().is_some());
-    // Saved as the first setup, for the camera (here the replayed folder) it was made with.
-    let saved = std::fs::read_to_string(dir.path().join("setups.json")).unwrap();
-    let book = slouchwatch::posture::setups::SetupBook::from_json(&saved).unwrap();
-    assert_eq!(book.setups.len(), 1);
-    assert_eq!(book.setups[0].name, "Desk");
-    assert!(!book.setups[0].standing);
-    assert_eq!(book.setups[0].camera.as_deref(), Some(frames.display().to_string().as_str()));
-    assert_eq!(book.setups[0].calibration.placement, slouchwatch::posture::CameraPlacement::Front);
-    assert!(harness.state().settings().start_at_login);
+    step_until(&mut harness, "a judged verdict", |h| h.query_by_label("Good posture").is_some());
+    assert!(harness.query_by_label_contains("Not calibrated").is_none());
 
-    // Settings turns it off again and the entry goes.
+    // A recalibration replaces it at once too, and "Keep the earlier calibration" puts it back.
+    harness.get_by_label("Calibrate").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("3. Press Recalibrate,").is_some(), "the step names its button");
+    harness.get_by_label("Recalibrate").click();
+    step_until(&mut harness, "the second calibration", |h| h.query_by_label("Keep the earlier calibration").is_some());
+    assert!(harness.query_by_label_contains("Start slouchwatch when I log in").is_none(), "offered once");
+    let replaced = std::fs::read_to_string(&setups_file).unwrap();
+    assert_ne!(replaced, saved, "the new calibration is saved");
+    // Try again measures once more; what can be put back is still the one before both tries.
+    harness.get_by_label("Try again").click();
+    harness.run_steps(2);
+    harness.get_by_label("Recalibrate").click();
+    step_until(&mut harness, "the third calibration", |h| h.query_by_label("Keep the earlier calibration").is_some());
+    harness.get_by_label("Keep the earlier calibration").click();
+    harness.run_steps(2);
+    let restored = slouchwatch::posture::setups::SetupBook::from_json(&std::fs::read_to_string(&setups_file).unwrap());
+    assert_eq!(
+        serde_json::to_value(&restored.unwrap().setups[0].calibration).unwrap(),
+        serde_json::to_value(&book.setups[0].calibration).unwrap(),
+        "the earlier calibration is back"
+    );
+    assert!(harness.state().calibration().is_some());
+
+    // A name typed in the wizard's Setup field is the setup calibrated (what `calibrate --setup
+    // NAME` tells you to do while the window runs).
+    harness.get_by_label("Calibrate").click();
+    harness.run_steps(2);
+    let field = harness.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    harness.run_steps(2);
+    for _ in "Desk".chars() {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness.run_steps(1);
+    harness.get_by_role(egui::accesskit::Role::TextInput).type_text("Laptop");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("A new setup, beside Desk").is_some());
+    harness.get_by_label("Recalibrate").click();
+    step_until(&mut harness, "the Laptop calibration", |h| h.query_by_label("Show the live view").is_some());
+    assert!(harness.query_by_label_contains("Saved as the setup \"Laptop\"").is_some());
+    let book = slouchwatch::posture::setups::SetupBook::from_json(&std::fs::read_to_string(&setups_file).unwrap());
+    let names: Vec<String> = book.unwrap().setups.into_iter().map(|setup| setup.name).collect();
+    assert_eq!(names, ["Desk", "Laptop"]);
+
+    // Settings turns start-at-login off again and the entry goes.
     harness.get_by_label("Settings").click();
     harness.run_steps(2);
     harness.get_by_label("Start slouchwatch in the tray when I log in").click();
+    harness.run_steps(2);
     harness.get_by_label("Save settings").click();
     harness.run_steps(2);
     assert!(!entry.exists(), "the login entry is removed");
@@ -625,9 +679,12 @@ fn closing_explains_the_tray_once_then_closes_to_it_carrying_the_pause() {
         harness.run_steps(3);
     };
 
-    // Without a tray, closing is closing: nothing to explain.
-    close(&mut harness);
-    assert!(!harness.state().explaining_close());
+    // Without a tray, closing is closing: nothing to explain, and monitoring ends.
+    let untrayed = tempfile::tempdir().unwrap();
+    let mut alone = calibrated_upright_window(untrayed.path());
+    assert!(press_command(&mut alone, egui::Key::W), "the window closes");
+    assert!(!alone.state().explaining_close());
+    assert_eq!(window_exit(&mut alone), slouchwatch::ui::WindowExit::Quit);
 
     let private_bus = common::PrivateBus::start();
     let _registered = common::tray_host::serve(Some(private_bus.address.clone()));
@@ -653,4 +710,252 @@ fn closing_explains_the_tray_once_then_closes_to_it_carrying_the_pause() {
     let carried = slouchwatch::engine::Carry { paused: true, paused_until: None, snoozed_until: None };
     assert_eq!(*exit.lock().unwrap(), slouchwatch::ui::WindowExit::ToTray(carried));
     drop(private_bus);
+}
+
+/// Runs `frames` frames the way a desktop runs the window: a close the window asks for (Quit,
+/// Ctrl+W, a dialog's button) comes back as the desktop's close request the next frame, and the
+/// window closes unless that frame cancels it. Whether it closed.
+fn desktop_frames(harness: &mut Harness<'static, SlouchApp>, frames: usize) -> bool {
+    let root = egui::ViewportId::ROOT;
+    for _ in 0..frames {
+        let requested = harness
+            .input_mut()
+            .viewports
+            .get(&root)
+            .is_some_and(|viewport| viewport.events.contains(&egui::ViewportEvent::Close));
+        harness.step();
+        // Any key held for a shortcut is let go after its frame.
+        harness.input_mut().events.push(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+        let commands = &harness.output().viewport_output[&root].commands;
+        if requested && !commands.contains(&egui::ViewportCommand::CancelClose) {
+            return true;
+        }
+        if commands.contains(&egui::ViewportCommand::Close) {
+            harness.input_mut().viewports.entry(root).or_default().events.push(egui::ViewportEvent::Close);
+        }
+    }
+    false
+}
+
+/// Presses Ctrl+`key` within one frame (as a desktop delivers it), then runs the desktop's
+/// frames; whether the window closed.
+fn press_command(harness: &mut Harness<'static, SlouchApp>, key: egui::Key) -> bool {
+    let input = harness.input_mut();
+    input.events.push(egui::Event::ModifiersChanged(egui::Modifiers::COMMAND));
+    for pressed in [true, false] {
+        input.events.push(egui::Event::Key {
+            key,
+            pressed,
+            modifiers: egui::Modifiers::COMMAND,
+            repeat: false,
+            physical_key: None,
+        });
+    }
+    desktop_frames(harness, 6)
+}
+
+/// How the window left: quit, or to the tray.
+fn window_exit(harness: &mut Harness<'static, SlouchApp>) -> slouchwatch::ui::WindowExit {
+    let exit = harness.state().exit();
+    harness.state_mut().shut_down();
+    *exit.lock().unwrap()
+}
+
+/// A calibrated window watching upright frames, with a tray icon on `bus`; `explained`: the
+/// first close to the tray has been explained already.
+fn window_with_tray(dir: &Path, bus: &common::PrivateBus, explained: bool) -> Harness<'static, SlouchApp> {
+    calibrate_on_astronaut(&dir.join("calibration.json"));
+    quiet_settings(dir, |settings| settings.close_to_tray_explained = explained);
+    let frames = dir.join("frames");
+    write_frames(&frames, &[(&upright(), 400)]);
+    let mut harness = harness(app(dir, Some(frames)));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().start_tray(&ctx, Some(&bus.address)).unwrap();
+    step_until(&mut harness, "an upright verdict", |h| h.query_by_label("Good posture").is_some());
+    harness
+}
+
+#[test]
+fn quit_from_the_window_ends_monitoring_while_closing_goes_to_the_tray() {
+    use slouchwatch::ui::WindowExit;
+    let private_bus = common::PrivateBus::start();
+    let _registered = common::tray_host::serve(Some(private_bus.address.clone()));
+
+    // Ctrl+Q with a tray to go to, and the close already explained: it quits, it does not hide.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = window_with_tray(dir.path(), &private_bus, true);
+    assert!(press_command(&mut harness, egui::Key::Q), "the window closes");
+    assert_eq!(window_exit(&mut harness), WindowExit::Quit);
+
+    // Ctrl+Q before the close was ever explained: no explanation of the tray, it quits.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = window_with_tray(dir.path(), &private_bus, false);
+    assert!(press_command(&mut harness, egui::Key::Q), "the window closes");
+    assert!(!harness.state().explaining_close());
+    assert_eq!(window_exit(&mut harness), WindowExit::Quit);
+
+    // The first close explains the tray; its "Quit slouchwatch" quits.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = window_with_tray(dir.path(), &private_bus, false);
+    assert!(!press_command(&mut harness, egui::Key::W), "the close waits for the explanation");
+    assert!(harness.state().explaining_close());
+    harness.get_by_label("Quit slouchwatch").click();
+    assert!(desktop_frames(&mut harness, 6), "the window closes");
+    assert_eq!(window_exit(&mut harness), WindowExit::Quit);
+
+    // Ctrl+W, explained: to the tray, monitoring goes on.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = window_with_tray(dir.path(), &private_bus, true);
+    assert!(press_command(&mut harness, egui::Key::W), "the window closes");
+    assert!(matches!(window_exit(&mut harness), WindowExit::ToTray(_)));
+
+    // The close button (the desktop asks), explained: to the tray too.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = window_with_tray(dir.path(), &private_bus, true);
+    harness.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    assert!(desktop_frames(&mut harness, 1), "the window closes");
+    assert!(matches!(window_exit(&mut harness), WindowExit::ToTray(_)));
+    drop(private_bus);
+}
+
+#[test]
+fn settings_changed_but_not_saved_are_asked_about_before_they_are_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = calibrated_upright_window(dir.path());
+    harness.get_by_label("Settings").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("You have unsaved changes").is_none(), "nothing changed yet");
+    harness.get_by_label("Dark theme").click();
+    harness.run_steps(3);
+    assert!(harness.state().settings_unsaved());
+    assert!(harness.query_by_label_contains("You have unsaved changes").is_some(), "said in the bar in sight");
+
+    // Another screen asks first; "Keep editing" stays with the changes.
+    harness.get_by_label("Live").click();
+    harness.run_steps(3);
+    assert!(harness.state().asking_about_unsaved_settings());
+    assert_eq!(harness.state().screen(), Screen::Settings);
+    harness.get_by_label("Keep editing").click();
+    harness.run_steps(3);
+    assert!(!harness.state().asking_about_unsaved_settings());
+    assert_eq!(harness.state().screen(), Screen::Settings);
+    assert!(harness.state().settings_unsaved(), "the change is still there");
+
+    // "Don't save" goes on to the screen asked for, with the settings as saved.
+    harness.get_by_label("Live").click();
+    harness.run_steps(3);
+    harness.get_by_label("Don't save").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().screen(), Screen::Live);
+    assert!(!harness.state().settings_unsaved() && !harness.state().settings().dark_mode);
+
+    // Quitting with a change asks too; "Save" saves it and then quits.
+    harness.get_by_label("Settings").click();
+    harness.run_steps(3);
+    harness.get_by_label("Dark theme").click();
+    harness.run_steps(3);
+    assert!(!press_command(&mut harness, egui::Key::Q), "the quit waits for the answer");
+    assert!(harness.state().asking_about_unsaved_settings());
+    harness.get_by_label("Save").click();
+    assert!(desktop_frames(&mut harness, 6), "then the window closes");
+    assert_eq!(window_exit(&mut harness), slouchwatch::ui::WindowExit::Quit);
+    let (saved, _) = settings::load(&dir.path().join(SETTINGS_FILE));
+    assert!(saved.dark_mode, "the change was saved before quitting");
+}
+
+#[test]
+fn a_snooze_can_be_ended_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |settings| settings.cooldown_min = 0);
+    let frames = dir.path().join("frames");
+    let (upright, too_close) = (upright(), too_close());
+    write_frames(&frames, &[(&upright, 10), (&too_close, 80), (&upright, 20), (&too_close, 80), (&upright, 4)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
+    assert!(harness.query_by_label("End snooze").is_none(), "nothing to end");
+    harness.get_by_label("Snooze").click();
+    harness.run_steps(2);
+    harness.get_by_label("15 minutes").click();
+    step_until(&mut harness, "the snooze", |h| h.query_by_label("End snooze").is_some());
+    harness.get_by_label("End snooze").click();
+    step_until(&mut harness, "the end of the snooze", |h| h.query_by_label("End snooze").is_none());
+    assert!(harness.query_by_label_contains("Snooze ended: posture warnings are on again").is_some());
+
+    // The next slouch warns again: the snooze is really over.
+    step_until(&mut harness, "the end of the replay", |h| h.state().engine_finished());
+    let log = &harness.state().event_log;
+    assert_eq!(log.iter().filter(|kind| *kind == "warning").count(), 2, "{log:?}");
+    assert!(!log.iter().any(|kind| kind == "warning_snoozed"), "{log:?}");
+}
+
+#[test]
+fn a_stretch_started_from_a_warning_outlives_it_until_finished_with() {
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 10), (&too_close(), 80), (&upright(), 300)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Show stretch").is_some());
+
+    // The banner's problems are the bars drawn over their limits, with the same numbers.
+    assert!(harness.query_by_label_contains("You have moved close to the screen").is_some());
+    let closer = closer_row(&harness);
+    assert!(closer.contains("(back under") || over_limit(&closer), "the bar of the warned problem: {closer}");
+
+    harness.get_by_label("Show stretch").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Start timer: ").click();
+    harness.run_steps(2);
+    // Sitting up (the stretch's aim) ends the warning: the stretch stays, card and timer.
+    step_until(&mut harness, "the warning's end", |h| h.query_by_label("Time to sit up").is_none());
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Your stretch").is_some(), "the card outlives the warning");
+    assert!(harness.query_by_label("Stop timer").is_some());
+    assert!(harness.query_by_label_contains("hold, round 1").is_some(), "{:?}", harness.state().event_log);
+
+    // Once the timer has run out, it says so and offers Mark as done or Close.
+    let now = harness.ctx.input(|input| input.time);
+    harness.input_mut().time = Some(now + 3600.0);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("finished. Well done!").is_some());
+    assert!(harness.query_by_label("Stop timer").is_none(), "nothing left to stop");
+    harness.get_by_label("Mark as done").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Your stretch").is_none(), "finished with");
+    assert!(harness.query_by_label_contains("finished. Well done!").is_none());
+    assert!(harness.query_by_label_contains("Well done: ").is_some(), "counted, and said so");
+}
+
+/// The "Closer to the screen" measure's words, e.g. "31% (warns past 15%)": the grid's last row.
+fn closer_row(harness: &Harness<'static, SlouchApp>) -> String {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all_by_label_contains("% (")
+        .filter_map(|node| node.accesskit_node().value().or_else(|| node.accesskit_node().label()))
+        // The last of the rows in percent (shoulders raised is the other).
+        .next_back()
+        .expect("the closer-to-the-screen row")
+}
+
+/// Whether a measure's words ("31% (warns past 15%)") put its value past its limit.
+fn over_limit(words: &str) -> bool {
+    let number = |text: &str| text.trim_matches(|c: char| !c.is_ascii_digit()).parse::<f32>().ok();
+    let (value, rest) = words.split_once(" (warns past ").unwrap_or((words, ""));
+    matches!((number(value), number(rest)), (Some(value), Some(limit)) if value > limit)
+}
+
+#[test]
+fn the_end_of_a_replay_is_said_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 6)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the replay's end", |h| h.state().engine_finished());
+    harness.run_steps(2);
+    assert!(harness.query_by_label(slouchwatch::ui::panels::REPLAY_ENDED).is_some());
+    assert!(harness.query_by_label_contains("Cannot see you clearly").is_none());
 }

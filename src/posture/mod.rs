@@ -120,6 +120,8 @@ pub struct Assessment {
     pub problems: Vec<Problem>,
     /// How far past its limit the worst problem is (1.0 = at the limit; 0 when good).
     pub excess: f32,
+    /// What each judged problem was judged on: value and limit ([`verdict::Reading`]).
+    pub readings: Vec<verdict::Reading>,
     /// Why the calibration no longer fits (then `posture` is unknown and the user should
     /// recalibrate), or `None`.
     pub calibration_stale: Option<StaleReason>,
@@ -133,6 +135,7 @@ impl Assessment {
             posture: Posture::Unknown,
             problems: Vec::new(),
             excess: 0.0,
+            readings: Vec::new(),
             calibration_stale: stale,
         }
     }
@@ -177,6 +180,7 @@ pub fn assess(
         posture: judgement.posture,
         problems: judgement.problems,
         excess: judgement.excess,
+        readings: judgement.readings,
         calibration_stale: None,
     }
 }

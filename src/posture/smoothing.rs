@@ -168,6 +168,7 @@ impl SmoothedAssessor {
                 raw.posture = judgement.posture;
                 raw.problems = judgement.problems;
                 raw.excess = judgement.excess;
+                raw.readings = judgement.readings;
             }
             _ => self.smoother.reset(),
         }

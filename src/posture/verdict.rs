@@ -163,6 +163,56 @@ pub struct Judgement {
     /// How far past its limit the worst problem is (value over limit: 1.0 at the limit, 2.0 at
     /// twice the limit); 0 when nothing is wrong.
     pub excess: f32,
+    /// Each problem that could be judged, with the value it was judged on and its limit: the
+    /// one set of numbers the window's bars and its warning sentence draw.
+    pub readings: Vec<Reading>,
+}
+
+/// What one problem was judged on: the measured value and the limit it warns past, in `unit`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Reading {
+    /// The problem.
+    pub problem: Problem,
+    /// How far (a change from upright, or an absolute angle without a calibration).
+    pub value: f32,
+    /// Past this, it is a problem.
+    pub limit: f32,
+    /// What `value` and `limit` are in.
+    pub unit: Unit,
+}
+
+impl Reading {
+    /// Whether the value is past the limit.
+    pub fn over(&self) -> bool {
+        self.value > self.limit
+    }
+}
+
+/// The unit of a [`Reading`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Degrees.
+    Degrees,
+    /// Percent.
+    Percent,
+}
+
+impl Unit {
+    /// The unit's sign after a number ("°", "%").
+    pub fn sign(self) -> &'static str {
+        match self {
+            Unit::Degrees => "°",
+            Unit::Percent => "%",
+        }
+    }
+}
+
+impl Judgement {
+    /// The reading of `problem`, when it was judged.
+    pub fn reading(&self, problem: Problem) -> Option<&Reading> {
+        self.readings.iter().find(|reading| reading.problem == problem)
+    }
 }
 
 /// The limit each measure is judged against, for one camera placement, calibration and
@@ -246,8 +296,11 @@ pub fn judge(
 ) -> Judgement {
     let limits = limits(placement, calibration, settings);
     let change = |pick: fn(&Metrics) -> Option<f32>| change_from_upright(metrics, calibration, pick);
+    // A measured (value, limit) in degrees or percent.
+    let degrees = |measured: Option<(f32, f32)>| measured.map(|(value, limit)| (value, limit, Unit::Degrees));
+    let percent = |measured: Option<(f32, f32)>| measured.map(|(value, limit)| (value, limit, Unit::Percent));
     // The worse (by value over limit) of two readings of one problem.
-    let worse = |a: Option<(f32, f32)>, b: Option<(f32, f32)>| match (a, b) {
+    let worse = |a: Option<(f32, f32, Unit)>, b: Option<(f32, f32, Unit)>| match (a, b) {
         (Some(a), Some(b)) => Some(if b.0 / b.1 > a.0 / a.1 { b } else { a }),
         (a, b) => a.or(b),
     };
@@ -256,14 +309,15 @@ pub fn judge(
 
     let mut judgement = Judgement::default();
     let mut judged = 0;
-    // Each check is (how far, its limit): bad when how far > limit.
-    let mut check = |problem: Problem, measured: Option<(f32, f32)>| {
-        if let Some((value, limit)) = measured {
+    // Each check is (how far, its limit, unit): bad when how far > limit.
+    let mut check = |problem: Problem, measured: Option<(f32, f32, Unit)>| {
+        if let Some((value, limit, unit)) = measured {
             judged += 1;
             if value > limit {
                 judgement.problems.push(problem);
                 judgement.excess = judgement.excess.max(value / limit.max(f32::EPSILON));
             }
+            judgement.readings.push(Reading { problem, value, limit, unit });
         }
     };
 
@@ -271,29 +325,33 @@ pub fn judge(
         CameraPlacement::Front => {
             // The head's forward travel, and the neck's shortening seen from the front, are two
             // readings of one forward head.
-            let forward_travel = change(|m| m.forward_head_deg).map(|delta| (delta, limits.forward_head_deg));
+            let forward_travel = degrees(change(|m| m.forward_head_deg).map(|delta| (delta, limits.forward_head_deg)));
             // When the whole trunk came nearer, the neck's shortening is the lean's (too close),
             // as the forward-head angle already takes the trunk's pitch off.
             let trunk_came_nearer = metrics.screen_distance.is_some_and(|d| d < TOO_CLOSE_DISTANCE_RATIO);
-            let neck_shortening = change(|m| m.neck_shortening_pct)
-                .filter(|_| !trunk_came_nearer)
-                .map(|delta| (delta, limits.neck_shortening_pct));
+            let neck_shortening = percent(
+                change(|m| m.neck_shortening_pct)
+                    .filter(|_| !trunk_came_nearer)
+                    .map(|delta| (delta, limits.neck_shortening_pct)),
+            );
             check(Problem::ForwardHead, worse(forward_travel, neck_shortening));
-            check(Problem::HeadDown, head_down);
+            check(Problem::HeadDown, degrees(head_down));
             check(
                 Problem::RoundedShoulders,
-                change(|m| m.shoulder_rounding_deg).map(|delta| (delta, limits.shoulder_rounding_deg)),
+                degrees(change(|m| m.shoulder_rounding_deg).map(|delta| (delta, limits.shoulder_rounding_deg))),
             );
             check(
                 Problem::ShouldersRaised,
-                change(|m| m.shoulders_raised_pct).map(|delta| (delta, limits.shoulders_raised_pct)),
+                percent(change(|m| m.shoulders_raised_pct).map(|delta| (delta, limits.shoulders_raised_pct))),
             );
             let lean = match calibration {
                 Some(_) => change(|m| m.lean_deg),
                 None => metrics.lean_deg,
             };
-            check(Problem::Leaning, lean.map(|delta| (delta.abs(), limits.lean_deg)));
-            check(Problem::TooClose, metrics.screen_distance.map(|distance| (1.0 - distance, limits.nearer)));
+            check(Problem::Leaning, degrees(lean.map(|delta| (delta.abs(), limits.lean_deg))));
+            // In percent of the calibrated distance, as it is shown.
+            let nearer = metrics.screen_distance.map(|distance| ((1.0 - distance) * 100.0, limits.nearer * 100.0));
+            check(Problem::TooClose, percent(nearer));
         }
         CameraPlacement::Side => {
             // Leaning the whole trunk in moves the ear forward too: that part is "too close".
@@ -302,15 +360,15 @@ pub fn judge(
                 Some(_) => change(|m| m.forward_head_deg).map(|delta| delta - trunk_change),
                 None => metrics.forward_head_deg,
             };
-            check(Problem::ForwardHead, forward_head.map(|value| (value, limits.forward_head_deg)));
+            check(Problem::ForwardHead, degrees(forward_head.map(|value| (value, limits.forward_head_deg))));
             // The same for the head's pitch: the trunk leaning in tips the ear-to-nose line too.
-            check(Problem::HeadDown, head_down.map(|(delta, limit)| (delta - trunk_change, limit)));
+            check(Problem::HeadDown, degrees(head_down.map(|(delta, limit)| (delta - trunk_change, limit))));
             let rounding = match calibration {
                 Some(_) => change(|m| m.shoulder_rounding_deg),
                 None => metrics.shoulder_rounding_deg,
             };
-            check(Problem::RoundedShoulders, rounding.map(|value| (value, limits.shoulder_rounding_deg)));
-            check(Problem::TooClose, change(|m| m.trunk_lean_deg).map(|delta| (delta, limits.trunk_lean_deg)));
+            check(Problem::RoundedShoulders, degrees(rounding.map(|value| (value, limits.shoulder_rounding_deg))));
+            check(Problem::TooClose, degrees(change(|m| m.trunk_lean_deg).map(|delta| (delta, limits.trunk_lean_deg))));
         }
     }
 
@@ -324,6 +382,7 @@ pub fn judge(
         Posture::Unknown
     };
     judgement.problems.sort();
+    judgement.readings.sort_by_key(|reading| reading.problem);
     judgement
 }
 
@@ -536,5 +595,30 @@ mod tests {
         assert_eq!(plain.forward_head_deg, 12.0, "three spreads, within the cap");
         let side = limits(CameraPlacement::Side, None, &PostureSettings::default());
         assert_eq!(side.forward_head_deg, SIDE_FORWARD_HEAD_ABSOLUTE_DEG, "uncalibrated side view: absolute");
+    }
+
+    #[test]
+    fn each_judged_problem_has_one_reading_and_the_problems_are_the_readings_over_their_limits() {
+        let calibrated = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
+        let settings = PostureSettings::default();
+        let limit = limits(CameraPlacement::Front, Some(&calibrated), &settings);
+        let slouched = Metrics {
+            forward_head_deg: Some(10.0 + limit.forward_head_deg + 4.0),
+            screen_distance: Some(1.0 - limit.nearer / 2.0),
+            ..front_neutral()
+        };
+        let judgement = judge(&slouched, CameraPlacement::Front, Some(&calibrated), &settings);
+        let forward = judgement.reading(Problem::ForwardHead).expect("forward head judged");
+        assert_eq!(forward.unit, Unit::Degrees);
+        assert!((forward.value - (limit.forward_head_deg + 4.0)).abs() < 1e-4, "{forward:?}");
+        assert_eq!(forward.limit, limit.forward_head_deg);
+        let nearer = judgement.reading(Problem::TooClose).expect("distance judged");
+        assert_eq!(nearer.unit, Unit::Percent);
+        assert!((nearer.value - limit.nearer * 50.0).abs() < 1e-3 && !nearer.over(), "{nearer:?}");
+        let over: Vec<Problem> = judgement.readings.iter().filter(|r| r.over()).map(|r| r.problem).collect();
+        assert_eq!(over, judgement.problems);
+        let mut problems: Vec<Problem> = judgement.readings.iter().map(|r| r.problem).collect();
+        problems.dedup();
+        assert_eq!(problems.len(), judgement.readings.len(), "one reading a problem");
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Local, TimeDelta, Utc};
 
 use super::panels::{self, Screen, SetupChoice, UiCommand, WarningView, WizardStep, WizardView};
 
+mod leaving;
 mod setups;
 use super::report::{ReportReader, ReportView, report_panel};
 use crate::alerts::AlertEvent;
@@ -21,6 +22,7 @@ use crate::files::settings::{self, Settings};
 use crate::posture::Calibration;
 use crate::posture::calibration::framing_advice;
 use crate::posture::setups::SetupBook;
+use leaving::{AfterSettings, Closing, Leaving};
 
 /// How often the window redraws while monitoring, to show new snapshots.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
@@ -60,15 +62,6 @@ pub enum WindowExit {
     ToTray(crate::engine::Carry),
 }
 
-/// What asked the window to close.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Closing {
-    /// The window's close button or Ctrl+W: to the tray, if there is one and the setting says so.
-    Window,
-    /// Quit (Ctrl+Q, the tray's Quit, Ctrl-C in the terminal): monitoring ends.
-    Quit,
-}
-
 /// The calibration wizard's working state.
 #[derive(Default)]
 struct Wizard {
@@ -78,6 +71,28 @@ struct Wizard {
     countdown_ends: Option<f64>,
     /// UI time of the capture's start or its latest picture: the stall timer.
     last_progress_s: Option<f64>,
+    /// The setup as it was before the calibration just saved replaced it (`None`: it is new).
+    replaced: Option<crate::posture::setups::Setup>,
+    /// Whether the calibration just saved is the user's first.
+    first: bool,
+    /// Whether the calibration just measured reached the setups file (it is used either way).
+    saved: bool,
+    /// Whether this is a Try again after a result: `replaced` and `first` are the first try's.
+    retried: bool,
+}
+
+impl Wizard {
+    /// The wizard back at its start for another try at the same setup: the setup chosen, and
+    /// (after a result) what can be put back, are kept.
+    fn fresh_try(&mut self) -> Wizard {
+        Wizard {
+            choice: std::mem::take(&mut self.choice),
+            replaced: self.replaced.take(),
+            first: self.first,
+            retried: self.retried,
+            ..Wizard::default()
+        }
+    }
 }
 
 /// The desktop app.
@@ -129,8 +144,10 @@ pub struct SlouchApp {
     explaining_close: bool,
     /// Set (from any thread, e.g. Ctrl-C) when the next close of the window is a Quit.
     quit_asked: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    /// Whether this close goes to the tray.
-    to_tray: bool,
+    /// Where the window goes once a way out was chosen (`None`: it stays).
+    leaving: Option<Leaving>,
+    /// Unsaved settings are being asked about before this goes ahead.
+    settings_question: Option<AfterSettings>,
     /// How the window ended, for whoever started it.
     exit: std::sync::Arc<std::sync::Mutex<WindowExit>>,
 }
@@ -180,7 +197,8 @@ impl SlouchApp {
             tray: None,
             explaining_close: false,
             quit_asked: Default::default(),
-            to_tray: false,
+            leaving: None,
+            settings_question: None,
             exit: Default::default(),
         };
         app.start_engine();
@@ -281,7 +299,8 @@ impl SlouchApp {
                 EngineMessage::Calibration(update) => self.take_calibration_update(update),
                 EngineMessage::Finished(_) => self.finished = true,
                 EngineMessage::ShowWindow(request) => {
-                    self.screen = Screen::from(request);
+                    let now_s = ctx.input(|input| input.time);
+                    self.apply(UiCommand::Show(Screen::from(request)), now_s);
                     bring_forward(ctx);
                 }
                 EngineMessage::Setups(book) => {
@@ -320,17 +339,25 @@ impl SlouchApp {
         self.event_log.push(kind);
         match event {
             EngineEvent::Alert(AlertEvent::Warning { problems, severity, .. }) => {
-                let drift = self.forward_drift();
-                self.show_card = false;
+                // A running stretch keeps its card open.
+                self.show_card = self.show_card && self.timer.is_some();
                 self.warning = Some(WarningView {
-                    message: panels::warning_message(&problems, drift),
                     problems,
                     severity,
                     suggestion: suggestion.and_then(|id| self.catalog.entry(&id).cloned()),
                 });
-                self.screen = Screen::Live;
+                // Unsaved settings are not left behind for it: the banner waits on Live.
+                if !(self.screen == Screen::Settings && self.settings_unsaved()) {
+                    self.screen = Screen::Live;
+                }
             }
-            EngineEvent::Alert(AlertEvent::Cleared { .. } | AlertEvent::Away) => self.warning = None,
+            EngineEvent::Alert(AlertEvent::Cleared { .. } | AlertEvent::Away) => {
+                self.warning = None;
+                // A stretch under way outlives the warning that suggested it.
+                if self.timer.is_none() {
+                    self.show_card = false;
+                }
+            }
             EngineEvent::Source(SourceEvent::CameraLost { detail } | SourceEvent::SourceFailed { detail }) => {
                 self.camera_problem = Some(detail);
             }
@@ -398,23 +425,6 @@ impl SlouchApp {
         }
     }
 
-    /// Closes the window as `how` asks. `from_desktop`: the desktop is closing it already (the
-    /// close button), so only a cancel is sent when the close waits for the explanation.
-    fn close(&mut self, ctx: &egui::Context, how: Closing, from_desktop: bool) {
-        let to_tray = how == Closing::Window && self.tray.is_some() && self.settings.close_to_tray;
-        if to_tray && !self.settings.close_to_tray_explained {
-            if from_desktop {
-                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            }
-            self.explaining_close = true;
-            return;
-        }
-        self.to_tray = to_tray;
-        if !from_desktop {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
-    }
-
     /// Saves the settings in force at once (a switch that acts without Save); a failure is
     /// shown as the notice.
     fn save_settings_now(&mut self) {
@@ -440,10 +450,10 @@ impl SlouchApp {
         crate::posture::verdict::limits(placement, self.calibration.as_ref(), &self.settings.posture_settings())
     }
 
-    /// The head's forward change from calibration in the latest frame.
-    fn forward_drift(&self) -> Option<f32> {
-        let metrics = &self.latest.as_ref()?.assessment.as_ref()?.metrics;
-        crate::posture::verdict::change_from_upright(metrics, self.calibration.as_ref(), |m| m.forward_head_deg)
+    /// What the latest judged frame's problems were judged on: the numbers the bars and the
+    /// warning's sentence share. None from a frame measured against a setup that does not fit.
+    fn latest_readings(&self) -> Vec<crate::posture::verdict::Reading> {
+        self.latest.as_ref().map(panels::judged_readings).unwrap_or_default()
     }
 
     /// The engine's news of the calibration it was asked for.
@@ -458,6 +468,8 @@ impl SlouchApp {
             CalibrationUpdate::Measuring => WizardStep::Computing,
             CalibrationUpdate::Done(mut calibration) => {
                 calibration.created = Some(Local::now().to_rfc3339());
+                // Kept at once, as the result says; the previous one can be put back.
+                self.keep_calibration(&calibration);
                 WizardStep::Done(calibration)
             }
             CalibrationUpdate::Failed(error) => WizardStep::Failed(error),
@@ -501,25 +513,7 @@ impl SlouchApp {
         self.serve_tray(&ctx, now_s);
         // Ctrl+Q quits; Ctrl+W closes the window like its close button (the history is saved on
         // the way out either way).
-        let (quit_key, close_key, desktop_close) = ui.input(|input| {
-            let command = input.modifiers.command;
-            (
-                command && input.key_pressed(egui::Key::Q),
-                command && input.key_pressed(egui::Key::W),
-                input.viewport().close_requested(),
-            )
-        });
-        if desktop_close {
-            let quit = self.quit_asked.load(std::sync::atomic::Ordering::Acquire);
-            self.close(&ctx, if quit { Closing::Quit } else { Closing::Window }, true);
-        } else if quit_key {
-            self.close(&ctx, Closing::Quit, false);
-        } else if close_key {
-            self.close(&ctx, Closing::Window, false);
-        }
-        if self.explaining_close {
-            self.explain_close(&ctx);
-        }
+        self.handle_ways_out(ui);
         self.advance_wizard(now_s);
         if let Some((inner, outer)) = ctx.input(|input| input.viewport().inner_rect.zip(input.viewport().outer_rect)) {
             self.window = Some([inner.width(), inner.height(), outer.min.x, outer.min.y]);
@@ -557,8 +551,26 @@ impl SlouchApp {
                 } else if ui.button("Pause monitoring").clicked() {
                     commands.push(UiCommand::Pause);
                 }
+                let snoozed = self.latest.as_ref().and_then(|s| s.snoozed_until).filter(|_| !paused);
+                if let Some(until) = snoozed {
+                    let until = until.with_timezone(&Local).format("%H:%M");
+                    if ui
+                        .button("End snooze")
+                        .on_hover_text(format!("Warnings are snoozed until {until}; end it to be warned again now."))
+                        .clicked()
+                    {
+                        commands.push(UiCommand::EndSnooze);
+                    }
+                }
             });
         });
+        if self.screen == Screen::Settings {
+            // Always in sight, whatever the page's scroll: whether there is anything to save.
+            let unsaved = self.settings_unsaved();
+            egui::Panel::bottom("settings-save").show(ui, |ui| {
+                commands.extend(panels::settings_save_bar(ui, unsaved, self.settings_saved.as_deref()));
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 if let Some(notice) = &self.notice {
@@ -569,18 +581,26 @@ impl SlouchApp {
                 };
                 match self.screen {
                     Screen::Live => {
+                        let timed_entry =
+                            self.timer.as_ref().and_then(|(id, start)| Some((self.catalog.entry(id)?, now_s - start)));
                         if let Some(warning) = &self.warning {
                             let elapsed = warning.suggestion.as_ref().and_then(|entry| timer_for(&entry.id));
-                            commands.extend(panels::warning_panel(ui, warning, self.show_card, elapsed));
+                            let readings = self.latest_readings();
+                            commands.extend(panels::warning_panel(ui, warning, &readings, self.show_card, elapsed));
+                            ui.separator();
+                        } else if let (Some((entry, elapsed)), true) = (timed_entry, self.show_card) {
+                            // The stretch under way keeps its card when the warning that
+                            // suggested it has cleared (the stretch itself clears it).
+                            commands.extend(panels::stretch_under_way(ui, entry, elapsed));
                             ui.separator();
                         }
-                        // A timer started from a card that is no longer open stays in sight.
-                        let card_open = self.warning.as_ref().is_some_and(|_| self.show_card);
-                        let timer = self
-                            .timer
-                            .as_ref()
-                            .filter(|_| !card_open)
-                            .and_then(|(id, start)| Some((self.catalog.entry(id)?, now_s - start)));
+                        // A timer whose card is not open stays in sight as a line.
+                        let timer_card_open = self.show_card
+                            && self.warning.as_ref().is_none_or(|warning| {
+                                warning.suggestion.as_ref().map(|entry| &entry.id)
+                                    == self.timer.as_ref().map(|(id, _)| id)
+                            });
+                        let timer = timed_entry.filter(|_| !timer_card_open);
                         let acknowledgement = self
                             .acknowledgement
                             .as_ref()
@@ -591,9 +611,15 @@ impl SlouchApp {
                             texture: self.texture.as_ref(),
                             calibration: self.calibration.as_ref(),
                             settings: &self.settings,
+                            warned: self
+                                .warning
+                                .as_ref()
+                                .map(|warning| warning.problems.as_slice())
+                                .unwrap_or_default(),
                             camera_problem: self.camera_problem.as_deref(),
                             acknowledgement,
                             timer,
+                            source_ended: self.finished,
                         };
                         commands.extend(panels::live_panel(ui, &view));
                     }
@@ -615,9 +641,11 @@ impl SlouchApp {
                             framing,
                             in_use: self.calibration.as_ref(),
                             // Offered once, with the first calibration.
-                            offer_start_at_login: (self.calibration.is_none() && self.paths.autostart.is_some())
+                            offer_start_at_login: (self.wizard.first && self.paths.autostart.is_some())
                                 .then_some(self.settings.start_at_login),
                             choice: &self.wizard.choice,
+                            can_keep_earlier: self.wizard.replaced.is_some(),
+                            saved: self.wizard.saved,
                             setup_names: self.setups.setups.iter().map(|setup| setup.name.clone()).collect(),
                         };
                         commands.extend(panels::calibration_panel(ui, &view));
@@ -629,13 +657,12 @@ impl SlouchApp {
                     Screen::Settings => {
                         let in_use = self.latest.as_ref().and_then(|s| s.setup.as_ref()).map(|tag| tag.name.as_str());
                         commands.extend(panels::setups_section(ui, &self.setups, in_use));
-                        commands.extend(panels::settings_panel(
+                        panels::settings_panel(
                             ui,
                             &mut self.draft,
-                            self.settings_saved.as_deref(),
                             self.source_override.as_deref(),
                             self.tray.is_some(),
-                        ));
+                        );
                     }
                     Screen::Report => {
                         let limits = self.limits();
@@ -653,39 +680,6 @@ impl SlouchApp {
         }
     }
 
-    /// The first close to the tray: says that monitoring goes on, and how to quit.
-    fn explain_close(&mut self, ctx: &egui::Context) {
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("close-to-tray")).show(ctx, |ui| {
-            ui.set_max_width(crate::ui::theme::DIALOG_WIDTH);
-            ui.heading("slouchwatch keeps watching");
-            ui.label(
-                "With the window closed, slouchwatch goes on checking your posture and warning you. \
-                 The icon in the tray shows how you sit; its menu opens this window again, pauses, or quits.",
-            );
-            ui.weak("Settings > Background changes what closing the window does.");
-            ui.add_space(6.0);
-            ui.horizontal_wrapped(|ui| {
-                if ui.button("Close to the tray").clicked() {
-                    choice = Some(Closing::Window);
-                }
-                if ui.button("Quit slouchwatch").clicked() {
-                    choice = Some(Closing::Quit);
-                }
-                if ui.button("Cancel").clicked() {
-                    self.explaining_close = false;
-                }
-            });
-        });
-        if let Some(how) = choice {
-            self.explaining_close = false;
-            self.settings.close_to_tray_explained = true;
-            self.draft.close_to_tray_explained = true;
-            self.save_settings_now();
-            self.close(ctx, how, false);
-        }
-    }
-
     fn read_report(&mut self, now_s: f64) {
         let (data_dir, goal) = (self.paths.data_dir.as_deref(), self.settings.goal_upright_pct);
         self.report_reader.read(&mut self.report, data_dir, goal, &self.catalog, now_s);
@@ -697,9 +691,24 @@ impl SlouchApp {
     fn apply(&mut self, command: UiCommand, now_s: f64) {
         match command {
             UiCommand::Show(screen) => {
+                if self.screen == Screen::Settings && screen != Screen::Settings && self.settings_unsaved() {
+                    // Asked first; the answer goes on to the screen.
+                    self.settings_question = Some(AfterSettings::Show(screen));
+                    return;
+                }
                 self.settings_saved = None;
                 if screen == Screen::Report && self.screen != Screen::Report {
                     self.report_reader.read_at = None;
+                }
+                if self.screen == Screen::Calibration
+                    && screen != Screen::Calibration
+                    && matches!(self.wizard.step, WizardStep::Done(_) | WizardStep::Failed(_))
+                {
+                    // The result is saved (or there was none): the wizard starts afresh next time.
+                    self.wizard = Wizard::default();
+                } else if self.screen == Screen::Calibration && matches!(self.wizard.step, WizardStep::Intro) {
+                    // Left between tries: the next calibration is a new one, not a Try again.
+                    self.wizard = Wizard { choice: std::mem::take(&mut self.wizard.choice), ..Wizard::default() };
                 }
                 if screen == Screen::Calibration
                     && self.screen != Screen::Calibration
@@ -742,6 +751,14 @@ impl SlouchApp {
                 self.warning = None;
             }
             UiCommand::Resume => self.send(EngineCommand::Resume),
+            UiCommand::EndSnooze => {
+                self.send(EngineCommand::Unsnooze);
+                self.acknowledgement = Some(("Snooze ended: posture warnings are on again.".to_owned(), now_s));
+            }
+            UiCommand::DiscardSettings => {
+                self.draft = self.settings.clone();
+                self.settings_saved = Some("Changes discarded.".to_owned());
+            }
             UiCommand::StretchDone(id) => {
                 let name = self.catalog.entry(&id).map(|entry| entry.name.clone()).unwrap_or_default();
                 self.send(EngineCommand::StretchDone(id));
@@ -798,23 +815,29 @@ impl SlouchApp {
             }
             UiCommand::StartCalibration => {
                 let countdown_s = CALIBRATION_COUNTDOWN_S as f64;
-                self.wizard = Wizard { countdown_ends: Some(now_s + countdown_s), ..Wizard::default() };
-                self.wizard.step = WizardStep::Countdown { remaining_s: countdown_s };
+                // For the setup chosen (typed) in the wizard; a Try again keeps what it replaced.
+                self.wizard = Wizard {
+                    countdown_ends: Some(now_s + countdown_s),
+                    step: WizardStep::Countdown { remaining_s: countdown_s },
+                    ..self.wizard.fresh_try()
+                };
             }
             UiCommand::CancelCalibration => {
                 self.send(EngineCommand::CancelCalibration);
-                self.wizard = Wizard::default();
+                self.wizard = self.wizard.fresh_try();
             }
             UiCommand::RetryCalibration => {
                 self.send(EngineCommand::CancelCalibration);
-                self.wizard = Wizard::default();
+                // Measured again for the same setup; the one just saved stays in use meanwhile,
+                // and what the first try replaced is still the one that can be put back.
+                self.wizard = Wizard { retried: true, ..self.wizard.fresh_try() };
             }
             command @ (UiCommand::ChooseSetup(_)
             | UiCommand::Dispute
             | UiCommand::CalibrateSetup { .. }
             | UiCommand::ResetLimits { .. }
             | UiCommand::RemoveSetup(_)
-            | UiCommand::AcceptCalibration) => self.apply_setup_command(command),
+            | UiCommand::KeepEarlierCalibration) => self.apply_setup_command(command, now_s),
         }
     }
 
@@ -824,7 +847,10 @@ impl SlouchApp {
         if let Some(engine) = self.engine.take() {
             let carry = engine.finish().map(|summary| summary.carry).unwrap_or_default();
             if let Ok(mut exit) = self.exit.lock() {
-                *exit = if self.to_tray { WindowExit::ToTray(carry) } else { WindowExit::Quit };
+                *exit = match self.leaving {
+                    Some(Leaving::ToTray) => WindowExit::ToTray(carry),
+                    Some(Leaving::Quit) | None => WindowExit::Quit,
+                };
             }
         }
         if let (Some(window), Some(path)) = (self.window.take(), &self.paths.settings)

@@ -10,10 +10,12 @@ use egui_plot::{Bar, BarChart, HLine, Plot};
 
 use super::panels::{UiCommand, measure_row};
 use super::theme;
+use crate::posture::Problem;
 use crate::posture::verdict::Limits;
+use crate::posture::verdict::{Reading, Unit};
 use crate::report::day::{DayReport, MinuteState};
 use crate::report::period::{Direction, MIN_TREND_DAYS, PeriodReport};
-use crate::report::{DailyReport, duration_words, percent};
+use crate::report::{DailyReport, count_words, duration_words, percent};
 
 /// What the Report screen shows.
 #[derive(Debug, Clone)]
@@ -277,7 +279,7 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
                 .map(|w| format!("{:02}:00 ({} slouched)", w.hour, duration_words(w.slouched_s)))
                 .unwrap_or_else(|| "-".into()),
         ),
-        ("Away", format!("{} ({} breaks)", duration_words(day.away_s), day.breaks)),
+        ("Away", format!("{} ({})", duration_words(day.away_s), count_words(day.breaks, "break", "breaks"))),
         ("Break reminders followed", format!("{} of {}", day.break_reminders_followed, day.break_reminders)),
         ("Stretches done", day.stretches_done.to_string()),
     ];
@@ -310,15 +312,14 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         ui.weak("Not measured: no calibrated minutes on this day.");
     } else {
         egui::Grid::new("report measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
-            let average = |value: Option<f64>| value.map(|v| v as f32);
-            measure_row(ui, "Head forward", average(day.mean_head_change_deg), limits.forward_head_deg, "°");
-            measure_row(
-                ui,
-                "Shoulders rounded",
-                average(day.mean_rounding_change_deg),
-                limits.shoulder_rounding_deg,
-                "°",
-            );
+            let average = |problem, value: Option<f64>, limit| {
+                value.map(|value| Reading { problem, value: value as f32, limit, unit: Unit::Degrees })
+            };
+            let head = average(Problem::ForwardHead, day.mean_head_change_deg, limits.forward_head_deg);
+            measure_row(ui, "Head forward", head.as_ref(), false);
+            let rounding =
+                average(Problem::RoundedShoulders, day.mean_rounding_change_deg, limits.shoulder_rounding_deg);
+            measure_row(ui, "Shoulders rounded", rounding.as_ref(), false);
         });
     }
 
@@ -506,8 +507,8 @@ pub fn trend_words(period: &PeriodReport) -> Vec<String> {
     lines.push(format!(
         "Daily goal of {:.0}% upright: met {} in a row (best {}).",
         period.goal_upright_pct,
-        days_words(period.streaks.current_days),
-        days_words(period.streaks.best_days)
+        count_words(period.streaks.current_days, "day", "days"),
+        count_words(period.streaks.best_days, "day", "days")
     ));
     lines.push(format!(
         "Sitting {}, standing {}.",
@@ -532,10 +533,6 @@ pub fn trend_words(period: &PeriodReport) -> Vec<String> {
         lines.push(format!("Warnings answered \"I'm sitting fine\": {}.", weeks.join("; ")));
     }
     lines
-}
-
-fn days_words(days: u32) -> String {
-    if days == 1 { "1 day".into() } else { format!("{days} days") }
 }
 
 fn trend_section(ui: &mut Ui, period: &PeriodReport) {
@@ -575,10 +572,10 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
                 let Some(share) = day.upright_share else { continue };
                 let fill = if day.met_goal == Some(true) { theme::GOOD } else { theme::SLOUCHING };
                 let bar = Bar::new(index as f64, share * 100.0).width(0.7).fill(fill).name(format!(
-                    "{}: {} upright, {} slouch episodes",
+                    "{}: {} upright, {}",
                     day.date.format("%a %-d %b"),
                     percent(Some(share)),
-                    day.episodes
+                    count_words(day.episodes, "slouch episode", "slouch episodes")
                 ));
                 if day.met_goal == Some(true) {
                     met.push(bar);
@@ -623,9 +620,9 @@ fn trend_section(ui: &mut Ui, period: &PeriodReport) {
                 .filter(|(_, day)| day.monitored_s > 0.0)
                 .map(|(index, day)| {
                     Bar::new(index as f64, day.episodes as f64).width(0.7).fill(theme::NEUTRAL).name(format!(
-                        "{}: {} slouch episodes",
+                        "{}: {}",
                         day.date.format("%a %-d %b"),
-                        day.episodes
+                        count_words(day.episodes, "slouch episode", "slouch episodes")
                     ))
                 })
                 .collect();

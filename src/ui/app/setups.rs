@@ -2,7 +2,7 @@
 //! wizard's setup choice, "I'm sitting fine", and the Settings screen's changes to setups, which
 //! it saves and hands to the engine.
 
-use super::{Screen, SetupChoice, SlouchApp, UiCommand, Wizard, WizardStep};
+use super::{Screen, SetupChoice, SlouchApp, UiCommand, Wizard};
 use crate::engine::EngineCommand;
 use crate::posture::setups::{Setup, SetupBook};
 
@@ -52,15 +52,18 @@ impl SlouchApp {
 
     /// Saves the setups (said in the window if it fails) and hands them to the engine, which
     /// judges with them from now on.
-    pub(super) fn save_setups(&mut self) {
-        if let Err(error) = crate::files::setups::save(&self.setups_file, &self.setups) {
+    /// Whether they were written (if not, the notice says why); the engine has them either way.
+    pub(super) fn save_setups(&mut self) -> bool {
+        let written = crate::files::setups::save(&self.setups_file, &self.setups);
+        if let Err(error) = &written {
             self.notice = Some(error.to_string());
         }
         self.send(EngineCommand::SetSetups(Box::new(self.setups.clone())));
+        written.is_ok()
     }
 
     /// Applies a command about setups, disputes or the wizard's result.
-    pub(super) fn apply_setup_command(&mut self, command: UiCommand) {
+    pub(super) fn apply_setup_command(&mut self, command: UiCommand, now_s: f64) {
         match command {
             UiCommand::ChooseSetup(choice) => self.wizard.choice = choice,
             UiCommand::Dispute => {
@@ -81,21 +84,37 @@ impl SlouchApp {
                 }
             }
             UiCommand::RemoveSetup(name) => self.remove_setup(&name),
-            UiCommand::AcceptCalibration => {
-                if let WizardStep::Done(calibration) = std::mem::take(&mut self.wizard.step) {
-                    let choice = std::mem::take(&mut self.wizard.choice);
-                    let name = crate::posture::setups::clean_name(&choice.name)
-                        .unwrap_or_else(|_| crate::posture::setups::MIGRATED_SETUP_NAME.to_owned());
-                    let camera = Some(self.source_key());
-                    self.setups.put(Setup { name, camera, standing: choice.standing, calibration: *calibration });
+            UiCommand::KeepEarlierCalibration => {
+                if let Some(earlier) = self.wizard.replaced.take() {
+                    let name = earlier.name.clone();
+                    self.setups.put(earlier);
                     self.save_setups();
                     self.follow_setup_named();
+                    self.wizard = Wizard::default();
                     self.screen = Screen::Live;
+                    let said = format!("The earlier calibration of \"{name}\" is in use again.");
+                    self.acknowledgement = Some((said, now_s));
                 }
             }
             // The other commands are `apply`'s.
             _ => {}
         }
+    }
+
+    /// Saves a calibration just measured into the setup the wizard is for, and uses it; keeps
+    /// what it replaced, so the wizard can put it back.
+    pub(super) fn keep_calibration(&mut self, calibration: &crate::posture::Calibration) {
+        let choice = &self.wizard.choice;
+        let name = crate::posture::setups::clean_name(&choice.name)
+            .unwrap_or_else(|_| crate::posture::setups::MIGRATED_SETUP_NAME.to_owned());
+        if !self.wizard.retried {
+            self.wizard.replaced = self.setups.get(&name).cloned();
+            self.wizard.first = self.setups.setups.is_empty();
+        }
+        let camera = Some(self.source_key());
+        self.setups.put(Setup { name, camera, standing: choice.standing, calibration: calibration.clone() });
+        self.wizard.saved = self.save_setups();
+        self.follow_setup_named();
     }
 
     fn remove_setup(&mut self, name: &str) {

@@ -23,7 +23,8 @@ pub fn about_panel(ui: &mut Ui, catalog: &Catalog, paths: &AppPaths) {
     ui.label(RichText::new("Where your data lives").strong());
     let data = paths.data_dir.as_ref().map(|dir| dir.display().to_string()).unwrap_or_else(|| "not kept".into());
     ui.label(format!("History (numbers only): {data}"));
-    ui.label(format!("Calibration: {}", paths.calibration.display()));
+    let setups = crate::files::setups::path_beside(&paths.calibration);
+    ui.label(format!("Your setups (calibrations, numbers only): {}", setups.display()));
     if let Some(settings) = &paths.settings {
         ui.label(format!("Settings: {}", settings.display()));
     }

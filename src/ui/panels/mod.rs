@@ -16,11 +16,13 @@ use crate::coach::Entry;
 use crate::engine::Snapshot;
 use crate::files::settings::Settings;
 use crate::pose::KeypointName;
+use crate::posture::verdict::{Reading, Unit};
 use crate::posture::{Calibration, CameraPlacement, Posture, Problem};
 pub use settings::settings_panel;
+pub use settings::settings_save_bar;
 pub use setups::setups_section;
-use stretches::timer_words;
-pub use stretches::{see_a_professional, stretch_card, stretches_panel};
+pub use stretches::{see_a_professional, stretch_card, stretch_under_way, stretches_panel};
+use stretches::{timer_buttons, timer_words};
 pub use wizard::{SetupChoice, WizardStep, WizardView, calibration_panel};
 
 /// What the user asked for.
@@ -36,6 +38,8 @@ pub enum UiCommand {
     Pause,
     /// Resume monitoring.
     Resume,
+    /// End a snooze: warnings again from now.
+    EndSnooze,
     /// The suggested stretch was done.
     StretchDone(String),
     /// The suggested stretch was declined for now.
@@ -48,6 +52,8 @@ pub enum UiCommand {
     Retry,
     /// Save the settings being edited and apply them.
     SaveSettings,
+    /// Forget the settings being edited (back to those in force).
+    DiscardSettings,
     /// Start (or not) slouchwatch at login.
     StartAtLogin(bool),
     /// Show or hide the camera picture (monitoring goes on either way).
@@ -58,8 +64,8 @@ pub enum UiCommand {
     StartCalibration,
     /// Stop a calibration under way.
     CancelCalibration,
-    /// Use the calibration just measured.
-    AcceptCalibration,
+    /// Put back the calibration that the one just measured (and saved) replaced.
+    KeepEarlierCalibration,
     /// Measure again.
     RetryCalibration,
     /// Show the report of this day (reloading it).
@@ -139,20 +145,21 @@ pub struct WarningView {
     pub problems: Vec<Problem>,
     /// How strong.
     pub severity: Severity,
-    /// The problem in plain words.
-    pub message: String,
     /// The coach's suggestion.
     pub suggestion: Option<Entry>,
 }
 
-/// The plain-words sentence for a warning. `forward_drift_deg` is the head's forward change from
-/// calibration, when known.
-pub fn warning_message(problems: &[Problem], forward_drift_deg: Option<f32>) -> String {
+/// The plain-words sentence for a warning, with the numbers of `readings` (the latest judged
+/// frame's, the ones its bars draw) where a number helps.
+pub fn warning_message(problems: &[Problem], readings: &[Reading]) -> String {
+    let degrees = |problem: Problem| {
+        readings.iter().find(|r| r.problem == problem && r.unit == Unit::Degrees).map(|r| r.value.max(0.0))
+    };
     let sentences: Vec<String> = problems
         .iter()
         .map(|problem| match problem {
-            Problem::ForwardHead => match forward_drift_deg {
-                Some(drift) => format!("Your head has drifted about {:.0} degrees forward.", drift.max(0.0)),
+            Problem::ForwardHead => match degrees(Problem::ForwardHead) {
+                Some(drift) => format!("Your head has drifted about {drift:.0} degrees forward."),
                 None => "Your head has drifted forward of your shoulders.".to_owned(),
             },
             Problem::RoundedShoulders => "Your shoulders have rounded forward.".to_owned(),
@@ -267,16 +274,16 @@ fn capitalised(text: &str) -> String {
 }
 
 /// One row of the measures grid: the name, a bar that is full at twice the limit with the limit
-/// marked across it at the middle (its colour says which side of the limit the value is), and
-/// the value against the limit beside it, never on the fill. All bars start on one line.
-pub(crate) fn measure_row(ui: &mut Ui, label: &str, value: Option<f32>, limit: f32, unit: &str) {
+/// marked across it at the middle (its colour says which side of the limit the value is, and a
+/// problem being warned about is drawn over it), and the value against the limit beside it,
+/// never on the fill. All bars start on one line.
+pub(crate) fn measure_row(ui: &mut Ui, label: &str, reading: Option<&Reading>, warned: bool) {
     ui.label(label);
-    match value {
-        Some(value) => {
-            let fraction = (value.max(0.0) / (2.0 * limit)).clamp(0.0, 1.0);
-            let colour = if value > limit { theme::GAUGE_OVER } else { theme::GAUGE_OK };
-            limit_bar(ui, Some((fraction, colour)));
-            ui.label(format!("{:.0}{unit} (warns past {limit:.0}{unit})", value.max(0.0)));
+    match reading {
+        Some(reading) => {
+            let fraction = (reading.value.max(0.0) / (2.0 * reading.limit)).clamp(0.0, 1.0);
+            limit_bar(ui, Some((fraction, bar_colour(reading, warned))));
+            ui.label(measure_words(reading, warned));
         }
         None => {
             limit_bar(ui, None);
@@ -304,6 +311,25 @@ fn limit_bar(ui: &mut Ui, fill: Option<(f32, egui::Color32)>) {
     );
 }
 
+/// A measure's bar colour: over its limit, or the problem of the warning standing, is drawn as over.
+fn bar_colour(reading: &Reading, warned: bool) -> egui::Color32 {
+    if reading.over() || warned { theme::GAUGE_OVER } else { theme::GAUGE_OK }
+}
+
+/// A measure's value against its limit, in the same rounding as the warning's sentence.
+fn measure_words(reading: &Reading, warned: bool) -> String {
+    let (value, limit, unit) = (reading.value.max(0.0), reading.limit, reading.unit.sign());
+    if warned && !reading.over() {
+        // The warning stands until the better posture has held; the number says it is easing.
+        format!("{value:.0}{unit} (back under {limit:.0}{unit}: hold it)")
+    } else {
+        format!("{value:.0}{unit} (warns past {limit:.0}{unit})")
+    }
+}
+
+/// The status once a replayed folder has played to its end.
+pub const REPLAY_ENDED: &str = "The replay has ended: there are no more pictures to watch";
+
 /// What the live screen shows besides the latest snapshot.
 pub struct LiveView<'a> {
     /// The latest snapshot.
@@ -314,12 +340,16 @@ pub struct LiveView<'a> {
     pub calibration: Option<&'a Calibration>,
     /// The settings in force.
     pub settings: &'a Settings,
+    /// The problems of the warning standing (their bars are drawn over the limit).
+    pub warned: &'a [Problem],
     /// Why there is no camera, if there is none.
     pub camera_problem: Option<&'a str>,
     /// A short acknowledgement to show (e.g. after Done).
     pub acknowledgement: Option<&'a str>,
     /// A stretch timer running while its card is not shown, and its elapsed seconds.
     pub timer: Option<(&'a Entry, f64)>,
+    /// The source has ended (a replayed folder played to its last picture): nothing more comes.
+    pub source_ended: bool,
 }
 
 /// The live screen: status, a fixed line for passing notes, then the camera picture beside the
@@ -327,7 +357,12 @@ pub struct LiveView<'a> {
 pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     let LiveView { snapshot, texture, calibration, settings, camera_problem, .. } = *view;
-    let (text, colour) = status_text(snapshot.map(|s| s.alert_state), snapshot, camera_problem, calibration.is_some());
+    let (text, colour) = if view.source_ended && camera_problem.is_none() {
+        // The last picture's verdict is not news of the person: the replay has stopped.
+        (REPLAY_ENDED.to_owned(), theme::NEUTRAL)
+    } else {
+        status_text(snapshot.map(|s| s.alert_state), snapshot, camera_problem, calibration.is_some())
+    };
     ui.label(RichText::new(text).size(theme::STATUS_TEXT_SIZE).color(colour).strong());
     if camera_problem.is_some() {
         ui.label("Check that the camera is connected and that no other program (a video call?) is using it.");
@@ -364,9 +399,7 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     if let Some((entry, elapsed)) = view.timer {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("{}: {}", entry.name, timer_words(entry, elapsed)));
-            if ui.button("Stop timer").clicked() {
-                commands.push(UiCommand::StopTimer);
-            }
+            commands.extend(timer_buttons(ui, entry, elapsed));
         });
     }
 
@@ -385,7 +418,7 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
         }
     };
     let numbers = |ui: &mut Ui| {
-        measures(ui, snapshot, calibration, settings);
+        measures(ui, snapshot, calibration, settings, view.warned);
         ui.separator();
         let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
         ui.label(today_words(&today));
@@ -405,34 +438,53 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     commands
 }
 
-/// The measures against the limits the verdict warns at (this calibration's spread and the
-/// sensitivity included), as changes from the calibrated posture.
-fn measures(ui: &mut Ui, snapshot: Option<&Snapshot>, calibration: Option<&Calibration>, settings: &Settings) {
-    // Measured against a calibration that does not fit where the person is, the changes mean
-    // nothing: shown as unknown, never as a green bar.
-    let stale = snapshot.is_some_and(|s| s.no_setup_fits)
-        || snapshot.and_then(|s| s.assessment.as_ref()).is_some_and(|a| a.calibration_stale.is_some());
-    let metrics = snapshot.and_then(|s| s.assessment.as_ref()).filter(|_| !stale).map(|a| a.metrics);
-    let change = |pick: fn(&crate::posture::Metrics) -> Option<f32>| {
-        crate::posture::verdict::change_from_upright(&metrics?, calibration, pick)
-    };
+/// What the latest frame's problems were judged on, when it was judged against a setup that
+/// fits (measured against one that does not, the changes mean nothing).
+pub fn judged_readings(snapshot: &Snapshot) -> Vec<Reading> {
+    match &snapshot.assessment {
+        Some(assessment) if !snapshot.no_setup_fits && assessment.calibration_stale.is_none() => {
+            assessment.readings.clone()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The rows of the measures grid: each problem the verdict judges from this camera placement.
+fn measure_rows(placement: CameraPlacement, settings: &Settings) -> Vec<(Problem, &'static str)> {
+    let mut rows = vec![(Problem::ForwardHead, "Head forward")];
+    if !settings.posture_settings().ignore_head_down {
+        rows.push((Problem::HeadDown, "Head down"));
+    }
+    rows.push((Problem::RoundedShoulders, "Shoulders rounded"));
+    if placement == CameraPlacement::Front {
+        rows.push((Problem::ShouldersRaised, "Shoulders raised"));
+        rows.push((Problem::Leaning, "Leaning sideways"));
+    }
+    // From the front, how much nearer than at calibration; from the side, the trunk leaning in.
+    let closer = if placement == CameraPlacement::Front { "Closer to the screen" } else { "Leaning in" };
+    rows.push((Problem::TooClose, closer));
+    rows
+}
+
+/// The measures against the limits the verdict warns at, as the verdict judged them (this
+/// setup's spread, disputes and the sensitivity included): the same numbers as the warning's.
+fn measures(
+    ui: &mut Ui,
+    snapshot: Option<&Snapshot>,
+    calibration: Option<&Calibration>,
+    settings: &Settings,
+    warned: &[Problem],
+) {
+    let readings = snapshot.map(judged_readings).unwrap_or_default();
     let placement = calibration
         .map(|c| c.placement)
         .or_else(|| snapshot.and_then(|s| s.assessment.as_ref()).and_then(|a| a.placement))
         .unwrap_or(CameraPlacement::Front);
-    let limits = crate::posture::verdict::limits(placement, calibration, &settings.posture_settings());
     ui.label(RichText::new("Change from your upright posture").strong());
     egui::Grid::new("measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
-        measure_row(ui, "Head forward", change(|m| m.forward_head_deg), limits.forward_head_deg, "°");
-        if !settings.posture_settings().ignore_head_down {
-            measure_row(ui, "Head down", change(|m| m.head_down_deg), limits.head_down_deg, "°");
-        }
-        measure_row(ui, "Shoulders rounded", change(|m| m.shoulder_rounding_deg), limits.shoulder_rounding_deg, "°");
-        measure_row(ui, "Leaning sideways", change(|m| m.lean_deg).map(f32::abs), limits.lean_deg, "°");
-        if placement == CameraPlacement::Front {
-            // How much nearer than at calibration, in percent of that distance.
-            let nearer = metrics.and_then(|m| m.screen_distance).map(|distance| (1.0 - distance) * 100.0);
-            measure_row(ui, "Closer to the screen", nearer, limits.nearer * 100.0, "%");
+        for (problem, label) in measure_rows(placement, settings) {
+            let reading = readings.iter().find(|reading| reading.problem == problem);
+            measure_row(ui, label, reading, warned.contains(&problem));
         }
     });
 }
@@ -487,6 +539,7 @@ fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate:
 pub fn warning_panel(
     ui: &mut Ui,
     warning: &WarningView,
+    readings: &[Reading],
     show_card: bool,
     timer_elapsed_s: Option<f64>,
 ) -> Vec<UiCommand> {
@@ -496,7 +549,7 @@ pub fn warning_panel(
         .inner_margin(8.0)
         .show(ui, |ui| {
             ui.label(RichText::new("Time to sit up").size(theme::WARNING_TITLE_SIZE).color(theme::WARNING).strong());
-            ui.label(&warning.message);
+            ui.label(warning_message(&warning.problems, readings));
             ui.horizontal_wrapped(|ui| {
                 if let Some(entry) = &warning.suggestion {
                     ui.label(format!("Try: {}.", entry.name));
@@ -544,13 +597,40 @@ pub fn warning_panel(
 mod tests {
     use super::*;
 
+    fn forward(value: f32, unit: Unit) -> Reading {
+        Reading { problem: Problem::ForwardHead, value, limit: 12.0, unit }
+    }
+
+    /// The banner and the bar read one number: 15.6 degrees is 16 in both, and the bar of the
+    /// problem warned about is red even as the value eases back under its limit.
+    #[test]
+    fn the_banner_and_the_bar_say_the_same_number_and_a_warned_bar_is_red() {
+        let over = forward(15.6, Unit::Degrees);
+        let banner = warning_message(&[Problem::ForwardHead], &[over]);
+        assert!(banner.contains("about 16 degrees"), "{banner}");
+        assert_eq!(measure_words(&over, true), "16° (warns past 12°)");
+        assert_eq!(bar_colour(&over, true), theme::GAUGE_OVER);
+        assert_eq!(bar_colour(&over, false), theme::GAUGE_OVER);
+
+        let easing = forward(11.0, Unit::Degrees);
+        assert_eq!(bar_colour(&easing, true), theme::GAUGE_OVER, "warned: drawn as over");
+        assert_eq!(measure_words(&easing, true), "11° (back under 12°: hold it)");
+        assert_eq!(bar_colour(&easing, false), theme::GAUGE_OK);
+        assert_eq!(measure_words(&easing, false), "11° (warns past 12°)");
+    }
+
     #[test]
     fn warning_messages_are_plain_words() {
         assert_eq!(
-            warning_message(&[Problem::ForwardHead], Some(12.4)),
+            warning_message(&[Problem::ForwardHead], &[forward(12.4, Unit::Degrees)]),
             "Your head has drifted about 12 degrees forward."
         );
-        let both = warning_message(&[Problem::RoundedShoulders, Problem::TooClose], None);
+        // Judged on the neck's shortening (percent), no number of degrees is made up.
+        assert_eq!(
+            warning_message(&[Problem::ForwardHead], &[forward(30.0, Unit::Percent)]),
+            "Your head has drifted forward of your shoulders."
+        );
+        let both = warning_message(&[Problem::RoundedShoulders, Problem::TooClose], &[]);
         assert_eq!(both, "Your shoulders have rounded forward. You have moved close to the screen.");
     }
 
@@ -597,6 +677,7 @@ mod tests {
                 posture,
                 problems,
                 excess: 0.0,
+                readings: Vec::new(),
                 calibration_stale: None,
             }),
             held: false,

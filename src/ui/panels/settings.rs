@@ -1,5 +1,7 @@
 //! The settings screen: grouped by what they are about, each group with a line saying what it
-//! changes. Changes are kept when Save is pressed (the theme shows at once), and saving says so.
+//! changes. Changes take effect when saved from the bar pinned under the page, which shows
+//! whenever something is unsaved (the theme previews at once); leaving with unsaved changes
+//! asks first (`ui::app::leaving`).
 
 use egui::{RichText, Ui};
 
@@ -19,16 +21,9 @@ fn group(ui: &mut Ui, title: &str, explanation: &str, add: impl FnOnce(&mut Ui))
     ui.indent(title, add);
 }
 
-/// The settings editor. `notice`: what the last save said ("Saved", or why it could not);
-/// `source_override`: what this run watches instead of the camera setting (`--source`).
-pub fn settings_panel(
-    ui: &mut Ui,
-    draft: &mut Settings,
-    notice: Option<&str>,
-    source_override: Option<&str>,
-    tray_shown: bool,
-) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
+/// The settings editor. `source_override`: what this run watches instead of the camera setting
+/// (`--source`).
+pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, source_override: Option<&str>, tray_shown: bool) {
     group(ui, "Camera", "Which camera watches you, and how closely.", |ui| {
         if let Some(source) = source_override {
             ui.colored_label(
@@ -105,14 +100,26 @@ pub fn settings_panel(
             .on_hover_text("Run through sh -c with the event's JSON on its standard input; stopped after 10 s.");
         },
     );
-    ui.add_space(8.0);
+}
+
+/// The bar under the Settings page: with unsaved changes, Save and Discard; otherwise what the
+/// last save said ("Saved", or why it could not), or that changes apply once saved.
+pub fn settings_save_bar(ui: &mut Ui, unsaved: bool, notice: Option<&str>) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Save settings").clicked() {
-            commands.push(UiCommand::SaveSettings);
-        }
-        if let Some(notice) = notice {
-            ui.label(notice);
+        if unsaved {
+            ui.label(RichText::new("You have unsaved changes.").strong());
+            if ui.button("Save settings").clicked() {
+                commands.push(UiCommand::SaveSettings);
+            }
+            if ui.button("Discard changes").clicked() {
+                commands.push(UiCommand::DiscardSettings);
+            }
+        } else {
+            ui.weak(notice.unwrap_or("Changes here apply when you save them."));
         }
     });
+    ui.add_space(4.0);
     commands
 }

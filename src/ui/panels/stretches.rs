@@ -100,8 +100,41 @@ pub(super) fn timer_words(entry: &Entry, elapsed_s: f64) -> String {
             format!("hold, round {round} of {rounds}{side}: {remaining_s:.0} s")
         }
         TimerState::Rest { remaining_s } => format!("rest: {remaining_s:.0} s"),
-        TimerState::Done => "done. Well done!".to_owned(),
+        TimerState::Done => "finished. Well done!".to_owned(),
     }
+}
+
+/// A running timer's button (Stop timer), or once it has finished, the answers: it was done (into
+/// today's report) or just close it.
+pub(super) fn timer_buttons(ui: &mut Ui, entry: &Entry, elapsed_s: f64) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        if HoldTimer::for_entry(entry).at(elapsed_s) == TimerState::Done {
+            if ui.button("Mark as done").on_hover_text("Counted in today's report.").clicked() {
+                commands.push(UiCommand::StretchDone(entry.id.clone()));
+            }
+            if ui.button("Close").clicked() {
+                commands.push(UiCommand::StopTimer);
+            }
+        } else if ui.button("Stop timer").clicked() {
+            commands.push(UiCommand::StopTimer);
+        }
+    });
+    commands
+}
+
+/// The stretch under way on the live screen once the warning that suggested it has gone: its
+/// card stays until the timer is finished with.
+pub fn stretch_under_way(ui: &mut Ui, entry: &Entry, elapsed_s: f64) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Your stretch").size(theme::WARNING_TITLE_SIZE).strong());
+        if ui.button("Hide stretch").clicked() {
+            commands.push(UiCommand::ToggleStretchCard);
+        }
+    });
+    commands.extend(stretch_card(ui, entry, Some(elapsed_s)));
+    commands
 }
 
 /// A stretch card: illustration, steps, breathing, cautions and the guided timer.
@@ -136,9 +169,7 @@ pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) ->
             }
             Some(elapsed) => {
                 ui.label(RichText::new(timer_words(entry, elapsed)).size(20.0));
-                if ui.button("Stop timer").clicked() {
-                    commands.push(UiCommand::StopTimer);
-                }
+                commands.extend(timer_buttons(ui, entry, elapsed));
             }
         }
     });

@@ -68,6 +68,10 @@ pub struct WizardView<'a> {
     pub choice: &'a SetupChoice,
     /// The names of the setups there are.
     pub setup_names: Vec<String>,
+    /// Whether the calibration just saved replaced one that can be put back.
+    pub can_keep_earlier: bool,
+    /// Whether the calibration just measured was written to the setups file.
+    pub saved: bool,
 }
 
 /// The calibration wizard.
@@ -93,9 +97,9 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
             setup_choice(ui, view, &mut commands);
             ui.label("1. Put the camera at the top of your screen (or beside your desk at shoulder height), so it sees your head and both shoulders.");
             ui.label("2. Sit upright as you normally work: back against the chair, feet flat, shoulders relaxed, eyes on the screen.");
-            ui.label("3. Press Start, then hold still for about five seconds while slouchwatch measures.");
-            framing(ui, view);
             let label = if view.in_use.is_some() { "Recalibrate" } else { "Start" };
+            ui.label(format!("3. Press {label}, then hold still for about five seconds while slouchwatch measures."));
+            framing(ui, view);
             if ui.button(label).clicked() {
                 commands.push(UiCommand::StartCalibration);
             }
@@ -127,9 +131,23 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
         WizardStep::Done(calibration) => {
             let quality = &calibration.quality;
             ui.label(RichText::new(format!("Quality: {}", quality.grade.words())).size(20.0));
-            ui.label("slouchwatch now knows how you sit upright; from here on it compares your posture with this.");
             let standing = if view.choice.standing { ", standing" } else { "" };
-            ui.weak(format!("For the setup \"{}\"{standing}.", view.choice.name.trim()));
+            let name = view.choice.name.trim();
+            if view.saved {
+                ui.label(format!(
+                    "Saved as the setup \"{name}\"{standing}: slouchwatch now knows how you sit upright, and from \
+                     here on compares your posture with this."
+                ));
+            } else {
+                // The reason (e.g. a full disk) is the notice above; the calibration is in use.
+                ui.colored_label(
+                    theme::WARNING,
+                    format!(
+                        "In use for the setup \"{name}\"{standing} until slouchwatch quits, but not saved: free some \
+                         space or fix the folder above, then press Try again."
+                    ),
+                );
+            }
             for note in &quality.notes {
                 ui.label(format!("To do better next time: {note}."));
             }
@@ -151,11 +169,20 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
                 commands.push(UiCommand::StartAtLogin(start_at_login));
             }
             ui.horizontal_wrapped(|ui| {
-                if ui.button("Use this calibration").clicked() {
-                    commands.push(UiCommand::AcceptCalibration);
+                if ui.button("Show the live view").clicked() {
+                    commands.push(UiCommand::Show(super::Screen::Live));
                 }
-                if ui.button("Try again").clicked() {
+                if ui.button("Try again").on_hover_text("Measure again; this calibration is used meanwhile.").clicked()
+                {
                     commands.push(UiCommand::RetryCalibration);
+                }
+                if view.can_keep_earlier
+                    && ui
+                        .button("Keep the earlier calibration")
+                        .on_hover_text("Put back the calibration this one replaced.")
+                        .clicked()
+                {
+                    commands.push(UiCommand::KeepEarlierCalibration);
                 }
             });
         }
