@@ -794,10 +794,16 @@ fn quit_from_the_window_ends_monitoring_while_closing_goes_to_the_tray() {
     assert!(!harness.state().explaining_close());
     assert_eq!(window_exit(&mut harness), WindowExit::Quit);
 
-    // The first close explains the tray; its "Quit slouchwatch" quits.
+    // The first close explains the tray: Cancel stays, and its "Quit slouchwatch" quits.
     let dir = tempfile::tempdir().unwrap();
     let mut harness = window_with_tray(dir.path(), &private_bus, false);
     assert!(!press_command(&mut harness, egui::Key::W), "the close waits for the explanation");
+    assert!(harness.state().explaining_close());
+    harness.get_by_label("Cancel").click();
+    assert!(!desktop_frames(&mut harness, 6), "Cancel keeps the window");
+    assert!(!harness.state().explaining_close());
+    step_until(&mut harness, "monitoring on", |h| h.query_by_label("Good posture").is_some());
+    assert!(!press_command(&mut harness, egui::Key::W), "asked again: nothing was chosen");
     assert!(harness.state().explaining_close());
     harness.get_by_label("Quit slouchwatch").click();
     assert!(desktop_frames(&mut harness, 6), "the window closes");
@@ -903,6 +909,10 @@ fn a_stretch_started_from_a_warning_outlives_it_until_finished_with() {
     assert!(harness.query_by_label_contains("You have moved close to the screen").is_some());
     let closer = closer_row(&harness);
     assert!(closer.contains("(back under") || over_limit(&closer), "the bar of the warned problem: {closer}");
+    // In a narrow window (this one is 760 wide) those bars come before the picture, in sight.
+    let row = harness.get_by_label("Closer to the screen").rect();
+    let picture = harness.get_by_label("Show camera picture").rect();
+    assert!(row.max.y < picture.min.y, "the warned bars above the picture: {row:?} vs {picture:?}");
 
     harness.get_by_label("Show stretch").click();
     harness.run_steps(2);

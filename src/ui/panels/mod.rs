@@ -251,7 +251,10 @@ pub fn today_words(today: &crate::engine::DayTotals) -> String {
         seconds => format!("{} min", (seconds / 60.0).round()),
     };
     let mut text = format!("Today: {} at the desk", minutes(today.monitored_s));
-    if today.monitored_s > 0.0 {
+    if today.monitored_s > 0.0 && today.upright_s + today.slouched_s == 0.0 {
+        // Nothing judged: no share upright to give, not even 0%.
+        text += ", none of it judged yet";
+    } else if today.monitored_s > 0.0 {
         let share = 100.0 * today.upright_s / today.monitored_s;
         text +=
             &format!(", {} upright ({share:.0}%), {} slouching", minutes(today.upright_s), minutes(today.slouched_s));
@@ -261,8 +264,7 @@ pub fn today_words(today: &crate::engine::DayTotals) -> String {
     }
     let warnings = match today.warnings {
         0 => "no warnings".to_owned(),
-        1 => "1 warning".to_owned(),
-        n => format!("{n} warnings"),
+        n => crate::report::count_words(n, "warning", "warnings"),
     };
     format!("{text}; {warnings}")
 }
@@ -431,9 +433,14 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
             columns[0].with_layout(left, |ui| picture(ui, &mut commands));
             columns[1].with_layout(left, numbers);
         });
-    } else {
+    } else if view.warned.is_empty() {
         picture(ui, &mut commands);
         numbers(ui);
+    } else {
+        // Narrow and warned: the bars the warning names come first, in sight with it.
+        numbers(ui);
+        ui.separator();
+        picture(ui, &mut commands);
     }
     commands
 }
@@ -726,9 +733,11 @@ mod tests {
     fn today_counts_only_judged_upright_time_as_upright() {
         let today =
             crate::engine::DayTotals { day: None, monitored_s: 600.0, upright_s: 0.0, slouched_s: 0.0, warnings: 1 };
+        assert_eq!(today_words(&today), "Today: 10 min at the desk, none of it judged yet; 1 warning");
+        let judged = crate::engine::DayTotals { upright_s: 120.0, slouched_s: 60.0, warnings: 2, ..today };
         assert_eq!(
-            today_words(&today),
-            "Today: 10 min at the desk, 0 min upright (0%), 0 min slouching, 10 min not judged; 1 warning"
+            today_words(&judged),
+            "Today: 10 min at the desk, 2 min upright (20%), 1 min slouching, 7 min not judged; 2 warnings"
         );
         assert_eq!(today_words(&Default::default()), "Today: 0 min at the desk; no warnings");
     }
