@@ -114,7 +114,7 @@ in_tray || { echo "the closed window did not go to the tray" >&2; cat "$out/tray
 sleep 2
 before=$(monitored)
 sleep 20
-"$binary" status | grep -q Upright || { echo "the tray's monitor does not say Upright: $("$binary" status 2>&1)" >&2; exit 1; }
+"$binary" status | grep -q "Good posture" || { echo "the tray's monitor does not say Good posture: $("$binary" status 2>&1)" >&2; exit 1; }
 echo "window closed, monitoring from the tray: peak RSS $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")" \
   "(anonymous $(awk '/RssAnon/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status"))"
 item=$(tail -1 "$work/tray-host.log")
@@ -137,7 +137,7 @@ quit_from_window() {
     --data-dir "$work/quit-data" --window-size 900x760 >"$out/quit.log" 2>&1 &
   app=$!
   sleep 10
-  "$binary" status | grep -q Upright || { echo "$what: the window is not monitoring" >&2; exit 1; }
+  "$binary" status | grep -q "Good posture" || { echo "$what: the window is not monitoring" >&2; exit 1; }
   if [ -n "${DIALOG:-}" ]; then
     # The first close waits for its dialog (pictured) rather than closing or going to the tray.
     press ctrl+w

@@ -12,11 +12,16 @@
 //! - [`posture`]: posture measures, calibration, limits and the per-frame verdict (pure).
 //! - [`alerts`]: the alert state machine: when to warn, clear, remind (pure, clock passed in).
 //! - [`coach`]: the stretch coach: catalog, suggestions, break routines, end-of-day advice (pure).
-//! - [`engine`]: the monitoring thread: a pure per-frame step, sinks for its results, the one
-//!   session builder every caller starts monitoring with, and calibration from live frames.
+//! - [`engine`]: the monitoring thread: a pure per-frame step, sinks for its results (the bus
+//!   status and the setups file are traits it defines), and calibration from live frames.
+//! - [`control`]: the session-bus interface (`slouchwatch status`, the tray) and the lock watch.
+//! - [`settings`]: the user's settings file, and the one way settings become an engine's
+//!   configuration.
+//! - [`session`]: the one way to start monitoring (source, model, history, engine, bus service).
+//! - [`tray`]: the tray icon and monitoring with the window closed.
 //! - [`history`]: the SQLite history of numbers (never images): schema, lock, writes, reads.
 //! - [`report`]: day and period reports from the history (text, HTML, CSV).
-//! - [`files`]: the files the user owns (calibration, settings) and where they live.
+//! - [`files`]: where the user's files live, private files, the calibration and setups files.
 //! - [`images`]: lists and decodes image files (frames are never written anywhere).
 //! - [`memory`]: allocator tuning for a long-running monitor.
 //! - [`analyze`]: `slouchwatch analyze` and calibration from image files (the CLI's only).
@@ -38,6 +43,8 @@ pub mod memory;
 pub mod pose;
 pub mod posture;
 pub mod report;
+pub mod session;
+pub mod settings;
 pub mod source;
 pub mod tray;
 pub mod ui;

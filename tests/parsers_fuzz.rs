@@ -5,10 +5,10 @@
 mod common;
 
 use proptest::prelude::*;
-use slouchwatch::files::settings::{self, SETTINGS_FILE, Settings};
 use slouchwatch::images::load_rgb;
 use slouchwatch::pose::{ModelChoice, PoseEstimator};
 use slouchwatch::posture::{self, Calibration, PlacementSetting};
+use slouchwatch::settings::{self, SETTINGS_FILE, Settings};
 
 /// A real calibration file's text, from the astronaut photo.
 fn valid_calibration() -> String {

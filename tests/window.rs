@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use image::{RgbImage, imageops};
 use slouchwatch::coach::Catalog;
-use slouchwatch::files::settings::{self, SETTINGS_FILE, Settings};
+use slouchwatch::settings::{self, SETTINGS_FILE, Settings};
 use slouchwatch::ui::panels::Screen;
 use slouchwatch::ui::{AppPaths, EngineOverrides, SlouchApp, engine_starter};
 
@@ -628,7 +628,7 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     };
     step_until(&mut harness, "an upright verdict", |h| h.query_by_label("Good posture").is_some());
     harness.run_steps(2);
-    assert!(tool_tip().contains("\"Upright\""), "{}", tool_tip());
+    assert!(tool_tip().contains("\"Good posture\""), "{}", tool_tip());
 
     // The menu's Pause (item 3) pauses the monitor; the label turns to Resume.
     let click = |id: &str| {
@@ -666,7 +666,7 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     assert!(layout().contains("\"Resume\""), "{}", layout());
     click("3");
     step_until(&mut harness, "monitoring again", |h| h.query_by_label("Good posture").is_some());
-    assert!(tool_tip().contains("\"Upright\""), "{}", tool_tip());
+    assert!(tool_tip().contains("\"Good posture\""), "{}", tool_tip());
     drop(private_bus);
 }
 

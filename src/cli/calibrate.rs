@@ -15,6 +15,38 @@ use crate::posture::{self, PlacementSetting};
 use crate::source::camera::CameraSource;
 use crate::source::{FrameSource, SourceSpec};
 
+/// `slouchwatch calibrate`: from the camera into your setups while slouchwatch runs, its
+/// window's wizard does it (the camera is in use there); else measured here, into a setup or
+/// the `--out` file.
+pub(super) fn command(
+    setup: Option<String>,
+    standing: bool,
+    source: &SourceSpec,
+    out: Option<PathBuf>,
+    placement: PlacementSetting,
+    model: &ModelChoice,
+) -> anyhow::Result<ExitCode> {
+    if matches!(source, SourceSpec::Camera(_)) && out.is_none() {
+        match crate::control::client::open(crate::control::WindowRequest::Calibration) {
+            Ok(()) => {
+                println!("{}", opened_in_window(setup.as_deref()));
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(error @ crate::control::client::ClientError::NoWindow) => {
+                eprintln!("error: {error}, or calibrate with `slouchwatch calibrate --out FILE`");
+                return Ok(ExitCode::from(super::EXIT_ALREADY_MONITORING));
+            }
+            Err(_) => {}
+        }
+    }
+    let target = match (out, crate::files::default_calibration_path()) {
+        (Some(out), _) => CalibrationTarget::File(out),
+        (None, Some(legacy)) => CalibrationTarget::Setup { name: setup, standing, legacy },
+        (None, None) => anyhow::bail!("no config folder could be found; pass --out FILE"),
+    };
+    run_calibrate(source, &target, placement, model)
+}
+
 /// [`CALIBRATION_INTERVAL_MS`] as a duration.
 const CALIBRATION_INTERVAL: std::time::Duration = std::time::Duration::from_millis(CALIBRATION_INTERVAL_MS as u64);
 
@@ -103,8 +135,7 @@ pub(super) fn run_calibrate(
             println!("Calibration written to {}", out.display());
         }
         CalibrationTarget::Setup { name, standing, legacy } => {
-            let path = crate::files::setups::path_beside(legacy);
-            let loaded = crate::files::setups::load(&path, legacy);
+            let (path, loaded) = crate::files::setups::load_beside(legacy);
             if let Some(notice) = loaded.notice {
                 eprintln!("note: {notice}");
             }
@@ -161,8 +192,7 @@ pub(super) fn run_calibrate(
 pub(super) fn manage_setups(remove: Option<&str>, reset: Option<&str>) -> anyhow::Result<ExitCode> {
     let legacy = crate::files::default_calibration_path()
         .ok_or_else(|| anyhow::anyhow!("no config folder could be found (is HOME set?)"))?;
-    let path = crate::files::setups::path_beside(&legacy);
-    let loaded = crate::files::setups::load(&path, &legacy);
+    let (path, loaded) = crate::files::setups::load_beside(&legacy);
     if let Some(notice) = loaded.notice {
         eprintln!("note: {notice}");
     }

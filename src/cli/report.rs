@@ -7,9 +7,9 @@ use anyhow::Context;
 use chrono::{Local, NaiveDate};
 
 use crate::coach::Catalog;
-use crate::files::settings;
 use crate::history::{self, HistoryStore};
 use crate::report::{self, Format, Period};
+use crate::settings;
 
 /// Options of `slouchwatch report`.
 #[derive(Debug, Clone, clap::Args)]

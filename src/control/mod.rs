@@ -27,9 +27,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::alerts::AlertState;
 use crate::engine::Snapshot;
-use crate::posture::Posture;
+use crate::engine::sinks::StatusSink;
+use crate::engine::status::MonitorState;
 
 /// The monitor's well-known name on the session bus.
 pub const BUS_NAME: &str = "io.github.slouchwatch.Monitor1";
@@ -38,50 +38,10 @@ pub const OBJECT_PATH: &str = "/io/github/slouchwatch/Monitor1";
 /// The interface's name.
 pub const INTERFACE: &str = "io.github.slouchwatch.Monitor1";
 
-/// A screen of the window someone asked for from outside.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WindowRequest {
-    /// The live view.
-    Live,
-    /// The calibration wizard.
-    Calibration,
-    /// Today's report.
-    Report,
-}
-
-impl WindowRequest {
-    /// The name used on the bus.
-    pub fn name(self) -> &'static str {
-        match self {
-            WindowRequest::Live => "live",
-            WindowRequest::Calibration => "calibration",
-            WindowRequest::Report => "report",
-        }
-    }
-
-    /// The request named `name` on the bus.
-    pub fn from_name(name: &str) -> Option<WindowRequest> {
-        [WindowRequest::Live, WindowRequest::Calibration, WindowRequest::Report]
-            .into_iter()
-            .find(|request| request.name() == name)
-    }
-}
+pub use crate::engine::WindowRequest;
 
 /// Every value of [`MonitorStatus::state`].
-pub const STATES: [&str; 12] = [
-    "starting",
-    "upright",
-    "slouching",
-    "warning",
-    "not_judged",
-    "not_calibrated",
-    "away",
-    "paused",
-    "snoozed",
-    "disputed",
-    "recalibrate",
-    "no_camera",
-];
+pub use crate::engine::status::STATE_NAMES as STATES;
 
 /// What the running monitor says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,8 +69,8 @@ pub struct MonitorStatus {
 impl Default for MonitorStatus {
     fn default() -> MonitorStatus {
         MonitorStatus {
-            state: "starting".into(),
-            words: "Starting".into(),
+            state: MonitorState::Starting.name().into(),
+            words: MonitorState::Starting.words(),
             paused_until: None,
             snoozed_until: None,
             calibrated: false,
@@ -122,85 +82,39 @@ impl Default for MonitorStatus {
     }
 }
 
-fn clock(time: DateTime<Utc>) -> String {
-    time.with_timezone(&chrono::Local).format("%H:%M").to_string()
-}
-
-/// The status a snapshot shows (pure). Not calibrated and not judged are said as such, never
-/// as upright.
-pub fn status_of(snapshot: &Snapshot, calibrated: bool) -> MonitorStatus {
-    let posture = snapshot.assessment.as_ref().map(|assessment| assessment.posture);
-    let person = snapshot.pose.as_ref().is_some_and(|pose| pose.person_in_view());
-    let problems = snapshot
-        .assessment
-        .as_ref()
-        .map(|assessment| assessment.problems.iter().map(|p| p.words()).collect::<Vec<_>>().join(", "))
-        .unwrap_or_default();
-    let slouching = |state: &str| {
-        let words = if problems.is_empty() { "Slouching".to_owned() } else { format!("Slouching: {problems}") };
-        (state.to_owned(), words)
-    };
-    let (state, words) = match snapshot.alert_state {
-        AlertState::Good => match posture {
-            Some(Posture::Good) => ("upright".to_owned(), "Upright".to_owned()),
-            Some(Posture::Bad) => slouching("slouching"),
-            _ if snapshot.no_setup_fits => (
-                "recalibrate".to_owned(),
-                "None of your setups fits where you are: open slouchwatch to calibrate this one".to_owned(),
-            ),
-            _ if !calibrated && person => {
-                ("not_calibrated".to_owned(), "Not calibrated: posture is not judged".to_owned())
-            }
-            _ if person => ("not_judged".to_owned(), "Cannot see you clearly: posture is not judged".to_owned()),
-            _ => ("not_judged".to_owned(), "Looking for you".to_owned()),
-        },
-        AlertState::Slouching => slouching("slouching"),
-        AlertState::Warning => slouching("warning"),
-        AlertState::Away => ("away".to_owned(), "Away".to_owned()),
-        AlertState::Paused => {
-            let until = snapshot.paused_until.map(|until| format!(" until {}", clock(until))).unwrap_or_default();
-            ("paused".to_owned(), format!("Paused{until}"))
+impl MonitorStatus {
+    /// The status of `state`, with today's totals from `snapshot` (none before the first one).
+    pub fn new(state: &MonitorState, snapshot: Option<&Snapshot>, calibrated: bool) -> MonitorStatus {
+        let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
+        MonitorStatus {
+            state: state.name().to_owned(),
+            words: state.words(),
+            paused_until: snapshot.and_then(|snapshot| snapshot.paused_until),
+            snoozed_until: snapshot.and_then(|snapshot| snapshot.snoozed_until),
+            calibrated,
+            today_upright_s: today.upright_s,
+            today_slouched_s: today.slouched_s,
+            today_not_judged_s: today.not_judged_s(),
+            pid: std::process::id(),
         }
-        AlertState::Snoozed => {
-            let until = snapshot.snoozed_until.map(|until| format!(" until {}", clock(until))).unwrap_or_default();
-            ("snoozed".to_owned(), format!("Warnings snoozed{until}"))
-        }
-        AlertState::Recalibrate if snapshot.no_setup_fits => (
-            "recalibrate".to_owned(),
-            "None of your setups fits where you are: open slouchwatch to calibrate this one".to_owned(),
-        ),
-        AlertState::Recalibrate => ("recalibrate".to_owned(), "You moved since calibrating: recalibrate".to_owned()),
-        AlertState::Disputed => {
-            ("disputed".to_owned(), "You said you are sitting fine: no warning for this slouch".to_owned())
-        }
-    };
-    MonitorStatus {
-        state,
-        words,
-        paused_until: snapshot.paused_until,
-        snoozed_until: snapshot.snoozed_until,
-        calibrated,
-        today_upright_s: snapshot.today.upright_s,
-        today_slouched_s: snapshot.today.slouched_s,
-        today_not_judged_s: (snapshot.today.monitored_s - snapshot.today.upright_s - snapshot.today.slouched_s)
-            .max(0.0),
-        pid: std::process::id(),
     }
 }
 
-/// The status while the camera is missing or lost.
+/// The status a snapshot shows (pure): [`MonitorState::of`], the window's rule and words.
+pub fn status_of(snapshot: &Snapshot, calibrated: bool) -> MonitorStatus {
+    MonitorStatus::new(&MonitorState::of(None, Some(snapshot), calibrated), Some(snapshot), calibrated)
+}
+
+/// The status while the camera is missing or lost (today's totals kept).
 pub fn no_camera(previous: &MonitorStatus, detail: &str) -> MonitorStatus {
-    MonitorStatus { state: "no_camera".into(), words: format!("No camera: {detail}"), ..previous.clone() }
+    let state = MonitorState::NoCamera { detail: detail.to_owned() };
+    MonitorStatus { state: state.name().to_owned(), words: state.words(), ..previous.clone() }
 }
 
 /// What the monitor shows: no camera when the camera has a problem, else what the latest
 /// snapshot says, else "starting".
 pub fn shown_status(camera_problem: Option<&str>, latest: Option<&Snapshot>, calibrated: bool) -> MonitorStatus {
-    match (camera_problem, latest) {
-        (Some(problem), _) => no_camera(&MonitorStatus::default(), problem),
-        (None, Some(snapshot)) => status_of(snapshot, calibrated),
-        (None, None) => MonitorStatus::default(),
-    }
+    MonitorStatus::new(&MonitorState::of(camera_problem, latest, calibrated), latest, calibrated)
 }
 
 /// The status shared between the engine (which updates it) and the bus service (which serves
@@ -259,6 +173,20 @@ impl ControlState {
 
     pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+impl StatusSink for ControlState {
+    fn snapshot(&self, snapshot: &Snapshot, calibrated: bool) {
+        self.set(status_of(snapshot, calibrated));
+    }
+
+    fn camera_lost(&self, detail: &str) {
+        self.set(no_camera(&self.status(), detail));
+    }
+
+    fn finished(&self) {
+        self.stop();
     }
 }
 

@@ -16,8 +16,8 @@
 pub mod calibrate;
 pub mod motion;
 pub mod picture;
-pub mod session;
 pub mod sinks;
+pub mod status;
 pub mod step;
 pub mod summary;
 pub mod worker;
@@ -27,8 +27,6 @@ use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-
-pub use crate::control::WindowRequest;
 
 use crate::alerts::{AlertEvent, AlertSettings, AlertState};
 use crate::coach::{Catalog, Routine};
@@ -67,8 +65,8 @@ pub struct EngineConfig {
     pub preview: bool,
     /// The stretch catalog; without it warnings carry no suggestion.
     pub catalog: Option<Catalog>,
-    /// Where the state is kept for control from outside (the bus interface), if served.
-    pub control: Option<std::sync::Arc<crate::control::ControlState>>,
+    /// Told the state of monitoring for control from outside (the bus interface), if served.
+    pub status: Option<std::sync::Arc<dyn sinks::StatusSink>>,
     /// A command of the user's run on warnings, clears, away, back and break reminders, with
     /// the event's JSON on its standard input ([`sinks::hooks`]).
     pub hook: Option<String>,
@@ -79,7 +77,7 @@ pub struct EngineConfig {
     pub camera: Option<String>,
     /// Where the setups are saved when the engine changes them (a dispute widened a limit, a
     /// setup switched); `None`: changes last as long as the engine.
-    pub setups_file: Option<std::path::PathBuf>,
+    pub setups_sink: Option<std::sync::Arc<dyn sinks::SetupsSink>>,
 }
 
 impl Default for EngineConfig {
@@ -92,12 +90,41 @@ impl Default for EngineConfig {
             notifications: true,
             preview: false,
             catalog: None,
-            control: None,
+            status: None,
             hook: None,
             setups: SetupBook::default(),
             camera: None,
-            setups_file: None,
+            setups_sink: None,
         }
+    }
+}
+
+/// A screen of the window someone asked for from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowRequest {
+    /// The live view.
+    Live,
+    /// The calibration wizard.
+    Calibration,
+    /// Today's report.
+    Report,
+}
+
+impl WindowRequest {
+    /// The name used on the bus.
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowRequest::Live => "live",
+            WindowRequest::Calibration => "calibration",
+            WindowRequest::Report => "report",
+        }
+    }
+
+    /// The request named `name` on the bus.
+    pub fn from_name(name: &str) -> Option<WindowRequest> {
+        [WindowRequest::Live, WindowRequest::Calibration, WindowRequest::Report]
+            .into_iter()
+            .find(|request| request.name() == name)
     }
 }
 
@@ -360,26 +387,12 @@ pub struct EngineHandle {
     pub messages: Receiver<EngineMessage>,
     commands: Sender<EngineCommand>,
     thread: Option<JoinHandle<()>>,
-    /// The bus interface, served while the engine runs.
-    control: Option<crate::control::service::ControlService>,
-    /// The screen lock and sleep watchers, ended with the engine.
-    lock_watch: Option<crate::control::lock::LockWatch>,
 }
 
 impl EngineHandle {
     /// A sender for commands (clone it for a Ctrl-C handler).
     pub fn commands(&self) -> Sender<EngineCommand> {
         self.commands.clone()
-    }
-
-    /// Keeps `service` (control from outside) running as long as the engine.
-    pub fn attach_control(&mut self, service: crate::control::service::ControlService) {
-        self.control = Some(service);
-    }
-
-    /// Keeps the lock and sleep watchers running as long as the engine.
-    pub fn attach_lock_watch(&mut self, watch: crate::control::lock::LockWatch) {
-        self.lock_watch = Some(watch);
     }
 
     /// Sends a command; false if the engine has already stopped.
@@ -433,5 +446,5 @@ pub fn spawn(
             Err(error) => worker.fail(error.to_string()),
         }
     })?;
-    Ok(EngineHandle { messages, commands, thread: Some(thread), control: None, lock_watch: None })
+    Ok(EngineHandle { messages, commands, thread: Some(thread) })
 }

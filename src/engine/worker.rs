@@ -45,14 +45,14 @@ pub struct Worker {
     /// Frames being taken for a calibration the window asked for.
     capture: Option<Capture>,
     stopping: bool,
-    /// The state served for control from outside.
-    control: Option<std::sync::Arc<crate::control::ControlState>>,
+    /// Told the state for control from outside.
+    status: Option<std::sync::Arc<dyn super::sinks::StatusSink>>,
     /// What holds monitoring on the desktop's side (locked, asleep).
     holds: Vec<super::Hold>,
     /// Whether the pause in force is the holds' (released with them), not the user's.
     paused_by_holds: bool,
     /// Where the setups are saved when the engine changes them.
-    setups_file: Option<std::path::PathBuf>,
+    setups_sink: Option<std::sync::Arc<dyn super::sinks::SetupsSink>>,
 }
 
 impl Worker {
@@ -81,10 +81,10 @@ impl Worker {
             today,
             capture: None,
             stopping: false,
-            control: config.control,
+            status: config.status,
             holds: Vec::new(),
             paused_by_holds: false,
-            setups_file: config.setups_file,
+            setups_sink: config.setups_sink,
         }
     }
 
@@ -209,8 +209,8 @@ impl Worker {
         self.save_setups_if_changed();
         if let Some(mut snapshot) = outcome.snapshot {
             snapshot.today = self.today.with_partial(self.history.current_minute());
-            if let Some(control) = &self.control {
-                control.set(crate::control::status_of(&snapshot, self.step.is_calibrated()));
+            if let Some(status) = &self.status {
+                status.snapshot(&snapshot, self.step.is_calibrated());
             }
             self.channel.snapshot(snapshot);
         }
@@ -266,8 +266,8 @@ impl Worker {
     /// Retries a lost camera with growing waits until it is back (true) or the engine stops.
     fn recover(&mut self, source: &mut dyn FrameSource, error: SourceError) -> bool {
         self.channel.source(Utc::now(), SourceEvent::CameraLost { detail: error.to_string() });
-        if let Some(control) = &self.control {
-            control.set(crate::control::no_camera(&control.status(), &error.to_string()));
+        if let Some(status) = &self.status {
+            status.camera_lost(&error.to_string());
         }
         // Time without a camera is not monitored time.
         self.history.forget_previous();
@@ -371,12 +371,10 @@ impl Worker {
     /// Saves the setups (when there is a file for them) and tells the window.
     fn save_setups(&mut self) {
         let book = self.step.setups();
-        if let Some(path) = &self.setups_file
+        if let Some(sink) = &self.setups_sink
             && !book.setups.is_empty()
-            && let Err(error) = crate::files::setups::save(path, book)
         {
-            // Monitoring goes on with the setups in memory; said once per failed save.
-            tracing::warn!("{error}");
+            sink.setups_changed(book);
         }
         self.channel.setups(book);
     }
@@ -451,8 +449,8 @@ impl Worker {
             self.add_rows(std::slice::from_ref(&last));
         }
         self.tell(self.summary.ended.unwrap_or_else(Utc::now), events);
-        if let Some(control) = &self.control {
-            control.stop();
+        if let Some(status) = &self.status {
+            status.finished();
         }
         self.channel.finished(self.summary);
     }

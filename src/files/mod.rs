@@ -1,15 +1,17 @@
-//! The files the person owns and where they live: the calibration and the settings (in the
-//! platform's config folder) and the history folder (in its data folder). Every file is private
-//! to the user ([`private`]); a damaged file is kept aside, never deleted.
+//! The files the person owns and where they live: the calibration, the setups and the settings
+//! (in the platform's config folder) and the history folder (in its data folder). Every file is
+//! private to the user ([`private`]); a damaged file is kept aside, never deleted. A leaf: it
+//! knows the posture types it stores, nothing of the engine or the window (the settings file's
+//! contents are [`crate::settings`]'s).
 //!
 //! - [`calibration`]: the calibration JSON;
-//! - [`settings`]: the settings JSON (window, tray and `run` read it);
+//! - [`setups`]: the setups JSON;
+//! - [`autostart`]: the login entry;
 //! - [`private`]: creating folders and files only the user can read.
 
 pub mod autostart;
 pub mod calibration;
 pub mod private;
-pub mod settings;
 pub mod setups;
 
 use std::path::PathBuf;
@@ -17,6 +19,9 @@ use std::path::PathBuf;
 /// The application's id: the launcher entry's and the icon's name, the window's class (the bus
 /// name, `io.github.slouchwatch.Monitor1`, is built on it).
 pub const APP_ID: &str = "io.github.slouchwatch";
+
+/// File name of the settings inside the config folder ([`crate::settings`] reads and writes it).
+pub const SETTINGS_FILE: &str = "settings.json";
 
 /// File name of the calibration inside the config folder.
 pub const CALIBRATION_FILE: &str = "calibration.json";
@@ -43,5 +48,5 @@ pub fn default_calibration_path() -> Option<PathBuf> {
 
 /// Where the settings live by default.
 pub fn default_settings_path() -> Option<PathBuf> {
-    config_dir().map(|dir| dir.join(settings::SETTINGS_FILE))
+    config_dir().map(|dir| dir.join(SETTINGS_FILE))
 }

@@ -17,6 +17,15 @@ pub fn path_beside(calibration_file: &Path) -> PathBuf {
     calibration_file.with_file_name(SETUPS_FILE)
 }
 
+/// Loads the setups kept beside `calibration_file` ([`path_beside`]), taking that calibration in
+/// as the first setup while there is no setups file ([`load`]); returns the setups file's path
+/// too. The one way the window, the tray, `run` and `calibrate` find the user's setups.
+pub fn load_beside(calibration_file: &Path) -> (PathBuf, Loaded) {
+    let path = path_beside(calibration_file);
+    let loaded = load(&path, calibration_file);
+    (path, loaded)
+}
+
 /// A setups file that cannot be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupsIoError {

@@ -7,7 +7,10 @@
 //! - [`placement`]: front or side camera, detected or set;
 //! - [`metrics`]: the measures (degrees, percent, ratios), with the models below;
 //! - [`calibration`]: the neutral posture from several frames, its quality, and staleness;
+//! - [`problem`]: the problems a verdict can report, and their words;
+//! - [`disputes`]: "I'm sitting fine", remembered per setup as widened limits;
 //! - [`verdict`]: good / bad / unknown and the problems;
+//! - [`setups`]: named calibrations, and which one fits the person now;
 //! - [`smoothing`]: One Euro filtering for streams (used by the live engine).
 //!
 //! # What is measured, and from where
@@ -76,9 +79,11 @@
 
 pub mod calibration;
 pub mod desk;
+pub mod disputes;
 pub mod metrics;
 pub mod observation;
 pub mod placement;
+pub mod problem;
 pub mod setups;
 pub mod smoothing;
 pub mod verdict;

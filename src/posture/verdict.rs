@@ -8,6 +8,7 @@ use super::PostureSettings;
 use super::calibration::Calibration;
 use super::metrics::Metrics;
 use super::placement::CameraPlacement;
+pub use super::problem::Problem;
 
 /// Forward-head change from the calibrated neutral that counts as a forward head, degrees. Twice
 /// the 5-degree smallest real change of photo-based CVA measurement (Gallego-Izquierdo et al.
@@ -98,48 +99,6 @@ pub enum Posture {
     /// wrong was seen, but upright means "as calibrated").
     #[default]
     Unknown,
-}
-
-/// One thing wrong with the posture in a frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Problem {
-    /// The head has drifted forward of the shoulders.
-    ForwardHead,
-    /// The shoulders have rounded forward.
-    RoundedShoulders,
-    /// The shoulders are hunched up toward the ears.
-    ShouldersRaised,
-    /// Leaning to one side.
-    Leaning,
-    /// Head and shoulders have come toward the screen together.
-    TooClose,
-    /// The head has been pitched down toward the screen or keyboard ("tech neck").
-    HeadDown,
-}
-
-impl Problem {
-    /// Every problem the verdict can report.
-    pub const ALL: [Problem; 6] = [
-        Problem::ForwardHead,
-        Problem::RoundedShoulders,
-        Problem::ShouldersRaised,
-        Problem::Leaning,
-        Problem::TooClose,
-        Problem::HeadDown,
-    ];
-
-    /// The problem in a few plain words ("forward head").
-    pub fn words(self) -> &'static str {
-        match self {
-            Problem::ForwardHead => "forward head",
-            Problem::RoundedShoulders => "rounded shoulders",
-            Problem::ShouldersRaised => "raised shoulders",
-            Problem::Leaning => "leaning to one side",
-            Problem::TooClose => "too close to the screen",
-            Problem::HeadDown => "head down",
-        }
-    }
 }
 
 /// How strict the verdict is: thresholds are divided by it (1.0 default; 1.5 warns at two thirds

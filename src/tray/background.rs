@@ -12,7 +12,8 @@ use chrono::Utc;
 
 use super::{Tray, TrayRequest};
 use crate::control::{WindowRequest, shown_status};
-use crate::engine::{Carry, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent};
+use crate::engine::{Carry, EngineEvent, EngineMessage, Snapshot, SourceEvent};
+use crate::session::Session;
 
 /// How long the loop waits for the engine before looking at the menu again: the most a menu
 /// click waits (the engine publishes a snapshot per analysed frame anyway).
@@ -31,7 +32,7 @@ pub enum BackgroundExit {
 /// someone on the bus) asks for the window or Quit. Stops the engine on the way out and returns
 /// what to carry to the next one.
 pub fn run(
-    engine: EngineHandle,
+    engine: Session,
     tray: &Tray,
     requests: &Receiver<TrayRequest>,
     calibrated: bool,
@@ -45,7 +46,7 @@ pub fn run(
             std::thread::sleep(MENU_LATENCY);
             None
         } else {
-            match engine.messages.recv_timeout(MENU_LATENCY) {
+            match engine.messages().recv_timeout(MENU_LATENCY) {
                 Ok(message) => Some(message),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => {

@@ -14,14 +14,12 @@ use super::report::{ReportReader, ReportView, report_panel};
 use crate::alerts::AlertEvent;
 use crate::coach::Catalog;
 use crate::engine::calibrate::{CALIBRATION_COUNTDOWN_S, CALIBRATION_FRAMES, CALIBRATION_STALL_S, CalibrateError};
-use crate::engine::session::SessionError;
-use crate::engine::{
-    CalibrationUpdate, EngineCommand, EngineEvent, EngineHandle, EngineMessage, Snapshot, SourceEvent,
-};
-use crate::files::settings::{self, Settings};
+use crate::engine::{CalibrationUpdate, EngineCommand, EngineEvent, EngineMessage, Snapshot, SourceEvent};
 use crate::posture::Calibration;
 use crate::posture::calibration::framing_advice;
 use crate::posture::setups::SetupBook;
+use crate::session::{Session, SessionError};
+use crate::settings::{self, Settings};
 use leaving::{AfterSettings, Closing, Leaving};
 
 /// How often the window redraws while monitoring, to show new snapshots.
@@ -35,8 +33,7 @@ const REPORT_REFRESH_S: f64 = 60.0;
 
 /// Starts an engine for the given settings and calibration (the camera in the app, a replay in
 /// tests), or says why it cannot.
-pub type EngineStarter =
-    Box<dyn Fn(&Settings, &SetupBook, Option<&std::path::Path>) -> Result<EngineHandle, SessionError>>;
+pub type EngineStarter = Box<dyn Fn(&Settings, &SetupBook, Option<&std::path::Path>) -> Result<Session, SessionError>>;
 
 /// Where the window keeps its files.
 #[derive(Debug, Clone)]
@@ -101,7 +98,7 @@ pub struct SlouchApp {
     draft: Settings,
     paths: AppPaths,
     starter: EngineStarter,
-    engine: Option<EngineHandle>,
+    engine: Option<Session>,
     catalog: Catalog,
     /// The calibration of the setup in use (as the engine last said).
     calibration: Option<Calibration>,
@@ -160,8 +157,7 @@ impl SlouchApp {
             Some(path) => settings::load(path),
             None => (Settings::default(), None),
         };
-        let setups_file = crate::files::setups::path_beside(&paths.calibration);
-        let loaded = crate::files::setups::load(&setups_file, &paths.calibration);
+        let (setups_file, loaded) = crate::files::setups::load_beside(&paths.calibration);
         let (setups, calibration_notice) = (loaded.book, loaded.notice);
         let calibration = setups.starting(Some(&settings.source)).map(|setup| setup.calibration.clone());
         let screen = if calibration.is_some() { Screen::Live } else { Screen::Calibration };
@@ -288,7 +284,7 @@ impl SlouchApp {
     fn poll_engine(&mut self, ctx: &egui::Context) {
         let mut messages = Vec::new();
         if let Some(engine) = &self.engine {
-            while let Ok(message) = engine.messages.try_recv() {
+            while let Ok(message) = engine.messages().try_recv() {
                 messages.push(message);
             }
         }

@@ -18,7 +18,8 @@ use std::path::PathBuf;
 
 use crate::coach::Catalog;
 use crate::engine::EngineConfig;
-use crate::engine::session::{self, CameraCheck, SessionSpec};
+use crate::session::{self, CameraCheck, SessionSpec};
+use crate::settings::EngineParts;
 use crate::source::SourceSpec;
 
 /// Where the window's engine gets frames and keeps history; `None` fields follow the settings.
@@ -38,7 +39,7 @@ pub struct EngineOverrides {
 const DEFAULT_REPLAY_SPEED: f64 = 1.0;
 
 /// The engine starter the app uses: the camera or a replay, per settings and overrides, started
-/// through [`crate::engine::session`]. The camera is opened on the engine thread and waited for if
+/// through [`crate::session`]. The camera is opened on the engine thread and waited for if
 /// absent, so the window can say so.
 pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineStarter {
     Box::new(move |settings, setups, setups_file| {
@@ -58,26 +59,21 @@ pub fn engine_starter(overrides: EngineOverrides, catalog: Catalog) -> EngineSta
             window: true,
             ..SessionSpec::new(source)
         };
-        let config = EngineConfig {
-            fps,
+        let parts = EngineParts {
+            setups: setups.clone(),
+            setups_file: setups_file.map(std::path::Path::to_owned),
             // The window judges with setups only (an old single calibration became the first).
             calibration: None,
-            posture: settings.posture_settings(),
-            alerts: settings.alert_settings(),
-            notifications: settings.notifications,
-            preview: true,
-            catalog: Some(catalog.clone()),
-            control: None,
-            hook: Some(settings.hook_command.clone()),
-            setups: setups.clone(),
             camera: Some(camera_key),
-            setups_file: setups_file.map(std::path::Path::to_owned),
+            catalog: Some(catalog.clone()),
+            preview: true,
         };
+        let config = EngineConfig { fps, ..settings.engine_config(parts) };
         let session = session::start(&spec, config)?;
         for notice in &session.notices {
             tracing::warn!("{notice}");
         }
-        Ok(session.handle)
+        Ok(session)
     })
 }
 

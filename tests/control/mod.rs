@@ -93,7 +93,7 @@ fn status_pause_resume_and_snooze_reach_the_running_monitor_and_say_so_without_o
     assert_eq!(upright["calibrated"], true);
     assert_eq!(upright["pid"], monitor.id());
     let text = bus.slouchwatch(&["status"]);
-    assert_eq!(String::from_utf8_lossy(&text.stdout).trim(), "Upright");
+    assert_eq!(String::from_utf8_lossy(&text.stdout).trim(), "Good posture", "the window's words");
 
     let paused = bus.slouchwatch(&["pause", "--for", "10m"]);
     assert!(paused.status.success(), "{}", String::from_utf8_lossy(&paused.stderr));

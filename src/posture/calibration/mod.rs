@@ -7,10 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::disputes::Disputes;
 use super::metrics::{FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, side_metrics};
 use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
-use super::setups::Disputes;
 use crate::pose::{Letterbox, Pose};
 
 mod checks;

@@ -6,11 +6,11 @@
 use egui::{RichText, Ui};
 
 use super::UiCommand;
-use crate::files::settings::{
+use crate::posture::PlacementSetting;
+use crate::settings::{
     BREAK_INTERVAL_MIN_RANGE, COOLDOWN_MIN_RANGE, FPS_RANGE, GOAL_UPRIGHT_PCT_RANGE, ModelSetting, SENSITIVITY_RANGE,
     Settings, WARN_AFTER_S_RANGE,
 };
-use crate::posture::PlacementSetting;
 
 /// One group: a heading, a line of explanation, then its controls, label above control so
 /// nothing is cut off in a narrow window.

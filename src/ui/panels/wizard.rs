@@ -187,7 +187,7 @@ pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
             });
         }
         WizardStep::Failed(error) => {
-            ui.colored_label(theme::WARNING, super::capitalised(&error.to_string()));
+            ui.colored_label(theme::WARNING, crate::engine::status::capitalised(&error.to_string()));
             if ui.button("Try again").clicked() {
                 commands.push(UiCommand::RetryCalibration);
             }
@@ -206,7 +206,7 @@ fn framing(ui: &mut Ui, view: &WizardView) {
         None => ui.weak("Waiting for the camera picture..."),
     };
     if let Some((texture, snapshot)) = view.picture {
-        super::picture_with_pose(ui, texture, snapshot, theme::WIZARD_IMAGE_MAX_WIDTH);
+        super::live::picture_with_pose(ui, texture, snapshot, theme::WIZARD_IMAGE_MAX_WIDTH);
     }
 }
 

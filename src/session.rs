@@ -1,7 +1,10 @@
-//! The one way to start monitoring: where frames come from, which model, which history folder,
-//! and the engine's settings in; a running engine (or a typed error that says what to do) out.
+//! The one way to start monitoring, and the composition root above the engine: where frames
+//! come from, which model, which history folder, and the engine's settings in; a running
+//! engine with its bus interface and lock watcher (or a typed error that says what to do) out.
 //! `slouchwatch run`, the window and the tray all start their engines here, so a camera, a
-//! model or a history is opened the same way whoever asks.
+//! model or a history is opened the same way whoever asks. The engine knows nothing of the bus:
+//! it is handed [`crate::control::ControlState`] as its status sink, and this session owns the
+//! service that serves it and the watcher that pauses on a locked screen.
 //!
 //! The order is the person's: the camera is checked first (the commonest problem, and the one
 //! they can fix at once), then the model is loaded, then the history folder is locked.
@@ -10,7 +13,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::{EngineConfig, EngineHandle, spawn};
+use crate::control::lock::LockWatch;
+use crate::control::service::ControlService;
+use crate::engine::{EngineCommand, EngineConfig, EngineHandle, EngineMessage, Summary, spawn};
 use crate::history::{self, AlreadyMonitoring};
 use crate::pose::{ModelChoice, ModelError, PoseEstimator};
 use crate::source::camera::CameraSource;
@@ -86,13 +91,57 @@ pub enum SessionError {
     Thread(#[from] std::io::Error),
 }
 
-/// A running monitoring session.
+/// A running monitoring session: the engine, and what serves it from outside while it runs.
 pub struct Session {
     /// The engine: messages out, commands in.
-    pub handle: EngineHandle,
+    handle: EngineHandle,
     /// What the person should know (waiting for the camera, a history moved aside or not
     /// available).
     pub notices: Vec<String>,
+    /// The bus interface, served while the engine runs (dropped after it stopped).
+    control: Option<ControlService>,
+    /// The screen lock and sleep watchers, ended with the engine.
+    lock_watch: Option<LockWatch>,
+}
+
+impl Session {
+    /// Snapshots, events and the final summary.
+    pub fn messages(&self) -> &std::sync::mpsc::Receiver<EngineMessage> {
+        &self.handle.messages
+    }
+
+    /// A sender for commands (clone it for a Ctrl-C handler).
+    pub fn commands(&self) -> std::sync::mpsc::Sender<EngineCommand> {
+        self.handle.commands()
+    }
+
+    /// Sends a command; false if the engine has already stopped.
+    pub fn send(&self, command: EngineCommand) -> bool {
+        self.handle.send(command)
+    }
+
+    /// Asks the engine to stop and waits for it; then the bus interface and the watchers end.
+    pub fn stop(self) {
+        let Session { handle, control, lock_watch, .. } = self;
+        handle.stop();
+        drop((control, lock_watch));
+    }
+
+    /// Asks the engine to stop, waits for it, and returns its summary (see
+    /// [`EngineHandle::finish`]); then the bus interface and the watchers end.
+    pub fn finish(self) -> Option<Summary> {
+        let Session { handle, control, lock_watch, .. } = self;
+        let summary = handle.finish();
+        drop((control, lock_watch));
+        summary
+    }
+
+    /// Waits for the engine thread to end (a replay ends by itself).
+    pub fn join(self) {
+        let Session { handle, control, lock_watch, .. } = self;
+        handle.join();
+        drop((control, lock_watch));
+    }
 }
 
 /// Opens the source, loads the model, opens the history and starts the engine with `config`.
@@ -105,26 +154,28 @@ pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, Sessio
     let (store, notice) = history::open_for_monitoring(spec.data_dir.as_deref())?;
     notices.extend(notice);
     let control = spec.control.then(crate::control::ControlState::new);
-    let config = EngineConfig { control: control.clone(), ..config };
-    let mut handle = spawn(config, make_source, estimator, store)?;
+    let status = control.clone().map(|state| state as std::sync::Arc<dyn crate::engine::sinks::StatusSink>);
+    let config = EngineConfig { status, ..config };
+    let handle = spawn(config, make_source, estimator, store)?;
+    let mut session = Session { handle, notices, control: None, lock_watch: None };
     if let Some(state) = control {
         if spec.window {
             state.offer_window();
         }
-        match crate::control::service::ControlService::start(state, handle.commands()) {
-            Ok(service) => handle.attach_control(service),
-            Err(reason) => notices.push(format!(
+        match ControlService::start(state, session.commands()) {
+            Ok(service) => session.control = Some(service),
+            Err(reason) => session.notices.push(format!(
                 "{reason}; `slouchwatch status` and the other control commands will not reach this monitor"
             )),
         }
         // Not being able to watch the lock (no system bus in a container) is only logged.
-        let (watch, missing) = crate::control::lock::watch(handle.commands());
+        let (watch, missing) = crate::control::lock::watch(session.commands());
         for missing in missing {
             tracing::info!("{missing}");
         }
-        handle.attach_lock_watch(watch);
+        session.lock_watch = Some(watch);
     }
-    Ok(Session { handle, notices })
+    Ok(session)
 }
 
 /// Opens a replay folder now (so a wrong folder is reported before anything starts), or checks
@@ -193,8 +244,8 @@ mod tests {
         let first = start(&spec, config.clone()).unwrap();
         let second = start(&spec, config);
         assert!(matches!(second, Err(SessionError::AlreadyMonitoring(_))), "only one may write the history");
-        first.handle.send(crate::engine::EngineCommand::Stop);
-        let finished = first.handle.messages.iter().any(|message| matches!(message, EngineMessage::Finished(_)));
+        first.send(crate::engine::EngineCommand::Stop);
+        let finished = first.messages().iter().any(|message| matches!(message, EngineMessage::Finished(_)));
         assert!(finished, "the first session stops cleanly");
     }
 }

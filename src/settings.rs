@@ -1,21 +1,28 @@
-//! The window's persisted settings: a JSON file in the platform config folder. Every field has a
-//! default (`#[serde(default)]`), so files from older versions load; a damaged file is kept as a
-//! backup and the defaults are used, with a notice.
+//! App configuration: the user's settings (a JSON file in the platform config folder, which the
+//! window edits and the tray reads) and the one way settings become an engine's configuration
+//! ([`Settings::engine_config`]), used by the window, the tray and `slouchwatch run` (whose
+//! options are settings too). It sits above the stages whose defaults it gathers.
+//!
+//! Every field has a default (`#[serde(default)]`), so files from older versions load; a damaged
+//! file is kept as a backup and the defaults are used, with a notice.
 
 use std::fmt::Display;
 use std::ops::RangeInclusive;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::{self, AlertSettings};
-use crate::engine::DEFAULT_ANALYSIS_FPS;
+use crate::coach::Catalog;
+use crate::engine::sinks::SetupsSink;
+use crate::engine::{DEFAULT_ANALYSIS_FPS, EngineConfig};
 use crate::pose::ModelChoice;
-use crate::posture::{PlacementSetting, PostureSettings, Sensitivity};
+use crate::posture::setups::SetupBook;
+use crate::posture::{Calibration, PlacementSetting, PostureSettings, Sensitivity};
 
-/// File name of the settings inside the config folder.
-pub const SETTINGS_FILE: &str = "settings.json";
+pub use crate::files::SETTINGS_FILE;
 
 /// Version of the settings file this build writes; a file from a newer slouchwatch is kept as a
 /// backup and the defaults are used.
@@ -207,6 +214,60 @@ impl Settings {
             placement: self.placement,
             sensitivity: Sensitivity(self.sensitivity.clamp(*SENSITIVITY_RANGE.start(), *SENSITIVITY_RANGE.end())),
             ignore_head_down: !self.warn_head_down,
+        }
+    }
+}
+
+/// What an engine is started with besides the user's settings.
+#[derive(Debug, Clone, Default)]
+pub struct EngineParts {
+    /// The user's setups (judged against when there are any).
+    pub setups: SetupBook,
+    /// Where the engine's changes to the setups are saved (`None`: kept in memory only).
+    pub setups_file: Option<PathBuf>,
+    /// A lone calibration (`run --calibration FILE`), used when there are no setups.
+    pub calibration: Option<Calibration>,
+    /// The camera's name, for picking a setup (`None`: not known).
+    pub camera: Option<String>,
+    /// The stretch catalog, for suggestions with warnings.
+    pub catalog: Option<Catalog>,
+    /// Attach each analysed frame to the snapshot (the window's live view).
+    pub preview: bool,
+}
+
+impl Settings {
+    /// The engine's configuration for these settings: the one conversion the window, the tray
+    /// and `slouchwatch run` share. The bus status is the session's to attach.
+    pub fn engine_config(&self, parts: EngineParts) -> EngineConfig {
+        EngineConfig {
+            fps: self.fps,
+            calibration: parts.calibration,
+            posture: self.posture_settings(),
+            alerts: self.alert_settings(),
+            notifications: self.notifications,
+            preview: parts.preview,
+            catalog: parts.catalog,
+            status: None,
+            hook: Some(self.hook_command.clone()).filter(|command| !command.trim().is_empty()),
+            setups: parts.setups,
+            camera: parts.camera,
+            setups_sink: parts.setups_file.map(|path| Arc::new(SetupsFile { path }) as Arc<dyn SetupsSink>),
+        }
+    }
+}
+
+/// The setups file, as the engine's [`SetupsSink`]: what the engine changed is written at once.
+#[derive(Debug)]
+pub struct SetupsFile {
+    /// The file (`setups.json` in the config folder, or beside `--calibration`).
+    pub path: PathBuf,
+}
+
+impl SetupsSink for SetupsFile {
+    fn setups_changed(&self, book: &SetupBook) {
+        if let Err(error) = crate::files::setups::save(&self.path, book) {
+            // Monitoring goes on with the setups in memory; said once per failed save.
+            tracing::warn!("{error}");
         }
     }
 }
