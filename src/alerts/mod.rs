@@ -9,58 +9,15 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::posture::{Posture, Problem, StaleReason};
 
 mod events;
+mod presence;
+mod settings;
 
 pub use events::{AlertEvent, AlertState, Severity};
-
-/// Bad posture must last this long before a warning: short slouches (reaching for a cup) pass.
-pub const DEFAULT_WARN_AFTER_S: i64 = 30;
-/// Good posture must hold this long to clear a warning (hysteresis against flicker).
-pub const DEFAULT_CLEAR_AFTER_S: i64 = 5;
-/// At least this long between two warnings.
-pub const DEFAULT_COOLDOWN_S: i64 = 5 * 60;
-/// No person for this long means the person is away.
-pub const DEFAULT_AWAY_AFTER_S: i64 = 20;
-/// Being away at least this long counts as a break and restarts the sitting clock.
-pub const DEFAULT_BREAK_MIN_S: i64 = 2 * 60;
-/// Continuous sitting past this brings a movement-break reminder (and again after as long).
-pub const DEFAULT_BREAK_INTERVAL_S: i64 = 45 * 60;
-/// A warning is "moderate" when the worst measure is this many times past its limit.
-pub const MODERATE_EXCESS: f32 = 1.5;
-/// A warning is "strong" when bad posture has lasted this many warning delays.
-pub const STRONG_DURATION_DELAYS: i32 = 4;
-/// "I'm sitting fine" still answers a warning this long after it was shown (a notification's
-/// button pressed after the slouch ended), seconds.
-pub const DISPUTE_LATE_S: i64 = 10 * 60;
-
-/// Timing settings of the alert state machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AlertSettings {
-    /// Bad posture lasting this long brings a warning.
-    pub warn_after: TimeDelta,
-    /// Good posture holding this long clears it.
-    pub clear_after: TimeDelta,
-    /// Minimum time between warnings.
-    pub cooldown: TimeDelta,
-    /// No person this long: away.
-    pub away_after: TimeDelta,
-    /// Away this long: a break.
-    pub break_min: TimeDelta,
-    /// Sitting this long without a break: a reminder.
-    pub break_interval: TimeDelta,
-}
-
-impl Default for AlertSettings {
-    fn default() -> Self {
-        AlertSettings {
-            warn_after: TimeDelta::seconds(DEFAULT_WARN_AFTER_S),
-            clear_after: TimeDelta::seconds(DEFAULT_CLEAR_AFTER_S),
-            cooldown: TimeDelta::seconds(DEFAULT_COOLDOWN_S),
-            away_after: TimeDelta::seconds(DEFAULT_AWAY_AFTER_S),
-            break_min: TimeDelta::seconds(DEFAULT_BREAK_MIN_S),
-            break_interval: TimeDelta::seconds(DEFAULT_BREAK_INTERVAL_S),
-        }
-    }
-}
+use settings::severity;
+pub use settings::{
+    AlertSettings, DEFAULT_AWAY_AFTER_S, DEFAULT_BREAK_INTERVAL_S, DEFAULT_BREAK_MIN_S, DEFAULT_CLEAR_AFTER_S,
+    DEFAULT_COOLDOWN_S, DEFAULT_WARN_AFTER_S, DISPUTE_LATE_S, MODERATE_EXCESS, STRONG_DURATION_DELAYS,
+};
 
 /// What one analysed frame says, as far as alerts care.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,17 +35,6 @@ pub enum Observation {
         /// How far past its limit the worst measure is (1.0 = at the limit; 0 when good).
         excess: f32,
     },
-}
-
-/// Severity grows with how far past the limit (`excess`) and how long (`bad_for`).
-fn severity(settings: &AlertSettings, bad_for: TimeDelta, excess: f32) -> Severity {
-    if bad_for >= settings.warn_after * STRONG_DURATION_DELAYS {
-        Severity::Strong
-    } else if excess >= MODERATE_EXCESS {
-        Severity::Moderate
-    } else {
-        Severity::Mild
-    }
 }
 
 /// An ongoing stretch of bad posture.
@@ -258,21 +204,6 @@ impl AlertMachine {
         Some((shown.at, shown.problems.clone()))
     }
 
-    /// Whether the person is standing at `now` (judged in a standing setup). Standing is not
-    /// sitting: no movement-break reminder while it lasts, and standing for a break's length
-    /// restarts the sitting clock like a break away from the desk.
-    pub fn set_standing(&mut self, now: DateTime<Utc>, standing: bool) {
-        if !standing {
-            self.standing_since = None;
-            return;
-        }
-        let since = *self.standing_since.get_or_insert(now);
-        if now - since >= self.settings.break_min {
-            self.sitting_since = Some(now);
-            self.last_break_reminder = None;
-        }
-    }
-
     /// Feeds one analysed frame observed at `now`; returns what happened.
     pub fn update(&mut self, now: DateTime<Utc>, observation: &Observation) -> Vec<AlertEvent> {
         let mut events = Vec::new();
@@ -303,35 +234,6 @@ impl AlertMachine {
             }
         }
         events
-    }
-
-    fn no_person(&mut self, now: DateTime<Utc>, events: &mut Vec<AlertEvent>) {
-        let since = *self.no_person_since.get_or_insert(now);
-        if self.away_since.is_none() && now - since >= self.settings.away_after {
-            self.away_since = Some(since);
-            self.end_bad_stretch(since, events);
-            events.push(AlertEvent::Away);
-        }
-    }
-
-    fn person(&mut self, now: DateTime<Utc>, events: &mut Vec<AlertEvent>) {
-        self.no_person_since = None;
-        if let Some(away_since) = self.away_since.take() {
-            let away_for = now - away_since;
-            let was_break = away_for >= self.settings.break_min;
-            if was_break {
-                self.sitting_since = Some(now);
-                self.last_break_reminder = None;
-            }
-            events.push(AlertEvent::Back { away_for_s: away_for.num_seconds(), was_break });
-        }
-        let sitting_since = *self.sitting_since.get_or_insert(now);
-        let reminded = self.last_break_reminder.unwrap_or(sitting_since);
-        let standing = self.standing_since.is_some();
-        if now - reminded >= self.settings.break_interval && self.snoozed_until(now).is_none() && !standing {
-            self.last_break_reminder = Some(now);
-            events.push(AlertEvent::BreakReminder { sitting_for_min: (now - sitting_since).num_minutes() });
-        }
     }
 
     fn bad_frame(&mut self, now: DateTime<Utc>, problems: &[Problem], excess: f32, events: &mut Vec<AlertEvent>) {

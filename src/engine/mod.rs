@@ -14,12 +14,15 @@
 //! - [`motion`], [`picture`]: the cheap per-frame checks that decide whether the model runs.
 
 pub mod calibrate;
+pub mod freeze;
 pub mod motion;
+pub mod outcome;
 pub mod picture;
 pub mod sinks;
 pub mod status;
 pub mod step;
 pub mod summary;
+pub mod tracking;
 pub mod worker;
 
 use std::sync::mpsc::{self, Receiver, Sender};

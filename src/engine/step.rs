@@ -7,93 +7,28 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use image::RgbImage;
 
+use super::freeze::FreezeWatch;
 use super::motion::MotionDetector;
-use super::picture::{FROZEN_AFTER_S, Picture};
+pub use super::outcome::{Disputed, FrameKind, FrameOutcome, PoseFinder};
+use super::picture::Picture;
+use super::tracking::{Followed, SetupTracker};
 use super::{EngineConfig, Snapshot, SourceEvent, summary::DayTotals};
-use crate::alerts::{AlertEvent, AlertMachine, Observation};
+use crate::alerts::{AlertMachine, Observation};
 use crate::history::{Activity, FromUpright};
-use crate::pose::{Letterbox, Pose, PoseError, PoseEstimator};
-use crate::posture::setups::{SWITCH_MARGIN_SCALES, Setup, SetupBook, SetupTag};
+use crate::pose::{Pose, PoseError};
+use crate::posture::setups::SetupBook;
 use crate::posture::smoothing::SmoothedAssessor;
 use crate::posture::{self, Assessment, Calibration, Metrics, Posture, PostureSettings};
-use crate::source::{Frame, SourceError};
+use crate::source::Frame;
 
 /// Even a still scene is analysed again after this long, so a slow drift is not missed.
 pub const MAX_HOLD_S: i64 = 10;
 
-/// Finds a person's keypoints in a frame: the pose model in the app, scripted poses in tests.
-pub trait PoseFinder {
-    /// The pose in `image`, looking inside `region` (the calibrated person) first.
-    fn find(&mut self, image: &RgbImage, region: Option<Letterbox>) -> Result<Pose, PoseError>;
-}
-
-impl PoseFinder for PoseEstimator {
-    fn find(&mut self, image: &RgbImage, region: Option<Letterbox>) -> Result<Pose, PoseError> {
-        self.estimate_preferring(image, region)
-    }
-}
-
-/// What was done with a frame (counted in the run summary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrameKind {
-    /// Monitoring is paused: nothing looked at.
-    Paused,
-    /// The picture cannot be read (dark, blown out, blank): not judged.
-    Unusable,
-    /// Nothing moved: the last analysis still holds, the model did not run.
-    Held,
-    /// The model ran.
-    Analysed,
-    /// The model failed on the frame: it is skipped.
-    Unreadable,
-    /// Taken for a calibration: not judged.
-    Calibrating,
-}
-
-/// Everything one frame decided, for the sinks.
-#[derive(Debug)]
-pub struct FrameOutcome {
-    /// What was done with the frame.
-    pub kind: FrameKind,
-    /// What to show (`None` for a skipped frame); its `today` is the worker's to fill.
-    pub snapshot: Option<Snapshot>,
-    /// What the time from this frame to the next counts as (`None` for a skipped frame).
-    pub activity: Option<Activity>,
-    /// From the alert machine.
-    pub alert_events: Vec<AlertEvent>,
-    /// About the picture or the frame.
-    pub source_events: Vec<SourceEvent>,
-    /// Set when the source has sent one picture for [`FROZEN_AFTER_S`]: reopen it.
-    pub frozen: Option<SourceError>,
-}
-
-/// What an "I'm sitting fine" did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Disputed {
-    /// When the warning it answered was shown.
-    pub warned_at: DateTime<Utc>,
-    /// The warning's problems.
-    pub problems: Vec<crate::posture::Problem>,
-    /// The problems whose limit widened a step.
-    pub widened: Vec<crate::posture::Problem>,
-    /// The setup it counted for, if named.
-    pub setup: Option<String>,
-}
-
 /// The engine's per-frame state: alert machine, smoothing, motion, the last analysis, and which
 /// of the person's setups they are judged in.
 pub struct Step {
-    calibration: Option<Calibration>,
-    /// Every setup of the person's (empty: a lone calibration, or none).
-    book: SetupBook,
-    /// The camera's name, for picking setups.
-    camera: Option<String>,
-    /// The setup in use (its calibration is `calibration`), if named.
-    setup: Option<SetupTag>,
-    /// Whether the person sits where none of their setups fits (said once per change).
-    no_setup_fits: bool,
-    /// Whether the book changed since [`Step::take_changed_setups`] was last asked.
-    setups_changed: bool,
+    /// The setups and the one in use (its calibration is the one judged against).
+    tracker: SetupTracker,
     settings: PostureSettings,
     preview: bool,
     alerts: AlertMachine,
@@ -102,30 +37,15 @@ pub struct Step {
     last_analysis: Option<(DateTime<Utc>, Pose, Assessment)>,
     /// The latest frame's picture check (events are sent when it changes).
     picture: Picture,
-    /// Whether identical frames mean a stuck source (see [`crate::source::FrameSource::can_freeze`]).
-    watch_freezing: bool,
-    /// The previous frame's thumbnail and since when frames have been identical to it.
-    freeze: (Option<Vec<f32>>, Option<DateTime<Utc>>),
+    /// A source stuck on one picture.
+    freeze: FreezeWatch,
 }
 
 impl Step {
     /// A step for `config`'s calibration, posture and alert settings.
     pub fn new(config: &EngineConfig) -> Step {
-        let starting = config.setups.starting(config.camera.as_deref());
-        let calibration = match starting {
-            Some(setup) => Some(setup.calibration.clone()),
-            // Setups, but none for this camera: nothing to judge against until one is made.
-            None if !config.setups.setups.is_empty() => None,
-            None => config.calibration.clone(),
-        };
         Step {
-            setup: starting.map(|setup| setup.tag()),
-            book: config.setups.clone(),
-            camera: config.camera.clone(),
-            // Setups, but none for this camera: asked, not judged.
-            no_setup_fits: starting.is_none() && !config.setups.setups.is_empty(),
-            setups_changed: false,
-            calibration,
+            tracker: SetupTracker::new(config),
             settings: config.posture,
             preview: config.preview,
             alerts: AlertMachine::new(config.alerts),
@@ -133,15 +53,14 @@ impl Step {
             motion: MotionDetector::new(),
             last_analysis: None,
             picture: Picture::Usable,
-            watch_freezing: false,
-            freeze: (None, None),
+            freeze: FreezeWatch::default(),
         }
     }
 
     /// Whether identical frames mean the source is stuck (a camera can freeze; a replay of a
     /// still scene cannot).
     pub fn watch_freezing(&mut self, on: bool) {
-        self.watch_freezing = on;
+        self.freeze.watch(on);
     }
 
     /// The alert machine, for commands (snooze, resume) and its state.
@@ -151,7 +70,12 @@ impl Step {
 
     /// Uses `calibration` from now on; nothing measured against the old one carries over.
     pub fn set_calibration(&mut self, calibration: Calibration) {
-        self.calibration = Some(calibration);
+        self.tracker.set_calibration(calibration);
+        self.measure_afresh();
+    }
+
+    /// Forgets what was measured against the calibration before.
+    fn measure_afresh(&mut self) {
         self.assessor.reset();
         self.motion.reset();
         self.last_analysis = None;
@@ -159,66 +83,25 @@ impl Step {
 
     /// Whether there is a calibration to judge against.
     pub fn is_calibrated(&self) -> bool {
-        self.calibration.is_some()
+        self.tracker.calibration().is_some()
     }
 
     /// The setups as they are now (disputes and switches included).
     pub fn setups(&self) -> &SetupBook {
-        &self.book
+        self.tracker.book()
     }
 
     /// Whether the setups changed (a dispute, a switch) since last asked; asking clears it.
     pub fn take_changed_setups(&mut self) -> bool {
-        std::mem::take(&mut self.setups_changed)
+        self.tracker.take_changed()
     }
 
     /// Uses `book` from now on: the setup in use again if it is still there (with its new
     /// calibration and limits), else the one to start with.
     pub fn set_setups(&mut self, book: SetupBook) {
-        self.setups_changed = false;
-        self.book = book;
-        let camera = self.camera.as_deref();
-        let current = self
-            .setup
-            .as_ref()
-            .and_then(|tag| self.book.get(&tag.name))
-            .filter(|setup| setup.fits_camera(camera))
-            // A setup just made or recalibrated is the one to use.
-            .filter(|setup| self.book.last_used.as_deref() == Some(setup.name.as_str()));
-        match current.or_else(|| self.book.starting(camera)).cloned() {
-            Some(setup) => self.switch_to(&setup),
-            None => {
-                // Setups, but none for this camera (or none left): asked, not judged.
-                self.setup = None;
-                self.calibration = None;
-                self.no_setup_fits = !self.book.setups.is_empty();
-            }
+        if self.tracker.set_setups(book) {
+            self.measure_afresh();
         }
-    }
-
-    /// The setup to switch to for the person in `pose`: the nearest that fits, when the one in
-    /// use is `stale` or another is nearer by [`SWITCH_MARGIN_SCALES`].
-    fn better_setup(&self, pose: &Pose, frame_size: (u32, u32), stale: bool) -> Option<Setup> {
-        if self.book.setups.is_empty() || !pose.person_in_view() {
-            return None;
-        }
-        let camera = self.camera.as_deref();
-        let (nearest, distance) = self.book.nearest(camera, pose, frame_size)?;
-        let current = self.setup.as_ref().and_then(|tag| self.book.get(&tag.name));
-        if current.is_some_and(|current| current.name == nearest.name) {
-            return None;
-        }
-        let current_distance = current.and_then(|current| SetupBook::distance(current, camera, pose, frame_size));
-        match current_distance {
-            Some(current_distance) if !stale && distance + SWITCH_MARGIN_SCALES > current_distance => None,
-            _ => Some(nearest.clone()),
-        }
-    }
-
-    fn switch_to(&mut self, setup: &Setup) {
-        self.setup = Some(setup.tag());
-        self.book.last_used = Some(setup.name.clone());
-        self.set_calibration(setup.calibration.clone());
     }
 
     /// "I'm sitting fine" at `now`: answers the warning (see [`AlertMachine::dispute`]) and counts
@@ -226,148 +109,119 @@ impl Step {
     /// disputes reach a step. `None` when there was no warning to answer.
     pub fn dispute(&mut self, now: DateTime<Utc>) -> Option<Disputed> {
         let (warned_at, problems) = self.alerts.dispute(now)?;
-        let stamp = now.to_rfc3339();
-        let mut widened = Vec::new();
-        if let Some(calibration) = self.calibration.as_mut() {
-            for problem in &problems {
-                if calibration.disputes.dispute(*problem, &stamp) {
-                    widened.push(*problem);
-                }
-            }
-            if let Some(setup) = self.setup.as_ref().and_then(|tag| self.book.get_mut(&tag.name)) {
-                setup.calibration.disputes = calibration.disputes.clone();
-                self.setups_changed = true;
-            }
-        }
-        Some(Disputed { warned_at, problems, widened, setup: self.setup.as_ref().map(|tag| tag.name.clone()) })
+        let widened = self.tracker.dispute(&problems, &now.to_rfc3339());
+        let setup = self.tracker.setup().map(|tag| tag.name.clone());
+        Some(Disputed { warned_at, problems, widened, setup })
     }
 
     /// The source was lost: the next frame is compared with nothing.
     pub fn source_lost(&mut self) {
         self.motion.reset();
-        self.freeze = (None, None);
+        self.freeze.reset();
     }
 
-    /// Decides everything about one frame.
+    /// Decides everything about one frame: skipped while paused or unreadable, else measured
+    /// (or the last analysis held), followed into the setup it fits, judged and told to the
+    /// alert machine.
     pub fn step(&mut self, frame: Frame, finder: &mut dyn PoseFinder) -> FrameOutcome {
         let now = frame.time;
-        let mut outcome = FrameOutcome {
-            kind: FrameKind::Paused,
-            snapshot: None,
-            activity: None,
-            alert_events: Vec::new(),
-            source_events: Vec::new(),
-            frozen: None,
-        };
         if self.alerts.is_paused() {
-            outcome.activity = Some(Activity::Paused);
-            outcome.snapshot = Some(self.snapshot(now, Some(frame), None, false));
-            return outcome;
+            let snapshot = Some(self.snapshot(now, Some(frame), None, false));
+            return FrameOutcome { activity: Some(Activity::Paused), snapshot, ..FrameOutcome::new(FrameKind::Paused) };
         }
-
         let (changed, thumbnail) = self.motion.changed(&frame.image);
-        outcome.frozen = self.watch_for_freezing(now, &thumbnail);
+        let frozen = self.freeze.frame(now, &thumbnail);
         let picture = Picture::of_thumbnail(&thumbnail);
-        outcome.source_events.extend(self.note_picture(picture));
+        let mut source_events: Vec<SourceEvent> = self.note_picture(picture).into_iter().collect();
         if picture != Picture::Usable {
             // Keypoints from such a frame are noise: unknown, never bad, and nothing held over.
             self.motion.reset();
             let unjudged = self.not_judged(frame, FrameKind::Unusable);
-            return FrameOutcome { source_events: outcome.source_events, frozen: outcome.frozen, ..unjudged };
+            return FrameOutcome { source_events, frozen, ..unjudged };
         }
-        // Nothing moved and the last analysis is recent: its raw result still holds, skip the
-        // model. Smoothing still advances, as if the model had measured the same again.
-        let still_holds = self
-            .last_analysis
-            .as_ref()
-            .filter(|(at, _, _)| !changed && now - *at < TimeDelta::seconds(MAX_HOLD_S))
-            .map(|(_, pose, raw)| (pose.clone(), raw.clone()));
-        let (pose, raw) = match still_holds {
-            Some(analysis) => {
-                outcome.kind = FrameKind::Held;
-                analysis
+        let (kind, pose, raw) = match self.measure(&frame.image, thumbnail, changed, now, finder) {
+            Ok(measured) => measured,
+            Err(error) => {
+                source_events.push(SourceEvent::FrameSkipped { detail: error.to_string() });
+                return FrameOutcome { source_events, frozen, ..FrameOutcome::new(FrameKind::Unreadable) };
             }
-            None => match self.analyse(&frame.image, finder) {
-                Ok(result) => {
-                    self.motion.remember(thumbnail);
-                    outcome.kind = FrameKind::Analysed;
-                    self.last_analysis = Some((now, result.0.clone(), result.1.clone()));
-                    result
-                }
-                Err(error) => {
-                    outcome.kind = FrameKind::Unreadable;
-                    outcome.source_events.push(SourceEvent::FrameSkipped { detail: error.to_string() });
-                    return outcome;
-                }
-            },
         };
         let seconds = now.timestamp_micros() as f64 / 1e6;
-        let mut assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
+        let calibration = self.tracker.calibration();
+        let mut assessment = self.assessor.assess(&pose, raw, seconds, calibration, &self.settings);
         let frame_size = frame.image.dimensions();
-        let switch_to = self.better_setup(&pose, frame_size, assessment.calibration_stale.is_some());
-        if switch_to.is_some() || (assessment.calibration_stale.is_some() && !self.book.setups.is_empty()) {
-            // Not where this setup was calibrated, or clearly nearer another: that setup (stood
-            // up, sat down, moved to the laptop); if none fits, ask rather than judge.
-            match switch_to {
-                Some(other) => {
-                    self.switch_to(&other);
-                    self.setups_changed = true;
-                    self.no_setup_fits = false;
-                    outcome
-                        .source_events
-                        .push(SourceEvent::SetupChanged { name: other.name, standing: other.standing });
-                    let raw = posture::assess(&pose, frame_size, self.calibration.as_ref(), &self.settings);
-                    self.last_analysis = Some((now, pose.clone(), raw.clone()));
-                    assessment = self.assessor.assess(&pose, raw, seconds, self.calibration.as_ref(), &self.settings);
-                }
-                None if !self.no_setup_fits => {
-                    self.no_setup_fits = true;
-                    outcome.source_events.push(SourceEvent::NoSetupFits { setups: self.book.names() });
-                }
-                None => {}
+        match self.tracker.follow(&pose, frame_size, assessment.calibration_stale.is_some()) {
+            Followed::Switched(event) => {
+                // Measured again against the setup the person is in now.
+                source_events.push(event);
+                self.measure_afresh();
+                let calibration = self.tracker.calibration();
+                let raw = posture::assess(&pose, frame_size, calibration, &self.settings);
+                self.last_analysis = Some((now, pose.clone(), raw.clone()));
+                assessment = self.assessor.assess(&pose, raw, seconds, calibration, &self.settings);
             }
-        } else if assessment.calibration_stale.is_none() && pose.person_in_view() && self.calibration.is_some() {
-            // Judged against the setup in use again.
-            self.no_setup_fits = false;
+            Followed::NoneFits(event) => source_events.extend(event),
+            Followed::Stayed => {}
         }
-        let standing = self.setup.as_ref().is_some_and(|tag| tag.standing) && assessment.calibration_stale.is_none();
+        let standing = self.tracker.setup().is_some_and(|tag| tag.standing) && assessment.calibration_stale.is_none();
         self.alerts.set_standing(now, standing && pose.person_in_view());
+        let (observation, activity) = self.observe(&pose, &assessment);
+        let alert_events = self.alerts.update(now, &observation);
+        let snapshot = Some(self.snapshot(now, Some(frame), Some((pose, assessment)), kind == FrameKind::Held));
+        FrameOutcome { kind, snapshot, activity: Some(activity), alert_events, source_events, frozen }
+    }
 
-        let observation = if !pose.person_in_view() {
-            Observation::NoPerson
-        } else if let Some(reason) = assessment.calibration_stale {
-            Observation::Stale(reason)
-        } else {
-            Observation::Judged {
-                posture: assessment.posture,
-                problems: assessment.problems.clone(),
-                excess: assessment.excess,
-            }
-        };
-        let from_upright = FromUpright::of(&assessment.metrics, self.calibration.as_ref());
-        outcome.activity = Some(match &observation {
-            Observation::NoPerson => Activity::Away,
-            Observation::Stale(_) => Activity::Judged {
+    /// The pose and raw measures of a usable frame: the last analysis when nothing moved and it
+    /// is recent (the model is skipped; smoothing still advances, as if it had measured the same
+    /// again), else the model's.
+    fn measure(
+        &mut self,
+        image: &RgbImage,
+        thumbnail: Vec<f32>,
+        changed: bool,
+        now: DateTime<Utc>,
+        finder: &mut dyn PoseFinder,
+    ) -> Result<(FrameKind, Pose, Assessment), PoseError> {
+        let held =
+            self.last_analysis.as_ref().filter(|(at, _, _)| !changed && now - *at < TimeDelta::seconds(MAX_HOLD_S));
+        if let Some((_, pose, raw)) = held {
+            return Ok((FrameKind::Held, pose.clone(), raw.clone()));
+        }
+        let (pose, raw) = self.analyse(image, finder)?;
+        self.motion.remember(thumbnail);
+        self.last_analysis = Some((now, pose.clone(), raw.clone()));
+        Ok((FrameKind::Analysed, pose, raw))
+    }
+
+    /// What the alert machine is told of a measured frame, and what its time counts as.
+    fn observe(&self, pose: &Pose, assessment: &Assessment) -> (Observation, Activity) {
+        if !pose.person_in_view() {
+            return (Observation::NoPerson, Activity::Away);
+        }
+        if let Some(reason) = assessment.calibration_stale {
+            let activity = Activity::Judged {
                 posture: Posture::Unknown,
                 problems: vec![],
                 metrics: assessment.metrics,
-                // A stale calibration is no measure of upright.
+                // A stale calibration is no measure of upright, nor is the person in the setup.
                 from_upright: FromUpright::default(),
-                // Nor is the person in the setup.
                 setup: None,
-            },
-            Observation::Judged { posture, problems, .. } => Activity::Judged {
-                posture: *posture,
-                problems: problems.clone(),
-                metrics: assessment.metrics,
-                from_upright,
-                setup: self.setup.clone(),
-            },
-        });
-        outcome.alert_events = self.alerts.update(now, &observation);
-        let held = outcome.kind == FrameKind::Held;
-        outcome.snapshot = Some(self.snapshot(now, Some(frame), Some((pose, assessment)), held));
-        outcome
+            };
+            return (Observation::Stale(reason), activity);
+        }
+        let observation = Observation::Judged {
+            posture: assessment.posture,
+            problems: assessment.problems.clone(),
+            excess: assessment.excess,
+        };
+        let activity = Activity::Judged {
+            posture: assessment.posture,
+            problems: assessment.problems.clone(),
+            metrics: assessment.metrics,
+            from_upright: FromUpright::of(&assessment.metrics, self.tracker.calibration()),
+            setup: self.tracker.setup().cloned(),
+        };
+        (observation, activity)
     }
 
     /// A frame taken for a calibration: the person is holding still for it, so it is not
@@ -390,7 +244,7 @@ impl Step {
                 problems: vec![],
                 metrics: Metrics::default(),
                 from_upright: FromUpright::default(),
-                setup: self.setup.clone(),
+                setup: self.tracker.setup().cloned(),
             }),
             alert_events: self.alerts.update(now, &unknown),
             source_events: Vec::new(),
@@ -402,29 +256,11 @@ impl Step {
     /// Runs the model (on the calibrated person's region first) and the posture stage.
     fn analyse(&mut self, image: &RgbImage, finder: &mut dyn PoseFinder) -> Result<(Pose, Assessment), PoseError> {
         let frame_size = image.dimensions();
-        let calibration = self.calibration.as_ref();
+        let calibration = self.tracker.calibration();
         let region = calibration.and_then(|calibration| calibration.region_for(frame_size));
         let pose = finder.find(image, region)?;
         let assessment = posture::assess(&pose, frame_size, calibration, &self.settings);
         Ok((pose, assessment))
-    }
-
-    /// Notices a source that sends the very same picture for [`FROZEN_AFTER_S`].
-    fn watch_for_freezing(&mut self, now: DateTime<Utc>, thumbnail: &[f32]) -> Option<SourceError> {
-        if !self.watch_freezing {
-            return None;
-        }
-        let (last, since) = &mut self.freeze;
-        if last.as_deref() == Some(thumbnail) {
-            let since = *since.get_or_insert(now);
-            if now - since >= TimeDelta::seconds(FROZEN_AFTER_S) {
-                return Some(SourceError::CameraFrozen { seconds: FROZEN_AFTER_S });
-            }
-        } else {
-            *last = Some(thumbnail.to_vec());
-            *since = None;
-        }
-        None
     }
 
     /// The event telling the person the picture became unreadable, or is fine again.
@@ -466,8 +302,8 @@ impl Step {
             today: DayTotals::default(),
             snoozed_until: self.alerts.snoozed_until(now),
             paused_until: self.alerts.paused_until(),
-            setup: self.setup.clone(),
-            no_setup_fits: self.no_setup_fits,
+            setup: self.tracker.setup().cloned(),
+            no_setup_fits: self.tracker.no_setup_fits(),
         }
     }
 
@@ -488,7 +324,10 @@ impl Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alerts::AlertEvent;
     use crate::alerts::AlertSettings;
+    use crate::engine::picture::FROZEN_AFTER_S;
+    use crate::pose::Letterbox;
     use crate::pose::{KEYPOINT_COUNT, Keypoint, KeypointName};
     use crate::posture::PlacementSetting;
 
@@ -623,7 +462,7 @@ mod tests {
         assert!(snapshot.no_setup_fits, "asked, from the first frame");
         assert_ne!(snapshot.assessment.unwrap().posture, Posture::Good);
         // The same when the setups change under a running step (Settings removed or changed them).
-        step.camera = elsewhere.camera.take();
+        step.tracker.camera = elsewhere.camera.take();
         step.set_setups(book);
         assert!(!step.is_calibrated());
         assert!(step.step(frame(0.5, 1), &mut finder).snapshot.unwrap().no_setup_fits);

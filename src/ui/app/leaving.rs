@@ -48,9 +48,9 @@ impl SlouchApp {
         });
         if desktop_close {
             // Ctrl-C in the terminal asks from another thread with the flag and a close.
-            let interrupted = self.quit_asked.load(std::sync::atomic::Ordering::Acquire);
-            if interrupted && self.leaving.is_none() {
-                self.leaving = Some(Leaving::Quit);
+            let interrupted = self.ways_out.quit_asked.load(std::sync::atomic::Ordering::Acquire);
+            if interrupted && self.ways_out.leaving.is_none() {
+                self.ways_out.leaving = Some(Leaving::Quit);
             }
             self.close(&ctx, Closing::Window, true);
         } else if quit_key {
@@ -58,10 +58,10 @@ impl SlouchApp {
         } else if close_key {
             self.close(&ctx, Closing::Window, false);
         }
-        if self.explaining_close {
+        if self.ways_out.explaining_close {
             self.explain_close(&ctx);
         }
-        if self.settings_question.is_some() {
+        if self.ways_out.settings_question.is_some() {
             self.ask_about_unsaved_settings(&ctx);
         }
     }
@@ -70,7 +70,7 @@ impl SlouchApp {
     /// close button, or the close asked for before), so it is cancelled when the close must wait
     /// for a question. Once decided, whatever closes the window carries out that decision.
     pub(super) fn close(&mut self, ctx: &egui::Context, how: Closing, from_desktop: bool) {
-        if self.leaving.is_some() {
+        if self.ways_out.leaving.is_some() {
             if !from_desktop {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
@@ -84,16 +84,16 @@ impl SlouchApp {
         };
         if self.settings_unsaved() {
             wait(ctx);
-            self.settings_question = Some(AfterSettings::Close(how));
+            self.ways_out.settings_question = Some(AfterSettings::Close(how));
             return;
         }
-        let to_tray = how == Closing::Window && self.tray.is_some() && self.settings.close_to_tray;
+        let to_tray = how == Closing::Window && self.ways_out.tray.is_some() && self.settings.close_to_tray;
         if to_tray && !self.settings.close_to_tray_explained {
             wait(ctx);
-            self.explaining_close = true;
+            self.ways_out.explaining_close = true;
             return;
         }
-        self.leaving = Some(if to_tray { Leaving::ToTray } else { Leaving::Quit });
+        self.ways_out.leaving = Some(if to_tray { Leaving::ToTray } else { Leaving::Quit });
         if !from_desktop {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
@@ -106,7 +106,7 @@ impl SlouchApp {
 
     /// Whether the question about unsaved settings is shown.
     pub fn asking_about_unsaved_settings(&self) -> bool {
-        self.settings_question.is_some()
+        self.ways_out.settings_question.is_some()
     }
 
     /// The question before unsaved settings would be left behind: save them, discard them, or
@@ -126,13 +126,13 @@ impl SlouchApp {
                     answer = Some(UiCommand::DiscardSettings);
                 }
                 if ui.button("Keep editing").clicked() {
-                    self.settings_question = None;
+                    self.ways_out.settings_question = None;
                     self.screen = Screen::Settings;
                 }
             });
         });
         let Some(answer) = answer else { return };
-        let Some(then) = self.settings_question.take() else { return };
+        let Some(then) = self.ways_out.settings_question.take() else { return };
         let now_s = ctx.input(|input| input.time);
         self.apply(answer, now_s);
         if self.settings_unsaved() {
@@ -166,12 +166,12 @@ impl SlouchApp {
                     choice = Some(Closing::Quit);
                 }
                 if ui.button("Cancel").clicked() {
-                    self.explaining_close = false;
+                    self.ways_out.explaining_close = false;
                 }
             });
         });
         if let Some(how) = choice {
-            self.explaining_close = false;
+            self.ways_out.explaining_close = false;
             self.settings.close_to_tray_explained = true;
             self.draft.close_to_tray_explained = true;
             self.save_settings_now();

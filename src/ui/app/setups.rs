@@ -9,7 +9,8 @@ use crate::posture::setups::{Setup, SetupBook};
 impl SlouchApp {
     /// The calibration of the setup the engine judges in (it picks; the window follows).
     pub(super) fn follow_setup(&mut self) {
-        let in_use = self.latest.as_ref().and_then(|snapshot| snapshot.setup.as_ref()).map(|tag| tag.name.clone());
+        let in_use =
+            self.watched.latest.as_ref().and_then(|snapshot| snapshot.setup.as_ref()).map(|tag| tag.name.clone());
         let source = self.source_key();
         let setup = match in_use {
             Some(name) => self.setups.get(&name),
@@ -27,7 +28,8 @@ impl SlouchApp {
 
     /// The setup in use as a wizard choice (to recalibrate it), or the default for a first one.
     pub(super) fn setup_in_use(&self) -> SetupChoice {
-        self.latest
+        self.watched
+            .latest
             .as_ref()
             .and_then(|snapshot| snapshot.setup.clone())
             .or_else(|| self.setups.starting(Some(&self.source_key())).map(Setup::tag))
@@ -68,7 +70,7 @@ impl SlouchApp {
             UiCommand::ChooseSetup(choice) => self.wizard.choice = choice,
             UiCommand::Dispute => {
                 self.send(EngineCommand::Dispute);
-                self.warning = None;
+                self.coaching.warning = None;
             }
             UiCommand::CalibrateSetup { name, standing } => {
                 self.send(EngineCommand::CancelCalibration);
@@ -93,7 +95,7 @@ impl SlouchApp {
                     self.wizard = Wizard::default();
                     self.screen = Screen::Live;
                     let said = format!("The earlier calibration of \"{name}\" is in use again.");
-                    self.acknowledgement = Some((said, now_s));
+                    self.coaching.acknowledgement = Some((said, now_s));
                 }
             }
             // The other commands are `apply`'s.

@@ -1,12 +1,19 @@
 //! The Report screen: a day picker, the day's numbers, `egui_plot` charts (timeline, per-hour
 //! bars, the 7- or 30-day trend) and the coach's end-of-day advice. Draws a
-//! [`DailyReport`] read by [`ReportReader`], a read-only use of the history.
+//! [`DailyReport`] read by [`ReportReader`] on its own thread (`reader.rs`).
 
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeDelta};
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, HLine, Plot};
+use egui_plot::{Bar, BarChart, Plot};
+
+mod reader;
+mod trend;
+
+pub use reader::{ReadError, ReportReader};
+use trend::trend_section;
+pub use trend::trend_words;
 
 use super::panels::{UiCommand, measure_row};
 use super::theme;
@@ -14,22 +21,21 @@ use crate::posture::Problem;
 use crate::posture::verdict::Limits;
 use crate::posture::verdict::{Reading, Unit};
 use crate::report::day::{DayReport, MinuteState};
-use crate::report::period::{Direction, MIN_TREND_DAYS, PeriodReport};
 use crate::report::{DailyReport, count_words, duration_words, percent};
 
 /// What the Report screen shows.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ReportView {
     /// The day picked.
     pub date: NaiveDate,
     /// Days in the trend chart: 7 or 30.
     pub trend_days: u32,
-    /// The loaded report, or why there is none.
-    pub loaded: Option<Result<Box<DailyReport>, String>>,
+    /// The loaded report, or why there is none (`None` while the first read is under way).
+    pub loaded: Option<Result<Box<DailyReport>, ReadError>>,
     /// The folder "Save as HTML" writes to (editable; [`default_save_folder`] at first).
     pub save_folder: String,
     /// The file the last "Save as HTML" wrote, or why it failed.
-    pub saved: Option<Result<PathBuf, String>>,
+    pub saved: Option<Result<PathBuf, SaveError>>,
 }
 
 impl ReportView {
@@ -45,6 +51,38 @@ impl ReportView {
     }
 }
 
+/// Why "Save as HTML" (or opening what it saved) did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// No report is shown.
+    #[error("There is no report to save yet.")]
+    NothingToSave,
+    /// The folder field is empty.
+    #[error("Type the folder to save the report in.")]
+    NoFolder,
+    /// The file could not be written.
+    #[error(
+        "Could not save {}: {error}. Check that the folder can be written to and the disk is not full.",
+        path.display()
+    )]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        error: std::io::Error,
+    },
+    /// The desktop could not open the file or folder.
+    #[error("Could not open {}: {error}. Open it from your file manager.", path.display())]
+    Open {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        error: std::io::Error,
+    },
+}
+
 /// Where a saved report goes unless the user picks another folder: Downloads, else Documents,
 /// else the home folder (never the history folder, where nobody would look for it).
 pub fn default_save_folder() -> Option<PathBuf> {
@@ -52,79 +90,24 @@ pub fn default_save_folder() -> Option<PathBuf> {
     Some(dirs.download_dir().or(dirs.document_dir()).unwrap_or(dirs.home_dir()).to_owned())
 }
 
-/// Reads the Report screen's day from the history: a separate read-only use of the database
-/// the engine writes (SQLite's WAL lets both go on at once), opened once and kept.
-#[derive(Default)]
-pub struct ReportReader {
-    /// UI time (seconds) the report was last read.
-    pub read_at: Option<f64>,
-    store: Option<crate::history::HistoryStore>,
-}
-
-impl ReportReader {
-    /// Loads `view.date`'s report from the history in `data_dir` into `view`.
-    pub fn read(
-        &mut self,
-        view: &mut ReportView,
-        data_dir: Option<&std::path::Path>,
-        goal_upright_pct: f64,
-        catalog: &crate::coach::Catalog,
-        now_s: f64,
-    ) {
-        self.read_at = Some(now_s);
-        let today = chrono::Local::now().date_naive();
-        let Some(dir) = data_dir else {
-            view.loaded = Some(Err(
-                "No history folder was found, so there is no report; start slouchwatch with --data-dir DIR.".into(),
-            ));
-            return;
-        };
-        if !dir.join(crate::history::DATABASE_FILE).exists() {
-            view.loaded =
-                Some(Err("No history yet: the report fills in minute by minute while slouchwatch watches.".into()));
-            return;
-        }
-        if self.store.is_none() {
-            match crate::history::HistoryStore::open(dir) {
-                Ok((store, _)) => self.store = Some(store),
-                Err(error) => {
-                    view.loaded = Some(Err(error.to_string()));
-                    return;
-                }
-            }
-        }
-        let Some(store) = &self.store else { return };
-        let loaded = crate::report::load_day(store, &chrono::Local, view.date, goal_upright_pct, today, catalog)
-            .map_err(|error| error.to_string());
-        if loaded.is_err() {
-            // Open afresh next time (the file may have been replaced).
-            self.store = None;
-        }
-        view.loaded = Some(loaded);
-    }
-}
-
 impl ReportView {
     /// Saves the report shown as a self-contained HTML page in [`ReportView::save_folder`]
     /// (created if missing).
     pub fn save(&mut self) {
         let Some(Ok(daily)) = &self.loaded else {
-            self.saved = Some(Err("There is no report to save yet.".into()));
+            self.saved = Some(Err(SaveError::NothingToSave));
             return;
         };
         let folder = PathBuf::from(self.save_folder.trim());
         if folder.as_os_str().is_empty() {
-            self.saved = Some(Err("Type the folder to save the report in.".into()));
+            self.saved = Some(Err(SaveError::NoFolder));
             return;
         }
         let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
         let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
         self.saved = Some(match std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, html)) {
             Ok(()) => Ok(path),
-            Err(error) => Err(format!(
-                "Could not save {}: {error}. Check that the folder can be written to and the disk is not full.",
-                path.display()
-            )),
+            Err(error) => Err(SaveError::Write { path, error }),
         });
     }
 }
@@ -158,10 +141,10 @@ pub fn report_panel(ui: &mut Ui, view: &mut ReportView, today: NaiveDate, limits
     ui.separator();
     match &view.loaded {
         None => {
-            ui.label("Loading...");
+            ui.label("Reading the history...");
         }
-        Some(Err(message)) => {
-            ui.colored_label(theme::SLOUCHING, message);
+        Some(Err(error)) => {
+            ui.colored_label(theme::SLOUCHING, error.to_string());
         }
         Some(Ok(daily)) => {
             day_section(ui, &daily.day, view.date == today, limits);
@@ -218,8 +201,8 @@ fn save_row(ui: &mut Ui, view: &mut ReportView, commands: &mut Vec<UiCommand>) {
                 }
             });
         }
-        Some(Err(message)) => {
-            ui.colored_label(theme::WARNING, message);
+        Some(Err(error)) => {
+            ui.colored_label(theme::WARNING, error.to_string());
         }
         None => {}
     }
@@ -489,143 +472,4 @@ fn hour_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>)
     } else {
         String::new()
     }
-}
-
-/// The trend in words: the share upright over the period, which way things are going (or that
-/// it is too soon to say), and the daily goal's streak.
-pub fn trend_words(period: &PeriodReport) -> Vec<String> {
-    let mut lines = vec![format!("Upright {} of the time watched over these days.", percent(period.upright_share))];
-    if period.upright_trend.direction == Direction::NotEnoughData {
-        lines.push(format!("A trend shows once {MIN_TREND_DAYS} days have been watched."));
-    } else {
-        lines.push(format!(
-            "Share upright: {}. Slouch episodes: {}.",
-            period.upright_trend.direction.words(),
-            period.episodes_trend.direction.words()
-        ));
-    }
-    lines.push(format!(
-        "Daily goal of {:.0}% upright: met {} in a row (best {}).",
-        period.goal_upright_pct,
-        count_words(period.streaks.current_days, "day", "days"),
-        count_words(period.streaks.best_days, "day", "days")
-    ));
-    lines.push(format!(
-        "Sitting {}, standing {}.",
-        duration_words(period.sitting_s),
-        duration_words(period.standing_s)
-    ));
-    let weeks: Vec<String> = period
-        .weeks
-        .iter()
-        .filter(|week| week.warnings > 0)
-        .map(|week| {
-            format!(
-                "week of {}: {} of {} ({})",
-                week.week_of.format("%-d %b"),
-                week.disputed,
-                week.warnings,
-                percent(week.dispute_rate)
-            )
-        })
-        .collect();
-    if !weeks.is_empty() {
-        lines.push(format!("Warnings answered \"I'm sitting fine\": {}.", weeks.join("; ")));
-    }
-    lines
-}
-
-fn trend_section(ui: &mut Ui, period: &PeriodReport) {
-    for line in trend_words(period) {
-        ui.label(line);
-    }
-    let labels: Vec<NaiveDate> = period.days.iter().map(|day| day.date).collect();
-    let day_label = move |mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>| {
-        let index = mark.value.round();
-        labels
-            .get(index.max(0.0) as usize)
-            .filter(|_| index >= 0.0 && (mark.value - index).abs() < 1e-6)
-            .map(|date| date.format("%d %b").to_string())
-            .unwrap_or_default()
-    };
-    ui.strong("Share upright each day");
-    Plot::new("report trend")
-        .height(theme::REPORT_CHART_HEIGHT)
-        .include_x(-0.5)
-        .include_x(period.days.len() as f64 - 0.5)
-        .include_y(0.0)
-        .include_y(100.0)
-        .show_x(false)
-        .show_y(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_formatter(day_label.clone())
-        .x_grid_spacer(steps_from(&DAY_STEPS))
-        .y_grid_spacer(steps_from(&PERCENT_STEPS))
-        // (Rounded, + 0.0: a mark a hair below zero reads 0, not -0.)
-        .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value.round() + 0.0))
-        .y_axis_label("upright")
-        .show(ui, |plot| {
-            let (mut met, mut missed) = (Vec::new(), Vec::new());
-            for (index, day) in period.days.iter().enumerate() {
-                let Some(share) = day.upright_share else { continue };
-                let fill = if day.met_goal == Some(true) { theme::GOOD } else { theme::SLOUCHING };
-                let bar = Bar::new(index as f64, share * 100.0).width(0.7).fill(fill).name(format!(
-                    "{}: {} upright, {}",
-                    day.date.format("%a %-d %b"),
-                    percent(Some(share)),
-                    count_words(day.episodes, "slouch episode", "slouch episodes")
-                ));
-                if day.met_goal == Some(true) {
-                    met.push(bar);
-                } else {
-                    missed.push(bar);
-                }
-            }
-            plot.bar_chart(BarChart::new("goal met", met).color(theme::GOOD).element_formatter(bar_name()));
-            plot.bar_chart(BarChart::new("goal not met", missed).color(theme::SLOUCHING).element_formatter(bar_name()));
-            plot.hline(HLine::new("goal", period.goal_upright_pct).color(theme::NEUTRAL));
-        });
-    let goal_line = format!("goal, {:.0}%", period.goal_upright_pct);
-    legend(ui, &[(theme::GOOD, "goal met"), (theme::SLOUCHING, "goal not met"), (theme::NEUTRAL, &goal_line)]);
-    ui.strong("Slouch episodes each day");
-    Plot::new("report episodes")
-        .height(theme::REPORT_EPISODES_HEIGHT)
-        .include_x(-0.5)
-        .include_x(period.days.len() as f64 - 0.5)
-        .include_y(0.0)
-        .include_y(1.0)
-        .show_x(false)
-        .show_y(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_formatter(day_label)
-        .x_grid_spacer(steps_from(&DAY_STEPS))
-        .y_axis_formatter(|mark, _| {
-            // Whole episodes only.
-            if (mark.value - mark.value.round()).abs() < 1e-6 {
-                format!("{:.0}", mark.value.round() + 0.0)
-            } else {
-                String::new()
-            }
-        })
-        .y_axis_label("episodes")
-        .show(ui, |plot| {
-            let bars: Vec<Bar> = period
-                .days
-                .iter()
-                .enumerate()
-                .filter(|(_, day)| day.monitored_s > 0.0)
-                .map(|(index, day)| {
-                    Bar::new(index as f64, day.episodes as f64).width(0.7).fill(theme::NEUTRAL).name(format!(
-                        "{}: {}",
-                        day.date.format("%a %-d %b"),
-                        count_words(day.episodes, "slouch episode", "slouch episodes")
-                    ))
-                })
-                .collect();
-            plot.bar_chart(BarChart::new("episodes", bars).color(theme::NEUTRAL).element_formatter(bar_name()));
-        });
 }
