@@ -29,12 +29,14 @@ fn seed(store: &HistoryStore) -> usize {
         for m in 0..MINUTES_A_DAY {
             let minute = start + TimeDelta::minutes(m);
             let slouched = m % 7 == 3;
+            let mut problem_s = slouchwatch::posture::ProblemSeconds::default();
+            problem_s[Problem::ForwardHead] = if slouched { 40.0 } else { 0.0 };
             let row = MinuteRow {
                 minute,
                 monitored_s: 60.0,
                 good_s: if slouched { 20.0 } else { 60.0 },
                 bad_s: if slouched { 40.0 } else { 0.0 },
-                forward_head_s: if slouched { 40.0 } else { 0.0 },
+                problem_s,
                 head_change_deg_sum: 60.0 * if slouched { 14.0 } else { 4.0 },
                 head_change_weight_s: 60.0,
                 rounding_change_deg_sum: 60.0 * 3.0,

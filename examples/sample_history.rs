@@ -69,14 +69,7 @@ pub fn seed<Tz: TimeZone>(store: &HistoryStore, tz: &Tz, last: NaiveDate, days: 
                     row.monitored_s = 60.0;
                     row.bad_s = bad;
                     row.good_s = 60.0 - bad;
-                    match problem {
-                        Problem::ForwardHead => row.forward_head_s = bad,
-                        Problem::RoundedShoulders => row.rounded_shoulders_s = bad,
-                        Problem::ShouldersRaised => row.shoulders_raised_s = bad,
-                        Problem::Leaning => row.leaning_s = bad,
-                        Problem::TooClose => row.too_close_s = bad,
-                        Problem::HeadDown => row.head_down_s = bad,
-                    }
+                    row.problem_s[problem] = bad;
                     row.head_change_deg_sum = 60.0 * if problem == Problem::ForwardHead { 17.0 } else { 6.0 };
                     row.head_change_weight_s = 60.0;
                     row.rounding_change_deg_sum = 60.0 * if problem == Problem::RoundedShoulders { 24.0 } else { 5.0 };

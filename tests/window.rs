@@ -381,7 +381,7 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
                 row.head_change_deg_sum = 60.0 * 5.0;
             } else {
                 row.bad_s = 60.0;
-                row.forward_head_s = 60.0;
+                row.problem_s[slouchwatch::posture::Problem::ForwardHead] = 60.0;
                 row.head_change_deg_sum = 60.0 * 15.0;
             }
             store.add_minute(&row).unwrap();
@@ -423,7 +423,8 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     assert!(harness.query_by_label("Open").is_some());
 
     harness.get_by_label("< Previous day").click();
-    harness.run_steps(1);
+    // The click is applied after the frame it lands in; the next frame draws the new day.
+    harness.run_steps(2);
     // Another day's numbers never stand under this day's heading while it is read.
     assert!(harness.query_by_label("30 min (67%)").is_none(), "today's numbers went with the day");
     step_until(&mut harness, "yesterday read", |h| h.query_by_label("Nothing was recorded on this day.").is_some());

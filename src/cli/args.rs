@@ -245,10 +245,9 @@ pub(super) fn parse_speed(text: &str) -> Result<f64, String> {
 }
 
 pub(super) fn parse_target(text: &str) -> Result<Target, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
-        format!(
-            "unknown problem '{text}': use forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, head_down, \
-             upper_back_tension, stress or sitting_long"
-        )
+    Target::named(text).ok_or_else(|| {
+        let names: Vec<&str> = Target::all().map(Target::key).collect();
+        let (last, rest) = names.split_last().expect("there are targets");
+        format!("unknown problem '{text}': use {} or {last}", rest.join(", "))
     })
 }

@@ -31,22 +31,20 @@ pub enum Kind {
     Strengthening,
 }
 
-/// What an entry helps with: the posture problems, and three broader needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What an entry helps with: a posture problem, or a broader need. Spelt as the problem's
+/// key (`forward_head`) or the need's (`upper_back_tension`) in the catalog and on the command
+/// line, so a new problem is a target with no change here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    /// [`Problem::ForwardHead`].
-    ForwardHead,
-    /// [`Problem::RoundedShoulders`].
-    RoundedShoulders,
-    /// [`Problem::ShouldersRaised`].
-    ShouldersRaised,
-    /// [`Problem::Leaning`].
-    Leaning,
-    /// [`Problem::TooClose`].
-    TooClose,
-    /// [`Problem::HeadDown`].
-    HeadDown,
+    /// A posture problem the verdict reports.
+    Problem(Problem),
+    /// A need that is not a problem in a frame.
+    Need(Need),
+}
+
+/// The needs an entry can help with besides the posture problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Need {
     /// General tension between the shoulder blades.
     UpperBackTension,
     /// Stress held in the shoulders.
@@ -55,16 +53,59 @@ pub enum Target {
     SittingLong,
 }
 
+impl Need {
+    /// Every need.
+    pub const ALL: [Need; 3] = [Need::UpperBackTension, Need::Stress, Need::SittingLong];
+
+    /// Its name in the catalog and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Need::UpperBackTension => "upper_back_tension",
+            Need::Stress => "stress",
+            Need::SittingLong => "sitting_long",
+        }
+    }
+}
+
+impl Target {
+    /// Every target: the problems, then the needs.
+    pub fn all() -> impl Iterator<Item = Target> {
+        Problem::ALL.into_iter().map(Target::Problem).chain(Need::ALL.into_iter().map(Target::Need))
+    }
+
+    /// Its name in the catalog and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Target::Problem(problem) => problem.key(),
+            Target::Need(need) => need.key(),
+        }
+    }
+
+    /// The target of this name, if there is one.
+    pub fn named(name: &str) -> Option<Target> {
+        Target::all().find(|target| target.key() == name)
+    }
+}
+
 impl From<Problem> for Target {
     fn from(problem: Problem) -> Target {
-        match problem {
-            Problem::ForwardHead => Target::ForwardHead,
-            Problem::RoundedShoulders => Target::RoundedShoulders,
-            Problem::ShouldersRaised => Target::ShouldersRaised,
-            Problem::Leaning => Target::Leaning,
-            Problem::TooClose => Target::TooClose,
-            Problem::HeadDown => Target::HeadDown,
-        }
+        Target::Problem(problem)
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Target, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Target::named(&name).ok_or_else(|| {
+            let names: Vec<&str> = Target::all().map(Target::key).collect();
+            serde::de::Error::custom(format!("unknown target '{name}': use one of {}", names.join(", ")))
+        })
     }
 }
 

@@ -13,6 +13,6 @@ pub mod catalog;
 pub mod rules;
 pub mod timer;
 
-pub use catalog::{Catalog, CatalogError, Entry, ErgonomicFix, Kind, Place, Target};
+pub use catalog::{Catalog, CatalogError, Entry, ErgonomicFix, Kind, Need, Place, Target};
 pub use rules::{Advice, Answer, Coach, DayFacts, Routine, SuggestionContext, break_routine, end_of_day};
 pub use timer::{HoldTimer, TimerState};

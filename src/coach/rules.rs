@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
-use super::catalog::{Catalog, Entry, Kind, Place, Target};
+use super::catalog::{Catalog, Entry, Kind, Need, Place, Target};
 use crate::posture::Problem;
 
 /// How many recent suggestions rotation remembers; each is pushed down the ranking.
@@ -130,7 +130,7 @@ pub struct Routine {
 pub fn break_routine(catalog: &Catalog, minutes: u32) -> Routine {
     let budget = minutes * 60;
     let suitable = |entry: &&Entry| {
-        entry.targets.contains(&Target::SittingLong)
+        entry.targets.contains(&Target::Need(Need::SittingLong))
             && matches!(entry.kind, Kind::Stretch | Kind::Habit)
             && !entry.places.iter().any(|place| matches!(place, Place::Floor | Place::Wall))
     };
@@ -248,14 +248,14 @@ mod tests {
             );
             assert!(ranked.iter().all(|entry| !entry.floor_only() && entry.kind != Kind::Heat), "{problem:?}");
         }
-        assert_eq!(coach.ranked(Target::ForwardHead, &at_work())[0].id, "chin_tuck");
+        assert_eq!(coach.ranked(Target::Problem(Problem::ForwardHead), &at_work())[0].id, "chin_tuck");
     }
 
     #[test]
     fn away_from_the_desk_floor_exercises_are_allowed() {
         let coach = coach();
         let evening = SuggestionContext::default();
-        let ranked = coach.ranked(Target::UpperBackTension, &evening);
+        let ranked = coach.ranked(Target::Need(Need::UpperBackTension), &evening);
         assert!(ranked.iter().any(|entry| entry.floor_only()));
     }
 
@@ -277,7 +277,7 @@ mod tests {
             answers: vec![("chin_tuck".into(), Answer::NotNow), ("chin_tuck".into(), Answer::NotNow)],
             ..at_work()
         };
-        assert_ne!(coach.ranked(Target::ForwardHead, &declined)[0].id, "chin_tuck");
+        assert_ne!(coach.ranked(Target::Problem(Problem::ForwardHead), &declined)[0].id, "chin_tuck");
     }
 
     #[test]

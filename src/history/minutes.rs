@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::posture::calibration::Calibration;
 use crate::posture::setups::SetupTag;
 use crate::posture::verdict::change_from_upright;
-use crate::posture::{Metrics, Posture, Problem};
+use crate::posture::{Metrics, Posture, Problem, ProblemSeconds};
 
 /// Longest interval one analysed frame may account for. A longer gap (the camera stalled, the
 /// machine slept) is not counted as monitored time.
@@ -72,19 +72,9 @@ pub struct MinuteRow {
     pub away_s: f64,
     /// Seconds paused.
     pub paused_s: f64,
-    /// Seconds with a forward head.
-    pub forward_head_s: f64,
-    /// Seconds with rounded shoulders.
-    pub rounded_shoulders_s: f64,
-    /// Seconds with raised shoulders.
-    pub shoulders_raised_s: f64,
-    /// Seconds leaning sideways.
-    pub leaning_s: f64,
-    /// Seconds too close to the screen.
-    pub too_close_s: f64,
-    /// Seconds with the head pitched down.
-    #[serde(default)]
-    pub head_down_s: f64,
+    /// Seconds slouched by problem (the `{problem}_s` columns).
+    #[serde(flatten)]
+    pub problem_s: ProblemSeconds,
     /// Time-weighted sum of forward-head degrees (divide by `forward_head_weight_s` for the mean).
     pub forward_head_deg_sum: f64,
     /// Seconds over which `forward_head_deg_sum` was accumulated.
@@ -138,14 +128,7 @@ impl MinuteRow {
                     Posture::Unknown => self.unknown_s += seconds,
                 }
                 for problem in problems {
-                    *match problem {
-                        Problem::ForwardHead => &mut self.forward_head_s,
-                        Problem::RoundedShoulders => &mut self.rounded_shoulders_s,
-                        Problem::ShouldersRaised => &mut self.shoulders_raised_s,
-                        Problem::Leaning => &mut self.leaning_s,
-                        Problem::TooClose => &mut self.too_close_s,
-                        Problem::HeadDown => &mut self.head_down_s,
-                    } += seconds;
+                    self.problem_s[*problem] += seconds;
                 }
                 if let Some(value) = metrics.forward_head_deg {
                     self.forward_head_deg_sum += value as f64 * seconds;
@@ -175,12 +158,7 @@ impl MinuteRow {
         self.unknown_s += other.unknown_s;
         self.away_s += other.away_s;
         self.paused_s += other.paused_s;
-        self.forward_head_s += other.forward_head_s;
-        self.rounded_shoulders_s += other.rounded_shoulders_s;
-        self.shoulders_raised_s += other.shoulders_raised_s;
-        self.leaning_s += other.leaning_s;
-        self.too_close_s += other.too_close_s;
-        self.head_down_s += other.head_down_s;
+        self.problem_s.add(&other.problem_s);
         self.forward_head_deg_sum += other.forward_head_deg_sum;
         self.forward_head_weight_s += other.forward_head_weight_s;
         self.shoulder_rounding_deg_sum += other.shoulder_rounding_deg_sum;
@@ -281,7 +259,7 @@ mod tests {
         assert_eq!(first.minute, at(0.0));
         assert!((first.good_s - 58.0).abs() < 1e-9 && (first.bad_s - 2.0).abs() < 1e-9, "{first:?}");
         assert!((first.monitored_s - 60.0).abs() < 1e-9);
-        assert!((first.forward_head_s - 2.0).abs() < 1e-9 && (first.too_close_s - 2.0).abs() < 1e-9);
+        assert!((first.problem_s[Problem::ForwardHead] - 2.0).abs() < 1e-9 && (first.problem_s[Problem::TooClose] - 2.0).abs() < 1e-9);
         let mean = first.forward_head_deg_sum / first.forward_head_weight_s;
         assert!((mean - (58.0 * 10.0 + 2.0 * 30.0) / 60.0).abs() < 1e-6);
         let second = minutes.flush().unwrap();

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Params, Row, params};
 
-use super::store::millis;
+use super::store::{millis, minute_columns, minute_from_row};
 use super::{AnswerRow, EpisodeRow, HistoryStore, HistoryTable, MinuteRow, RangeRows, StoreError};
 use crate::coach::Answer;
 use crate::posture::Problem;
@@ -20,11 +20,13 @@ fn answer(text: &str) -> Answer {
 /// Problems from their stored comma-separated snake_case names (unknown names are skipped: a
 /// newer slouchwatch may know more problems).
 pub(super) fn parse_problems(text: &str) -> Vec<Problem> {
-    text.split(',')
-        .filter(|name| !name.is_empty())
-        .filter_map(|name| serde_json::from_value(serde_json::Value::String(name.to_owned())).ok())
-        .collect()
+    text.split(',').filter_map(|name| Problem::ALL.into_iter().find(|problem| problem.key() == name)).collect()
 }
+
+/// The minutes of a time range, in order.
+static SELECT_MINUTES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("SELECT {} FROM minutes WHERE minute >= ?1 AND minute < ?2 ORDER BY minute", minute_columns().join(", "))
+});
 
 impl HistoryStore {
     /// Runs `sql` with `params` and maps every row.
@@ -48,42 +50,7 @@ impl HistoryStore {
 
     /// The minute rows from `from` (inclusive) to `to` (exclusive), in order.
     pub fn minutes(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<MinuteRow>, StoreError> {
-        self.rows(
-            "SELECT minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s, forward_head_s,
-                rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s, forward_head_deg_sum,
-                forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s, head_down_s,
-                head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum, rounding_change_weight_s,
-                standing_s, setup
-             FROM minutes WHERE minute >= ?1 AND minute < ?2 ORDER BY minute",
-            params![from.timestamp(), to.timestamp()],
-            |row| {
-                Ok(MinuteRow {
-                    minute: DateTime::from_timestamp(row.get(0)?, 0).unwrap_or_default(),
-                    monitored_s: row.get(1)?,
-                    good_s: row.get(2)?,
-                    bad_s: row.get(3)?,
-                    unknown_s: row.get(4)?,
-                    away_s: row.get(5)?,
-                    paused_s: row.get(6)?,
-                    forward_head_s: row.get(7)?,
-                    rounded_shoulders_s: row.get(8)?,
-                    shoulders_raised_s: row.get(9)?,
-                    leaning_s: row.get(10)?,
-                    too_close_s: row.get(11)?,
-                    forward_head_deg_sum: row.get(12)?,
-                    forward_head_weight_s: row.get(13)?,
-                    shoulder_rounding_deg_sum: row.get(14)?,
-                    shoulder_rounding_weight_s: row.get(15)?,
-                    head_down_s: row.get(16)?,
-                    head_change_deg_sum: row.get(17)?,
-                    head_change_weight_s: row.get(18)?,
-                    rounding_change_deg_sum: row.get(19)?,
-                    rounding_change_weight_s: row.get(20)?,
-                    standing_s: row.get(21)?,
-                    setup: row.get(22)?,
-                })
-            },
-        )
+        self.rows(&SELECT_MINUTES, params![from.timestamp(), to.timestamp()], minute_from_row)
     }
 
     /// Counts rows of one table (`episodes`, `warnings`, `breaks`, `stretches`) in [from, to).

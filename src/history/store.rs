@@ -15,13 +15,96 @@ pub(super) fn millis(time: DateTime<Utc>) -> i64 {
 
 /// Comma-separated snake_case problem names.
 pub(super) fn problem_list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|problem| {
-            serde_json::to_value(problem).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    problems.iter().map(|problem| problem.key()).collect::<Vec<_>>().join(",")
+}
+
+/// A minute's columns before its problems' seconds.
+const MINUTE_HEAD: [&str; 7] = ["minute", "monitored_s", "good_s", "bad_s", "unknown_s", "away_s", "paused_s"];
+/// A minute's columns after its problems' seconds (`setup` last: it is not summed).
+const MINUTE_TAIL: [&str; 10] = [
+    "forward_head_deg_sum",
+    "forward_head_weight_s",
+    "shoulder_rounding_deg_sum",
+    "shoulder_rounding_weight_s",
+    "head_change_deg_sum",
+    "head_change_weight_s",
+    "rounding_change_deg_sum",
+    "rounding_change_weight_s",
+    "standing_s",
+    "setup",
+];
+
+/// Every stored column of a minute, in the order [`minute_values`] gives and
+/// [`minute_from_row`] reads them: the time by state, each problem's `{problem}_s` (one column
+/// per [`Problem`]), the sums, the setup.
+pub(super) fn minute_columns() -> Vec<String> {
+    let problems = Problem::ALL.map(Problem::seconds_key);
+    MINUTE_HEAD.iter().map(|c| c.to_string()).chain(problems).chain(MINUTE_TAIL.iter().map(|c| c.to_string())).collect()
+}
+
+/// Adds a minute, summing into a row stored for the same minute.
+static ADD_MINUTE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns = minute_columns();
+    let places: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+    let sums: Vec<String> = columns[1..columns.len() - 1].iter().map(|c| format!("{c} = {c} + excluded.{c}")).collect();
+    format!(
+        "INSERT INTO minutes ({}) VALUES ({}) ON CONFLICT(minute) DO UPDATE SET {}, setup = COALESCE(excluded.setup, setup)",
+        columns.join(", "),
+        places.join(", "),
+        sums.join(", ")
+    )
+});
+
+/// A minute's values in [`minute_columns`]'s order.
+fn minute_values(row: &MinuteRow) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value;
+    let head = [row.monitored_s, row.good_s, row.bad_s, row.unknown_s, row.away_s, row.paused_s];
+    let tail = [
+        row.forward_head_deg_sum,
+        row.forward_head_weight_s,
+        row.shoulder_rounding_deg_sum,
+        row.shoulder_rounding_weight_s,
+        row.head_change_deg_sum,
+        row.head_change_weight_s,
+        row.rounding_change_deg_sum,
+        row.rounding_change_weight_s,
+        row.standing_s,
+    ];
+    std::iter::once(Value::Integer(row.minute.timestamp()))
+        .chain(head.into_iter().map(Value::Real))
+        .chain(row.problem_s.iter().map(|(_, seconds)| Value::Real(seconds)))
+        .chain(tail.into_iter().map(Value::Real))
+        .chain(std::iter::once(row.setup.clone().map_or(Value::Null, Value::Text)))
+        .collect()
+}
+
+/// A minute read back in [`minute_columns`]'s order.
+pub(super) fn minute_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MinuteRow> {
+    let mut minute = MinuteRow {
+        minute: DateTime::from_timestamp(row.get(0)?, 0).unwrap_or_default(),
+        monitored_s: row.get(1)?,
+        good_s: row.get(2)?,
+        bad_s: row.get(3)?,
+        unknown_s: row.get(4)?,
+        away_s: row.get(5)?,
+        paused_s: row.get(6)?,
+        ..MinuteRow::default()
+    };
+    for (offset, problem) in Problem::ALL.into_iter().enumerate() {
+        minute.problem_s[problem] = row.get(MINUTE_HEAD.len() + offset)?;
+    }
+    let tail = MINUTE_HEAD.len() + Problem::COUNT;
+    minute.forward_head_deg_sum = row.get(tail)?;
+    minute.forward_head_weight_s = row.get(tail + 1)?;
+    minute.shoulder_rounding_deg_sum = row.get(tail + 2)?;
+    minute.shoulder_rounding_weight_s = row.get(tail + 3)?;
+    minute.head_change_deg_sum = row.get(tail + 4)?;
+    minute.head_change_weight_s = row.get(tail + 5)?;
+    minute.rounding_change_deg_sum = row.get(tail + 6)?;
+    minute.rounding_change_weight_s = row.get(tail + 7)?;
+    minute.standing_s = row.get(tail + 8)?;
+    minute.setup = row.get(tail + 9)?;
+    Ok(minute)
 }
 
 pub(super) fn severity_name(severity: Severity) -> &'static str {
@@ -37,63 +120,7 @@ impl HistoryStore {
     /// from an earlier run in the same minute).
     pub fn add_minute(&self, row: &MinuteRow) -> Result<(), StoreError> {
         self.connection
-            .execute(
-                "INSERT INTO minutes (minute, monitored_s, good_s, bad_s, unknown_s, away_s, paused_s,
-                    forward_head_s, rounded_shoulders_s, shoulders_raised_s, leaning_s, too_close_s,
-                    forward_head_deg_sum, forward_head_weight_s, shoulder_rounding_deg_sum, shoulder_rounding_weight_s,
-                    head_down_s, head_change_deg_sum, head_change_weight_s, rounding_change_deg_sum,
-                    rounding_change_weight_s, standing_s, setup)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                    ?20, ?21, ?22, ?23)
-                 ON CONFLICT(minute) DO UPDATE SET
-                    monitored_s = monitored_s + excluded.monitored_s,
-                    good_s = good_s + excluded.good_s,
-                    bad_s = bad_s + excluded.bad_s,
-                    unknown_s = unknown_s + excluded.unknown_s,
-                    away_s = away_s + excluded.away_s,
-                    paused_s = paused_s + excluded.paused_s,
-                    forward_head_s = forward_head_s + excluded.forward_head_s,
-                    rounded_shoulders_s = rounded_shoulders_s + excluded.rounded_shoulders_s,
-                    shoulders_raised_s = shoulders_raised_s + excluded.shoulders_raised_s,
-                    leaning_s = leaning_s + excluded.leaning_s,
-                    too_close_s = too_close_s + excluded.too_close_s,
-                    forward_head_deg_sum = forward_head_deg_sum + excluded.forward_head_deg_sum,
-                    forward_head_weight_s = forward_head_weight_s + excluded.forward_head_weight_s,
-                    shoulder_rounding_deg_sum = shoulder_rounding_deg_sum + excluded.shoulder_rounding_deg_sum,
-                    shoulder_rounding_weight_s = shoulder_rounding_weight_s + excluded.shoulder_rounding_weight_s,
-                    head_down_s = head_down_s + excluded.head_down_s,
-                    head_change_deg_sum = head_change_deg_sum + excluded.head_change_deg_sum,
-                    head_change_weight_s = head_change_weight_s + excluded.head_change_weight_s,
-                    rounding_change_deg_sum = rounding_change_deg_sum + excluded.rounding_change_deg_sum,
-                    rounding_change_weight_s = rounding_change_weight_s + excluded.rounding_change_weight_s,
-                    standing_s = standing_s + excluded.standing_s,
-                    setup = COALESCE(excluded.setup, setup)",
-                params![
-                    row.minute.timestamp(),
-                    row.monitored_s,
-                    row.good_s,
-                    row.bad_s,
-                    row.unknown_s,
-                    row.away_s,
-                    row.paused_s,
-                    row.forward_head_s,
-                    row.rounded_shoulders_s,
-                    row.shoulders_raised_s,
-                    row.leaning_s,
-                    row.too_close_s,
-                    row.forward_head_deg_sum,
-                    row.forward_head_weight_s,
-                    row.shoulder_rounding_deg_sum,
-                    row.shoulder_rounding_weight_s,
-                    row.head_down_s,
-                    row.head_change_deg_sum,
-                    row.head_change_weight_s,
-                    row.rounding_change_deg_sum,
-                    row.rounding_change_weight_s,
-                    row.standing_s,
-                    row.setup,
-                ],
-            )
+            .execute(&ADD_MINUTE, rusqlite::params_from_iter(minute_values(row)))
             .map(|_| ())
             .map_err(|error| self.sqlite_error(error))
     }

@@ -95,6 +95,7 @@ pub use calibration::{
 };
 pub use metrics::Metrics;
 pub use placement::{CameraPlacement, PlacementSetting};
+pub use problem::ProblemSeconds;
 pub use verdict::{Posture, Problem, Sensitivity};
 
 use crate::pose::Pose;

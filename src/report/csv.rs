@@ -4,60 +4,81 @@ use chrono::{FixedOffset, SecondsFormat};
 use serde::Serialize;
 
 use super::day::MinuteState;
+use crate::history::MinuteRow;
+use crate::posture::Problem;
 use super::period::DaySummary;
 use super::{DailyReport, Report};
 
-/// One minute of a day.
+/// The per-minute CSV's problem columns in the places they have had since the first version
+/// (readers go by position), before the mean measures.
+const FIRST_PROBLEMS: [Problem; 5] =
+    [Problem::ForwardHead, Problem::RoundedShoulders, Problem::ShouldersRaised, Problem::Leaning, Problem::TooClose];
+/// A problem added later, in the place its column was appended.
+const HEAD_DOWN: Problem = Problem::HeadDown;
+
+/// One field of a CSV record.
 #[derive(Debug, Serialize)]
-struct MinuteLine {
-    minute_local: String,
-    minute_utc: String,
-    state: Option<MinuteState>,
-    monitored_s: f64,
-    upright_s: f64,
-    slouched_s: f64,
-    unclear_s: f64,
-    away_s: f64,
-    paused_s: f64,
-    forward_head_s: f64,
-    rounded_shoulders_s: f64,
-    shoulders_raised_s: f64,
-    leaning_s: f64,
-    too_close_s: f64,
-    mean_forward_head_deg: Option<f64>,
-    mean_shoulder_rounding_deg: Option<f64>,
-    /// Added after the others, so readers that go by column position keep working.
-    head_down_s: f64,
-    mean_head_change_deg: Option<f64>,
-    mean_rounding_change_deg: Option<f64>,
-    standing_s: f64,
-    setup: Option<String>,
+#[serde(untagged)]
+enum Field {
+    Text(Option<String>),
+    Number(f64),
+    Mean(Option<f64>),
+    State(Option<MinuteState>),
 }
 
-/// The header of the per-minute CSV.
-pub const MINUTE_COLUMNS: [&str; 21] = [
-    "minute_local",
-    "minute_utc",
-    "state",
-    "monitored_s",
-    "upright_s",
-    "slouched_s",
-    "unclear_s",
-    "away_s",
-    "paused_s",
-    "forward_head_s",
-    "rounded_shoulders_s",
-    "shoulders_raised_s",
-    "leaning_s",
-    "too_close_s",
-    "mean_forward_head_deg",
-    "mean_shoulder_rounding_deg",
-    "head_down_s",
-    "mean_head_change_deg",
-    "mean_rounding_change_deg",
-    "standing_s",
-    "setup",
-];
+/// The header of the per-minute CSV: the columns of the first version, then each added one
+/// appended (a problem added later gets its `{problem}_s` at the end).
+pub fn minute_columns() -> Vec<String> {
+    let named = |names: &[&str]| names.iter().map(|name| name.to_string()).collect::<Vec<_>>();
+    let mut columns = named(&[
+        "minute_local",
+        "minute_utc",
+        "state",
+        "monitored_s",
+        "upright_s",
+        "slouched_s",
+        "unclear_s",
+        "away_s",
+        "paused_s",
+    ]);
+    columns.extend(FIRST_PROBLEMS.map(Problem::seconds_key));
+    columns.extend(named(&["mean_forward_head_deg", "mean_shoulder_rounding_deg"]));
+    columns.push(HEAD_DOWN.seconds_key());
+    columns.extend(named(&["mean_head_change_deg", "mean_rounding_change_deg", "standing_s", "setup"]));
+    columns.extend(later_problems().map(Problem::seconds_key));
+    columns
+}
+
+/// Problems whose column comes after every other (added after `setup`).
+fn later_problems() -> impl Iterator<Item = Problem> {
+    Problem::ALL.into_iter().filter(|problem| !FIRST_PROBLEMS.contains(problem) && *problem != HEAD_DOWN)
+}
+
+/// One minute as a record in [`minute_columns`]'s order.
+fn minute_record(row: &MinuteRow, zone: FixedOffset) -> Vec<Field> {
+    let mean = |sum: f64, weight: f64| Field::Mean((weight > 0.0).then(|| sum / weight));
+    let mut record = vec![
+        Field::Text(Some(row.minute.with_timezone(&zone).to_rfc3339_opts(SecondsFormat::Secs, false))),
+        Field::Text(Some(row.minute.to_rfc3339_opts(SecondsFormat::Secs, true))),
+        Field::State(MinuteState::of(row)),
+        Field::Number(row.monitored_s),
+        Field::Number(row.good_s),
+        Field::Number(row.bad_s),
+        Field::Number(row.unknown_s),
+        Field::Number(row.away_s),
+        Field::Number(row.paused_s),
+    ];
+    record.extend(FIRST_PROBLEMS.map(|problem| Field::Number(row.problem_s[problem])));
+    record.push(mean(row.forward_head_deg_sum, row.forward_head_weight_s));
+    record.push(mean(row.shoulder_rounding_deg_sum, row.shoulder_rounding_weight_s));
+    record.push(Field::Number(row.problem_s[HEAD_DOWN]));
+    record.push(mean(row.head_change_deg_sum, row.head_change_weight_s));
+    record.push(mean(row.rounding_change_deg_sum, row.rounding_change_weight_s));
+    record.push(Field::Number(row.standing_s));
+    record.push(Field::Text(row.setup.clone()));
+    record.extend(later_problems().map(|problem| Field::Number(row.problem_s[problem])));
+    record
+}
 
 /// The header of the per-day CSV.
 pub const DAY_COLUMNS: [&str; 14] = [
@@ -88,34 +109,12 @@ fn write_rows<T: Serialize>(header: &[&str], rows: impl Iterator<Item = T>) -> S
 }
 
 fn minutes(daily: &DailyReport) -> String {
-    let lines = daily.minutes.iter().zip(&daily.utc_offset_s).map(|(row, offset)| {
+    let records = daily.minutes.iter().zip(&daily.utc_offset_s).map(|(row, offset)| {
         let zone = FixedOffset::east_opt(*offset).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
-        let mean = |sum: f64, weight: f64| (weight > 0.0).then(|| sum / weight);
-        MinuteLine {
-            minute_local: row.minute.with_timezone(&zone).to_rfc3339_opts(SecondsFormat::Secs, false),
-            minute_utc: row.minute.to_rfc3339_opts(SecondsFormat::Secs, true),
-            state: MinuteState::of(row),
-            monitored_s: row.monitored_s,
-            upright_s: row.good_s,
-            slouched_s: row.bad_s,
-            unclear_s: row.unknown_s,
-            away_s: row.away_s,
-            paused_s: row.paused_s,
-            forward_head_s: row.forward_head_s,
-            rounded_shoulders_s: row.rounded_shoulders_s,
-            shoulders_raised_s: row.shoulders_raised_s,
-            leaning_s: row.leaning_s,
-            too_close_s: row.too_close_s,
-            head_down_s: row.head_down_s,
-            mean_forward_head_deg: mean(row.forward_head_deg_sum, row.forward_head_weight_s),
-            mean_shoulder_rounding_deg: mean(row.shoulder_rounding_deg_sum, row.shoulder_rounding_weight_s),
-            mean_head_change_deg: mean(row.head_change_deg_sum, row.head_change_weight_s),
-            mean_rounding_change_deg: mean(row.rounding_change_deg_sum, row.rounding_change_weight_s),
-            standing_s: row.standing_s,
-            setup: row.setup.clone(),
-        }
+        minute_record(row, zone)
     });
-    write_rows(&MINUTE_COLUMNS, lines)
+    let header = minute_columns();
+    write_rows(&header.iter().map(String::as_str).collect::<Vec<_>>(), records)
 }
 
 fn days(days: &[DaySummary]) -> String {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{LocalDay, duration_words};
 use crate::coach::{self, Advice, Answer, Catalog, DayFacts, Kind};
 use crate::history::{MinuteRow, RangeRows};
-use crate::posture::Problem;
+use crate::posture::{Problem, ProblemSeconds};
 
 /// A movement-break reminder counts as followed when a break starts within this many minutes of it.
 pub const REMINDER_FOLLOW_WINDOW_MIN: i64 = 10;
@@ -15,24 +15,14 @@ pub const REMINDER_FOLLOW_WINDOW_MIN: i64 = 10;
 pub const STRENGTHENING_WINDOW_DAYS: i64 = 7;
 
 /// What a minute of the timeline shows: the state that took most of its seconds, and for
-/// slouched minutes the problem seen longest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// slouched minutes the problem seen longest. Written out in snake case, a slouched minute by
+/// its problem (`"forward_head"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MinuteState {
     /// Sitting well.
     Upright,
-    /// Slouched, mainly with the head forward.
-    ForwardHead,
-    /// Slouched, mainly with rounded shoulders.
-    RoundedShoulders,
-    /// Slouched, mainly with raised shoulders.
-    ShouldersRaised,
-    /// Slouched, mainly leaning sideways.
-    Leaning,
-    /// Slouched, mainly too close to the screen.
-    TooClose,
-    /// Slouched, mainly with the head pitched down.
-    HeadDown,
+    /// Slouched, mainly with this problem.
+    Slouched(Problem),
     /// At the desk but the posture could not be judged (turned away, poorly lit).
     Unclear,
     /// Away from the desk.
@@ -42,19 +32,24 @@ pub enum MinuteState {
 }
 
 impl MinuteState {
-    /// Every state, in the order charts stack and legends list them.
-    pub const ALL: [MinuteState; 10] = [
-        MinuteState::Upright,
-        MinuteState::ForwardHead,
-        MinuteState::RoundedShoulders,
-        MinuteState::ShouldersRaised,
-        MinuteState::Leaning,
-        MinuteState::TooClose,
-        MinuteState::HeadDown,
-        MinuteState::Unclear,
-        MinuteState::Away,
-        MinuteState::Paused,
-    ];
+    /// Every state, in the order charts stack and legends list them: upright, each problem,
+    /// then the states not judged.
+    pub const ALL: [MinuteState; Problem::COUNT + 4] = {
+        let mut all = [MinuteState::Upright; Problem::COUNT + 4];
+        let mut index = 0;
+        while index < Problem::COUNT {
+            all[index + 1] = MinuteState::Slouched(Problem::ALL[index]);
+            index += 1;
+        }
+        all[Problem::COUNT + 1] = MinuteState::Unclear;
+        all[Problem::COUNT + 2] = MinuteState::Away;
+        all[Problem::COUNT + 3] = MinuteState::Paused;
+        all
+    };
+
+    /// Slouched time of any problem, as the hour-by-hour charts draw it (in the first
+    /// problem's colour).
+    pub const SLOUCHED: MinuteState = MinuteState::Slouched(Problem::ALL[0]);
 
     /// The state of a minute row (`None` when nothing was recorded in it).
     pub fn of(row: &MinuteRow) -> Option<MinuteState> {
@@ -74,30 +69,33 @@ impl MinuteState {
         }
         let (_, state) = best?;
         Some(state.unwrap_or_else(|| {
-            let mut problem = MinuteState::ForwardHead;
-            let mut most = -1.0;
-            let seconds_of = ProblemSeconds::from(row);
-            for candidate in Problem::ALL {
-                let seconds = seconds_of.get(candidate);
-                if seconds > most {
-                    most = seconds;
-                    problem = MinuteState::from(candidate);
+            // The problem seen longest; ties go to the earlier one in `Problem::ALL`.
+            let mut longest = (Problem::ALL[0], -1.0);
+            for (problem, seconds) in row.problem_s.iter() {
+                if seconds > longest.1 {
+                    longest = (problem, seconds);
                 }
             }
-            problem
+            MinuteState::Slouched(longest.0)
         }))
+    }
+
+    /// Its name in the JSON and the CSV: the problem's for a slouched minute.
+    pub fn key(self) -> &'static str {
+        match self {
+            MinuteState::Upright => "upright",
+            MinuteState::Slouched(problem) => problem.key(),
+            MinuteState::Unclear => "unclear",
+            MinuteState::Away => "away",
+            MinuteState::Paused => "paused",
+        }
     }
 
     /// Plain words for legends.
     pub fn words(self) -> &'static str {
         match self {
             MinuteState::Upright => "upright",
-            MinuteState::ForwardHead => Problem::ForwardHead.words(),
-            MinuteState::RoundedShoulders => Problem::RoundedShoulders.words(),
-            MinuteState::ShouldersRaised => Problem::ShouldersRaised.words(),
-            MinuteState::Leaning => Problem::Leaning.words(),
-            MinuteState::TooClose => Problem::TooClose.words(),
-            MinuteState::HeadDown => Problem::HeadDown.words(),
+            MinuteState::Slouched(problem) => problem.words(),
             MinuteState::Unclear => "not judged",
             MinuteState::Away => "away",
             MinuteState::Paused => "paused",
@@ -108,12 +106,14 @@ impl MinuteState {
     pub fn rgb(self) -> [u8; 3] {
         match self {
             MinuteState::Upright => [0x2e, 0x9d, 0x5b],
-            MinuteState::ForwardHead => [0xc8, 0x4b, 0x31],
-            MinuteState::RoundedShoulders => [0xe0, 0x85, 0x2e],
-            MinuteState::ShouldersRaised => [0xb0, 0x4f, 0x9a],
-            MinuteState::Leaning => [0x7b, 0x5c, 0xc4],
-            MinuteState::TooClose => [0xb8, 0x8a, 0x10],
-            MinuteState::HeadDown => [0x8c, 0x3b, 0x3b],
+            MinuteState::Slouched(problem) => match problem {
+                Problem::ForwardHead => [0xc8, 0x4b, 0x31],
+                Problem::RoundedShoulders => [0xe0, 0x85, 0x2e],
+                Problem::ShouldersRaised => [0xb0, 0x4f, 0x9a],
+                Problem::Leaning => [0x7b, 0x5c, 0xc4],
+                Problem::TooClose => [0xb8, 0x8a, 0x10],
+                Problem::HeadDown => [0x8c, 0x3b, 0x3b],
+            },
             MinuteState::Unclear => [0xa8, 0xae, 0xb5],
             MinuteState::Away => [0x9c, 0xc3, 0xe6],
             MinuteState::Paused => [0xd6, 0xd6, 0xd6],
@@ -122,74 +122,19 @@ impl MinuteState {
 
     /// Whether this is one of the slouched states.
     pub fn is_slouched(self) -> bool {
-        !matches!(self, MinuteState::Upright | MinuteState::Unclear | MinuteState::Away | MinuteState::Paused)
+        matches!(self, MinuteState::Slouched(_))
+    }
+}
+
+impl Serialize for MinuteState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
     }
 }
 
 impl From<Problem> for MinuteState {
     fn from(problem: Problem) -> MinuteState {
-        match problem {
-            Problem::ForwardHead => MinuteState::ForwardHead,
-            Problem::RoundedShoulders => MinuteState::RoundedShoulders,
-            Problem::ShouldersRaised => MinuteState::ShouldersRaised,
-            Problem::Leaning => MinuteState::Leaning,
-            Problem::TooClose => MinuteState::TooClose,
-            Problem::HeadDown => MinuteState::HeadDown,
-        }
-    }
-}
-
-/// Seconds slouched by problem. A slouched second can show more than one problem, so these can
-/// add up to more than the slouched time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct ProblemSeconds {
-    /// Head forward of the shoulders.
-    pub forward_head_s: f64,
-    /// Shoulders rounded forward.
-    pub rounded_shoulders_s: f64,
-    /// Shoulders raised toward the ears.
-    pub shoulders_raised_s: f64,
-    /// Leaning sideways.
-    pub leaning_s: f64,
-    /// Too close to the screen.
-    pub too_close_s: f64,
-    /// Head pitched down.
-    pub head_down_s: f64,
-}
-
-impl From<&MinuteRow> for ProblemSeconds {
-    fn from(row: &MinuteRow) -> ProblemSeconds {
-        ProblemSeconds {
-            forward_head_s: row.forward_head_s,
-            rounded_shoulders_s: row.rounded_shoulders_s,
-            shoulders_raised_s: row.shoulders_raised_s,
-            leaning_s: row.leaning_s,
-            too_close_s: row.too_close_s,
-            head_down_s: row.head_down_s,
-        }
-    }
-}
-
-impl ProblemSeconds {
-    fn add(&mut self, row: &MinuteRow) {
-        self.forward_head_s += row.forward_head_s;
-        self.rounded_shoulders_s += row.rounded_shoulders_s;
-        self.shoulders_raised_s += row.shoulders_raised_s;
-        self.leaning_s += row.leaning_s;
-        self.too_close_s += row.too_close_s;
-        self.head_down_s += row.head_down_s;
-    }
-
-    /// Seconds for one problem.
-    pub fn get(&self, problem: Problem) -> f64 {
-        match problem {
-            Problem::ForwardHead => self.forward_head_s,
-            Problem::RoundedShoulders => self.rounded_shoulders_s,
-            Problem::ShouldersRaised => self.shoulders_raised_s,
-            Problem::Leaning => self.leaning_s,
-            Problem::TooClose => self.too_close_s,
-            Problem::HeadDown => self.head_down_s,
-        }
+        MinuteState::Slouched(problem)
     }
 }
 
@@ -404,7 +349,7 @@ impl DayReport {
             report.away_s += row.away_s;
             report.paused_s += row.paused_s;
             report.standing_s += row.standing_s;
-            report.problems.add(row);
+            report.problems.add(&row.problem_s);
             head_sum += row.head_change_deg_sum;
             head_weight += row.head_change_weight_s;
             rounding_sum += row.rounding_change_deg_sum;
@@ -479,7 +424,7 @@ impl DayReport {
 
     /// Seconds spent slouched with one problem.
     pub fn problem_s(&self, problem: Problem) -> f64 {
-        self.problems.get(problem)
+        self.problems[problem]
     }
 }
 

@@ -131,8 +131,8 @@ fn day_body(daily: &DailyReport) -> String {
         hours_svg(&mut out, day);
         legend(
             &mut out,
-            &[MinuteState::Upright, MinuteState::ForwardHead, MinuteState::Unclear, MinuteState::Away].map(|state| {
-                let label = if state == MinuteState::ForwardHead { "slouched" } else { state.words() };
+            &[MinuteState::Upright, MinuteState::SLOUCHED, MinuteState::Unclear, MinuteState::Away].map(|state| {
+                let label = if state == MinuteState::SLOUCHED { "slouched" } else { state.words() };
                 (label.to_owned(), state.rgb())
             }),
         );
@@ -252,7 +252,7 @@ fn hours_svg(out: &mut String, day: &DayReport) {
         let mut top = BAR_CHART_HEIGHT;
         for (seconds, state) in [
             (hour.upright_s, MinuteState::Upright),
-            (hour.slouched_s, MinuteState::ForwardHead),
+            (hour.slouched_s, MinuteState::SLOUCHED),
             (hour.unclear_s, MinuteState::Unclear),
             (hour.away_s, MinuteState::Away),
         ] {
@@ -270,7 +270,7 @@ fn hours_svg(out: &mut String, day: &DayReport) {
                 hex(state.rgb()),
                 hour.hour,
                 duration_words(seconds),
-                if state == MinuteState::ForwardHead { "slouched" } else { state.words() }
+                if state == MinuteState::SLOUCHED { "slouched" } else { state.words() }
             );
         }
         if hour.hour % 3 == 0 {

@@ -373,7 +373,7 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
     ui.strong("Hour by hour");
     let stack = [
         ("upright", MinuteState::Upright),
-        ("slouched", MinuteState::ForwardHead),
+        ("slouched", MinuteState::SLOUCHED),
         ("not judged", MinuteState::Unclear),
         ("away", MinuteState::Away),
     ];
