@@ -613,7 +613,7 @@ fn the_tray_icon_registers_follows_the_state_and_its_menu_pauses_and_resumes() {
     let private_bus = common::PrivateBus::start();
     let address = private_bus.address.clone();
     let ctx = harness.ctx.clone();
-    let refused = harness.state_mut().start_tray(&ctx, Some(&address)).expect_err("no tray host yet");
+    let refused = harness.state_mut().start_tray(&ctx, Some(&address)).expect_err("no tray host yet").to_string();
     assert!(refused.contains("no tray host"), "{refused}");
 
     // A panel's registry on the bus.

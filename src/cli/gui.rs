@@ -64,7 +64,7 @@ pub(super) fn run_gui(args: GuiArgs, verbose: u8) -> anyhow::Result<ExitCode> {
     }
     let minimised = args.minimised || app.settings().start_minimised;
     let exit = app.exit();
-    crate::ui::run_window(app, minimised, args.window_size).map_err(|message| anyhow::anyhow!(message))?;
+    crate::ui::run_window(app, minimised, args.window_size)?;
     let exit = exit.lock().map(|exit| *exit).unwrap_or_default();
     if let crate::ui::WindowExit::ToTray(carry) = exit {
         handoff::replace_process(&handoff::arguments(&args, verbose, handoff::Next::Background, &carry))?;

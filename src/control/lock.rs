@@ -61,15 +61,29 @@ pub fn watch(commands: Sender<EngineCommand>) -> (LockWatch, Vec<String>) {
         let outcome = match spawned {
             Ok(thread) => {
                 threads.push(thread);
-                ready.recv().unwrap_or_else(|_| Err("the watching thread ended".into()))
+                ready.recv().unwrap_or(Err(WatchError::ThreadEnded))
             }
-            Err(error) => Err(error.to_string()),
+            Err(error) => Err(WatchError::NoThread(error)),
         };
         if let Err(reason) = outcome {
             missing.push(format!("screen lock and sleep are not watched on the {name} bus ({reason})"));
         }
     }
     (LockWatch { stop, threads }, missing)
+}
+
+/// Why a bus is not watched.
+#[derive(Debug, thiserror::Error)]
+enum WatchError {
+    /// The bus could not be reached or its signals not subscribed to.
+    #[error("{0}")]
+    NoBus(#[source] zbus::Error),
+    /// No thread could be started.
+    #[error("no thread for it: {0}")]
+    NoThread(#[source] std::io::Error),
+    /// The thread ended before saying whether it worked.
+    #[error("the watching thread ended")]
+    ThreadEnded,
 }
 
 #[derive(Clone, Copy)]
@@ -133,11 +147,11 @@ fn meaning(message: &zbus::Message) -> Option<(Hold, bool)> {
     }
 }
 
-async fn listen(bus: Bus, commands: Sender<EngineCommand>, ready: Sender<Result<(), String>>, stop: Arc<Stop>) {
+async fn listen(bus: Bus, commands: Sender<EngineCommand>, ready: Sender<Result<(), WatchError>>, stop: Arc<Stop>) {
     let (_connection, mut streams) = match connect(bus).await {
         Ok(connected) => connected,
         Err(error) => {
-            let _ = ready.send(Err(error.to_string()));
+            let _ = ready.send(Err(WatchError::NoBus(error)));
             return;
         }
     };

@@ -87,6 +87,23 @@ impl Monitor {
     async fn announce_state(emitter: &SignalEmitter<'_>, state: &str, words: &str) -> zbus::Result<()>;
 }
 
+/// Why the bus interface is not offered (said once; monitoring goes on without it).
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// No session bus, or another monitor holds the name.
+    #[error("control from outside is off ({0})")]
+    NoBus(#[source] zbus::Error),
+    /// The interface could not be put on the bus.
+    #[error("control from outside is off (the interface was not served)")]
+    NotServed,
+    /// No thread could be started for it.
+    #[error("control from outside is off (no thread for it: {0})")]
+    NoThread(#[source] std::io::Error),
+    /// Its thread ended before saying whether it worked.
+    #[error("control from outside is off (the control thread ended at once)")]
+    ThreadEnded,
+}
+
 /// The running service; dropping it releases the name and ends the thread.
 pub struct ControlService {
     state: Arc<ControlState>,
@@ -96,20 +113,20 @@ pub struct ControlService {
 impl ControlService {
     /// Takes the name on the session bus and serves the interface. Fails (with a reason to show
     /// once) when there is no session bus or another monitor holds the name.
-    pub fn start(state: Arc<ControlState>, commands: Sender<EngineCommand>) -> Result<ControlService, String> {
-        let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), String>>();
+    pub fn start(state: Arc<ControlState>, commands: Sender<EngineCommand>) -> Result<ControlService, ControlError> {
+        let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), ControlError>>();
         let served = state.clone();
         let thread = std::thread::Builder::new()
             .name("slouchwatch-control".into())
             .spawn(move || serve(served, commands, ready_tx))
-            .map_err(|error| error.to_string())?;
+            .map_err(ControlError::NoThread)?;
         match ready.recv() {
             Ok(Ok(())) => Ok(ControlService { state, thread: Some(thread) }),
             Ok(Err(reason)) => {
                 let _ = thread.join();
                 Err(reason)
             }
-            Err(_) => Err("the control thread ended at once".into()),
+            Err(_) => Err(ControlError::ThreadEnded),
         }
     }
 }
@@ -125,19 +142,19 @@ impl Drop for ControlService {
 
 /// The thread: builds the connection, says whether it worked, then tells listeners of each new
 /// state until asked to stop. The connection is served while this thread waits in `block_on`.
-fn serve(state: Arc<ControlState>, commands: Sender<EngineCommand>, ready: Sender<Result<(), String>>) {
+fn serve(state: Arc<ControlState>, commands: Sender<EngineCommand>, ready: Sender<Result<(), ControlError>>) {
     zbus::block_on(async move {
         let monitor = Monitor { state: state.clone(), commands };
         let built = zbus::connection::Builder::session().name(BUS_NAME).serve_at(OBJECT_PATH, monitor).build().await;
         let connection = match built {
             Ok(connection) => connection,
             Err(error) => {
-                let _ = ready.send(Err(format!("control from outside is off ({error})")));
+                let _ = ready.send(Err(ControlError::NoBus(error)));
                 return;
             }
         };
         let Ok(interface) = connection.object_server().interface::<_, Monitor>(OBJECT_PATH).await else {
-            let _ = ready.send(Err("control from outside is off (the interface was not served)".into()));
+            let _ = ready.send(Err(ControlError::NotServed));
             return;
         };
         let _ = ready.send(Ok(()));

@@ -259,7 +259,10 @@ mod tests {
         assert_eq!(first.minute, at(0.0));
         assert!((first.good_s - 58.0).abs() < 1e-9 && (first.bad_s - 2.0).abs() < 1e-9, "{first:?}");
         assert!((first.monitored_s - 60.0).abs() < 1e-9);
-        assert!((first.problem_s[Problem::ForwardHead] - 2.0).abs() < 1e-9 && (first.problem_s[Problem::TooClose] - 2.0).abs() < 1e-9);
+        assert!(
+            (first.problem_s[Problem::ForwardHead] - 2.0).abs() < 1e-9
+                && (first.problem_s[Problem::TooClose] - 2.0).abs() < 1e-9
+        );
         let mean = first.forward_head_deg_sum / first.forward_head_weight_s;
         assert!((mean - (58.0 * 10.0 + 2.0 * 30.0) / 60.0).abs() < 1e-6);
         let second = minutes.flush().unwrap();

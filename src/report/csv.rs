@@ -4,10 +4,10 @@ use chrono::{FixedOffset, SecondsFormat};
 use serde::Serialize;
 
 use super::day::MinuteState;
-use crate::history::MinuteRow;
-use crate::posture::Problem;
 use super::period::DaySummary;
 use super::{DailyReport, Report};
+use crate::history::MinuteRow;
+use crate::posture::Problem;
 
 /// The per-minute CSV's problem columns in the places they have had since the first version
 /// (readers go by position), before the mean measures.

@@ -209,6 +209,29 @@ impl Item {
     async fn new_status(emitter: &SignalEmitter<'_>, status: &str) -> zbus::Result<()>;
 }
 
+/// Why there is no tray icon (said once; the window or monitoring goes on without it).
+#[derive(Debug, thiserror::Error)]
+pub enum TrayError {
+    /// This platform's tray is not written yet.
+    #[error("no tray icon: this platform's tray is not supported yet")]
+    Unsupported,
+    /// There is no session bus to show it on.
+    #[error("no tray icon: no session bus ({0})")]
+    NoBus(#[source] zbus::Error),
+    /// Nothing on the bus shows tray icons (no panel, or GNOME without the extension).
+    #[error("no tray icon: no tray host is running ({0}); on GNOME, the AppIndicator extension adds one")]
+    NoHost(#[source] zbus::Error),
+    /// The icon's objects could not be put on the bus.
+    #[error("no tray icon: its objects were not served")]
+    NotServed,
+    /// No thread could be started for it.
+    #[error("no tray icon: no thread for it ({0})")]
+    NoThread(#[source] std::io::Error),
+    /// Its thread ended before saying whether it worked.
+    #[error("no tray icon: the tray thread ended at once")]
+    ThreadEnded,
+}
+
 /// The tray icon, while it is shown; dropping it takes the icon away.
 pub struct Tray {
     state: Arc<ControlState>,
@@ -218,25 +241,25 @@ pub struct Tray {
 impl Tray {
     /// Shows the icon on the session bus at `address` (`None`: the usual session bus).
     /// Fails, with a reason to say once, when there is no bus or no tray host.
-    pub fn start(address: Option<&str>, sink: RequestSink) -> Result<Tray, String> {
+    pub fn start(address: Option<&str>, sink: RequestSink) -> Result<Tray, TrayError> {
         if !cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
-            return Err("no tray icon: this platform's tray is not supported yet".into());
+            return Err(TrayError::Unsupported);
         }
         let state = ControlState::new();
-        let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), String>>();
+        let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), TrayError>>();
         let served = state.clone();
         let address = address.map(str::to_owned);
         let thread = std::thread::Builder::new()
             .name("slouchwatch-tray".into())
             .spawn(move || zbus::block_on(serve(address, served, sink, ready_tx)))
-            .map_err(|error| error.to_string())?;
+            .map_err(TrayError::NoThread)?;
         match ready.recv() {
             Ok(Ok(())) => Ok(Tray { state, thread: Some(thread) }),
             Ok(Err(reason)) => {
                 let _ = thread.join();
                 Err(reason)
             }
-            Err(_) => Err("the tray thread ended at once".into()),
+            Err(_) => Err(TrayError::ThreadEnded),
         }
     }
 
@@ -259,7 +282,7 @@ async fn serve(
     address: Option<String>,
     state: Arc<ControlState>,
     sink: RequestSink,
-    ready: std::sync::mpsc::Sender<Result<(), String>>,
+    ready: std::sync::mpsc::Sender<Result<(), TrayError>>,
 ) {
     let name = format!("org.kde.StatusNotifierItem-{}-1", std::process::id());
     let builder = match &address {
@@ -272,7 +295,7 @@ async fn serve(
     let connection = match built {
         Ok(connection) => connection,
         Err(error) => {
-            let _ = ready.send(Err(format!("no tray icon: no session bus ({error})")));
+            let _ = ready.send(Err(TrayError::NoBus(error)));
             return;
         }
     };
@@ -286,16 +309,14 @@ async fn serve(
         )
         .await;
     if let Err(error) = registered {
-        let _ = ready.send(Err(format!(
-            "no tray icon: no tray host is running ({error}); on GNOME, the AppIndicator extension adds one"
-        )));
+        let _ = ready.send(Err(TrayError::NoHost(error)));
         return;
     }
     let (Ok(item), Ok(menu)) = (
         connection.object_server().interface::<_, Item>(ITEM_PATH).await,
         connection.object_server().interface::<_, menu::Menu>(MENU_PATH).await,
     ) else {
-        let _ = ready.send(Err("no tray icon: its objects were not served".into()));
+        let _ = ready.send(Err(TrayError::NotServed));
         return;
     };
     let _ = ready.send(Ok(()));

@@ -87,7 +87,7 @@ pub const MIN_WINDOW_SIZE: [f32; 2] = [480.0, 360.0];
 
 /// Opens the window and runs until it is closed: at `size` (points) if given, else where and
 /// as large as it was last closed, else [`WINDOW_SIZE`].
-pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>) -> Result<(), String> {
+pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>) -> Result<(), WindowError> {
     let remembered = app.settings().window;
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("slouchwatch")
@@ -131,7 +131,10 @@ pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>)
             Ok(Box::new(app))
         }),
     )
-    .map_err(|error| {
-        format!("cannot open the window ({error}); is a display available? `slouchwatch run` monitors without one")
-    })
+    .map_err(|error| WindowError(error.to_string()))
 }
+
+/// The window could not be opened (eframe's error, in words: it cannot cross threads).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open the window ({0}); is a display available? `slouchwatch run` monitors without one")]
+pub struct WindowError(String);

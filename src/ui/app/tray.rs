@@ -9,7 +9,7 @@ use super::{Screen, SlouchApp, UiCommand, bring_forward};
 impl SlouchApp {
     /// Shows the tray icon on the session bus at `address` (`None`: the usual one); its menu
     /// wakes `ctx`. Fails with the reason (no bus, no tray host) to say once.
-    pub fn start_tray(&mut self, ctx: &egui::Context, address: Option<&str>) -> Result<(), String> {
+    pub fn start_tray(&mut self, ctx: &egui::Context, address: Option<&str>) -> Result<(), crate::tray::TrayError> {
         let (requests, received) = std::sync::mpsc::channel();
         let ctx = ctx.clone();
         let sink = crate::tray::RequestSink::new(requests, move || ctx.request_repaint());
