@@ -466,10 +466,26 @@ const PERCENT_STEPS: [f64; 3] = [25.0, 50.0, 100.0];
 
 /// Axis labels of hour charts: `09:00` at whole hours.
 fn hour_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
-    let hour = mark.value.round();
+    // (+ 0.0: a mark a hair below midnight is 00:00, not -0:00.)
+    let hour = mark.value.round() + 0.0;
     if (mark.value - hour).abs() < 1e-6 && (0.0..=24.0).contains(&hour) {
         format!("{hour:02}:00")
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hour_marks_read_as_clock_times_and_midnight_is_never_negative() {
+        let label = |value: f64| hour_label(egui_plot::GridMark { value, step_size: 1.0 }, &(0.0..=24.0));
+        assert_eq!(label(-1e-9), "00:00");
+        assert_eq!(label(6.0), "06:00");
+        assert_eq!(label(13.0), "13:00");
+        assert_eq!(label(6.5), "");
+        assert_eq!(label(-1.0), "");
     }
 }
