@@ -11,6 +11,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use image::{Rgb, RgbImage};
 use slouchwatch::pose::{LoadOptions, ModelChoice, PoseEstimator, Preprocessor};
 use slouchwatch::posture::{self, PlacementSetting, PostureSettings};
+use slouchwatch::source::camera::PixelFormat;
+use slouchwatch::source::camera::decode::RawFrame;
 
 /// Webcam frame sizes worth timing: the 640x480 mode the live monitor asks for, and 1080p.
 const FRAME_SIZES: [(u32, u32); 2] = [(640, 480), (1920, 1080)];
@@ -49,13 +51,14 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     for (width, height) in FRAME_SIZES {
         let bytes = jpeg_frame(width, height);
-        group.bench_function(format!("mjpeg {width}x{height}"), |b| {
-            b.iter(|| {
-                slouchwatch::source::camera::decode_frame(nokhwa::utils::FrameFormat::MJPEG, width, height, &bytes)
-                    .expect("decodes")
-            })
-        });
+        let frame = RawFrame { format: PixelFormat::Mjpeg, width, height, stride: 0, data: &bytes };
+        group.bench_function(format!("mjpeg {width}x{height}"), |b| b.iter(|| frame.decode().expect("decodes")));
     }
+    // YUYV, the mode a camera without MJPEG near 640x480 (or with unreadable MJPEG) is opened in.
+    let (width, height) = (640, 480);
+    let yuyv: Vec<u8> = (0..width * height * 2).map(|at| (at * 7 % 251) as u8).collect();
+    let frame = RawFrame { format: PixelFormat::Yuyv, width, height, stride: 0, data: &yuyv };
+    group.bench_function(format!("yuyv {width}x{height}"), |b| b.iter(|| frame.decode().expect("decodes")));
     group.finish();
 }
 

@@ -14,7 +14,8 @@ use std::time::Instant;
 use slouchwatch::images;
 use slouchwatch::pose::{ModelChoice, PoseEstimator};
 use slouchwatch::posture::{self, PostureSettings};
-use slouchwatch::source::camera::decode_frame;
+use slouchwatch::source::camera::PixelFormat;
+use slouchwatch::source::camera::decode::RawFrame;
 
 /// CPU time of this process, seconds.
 fn cpu_seconds() -> f64 {
@@ -55,8 +56,7 @@ fn main() -> anyhow::Result<()> {
     let load_s = load_started.elapsed().as_secs_f64();
     let settings = PostureSettings::default();
     let mut verdict = |bytes: &[u8]| -> anyhow::Result<posture::Posture> {
-        let image = decode_frame(nokhwa::utils::FrameFormat::MJPEG, width, height, bytes)
-            .map_err(|detail| anyhow::anyhow!(detail))?;
+        let image = RawFrame { format: PixelFormat::Mjpeg, width, height, stride: 0, data: bytes }.decode()?;
         let pose = estimator.estimate(&image)?;
         Ok(posture::assess(&pose, image.dimensions(), None, &settings).posture)
     };

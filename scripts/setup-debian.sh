@@ -4,7 +4,7 @@
 # Rust itself (1.95 or newer) comes from rustup: https://rustup.rs
 set -euo pipefail
 # build-essential: C compiler for SQLite (bundled) and other -sys crates.
-# libclang-dev: the webcam bindings (nokhwa -> v4l2) generate their FFI with bindgen.
+# libclang-dev: the webcam bindings (v4l2-sys-mit, under the v4l crate) generate their FFI with bindgen.
 # strace: the test that checks slouchwatch opens no network socket watches its system calls.
 # dbus: the control test runs a private session bus (dbus-daemon) and watches it (dbus-monitor).
 # desktop-file-utils: the test of the login entry checks it with desktop-file-validate.

@@ -7,7 +7,7 @@
 //!                                                     history -> report;  channel -> ui / cli
 //! ```
 //!
-//! - [`source`]: where frames come from: a camera (nokhwa) or a folder replayed as one.
+//! - [`source`]: where frames come from: a camera (V4L2 on Linux, nokhwa elsewhere) or a folder replayed as one.
 //! - [`pose`]: runs the MoveNet model on an image and returns 17 named keypoints.
 //! - [`posture`]: posture measures, calibration, limits and the per-frame verdict (pure).
 //! - [`alerts`]: the alert state machine: when to warn, clear, remind (pure, clock passed in).

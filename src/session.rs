@@ -18,7 +18,7 @@ use crate::control::service::ControlService;
 use crate::engine::{EngineCommand, EngineConfig, EngineHandle, EngineMessage, Summary, spawn};
 use crate::history::{self, AlreadyMonitoring};
 use crate::pose::{ModelChoice, ModelError, PoseEstimator};
-use crate::source::camera::CameraSource;
+use crate::source::camera;
 use crate::source::replay::ReplaySource;
 use crate::source::{FrameSource, SourceError, SourceFactory, SourceSpec};
 
@@ -192,7 +192,14 @@ fn source_factory(spec: &SessionSpec, fps: f64, notices: &mut Vec<String>) -> Re
         SourceSpec::Camera(selector) => {
             let probe = match spec.camera_check {
                 CameraCheck::OnEngineThread => Ok(()),
-                CameraCheck::Require | CameraCheck::WaitIfMissing => CameraSource::open(selector.clone()).map(drop),
+                CameraCheck::Require | CameraCheck::WaitIfMissing => {
+                    // Closed before the engine opens it (a guarded source closes it on its own
+                    // thread, so closing is asked for rather than left to the drop).
+                    let mut probe = camera::guarded(selector.clone());
+                    let opened = probe.reconnect();
+                    probe.release();
+                    opened
+                }
             };
             match probe {
                 Ok(()) => {}
@@ -202,7 +209,7 @@ fn source_factory(spec: &SessionSpec, fps: f64, notices: &mut Vec<String>) -> Re
                 Err(error) => return Err(error),
             }
             let selector = selector.clone();
-            Ok(Box::new(move || Ok(Box::new(CameraSource::disconnected(selector)) as Box<dyn FrameSource>)))
+            Ok(Box::new(move || Ok(Box::new(camera::guarded(selector)) as Box<dyn FrameSource>)))
         }
     }
 }

@@ -67,7 +67,7 @@ impl FrameSource for ScriptedCamera {
         let mut frame = |image: image::RgbImage| {
             self.served += 1;
             let time = self.start + TimeDelta::milliseconds(500) * self.served;
-            Ok(Some(Frame { image, time }))
+            Ok(Some(Frame::new(image, time)))
         };
         match step {
             None => Ok(None),
@@ -298,7 +298,7 @@ impl FrameSource for LiveCamera {
         if log.closed {
             log.reads_while_closed += 1;
         }
-        Ok(Some(Frame { image: self.image.clone(), time: Utc::now() }))
+        Ok(Some(Frame::new(self.image.clone(), Utc::now())))
     }
 
     fn is_live(&self) -> bool {
@@ -455,4 +455,132 @@ fn locking_the_screen_closes_the_camera_and_unlocking_reopens_it_but_never_ends_
     });
     assert!(dropped.recv_timeout(std::time::Duration::from_secs(5)).is_ok(), "the watchers did not end");
     drop(bus);
+}
+
+#[test]
+fn a_closed_shutter_is_too_dark_once_and_never_a_frozen_camera() {
+    // Half a minute of identical black frames from a camera that can freeze: before, the freeze
+    // check (run before the darkness check) reopened it every ~11 s.
+    let mut camera = ScriptedCamera::new(&[Step::Frame, Step::Frame]);
+    camera.steps.extend([Step::Lit(0.0, 0.0); 60]);
+    camera.can_freeze = true;
+    let run = run(camera, quiet());
+    let sources = run.sources();
+    assert!(!sources.iter().any(|event| matches!(event, SourceEvent::CameraLost { .. })), "{sources:?}");
+    let told: Vec<&&SourceEvent> =
+        sources.iter().filter(|event| matches!(event, SourceEvent::PictureUnusable { .. })).collect();
+    assert_eq!(told.len(), 1, "said once: {sources:?}");
+    assert!(matches!(told[0], SourceEvent::PictureUnusable { detail } if detail.contains("too dark")));
+    assert_eq!(run.summary.frames, 62);
+}
+
+/// What goes wrong with a [`TroubledCamera`] at its `at`th read.
+#[derive(Clone, Copy, PartialEq)]
+enum Trouble {
+    /// The read never returns (a camera stalled inside its driver).
+    Block,
+    /// The camera code panics.
+    Panic,
+}
+
+/// A live camera that blocks or panics once, run as monitoring runs the webcam: behind the
+/// guard, on a thread of its own.
+struct TroubledCamera {
+    image: image::RgbImage,
+    reads: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    trouble: Trouble,
+    at: u32,
+}
+
+impl FrameSource for TroubledCamera {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        let read = self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        if read == self.at {
+            match self.trouble {
+                Trouble::Block => std::thread::sleep(std::time::Duration::from_secs(3600)),
+                Trouble::Panic => panic!("attempt to divide by zero (a frame size step of 0)"),
+            }
+        }
+        Ok(Some(Frame::new(self.image.clone(), Utc::now())))
+    }
+
+    fn is_live(&self) -> bool {
+        true
+    }
+
+    fn can_freeze(&self) -> bool {
+        false
+    }
+
+    fn describe(&self) -> String {
+        "camera 0: troubled".into()
+    }
+}
+
+fn troubled_engine(trouble: Trouble, at: u32) -> (engine::EngineHandle, std::sync::Arc<std::sync::atomic::AtomicU32>) {
+    use slouchwatch::source::guard::{Build, GuardedSource};
+    let reads = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let image = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
+    let counted = reads.clone();
+    let build: Build = std::sync::Arc::new(move || {
+        Box::new(TroubledCamera { image: image.clone(), reads: counted.clone(), trouble, at }) as Box<dyn FrameSource>
+    });
+    let estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    let config = EngineConfig { fps: 20.0, ..quiet() };
+    let factory = Box::new(move || Ok(Box::new(GuardedSource::new(build)) as Box<dyn FrameSource>));
+    (engine::spawn(config, factory, estimator, None).unwrap(), reads)
+}
+
+fn events_until_finished(handle: engine::EngineHandle) -> (Vec<SourceEvent>, Summary) {
+    let mut events = Vec::new();
+    for message in handle.messages.iter() {
+        match message {
+            EngineMessage::Event(event) => {
+                if let EngineEvent::Source(source) = event.event {
+                    events.push(source);
+                }
+            }
+            EngineMessage::Finished(summary) => return (events, summary),
+            _ => {}
+        }
+    }
+    panic!("the engine ended without its summary");
+}
+
+#[test]
+fn a_camera_read_that_never_returns_does_not_hold_up_stop_and_is_reported_as_a_stall() {
+    let (handle, reads) = troubled_engine(Trouble::Block, 4);
+    while reads.load(std::sync::atomic::Ordering::SeqCst) < 4 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The read is stuck now. Stop is what Ctrl-C, SIGTERM and the window's Quit send.
+    let asked = std::time::Instant::now();
+    assert!(handle.send(EngineCommand::Stop));
+    let (events, summary) = events_until_finished(handle);
+    let took = asked.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(slouchwatch::source::guard::ANSWER_WITHIN_S + 5),
+        "Stop was answered after {took:?}, not after the stuck read"
+    );
+    assert!(
+        events.iter().any(|event| matches!(event, SourceEvent::CameraLost { detail } if detail.contains("stalled"))),
+        "{events:?}"
+    );
+    assert_eq!(summary.frames, 3);
+}
+
+#[test]
+fn a_panic_in_the_camera_code_is_reported_and_retried_and_monitoring_goes_on() {
+    let (handle, reads) = troubled_engine(Trouble::Panic, 4);
+    while reads.load(std::sync::atomic::Ordering::SeqCst) < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(handle.send(EngineCommand::Stop));
+    let (events, summary) = events_until_finished(handle);
+    let lost = events
+        .iter()
+        .position(|event| matches!(event, SourceEvent::CameraLost { detail } if detail.contains("divide by zero")));
+    let lost = lost.unwrap_or_else(|| panic!("the panic is reported: {events:?}"));
+    assert!(matches!(events.get(lost + 1), Some(SourceEvent::CameraBack { .. })), "{events:?}");
+    assert!(summary.frames >= 16, "frames kept coming after the camera came back: {}", summary.frames);
 }

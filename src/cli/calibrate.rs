@@ -12,7 +12,7 @@ use crate::files::calibration as calibration_file;
 use crate::images;
 use crate::pose::ModelChoice;
 use crate::posture::{self, PlacementSetting};
-use crate::source::camera::CameraSource;
+use crate::source::camera;
 use crate::source::{FrameSource, SourceSpec};
 
 /// `slouchwatch calibrate`: from the camera into your setups while slouchwatch runs, its
@@ -53,7 +53,8 @@ const CALIBRATION_INTERVAL: std::time::Duration = std::time::Duration::from_mill
 /// Captures a few seconds of frames from the camera, in memory only (as the window's wizard
 /// does, with the same counts).
 fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyhow::Result<Vec<image::RgbImage>> {
-    let mut camera = CameraSource::open(selector.clone())?;
+    let mut camera = camera::guarded(selector.clone());
+    camera.reconnect()?;
     println!("Sit upright as you normally work, look at the screen and hold still.");
     for second in (1..=CALIBRATION_COUNTDOWN_S).rev() {
         println!("  {second}...");
@@ -70,6 +71,8 @@ fn capture_calibration_frames(selector: &crate::source::CameraSelector) -> anyho
         }
         std::thread::sleep(CALIBRATION_INTERVAL);
     }
+    // The camera (and its light) goes off now, not when its thread gets round to it.
+    camera.release();
     Ok(frames)
 }
 

@@ -10,21 +10,64 @@ use crate::coach::Catalog;
 use crate::engine::{self, EngineCommand, EngineMessage};
 use crate::files::calibration as calibration_file;
 use crate::session::{self, CameraCheck, SessionError, SessionSpec};
-use crate::source::{SourceError, camera};
+use crate::source::camera::{self, CameraListing, Preference, modes};
+use crate::source::{CameraSelector, SourceError};
 
-/// `slouchwatch cameras`: the cameras there are.
+/// `slouchwatch cameras`: the cameras there are, which one is the default, and why the other
+/// video nodes are not cameras.
 pub(super) fn list_cameras() -> anyhow::Result<ExitCode> {
-    let cameras = camera::list_cameras()?;
-    if cameras.is_empty() {
-        println!(
-            "No camera found. Connect a webcam (and check that your user may use it, e.g. is in the 'video' group)."
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    for camera in cameras {
-        println!("camera:{}  {}  ({})", camera.index, camera.name, camera.description);
-    }
+    print!("{}", cameras_text(&camera::list_all()?));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `slouchwatch cameras` prints for the video nodes `all` (every node, judged).
+pub(crate) fn cameras_text(all: &[CameraListing]) -> String {
+    use std::fmt::Write as _;
+    let default = camera::choose(&CameraSelector::Default, all);
+    let mut text = String::new();
+    let usable: Vec<&CameraListing> = all.iter().filter(|listing| listing.usable()).collect();
+    if usable.is_empty() {
+        match default.as_ref().err().cloned().unwrap_or(SourceError::NoCamera) {
+            // "no camera found: connect a webcam, ..."
+            SourceError::NoCamera => {
+                let reason = SourceError::NoCamera.to_string();
+                let _ = writeln!(text, "N{}.", reason.strip_prefix('n').unwrap_or(&reason));
+            }
+            reason => {
+                let _ = writeln!(text, "No camera found: {reason}.");
+            }
+        }
+    } else {
+        let _ = writeln!(text, "Cameras (the default, used by --source camera, is marked *):");
+    }
+    for listing in &usable {
+        let is_default = default.as_ref().is_ok_and(|chosen| chosen.index == listing.index);
+        let mark = if is_default { "*" } else { " " };
+        let driver = if listing.driver.is_empty() { String::new() } else { format!(", {}", listing.driver) };
+        let _ =
+            writeln!(text, "{mark} camera:{}  {}  ({}{driver})", listing.index, listing.name, listing.device.display());
+        if !listing.formats.is_empty() {
+            let mode =
+                modes::choose_mode(&listing.formats, Preference::Usual, &mut |_, _, _| modes::Intervals::Unknown);
+            let opens = mode.map(|mode| format!("; opens in {mode}")).unwrap_or_default();
+            let _ = writeln!(text, "      offers {}{opens}", listing.format_names());
+        }
+        if listing.infrared {
+            let _ = writeln!(
+                text,
+                "      an IR camera (face unlock, grey pictures): used only when chosen by number or name"
+            );
+        }
+    }
+    let skipped: Vec<&CameraListing> = all.iter().filter(|listing| !listing.usable()).collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(text, "Video nodes that are not cameras slouchwatch can use:");
+        for listing in skipped {
+            let reason = listing.skipped.as_ref().map(ToString::to_string).unwrap_or_default();
+            let _ = writeln!(text, "  {}  {}: {reason}", listing.device.display(), listing.name);
+        }
+    }
+    text
 }
 
 /// `slouchwatch run`: the engine without a window.
@@ -82,6 +125,12 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
             eprintln!("error: {error}{hint} (or pass --wait-for-camera to wait for it)");
             return Ok(ExitCode::from(EXIT_NO_CAMERA));
         }
+        Err(SessionError::Source(
+            error @ (SourceError::ImageProcessorCamera | SourceError::CameraPermission { .. }),
+        )) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(EXIT_NO_CAMERA));
+        }
         Err(SessionError::AlreadyMonitoring(already)) => {
             eprintln!("error: {already}");
             return Ok(ExitCode::from(EXIT_ALREADY_MONITORING));
@@ -126,4 +175,36 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     session.join();
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::camera::recorded::machine;
+
+    #[test]
+    fn cameras_lists_the_default_the_ir_camera_and_what_is_not_a_camera() {
+        let text = cameras_text(&machine("desk"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("Cameras"), "{text}");
+        let default: Vec<&&str> = lines.iter().filter(|line| line.starts_with('*')).collect();
+        assert_eq!(default.len(), 1, "{text}");
+        assert!(default[0].contains("camera:0") && default[0].contains("/dev/video0"), "{text}");
+        assert!(text.contains("offers YUYV; opens in YUYV 640x480 at 30 fps"), "{text}");
+        assert!(text.contains("offers YUYV, H264, MJPG; opens in MJPG 640x480 at 5 fps"), "{text}");
+        assert!(text.contains("camera:2") && text.contains("an IR camera"), "{text}");
+        assert_eq!(text.matches("metadata node: no pictures").count(), 4, "{text}");
+    }
+
+    #[test]
+    fn cameras_on_an_ipu6_laptop_says_why_none_is_usable() {
+        let text = cameras_text(&machine("ipu6-laptop"));
+        assert!(text.starts_with("No camera found: this computer's camera sits behind an Intel IPU6"), "{text}");
+        assert!(text.contains("libcamera"), "{text}");
+        let video3 = text.lines().find(|line| line.contains("/dev/video3")).unwrap_or_default();
+        assert!(video3.contains("Intel IPU6 ISYS Capture"), "{text}");
+        assert!(video3.ends_with("no format slouchwatch reads (offers BG10, pBAA, GR10)"), "{text}");
+        let nothing = cameras_text(&[]);
+        assert!(nothing.starts_with("No camera found: connect a webcam"), "{nothing}");
+    }
 }

@@ -130,8 +130,8 @@ impl Step {
             return FrameOutcome { activity: Some(Activity::Paused), snapshot, ..FrameOutcome::new(FrameKind::Paused) };
         }
         let (changed, thumbnail) = self.motion.changed(&frame.image);
-        let frozen = self.freeze.frame(now, &thumbnail);
         let picture = Picture::of_thumbnail(&thumbnail);
+        let frozen = self.freeze.frame(now, &thumbnail, frame.sequence, picture);
         let mut source_events: Vec<SourceEvent> = self.note_picture(picture).into_iter().collect();
         if picture != Picture::Usable {
             // Keypoints from such a frame are noise: unknown, never bad, and nothing held over.
@@ -376,7 +376,7 @@ mod tests {
 
     fn frame(second: f64, variant: u32) -> Frame {
         let time = DateTime::from_timestamp(1_800_000_000, 0).unwrap() + TimeDelta::milliseconds((second * 1e3) as i64);
-        Frame { image: image(variant), time }
+        Frame::new(image(variant), time)
     }
 
     fn calibrated_step() -> Step {
@@ -506,7 +506,7 @@ mod tests {
     fn an_unreadable_picture_is_unknown_and_a_model_failure_is_skipped() {
         let mut step = calibrated_step();
         let mut finder = Scripted { poses: vec![], runs: 0 };
-        let dark = Frame { image: RgbImage::new(SIZE.0, SIZE.1), time: frame(0.0, 0).time };
+        let dark = Frame::new(RgbImage::new(SIZE.0, SIZE.1), frame(0.0, 0).time);
         let outcome = step.step(dark, &mut finder);
         assert_eq!(outcome.kind, FrameKind::Unusable);
         assert_eq!(finder.runs, 0, "the model does not run on a dark picture");

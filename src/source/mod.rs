@@ -5,6 +5,7 @@
 //! An I/O edge: frames live in memory only and are never written anywhere.
 
 pub mod camera;
+pub mod guard;
 pub mod replay;
 
 use std::fmt;
@@ -21,6 +22,16 @@ pub struct Frame {
     pub image: RgbImage,
     /// When the frame was taken.
     pub time: DateTime<Utc>,
+    /// The driver's frame counter, where the source has one: a counter that does not advance
+    /// means the same frame was handed out again.
+    pub sequence: Option<u64>,
+}
+
+impl Frame {
+    /// A frame without a driver's counter (a replay, a test).
+    pub fn new(image: RgbImage, time: DateTime<Utc>) -> Frame {
+        Frame { image, time, sequence: None }
+    }
 }
 
 /// Why a source gave no frame.
@@ -67,6 +78,52 @@ pub enum SourceError {
         /// What the system said.
         detail: String,
     },
+    /// The system does not let this user open the camera.
+    #[error(
+        "not allowed to use camera '{device}': add your user to the 'video' group (then log out and in), \
+         or, if you are logged in over SSH or your session is not the active one on this computer's seat, \
+         run slouchwatch from the desktop session in front of the camera"
+    )]
+    CameraPermission {
+        /// The camera.
+        device: String,
+    },
+    /// The only camera nodes belong to an Intel IPU6/IPU7 image processor.
+    #[error(
+        "this computer's camera sits behind an Intel IPU6/IPU7 image processor, which only libcamera \
+         (usually through PipeWire) can drive; slouchwatch reads V4L2 cameras only so far: use a USB webcam, \
+         or a v4l2loopback bridge fed by libcamera"
+    )]
+    ImageProcessorCamera,
+    /// No frame came for a while, and the camera did not say why.
+    #[error("camera '{device}' sent no picture for {seconds} s and seems stalled; reopening it")]
+    CameraStalled {
+        /// The camera.
+        device: String,
+        /// For how long.
+        seconds: u64,
+    },
+    /// The camera code failed unexpectedly (a bug, in slouchwatch or a library it uses).
+    #[error("the camera code for '{device}' failed ({detail}); reopening the camera")]
+    CameraCrashed {
+        /// The camera.
+        device: String,
+        /// What failed.
+        detail: String,
+    },
+    /// MJPEG frames kept being unreadable: the camera is reopened asking for uncompressed YUYV.
+    #[error(
+        "camera '{device}' sent {frames} MJPEG pictures in a row that could not be read (last: {last}); \
+         reopening it in an uncompressed format (YUYV) instead"
+    )]
+    UnreadableMjpeg {
+        /// The camera.
+        device: String,
+        /// How many in a row.
+        frames: u32,
+        /// Why the last one was unreadable.
+        last: String,
+    },
     /// The camera keeps sending the very same picture: its driver is stuck.
     #[error("the camera has sent the very same picture for {seconds} s and seems frozen; reopening it")]
     CameraFrozen {
@@ -97,6 +154,9 @@ impl SourceError {
             SourceError::CameraBusy { .. }
                 | SourceError::CameraLost { .. }
                 | SourceError::CameraFrozen { .. }
+                | SourceError::CameraStalled { .. }
+                | SourceError::CameraCrashed { .. }
+                | SourceError::UnreadableMjpeg { .. }
                 | SourceError::NoCamera
         )
     }

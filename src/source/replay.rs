@@ -64,7 +64,7 @@ impl FrameSource for ReplaySource {
         }
         self.next += 1;
         let image = images::load_rgb(path).map_err(|error| SourceError::BadFrame { detail: error.to_string() })?;
-        Ok(Some(Frame { image, time }))
+        Ok(Some(Frame::new(image, time)))
     }
 
     fn is_live(&self) -> bool {

@@ -1,73 +1,117 @@
-//! The webcam, through nokhwa: listing cameras, opening one in a small MJPEG or YUYV mode near
-//! 640x480, and turning its raw frames into RGB. Decoding is ours (MJPEG by `image`, YUYV and NV12
-//! by the converters below), so a corrupt frame is one skipped frame, not a crash.
+//! The webcam: listing cameras, choosing one, opening it in a mode we decode, and reading
+//! frames. The pieces are pure where they can be: [`modes`] chooses the capture mode from what a
+//! camera offers, [`nodes`] judges which video nodes are cameras, [`decode`] turns raw frames
+//! into RGB. The device calls are the platform's backend: V4L2 on Linux ([`v4l2`]), nokhwa
+//! elsewhere. [`CameraSource`] ties them together behind [`FrameSource`]; it is meant to run
+//! inside [`super::guard::GuardedSource`], so a read that never returns or a panic in the camera
+//! stack becomes a camera error.
 
-use chrono::Utc;
-use image::RgbImage;
-use nokhwa::Camera;
-use nokhwa::utils::{
-    ApiBackend, CameraFormat, CameraIndex, CameraInfo, FrameFormat, RequestedFormat, RequestedFormatType, Resolution,
-};
+pub mod decode;
+pub mod modes;
+pub mod nodes;
+#[cfg(test)]
+pub(crate) mod recorded;
+#[cfg(target_os = "linux")]
+pub mod v4l2;
+#[cfg(target_os = "linux")]
+use v4l2 as backend;
+#[cfg(not(target_os = "linux"))]
+mod native;
+#[cfg(not(target_os = "linux"))]
+use native as backend;
 
+pub use decode::FrameError;
+pub use modes::{PREFERRED_FPS, PREFERRED_HEIGHT, PREFERRED_WIDTH, PixelFormat, Preference};
+pub use nodes::{CameraListing, Skipped};
+
+use super::guard::GuardedSource;
 use super::{CameraSelector, Frame, FrameSource, SourceError};
 
-/// The capture mode asked for: enough for MoveNet's 192-256 px input with room to crop, and
-/// cheap to decode. The camera picks its closest mode.
-pub const PREFERRED_WIDTH: u32 = 640;
-/// See [`PREFERRED_WIDTH`].
-pub const PREFERRED_HEIGHT: u32 = 480;
-/// Capture rate asked for: the lowest rate UVC webcams commonly offer at 640x480. Analysis runs at
-/// two frames a second and only the frames it reads are decoded; a low rate saves the camera and
-/// USB work for frames nobody looks at, and keeps the frame read fresher (fewer stale buffers).
-/// The camera picks its closest mode.
-pub const PREFERRED_FPS: u32 = 5;
+/// MJPEG frames in a row that cannot be read before the camera is reopened asking for an
+/// uncompressed format: one bad frame is a USB hiccup; ten (two seconds at 5 fps) mean the camera's
+/// MJPEG is something the decoder does not read.
+pub const UNREADABLE_BEFORE_SWITCH: u32 = 10;
 
-/// Frame formats we decode, in order of preference.
-const WANTED_FORMATS: [FrameFormat; 2] = [FrameFormat::MJPEG, FrameFormat::YUYV];
-
-/// A camera the system reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CameraListing {
-    /// Index to pass as `--source camera:INDEX`.
-    pub index: u32,
-    /// Human-readable name.
-    pub name: String,
-    /// Driver description.
-    pub description: String,
+/// The selected camera on a thread of its own (see [`GuardedSource`]), opened at its first
+/// frame or [`FrameSource::reconnect`]: how monitoring, the probe at start and `calibrate` use
+/// the camera.
+pub fn guarded(selector: CameraSelector) -> GuardedSource {
+    GuardedSource::new(std::sync::Arc::new(move || {
+        Box::new(CameraSource::disconnected(selector.clone())) as Box<dyn FrameSource>
+    }))
 }
 
-/// Lists the cameras present. An empty list means none (not an error).
+/// Lists every video node, judged (cameras and the nodes that are not, with the reason).
+pub fn list_all() -> Result<Vec<CameraListing>, SourceError> {
+    Ok(backend::list_cameras())
+}
+
+/// Lists the cameras that can be opened. An empty list means none (not an error).
 pub fn list_cameras() -> Result<Vec<CameraListing>, SourceError> {
-    let cameras = nokhwa::query(ApiBackend::Auto)
-        .map_err(|error| SourceError::CameraOpen { device: "camera list".into(), detail: error.to_string() })?;
-    Ok(cameras.iter().filter_map(listing).collect())
+    Ok(list_all()?.into_iter().filter(CameraListing::usable).collect())
 }
 
-fn listing(info: &CameraInfo) -> Option<CameraListing> {
-    let index = info.index().as_index().ok()?;
-    Some(CameraListing { index, name: info.human_name(), description: info.description().to_owned() })
+/// Why a read gave no frame: the camera's trouble, or only this frame's.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The camera (lost, stalled, busy).
+    Source(SourceError),
+    /// This frame (damaged, cut short).
+    Frame(FrameError),
 }
 
-/// Picks the camera `selector` names among `cameras`.
-pub fn choose(selector: &CameraSelector, cameras: &[CameraListing]) -> Result<CameraListing, SourceError> {
-    if cameras.is_empty() {
-        return Err(SourceError::NoCamera);
+/// The camera error an OS error code means, told apart by errno (`detail` is the system's words).
+pub fn os_error(device: &str, errno: Option<i32>, detail: String) -> SourceError {
+    let device = device.to_owned();
+    match errno {
+        Some(libc::EBUSY) => SourceError::CameraBusy { device },
+        Some(libc::EACCES | libc::EPERM) => SourceError::CameraPermission { device },
+        Some(libc::ENODEV | libc::ENOENT | libc::ENXIO | libc::EIO | libc::ESHUTDOWN | libc::EPIPE) => {
+            SourceError::CameraLost { device, detail }
+        }
+        _ => SourceError::CameraOpen { device, detail },
+    }
+}
+
+/// Why no camera can be chosen among `all` (every node listed, judged).
+fn nothing_usable(all: &[CameraListing]) -> SourceError {
+    if nodes::only_image_processor(all) {
+        return SourceError::ImageProcessorCamera;
+    }
+    let denied = all.iter().find(|camera| {
+        matches!(&camera.skipped, Some(Skipped::Unreadable { detail }) if detail.contains("permission denied"))
+    });
+    match denied {
+        Some(camera) => SourceError::CameraPermission { device: camera.device.display().to_string() },
+        None => SourceError::NoCamera,
+    }
+}
+
+/// Picks the camera `selector` names among `all` (every node, judged): by default the first
+/// usable one that is not an IR camera (or an IR camera when there is nothing else); by number
+/// or name any usable one.
+pub fn choose(selector: &CameraSelector, all: &[CameraListing]) -> Result<CameraListing, SourceError> {
+    let usable: Vec<&CameraListing> = all.iter().filter(|camera| camera.usable()).collect();
+    if usable.is_empty() {
+        return Err(nothing_usable(all));
     }
     let found = match selector {
-        CameraSelector::Default => cameras.first(),
-        CameraSelector::Index(index) => cameras.iter().find(|camera| camera.index == *index),
+        CameraSelector::Default => {
+            usable.iter().find(|camera| camera.default_candidate()).or_else(|| usable.first()).copied()
+        }
+        CameraSelector::Index(index) => usable.iter().find(|camera| camera.index == *index).copied(),
         CameraSelector::Name(name) => {
             let name = name.to_lowercase();
-            cameras.iter().find(|camera| camera.name.to_lowercase().contains(&name))
+            usable.iter().find(|camera| camera.name.to_lowercase().contains(&name)).copied()
         }
     };
     found
         .cloned()
-        .ok_or_else(|| SourceError::CameraNotFound { wanted: selector.to_string(), available: listed(cameras) })
+        .ok_or_else(|| SourceError::CameraNotFound { wanted: selector.to_string(), available: listed(&usable) })
 }
 
 /// "0: Integrated Webcam, 2: Logitech C920", for messages.
-fn listed(cameras: &[CameraListing]) -> String {
+fn listed(cameras: &[&CameraListing]) -> String {
     cameras.iter().map(|camera| format!("{}: {}", camera.index, camera.name)).collect::<Vec<_>>().join(", ")
 }
 
@@ -78,55 +122,85 @@ fn listed(cameras: &[CameraListing]) -> String {
 pub fn choose_again(
     selector: &CameraSelector,
     previous: Option<&CameraListing>,
-    cameras: &[CameraListing],
+    all: &[CameraListing],
 ) -> Result<CameraListing, SourceError> {
     let Some(previous) = previous else {
-        return choose(selector, cameras);
+        return choose(selector, all);
     };
-    let same_name = |camera: &&CameraListing| camera.name == previous.name;
-    let found = cameras
+    let usable: Vec<&CameraListing> = all.iter().filter(|camera| camera.usable()).collect();
+    let same_name = |camera: &&&CameraListing| camera.name == previous.name;
+    let found = usable
         .iter()
         .filter(same_name)
         .find(|camera| camera.index == previous.index)
-        .or_else(|| cameras.iter().find(same_name));
+        .or_else(|| usable.iter().find(same_name));
     match (found, selector) {
-        (Some(camera), _) => Ok(camera.clone()),
-        (None, CameraSelector::Default) => choose(selector, cameras),
-        (None, _) if cameras.is_empty() => Err(SourceError::NoCamera),
-        (None, _) => Err(SourceError::CameraNotFound { wanted: previous.name.clone(), available: listed(cameras) }),
+        (Some(camera), _) => Ok((*camera).clone()),
+        (None, CameraSelector::Default) => choose(selector, all),
+        (None, _) if usable.is_empty() => Err(nothing_usable(all)),
+        (None, _) => Err(SourceError::CameraNotFound { wanted: previous.name.clone(), available: listed(&usable) }),
+    }
+}
+
+/// Unreadable frames in a row, and when they mean the camera's MJPEG is the trouble.
+#[derive(Debug, Default)]
+struct UnreadableRun {
+    frames: u32,
+}
+
+impl UnreadableRun {
+    /// One more frame in `format` could not be read; true when the camera should be reopened
+    /// avoiding MJPEG (once: not when already avoiding it, never for other formats).
+    fn unreadable(&mut self, format: PixelFormat, preference: Preference) -> bool {
+        self.frames += 1;
+        format == PixelFormat::Mjpeg && preference == Preference::Usual && self.frames >= UNREADABLE_BEFORE_SWITCH
     }
 }
 
 /// A webcam delivering frames in real time.
 pub struct CameraSource {
     selector: CameraSelector,
+    /// "2: HD Pro Webcam C920", for messages.
     device: String,
-    camera: Option<Camera>,
-    /// The camera opened last, looked for again when it is lost.
+    camera: Option<backend::OpenCamera>,
+    /// The camera opened last (remembered only once it opened), looked for again when lost.
     chosen: Option<CameraListing>,
+    /// Which formats to prefer when opening.
+    preference: Preference,
+    /// Frames in a row that could not be read.
+    unreadable: UnreadableRun,
 }
 
 impl CameraSource {
     /// A source for the selected camera that opens it on the first frame (on the thread that
     /// reads frames); if that fails, the engine's retry loop waits for the camera.
     pub fn disconnected(selector: CameraSelector) -> CameraSource {
-        CameraSource { device: selector.to_string(), selector, camera: None, chosen: None }
+        CameraSource {
+            device: selector.to_string(),
+            selector,
+            camera: None,
+            chosen: None,
+            preference: Preference::Usual,
+            unreadable: UnreadableRun::default(),
+        }
     }
 
     /// Finds and opens the selected camera.
     pub fn open(selector: CameraSelector) -> Result<CameraSource, SourceError> {
-        let mut source = CameraSource { selector, device: String::new(), camera: None, chosen: None };
+        let mut source = CameraSource::disconnected(selector);
         source.reconnect()?;
         Ok(source)
     }
-}
 
-fn open_error(device: &str, detail: String) -> SourceError {
-    let lower = detail.to_lowercase();
-    if lower.contains("busy") || lower.contains("ebusy") || lower.contains("in use") {
-        SourceError::CameraBusy { device: device.to_owned() }
-    } else {
-        SourceError::CameraOpen { device: device.to_owned(), detail }
+    /// The mode the camera was opened in, while it is open.
+    pub fn mode(&self) -> Option<modes::Mode> {
+        self.camera.as_ref().map(backend::OpenCamera::mode)
+    }
+
+    fn close(&mut self) {
+        if self.camera.take().is_some() {
+            tracing::info!(device = %self.device, "camera closed");
+        }
     }
 }
 
@@ -140,15 +214,25 @@ impl FrameSource for CameraSource {
             .camera
             .as_mut()
             .ok_or_else(|| SourceError::CameraLost { device: device.clone(), detail: "not open".into() })?;
-        let buffer = camera
-            .frame()
-            .map_err(|error| SourceError::CameraLost { device: device.clone(), detail: error.to_string() })?;
-        let time = Utc::now();
-        let resolution = buffer.resolution();
-        let image =
-            decode_frame(buffer.source_frame_format(), resolution.width(), resolution.height(), buffer.buffer())
-                .map_err(|detail| SourceError::BadFrame { detail })?;
-        Ok(Some(Frame { image, time }))
+        match camera.read(&device) {
+            Ok(frame) => {
+                self.unreadable.frames = 0;
+                Ok(Some(frame))
+            }
+            Err(ReadError::Frame(error)) => {
+                if self.unreadable.unreadable(camera.mode().format, self.preference) {
+                    self.preference = Preference::AvoidMjpeg;
+                    self.close();
+                    let frames = self.unreadable.frames;
+                    return Err(SourceError::UnreadableMjpeg { device, frames, last: error.to_string() });
+                }
+                Err(SourceError::BadFrame { detail: error.to_string() })
+            }
+            Err(ReadError::Source(error)) => {
+                self.close();
+                Err(error)
+            }
+        }
     }
 
     fn is_live(&self) -> bool {
@@ -156,30 +240,18 @@ impl FrameSource for CameraSource {
     }
 
     fn reconnect(&mut self) -> Result<(), SourceError> {
-        if let Some(mut old) = self.camera.take() {
-            // Closing a camera that has gone away can fail too; the new one is what matters.
-            let _ = old.stop_stream();
-        }
-        let chosen = choose_again(&self.selector, self.chosen.as_ref(), &list_cameras()?)?;
-        self.device = format!("{}: {}", chosen.index, chosen.name);
-        self.chosen = Some(chosen.clone());
-        let wanted =
-            CameraFormat::new(Resolution::new(PREFERRED_WIDTH, PREFERRED_HEIGHT), FrameFormat::MJPEG, PREFERRED_FPS);
-        let request = RequestedFormat::with_formats(RequestedFormatType::Closest(wanted), &WANTED_FORMATS);
-        let mut camera = Camera::new(CameraIndex::Index(chosen.index), request)
-            .map_err(|error| open_error(&self.device, error.to_string()))?;
-        camera.open_stream().map_err(|error| open_error(&self.device, error.to_string()))?;
-        tracing::info!(device = %self.device, format = %camera.camera_format(), "camera opened");
+        self.close();
+        self.unreadable.frames = 0;
+        let candidate = choose_again(&self.selector, self.chosen.as_ref(), &list_all()?)?;
+        self.device = format!("{}: {}", candidate.index, candidate.name);
+        let camera = backend::OpenCamera::open(&candidate, self.preference)?;
         self.camera = Some(camera);
+        self.chosen = Some(candidate);
         Ok(())
     }
 
     fn release(&mut self) {
-        if let Some(mut camera) = self.camera.take() {
-            // Dropping the camera closes the device; stopping the stream first is the polite way.
-            let _ = camera.stop_stream();
-            tracing::info!(device = %self.device, "camera closed");
-        }
+        self.close();
     }
 
     fn describe(&self) -> String {
@@ -187,82 +259,22 @@ impl FrameSource for CameraSource {
     }
 }
 
-/// Turns one raw camera frame into RGB. Errors say what was wrong with the frame.
-pub fn decode_frame(format: FrameFormat, width: u32, height: u32, data: &[u8]) -> Result<RgbImage, String> {
-    let pixels = width as usize * height as usize;
-    let too_short =
-        |needed: usize| format!("{format} frame of {width}x{height} has {} bytes, needs {needed}", data.len());
-    match format {
-        FrameFormat::MJPEG => crate::images::decode_jpeg(data).map_err(|error| format!("corrupt MJPEG frame: {error}")),
-        FrameFormat::YUYV => {
-            if data.len() < pixels * 2 {
-                return Err(too_short(pixels * 2));
-            }
-            Ok(yuyv_to_rgb(width, height, data))
-        }
-        FrameFormat::NV12 => {
-            if data.len() < pixels * 3 / 2 {
-                return Err(too_short(pixels * 3 / 2));
-            }
-            Ok(nv12_to_rgb(width, height, data))
-        }
-        FrameFormat::RAWRGB => RgbImage::from_raw(width, height, data[..data.len().min(pixels * 3)].to_vec())
-            .ok_or_else(|| too_short(pixels * 3)),
-        FrameFormat::RAWBGR => {
-            if data.len() < pixels * 3 {
-                return Err(too_short(pixels * 3));
-            }
-            Ok(RgbImage::from_fn(width, height, |x, y| {
-                let at = (y as usize * width as usize + x as usize) * 3;
-                image::Rgb([data[at + 2], data[at + 1], data[at]])
-            }))
-        }
-        FrameFormat::GRAY => {
-            if data.len() < pixels {
-                return Err(too_short(pixels));
-            }
-            Ok(RgbImage::from_fn(width, height, |x, y| image::Rgb([data[y as usize * width as usize + x as usize]; 3])))
-        }
-    }
-}
-
-/// BT.601 limited-range YUV to RGB, the encoding webcams use.
-fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
-    let c = 1.164 * (y as f32 - 16.0);
-    let d = u as f32 - 128.0;
-    let e = v as f32 - 128.0;
-    let clamp = |value: f32| value.round().clamp(0.0, 255.0) as u8;
-    [clamp(c + 1.596 * e), clamp(c - 0.392 * d - 0.813 * e), clamp(c + 2.017 * d)]
-}
-
-/// YUYV 4:2:2 (Y0 U Y1 V per two pixels) to RGB.
-pub fn yuyv_to_rgb(width: u32, height: u32, data: &[u8]) -> RgbImage {
-    RgbImage::from_fn(width, height, |x, y| {
-        let pair = (y as usize * width as usize + (x as usize & !1)) * 2;
-        let luma = data[pair + if x % 2 == 0 { 0 } else { 2 }];
-        image::Rgb(yuv_to_rgb(luma, data[pair + 1], data[pair + 3]))
-    })
-}
-
-/// NV12 (a Y plane, then interleaved U/V at half resolution) to RGB.
-pub fn nv12_to_rgb(width: u32, height: u32, data: &[u8]) -> RgbImage {
-    let (w, plane) = (width as usize, width as usize * height as usize);
-    RgbImage::from_fn(width, height, |x, y| {
-        let (x, y) = (x as usize, y as usize);
-        let chroma = plane + (y / 2) * w + (x & !1);
-        image::Rgb(yuv_to_rgb(data[y * w + x], data[chroma], data[chroma + 1]))
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::nodes::{NodeFacts, Probe, classify};
+    use super::recorded::machine;
     use super::*;
 
+    fn camera(index: u32, name: &str) -> CameraListing {
+        let formats = super::recorded::formats_of("logitech-c920");
+        let facts =
+            NodeFacts { number: index, device: format!("/dev/video{index}").into(), name: name.into(), by_id: None };
+        let probe = Probe { card: name.into(), driver: "uvcvideo".into(), video_capture: true, formats };
+        classify(vec![(facts, Ok(probe))]).remove(0)
+    }
+
     fn cameras() -> Vec<CameraListing> {
-        vec![
-            CameraListing { index: 0, name: "Integrated Webcam".into(), description: "uvcvideo".into() },
-            CameraListing { index: 2, name: "Logitech C920".into(), description: "uvcvideo".into() },
-        ]
+        vec![camera(0, "Integrated Webcam"), camera(2, "Logitech C920")]
     }
 
     #[test]
@@ -278,17 +290,14 @@ mod tests {
     #[test]
     fn a_camera_that_comes_back_on_another_index_is_found_by_name() {
         let c920 = cameras()[1].clone();
-        let replugged = vec![
-            CameraListing { index: 0, name: "Integrated Webcam".into(), description: "uvcvideo".into() },
-            CameraListing { index: 4, name: "Logitech C920".into(), description: "uvcvideo".into() },
-        ];
+        let replugged = vec![camera(0, "Integrated Webcam"), camera(4, "Logitech C920")];
         for selector in [CameraSelector::Index(2), CameraSelector::Default, CameraSelector::Name("c920".into())] {
             let again = choose_again(&selector, Some(&c920), &replugged).unwrap();
             assert_eq!((again.index, again.name.as_str()), (4, "Logitech C920"), "{selector}");
         }
         // Still where it was: kept, even with another camera of the same name elsewhere.
         let mut twins = cameras();
-        twins.push(CameraListing { index: 6, name: "Logitech C920".into(), description: "uvcvideo".into() });
+        twins.push(camera(6, "Logitech C920"));
         assert_eq!(choose_again(&CameraSelector::Index(2), Some(&c920), &twins).unwrap().index, 2);
         // Gone: a chosen camera is waited for (never swapped for the built-in one); the default
         // selector takes what there is.
@@ -301,45 +310,68 @@ mod tests {
     }
 
     #[test]
-    fn busy_devices_are_recognised_in_open_errors() {
-        let busy = open_error("0: cam", "Failed to open: Device or resource busy (os error 16)".into());
-        assert!(matches!(busy, SourceError::CameraBusy { .. }));
-        let other = open_error("0: cam", "Permission denied".into());
-        assert!(matches!(other, SourceError::CameraOpen { .. }));
+    fn a_run_of_unreadable_mjpeg_turns_to_yuyv_once() {
+        let mut run = UnreadableRun::default();
+        let switched: Vec<bool> =
+            (0..UNREADABLE_BEFORE_SWITCH).map(|_| run.unreadable(PixelFormat::Mjpeg, Preference::Usual)).collect();
+        assert_eq!(switched.iter().filter(|now| **now).count(), 1);
+        assert_eq!(switched.last(), Some(&true), "at the {UNREADABLE_BEFORE_SWITCH}th frame in a row");
+        let mut yuyv = UnreadableRun::default();
+        assert!((0..50).all(|_| !yuyv.unreadable(PixelFormat::Yuyv, Preference::Usual)), "only MJPEG is turned from");
+        let mut avoiding = UnreadableRun::default();
+        assert!((0..50).all(|_| !avoiding.unreadable(PixelFormat::Mjpeg, Preference::AvoidMjpeg)), "once only");
+        let said = SourceError::UnreadableMjpeg { device: "0: cam".into(), frames: 10, last: "x".into() }.to_string();
+        assert!(said.contains("YUYV"), "{said}");
     }
 
     #[test]
-    fn yuyv_and_nv12_grey_and_colour_convert() {
-        // Mid grey: Y=126, U=V=128 -> about 128.
-        let grey = yuyv_to_rgb(2, 1, &[126, 128, 126, 128]);
-        for pixel in grey.pixels() {
-            assert!(pixel.0.iter().all(|&c| (c as i32 - 128).abs() <= 1), "{pixel:?}");
-        }
-        // Pure red in BT.601: Y=81, U=90, V=240.
-        let red = yuyv_to_rgb(2, 1, &[81, 90, 81, 240]);
-        let [r, g, b] = red.get_pixel(1, 0).0;
-        assert!(r > 240 && g < 15 && b < 15, "{r} {g} {b}");
-        let nv12 = nv12_to_rgb(2, 2, &[81, 81, 81, 81, 90, 240]);
-        assert_eq!(nv12.get_pixel(1, 1).0, red.get_pixel(0, 0).0);
+    fn errors_are_told_apart_by_errno() {
+        assert!(matches!(os_error("0: cam", Some(libc::EBUSY), "x".into()), SourceError::CameraBusy { .. }));
+        assert!(matches!(os_error("0: cam", Some(libc::EACCES), "x".into()), SourceError::CameraPermission { .. }));
+        assert!(matches!(os_error("0: cam", Some(libc::ENODEV), "x".into()), SourceError::CameraLost { .. }));
+        // A message that merely mentions "busy" is not mistaken for a busy camera.
+        let other = os_error("0: cam", Some(libc::EINVAL), "device or resource busy?".into());
+        assert!(matches!(other, SourceError::CameraOpen { .. }), "{other}");
+        let denied = SourceError::CameraPermission { device: "0: cam".into() }.to_string();
+        assert!(denied.contains("'video' group") && denied.contains("SSH"), "{denied}");
     }
 
     #[test]
-    fn short_and_corrupt_frames_are_errors_not_panics() {
-        assert!(decode_frame(FrameFormat::YUYV, 640, 480, &[0; 100]).unwrap_err().contains("needs 614400"));
-        assert!(
-            decode_frame(FrameFormat::MJPEG, 640, 480, b"\xff\xd8\xff garbage").unwrap_err().contains("corrupt MJPEG")
+    fn a_desk_with_a_laptop_camera_an_ir_camera_and_twin_webcams() {
+        let all = machine("desk");
+        let numbers: Vec<u32> = all.iter().map(|camera| camera.index).collect();
+        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 10, 11], "by node number, not directory order; v4l-subdev0 ignored");
+        let usable: Vec<(u32, &str, bool)> =
+            all.iter().filter(|camera| camera.usable()).map(|c| (c.index, c.name.as_str(), c.infrared)).collect();
+        assert_eq!(
+            usable,
+            [
+                (0, "CN0J8NNP7248713EB1A0A00 Integrated Webcam HD 200901010001 (video0)", false),
+                (2, "CN0J8NNP7248713EB1A0A00 Integrated Webcam HD 200901010001 (video2)", true),
+                (4, "046d HD Pro Webcam C920 8A1B2C3D", false),
+                (10, "046d HD Pro Webcam C920 F00DCAFE", false),
+            ],
+            "the cut-short laptop name and the twin C920s are named by their by-id links"
         );
-        assert!(decode_frame(FrameFormat::RAWRGB, 2, 2, &[0; 5]).is_err());
-        let jpeg = {
-            let mut bytes = Vec::new();
-            RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]))
-                .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
-                .unwrap();
-            bytes
-        };
-        let decoded = decode_frame(FrameFormat::MJPEG, 8, 8, &jpeg).unwrap();
-        assert_eq!(decoded.dimensions(), (8, 8));
-        // A truncated MJPEG frame, as a USB hiccup delivers: an error, never a panic.
-        assert!(decode_frame(FrameFormat::MJPEG, 8, 8, &jpeg[..jpeg.len() / 2]).is_err());
+        for metadata in [1, 3, 5, 11] {
+            assert_eq!(all.iter().find(|c| c.index == metadata).unwrap().skipped, Some(Skipped::NotCapture));
+        }
+        assert_eq!(choose(&CameraSelector::Default, &all).unwrap().index, 0);
+        assert_eq!(choose(&CameraSelector::Index(2), &all).unwrap().index, 2, "IR only when asked for");
+        assert_eq!(choose(&CameraSelector::Name("F00DCAFE".into()), &all).unwrap().index, 10);
+        assert!(matches!(choose(&CameraSelector::Index(1), &all), Err(SourceError::CameraNotFound { .. })));
+        // With the laptop's lid closed (its RGB camera gone) the default is a C920, not the IR.
+        let lid_closed: Vec<CameraListing> = all.iter().filter(|camera| camera.index != 0).cloned().collect();
+        assert_eq!(choose(&CameraSelector::Default, &lid_closed).unwrap().index, 4);
+    }
+
+    #[test]
+    fn a_laptop_with_only_image_processor_nodes_is_told_why() {
+        let all = machine("ipu6-laptop");
+        assert_eq!(all.len(), 4);
+        assert!(all.iter().all(|camera| camera.image_processor && !camera.usable()));
+        let error = choose(&CameraSelector::Default, &all).unwrap_err();
+        assert_eq!(error, SourceError::ImageProcessorCamera);
+        assert!(error.to_string().contains("libcamera"), "{error}");
     }
 }

@@ -36,8 +36,9 @@ pub fn about_panel(ui: &mut Ui, catalog: &Catalog, paths: &AppPaths) {
          run by tract (MIT or Apache-2.0).",
     );
     ui.label(
-        "Built with egui and eframe, nokhwa, image, rusqlite with SQLite (public domain), egui_plot and \
-         notify-rust, each under MIT and/or Apache-2.0; the stretch illustrations were drawn for slouchwatch.",
+        "Built with egui and eframe, v4l (the camera on Linux; nokhwa elsewhere), image, libjpeg-turbo \
+         (BSD-style), rusqlite with SQLite (public domain), egui_plot and notify-rust, each under MIT and/or \
+         Apache-2.0 unless said; the stretch illustrations were drawn for slouchwatch.",
     );
     ui.hyperlink_to(
         "MoveNet model card",
