@@ -155,6 +155,11 @@ impl UnreadableRun {
         self.frames += 1;
         format == PixelFormat::Mjpeg && preference == Preference::Usual && self.frames >= UNREADABLE_BEFORE_SWITCH
     }
+
+    /// A frame was read (or the camera opened afresh): the run is over.
+    fn reset(&mut self) {
+        self.frames = 0;
+    }
 }
 
 /// A webcam delivering frames in real time.
@@ -185,18 +190,6 @@ impl CameraSource {
         }
     }
 
-    /// Finds and opens the selected camera.
-    pub fn open(selector: CameraSelector) -> Result<CameraSource, SourceError> {
-        let mut source = CameraSource::disconnected(selector);
-        source.reconnect()?;
-        Ok(source)
-    }
-
-    /// The mode the camera was opened in, while it is open.
-    pub fn mode(&self) -> Option<modes::Mode> {
-        self.camera.as_ref().map(backend::OpenCamera::mode)
-    }
-
     fn close(&mut self) {
         if self.camera.take().is_some() {
             tracing::info!(device = %self.device, "camera closed");
@@ -216,7 +209,7 @@ impl FrameSource for CameraSource {
             .ok_or_else(|| SourceError::CameraLost { device: device.clone(), detail: "not open".into() })?;
         match camera.read(&device) {
             Ok(frame) => {
-                self.unreadable.frames = 0;
+                self.unreadable.reset();
                 Ok(Some(frame))
             }
             Err(ReadError::Frame(error)) => {
@@ -241,7 +234,7 @@ impl FrameSource for CameraSource {
 
     fn reconnect(&mut self) -> Result<(), SourceError> {
         self.close();
-        self.unreadable.frames = 0;
+        self.unreadable.reset();
         let candidate = choose_again(&self.selector, self.chosen.as_ref(), &list_all()?)?;
         self.device = format!("{}: {}", candidate.index, candidate.name);
         let camera = backend::OpenCamera::open(&candidate, self.preference)?;

@@ -141,7 +141,8 @@ impl OpenCamera {
         let name = format!("{}: {}", camera.index, camera.name);
         let failed = |error: io::Error| os_error(&name, error.raw_os_error(), describe_io(&error));
         let device = Device::with_path(&camera.device).map_err(failed)?;
-        let offers = enumerate(&device);
+        // What the listing just enumerated, unless it could not (then asked again).
+        let offers = if camera.formats.is_empty() { enumerate(&device) } else { camera.formats.clone() };
         let mut ask = |format: PixelFormat, width, height| intervals(&device, format, width, height);
         let wanted = modes::choose_mode(&offers, preference, &mut ask).ok_or_else(|| SourceError::CameraOpen {
             device: name.clone(),
