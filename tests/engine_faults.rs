@@ -584,3 +584,55 @@ fn a_panic_in_the_camera_code_is_reported_and_retried_and_monitoring_goes_on() {
     assert!(matches!(events.get(lost + 1), Some(SourceEvent::CameraBack { .. })), "{events:?}");
     assert!(summary.frames >= 16, "frames kept coming after the camera came back: {}", summary.frames);
 }
+
+/// Counts the engine's writes of the setups file.
+#[derive(Debug, Default)]
+struct CountedSetupsFile {
+    writes: std::sync::atomic::AtomicU32,
+}
+
+impl slouchwatch::engine::sinks::SetupsSink for CountedSetupsFile {
+    fn setups_changed(&self, _book: &slouchwatch::posture::setups::SetupBook) {
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn setups_handed_to_the_engine_are_used_but_never_written_back_or_echoed() {
+    use slouchwatch::posture::setups::{Setup, SetupBook};
+    // The window saves a book and hands it over; an engine that wrote it again (or sent it back)
+    // could land it on the file, and in the window, after the user's next change ("Keep the
+    // earlier calibration" undone by the echo of the calibration it replaced).
+    let image = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
+    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    let pose = estimator.estimate(&image).unwrap();
+    let calibration = calibrate(&[pose], image.dimensions(), PlacementSetting::Auto).unwrap();
+    let file = std::sync::Arc::new(CountedSetupsFile::default());
+    let config = EngineConfig {
+        setups_sink: Some(file.clone() as std::sync::Arc<dyn slouchwatch::engine::sinks::SetupsSink>),
+        ..quiet()
+    };
+    let steps = vec![Step::Frame; 40];
+    let handle = engine::spawn(
+        config,
+        Box::new(move || Ok(Box::new(ScriptedCamera::new(&steps)) as Box<dyn FrameSource>)),
+        estimator,
+        None,
+    )
+    .unwrap();
+    let desk = Setup { name: "Desk".into(), camera: None, standing: false, calibration };
+    let book = SetupBook { setups: vec![desk], ..SetupBook::default() };
+    assert!(handle.send(EngineCommand::SetSetups(Box::new(book))));
+    let mut judged = 0;
+    let mut echoed = 0;
+    for message in handle.messages.iter() {
+        match message {
+            EngineMessage::Snapshot(snapshot) if snapshot.assessment.is_some() => judged += 1,
+            EngineMessage::Setups(_) => echoed += 1,
+            _ => {}
+        }
+    }
+    assert!(judged > 0, "the book's calibration is used: frames are judged");
+    assert_eq!(echoed, 0, "the book is not sent back");
+    assert_eq!(file.writes.load(std::sync::atomic::Ordering::SeqCst), 0, "nor written again");
+}

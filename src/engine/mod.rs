@@ -166,8 +166,8 @@ pub enum EngineCommand {
     ShowWindow(WindowRequest),
     /// "I'm sitting fine": the warning standing (or just shown) was wrong for this person.
     Dispute,
-    /// The user's setups changed (a new setup, a reset limit, a removed setup): use these, and
-    /// save them.
+    /// The user's setups changed (a new setup, a reset limit, a removed setup): use these. The
+    /// sender has saved them; the engine neither writes them again nor sends them back.
     SetSetups(Box<SetupBook>),
 }
 

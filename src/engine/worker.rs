@@ -354,10 +354,9 @@ impl Worker {
                     self.save_setups_if_changed();
                 }
             }
-            EngineCommand::SetSetups(book) => {
-                self.step.set_setups(*book);
-                self.save_setups();
-            }
+            // The sender (the window) has saved them: writing or echoing them here would race
+            // its next change, an older book landing on the file and in the window after a newer.
+            EngineCommand::SetSetups(book) => self.step.set_setups(*book),
         }
     }
 
