@@ -199,8 +199,13 @@ impl OpenCamera {
                         seconds: STALL_AFTER_S,
                     }));
                 }
+                // Whatever the driver says mid-stream (unplugged, EPROTO, an unknown buffer),
+                // the camera may come back: it is reopened, never given up on.
                 Err(error) => {
-                    return Err(ReadError::Source(os_error(device, error.raw_os_error(), describe_io(&error))));
+                    return Err(ReadError::Source(SourceError::CameraLost {
+                        device: device.to_owned(),
+                        detail: describe_io(&error),
+                    }));
                 }
             };
             if self.opened.elapsed() < SETTLE {
