@@ -36,9 +36,21 @@ pub const UNREADABLE_BEFORE_SWITCH: u32 = 10;
 /// frame or [`FrameSource::reconnect`]: how monitoring, the probe at start and `calibrate` use
 /// the camera.
 pub fn guarded(selector: CameraSelector) -> GuardedSource {
+    // Shared by every source the guard builds: one rebuilt after a stall or a panic reopens the
+    // camera it had and keeps avoiding an MJPEG it could not read.
+    let memory = std::sync::Arc::new(std::sync::Mutex::new(Remembered::default()));
     GuardedSource::new(std::sync::Arc::new(move || {
-        Box::new(CameraSource::disconnected(selector.clone())) as Box<dyn FrameSource>
+        Box::new(CameraSource::remembering(selector.clone(), memory.clone())) as Box<dyn FrameSource>
     }))
+}
+
+/// What a camera source learnt that outlives it: the camera it opened, and which formats to prefer.
+#[derive(Debug, Clone, Default)]
+pub struct Remembered {
+    /// The camera opened last (remembered only once it opened), looked for again when lost.
+    chosen: Option<CameraListing>,
+    /// Which formats to prefer when opening.
+    preference: Preference,
 }
 
 /// Lists every video node, judged (cameras and the nodes that are not, with the reason).
@@ -168,10 +180,9 @@ pub struct CameraSource {
     /// "2: HD Pro Webcam C920", for messages.
     device: String,
     camera: Option<backend::OpenCamera>,
-    /// The camera opened last (remembered only once it opened), looked for again when lost.
-    chosen: Option<CameraListing>,
-    /// Which formats to prefer when opening.
-    preference: Preference,
+    /// The camera chosen and the formats preferred, kept for the next source if this one is
+    /// rebuilt (see [`guarded`]).
+    memory: std::sync::Arc<std::sync::Mutex<Remembered>>,
     /// Frames in a row that could not be read.
     unreadable: UnreadableRun,
 }
@@ -180,14 +191,27 @@ impl CameraSource {
     /// A source for the selected camera that opens it on the first frame (on the thread that
     /// reads frames); if that fails, the engine's retry loop waits for the camera.
     pub fn disconnected(selector: CameraSelector) -> CameraSource {
+        CameraSource::remembering(selector, Default::default())
+    }
+
+    /// Like [`CameraSource::disconnected`], starting from (and adding to) what `memory` holds.
+    pub fn remembering(selector: CameraSelector, memory: std::sync::Arc<std::sync::Mutex<Remembered>>) -> CameraSource {
         CameraSource {
             device: selector.to_string(),
             selector,
             camera: None,
-            chosen: None,
-            preference: Preference::Usual,
+            memory,
             unreadable: UnreadableRun::default(),
         }
+    }
+
+    /// What is remembered (a copy: a poisoned lock, left by a panic mid-update, still holds it).
+    fn remembered(&self) -> Remembered {
+        self.memory.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn remember(&self, change: impl FnOnce(&mut Remembered)) {
+        change(&mut self.memory.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     }
 
     fn close(&mut self) {
@@ -213,8 +237,8 @@ impl FrameSource for CameraSource {
                 Ok(Some(frame))
             }
             Err(ReadError::Frame(error)) => {
-                if self.unreadable.unreadable(camera.mode().format, self.preference) {
-                    self.preference = Preference::AvoidMjpeg;
+                if self.unreadable.unreadable(camera.mode().format, self.remembered().preference) {
+                    self.remember(|memory| memory.preference = Preference::AvoidMjpeg);
                     self.close();
                     let frames = self.unreadable.frames;
                     return Err(SourceError::UnreadableMjpeg { device, frames, last: error.to_string() });
@@ -235,11 +259,12 @@ impl FrameSource for CameraSource {
     fn reconnect(&mut self) -> Result<(), SourceError> {
         self.close();
         self.unreadable.reset();
-        let candidate = choose_again(&self.selector, self.chosen.as_ref(), &list_all()?)?;
+        let remembered = self.remembered();
+        let candidate = choose_again(&self.selector, remembered.chosen.as_ref(), &list_all()?)?;
         self.device = format!("{}: {}", candidate.index, candidate.name);
-        let camera = backend::OpenCamera::open(&candidate, self.preference)?;
+        let camera = backend::OpenCamera::open(&candidate, remembered.preference)?;
         self.camera = Some(camera);
-        self.chosen = Some(candidate);
+        self.remember(|memory| memory.chosen = Some(candidate));
         Ok(())
     }
 

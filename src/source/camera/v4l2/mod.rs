@@ -43,7 +43,10 @@ const STALE_AFTER: Duration = Duration::from_millis(250);
 pub fn list_cameras() -> Vec<CameraListing> {
     let facts = nodes::read_sysfs(Path::new(nodes::SYSFS_VIDEO4LINUX), Path::new(nodes::BY_ID), Path::new("/dev"));
     let probed = facts.into_iter().map(|node| {
-        let probe = probe(&node.device);
+        // v4l panics on some answers (a card name that is not UTF-8, a colour space it does not
+        // know): that node is unreadable, the others are still listed.
+        let probe = std::panic::catch_unwind(|| probe(&node.device))
+            .unwrap_or_else(|_| Err("the camera's description could not be read".to_owned()));
         (node, probe)
     });
     let mut cameras = nodes::classify(probed.collect());
