@@ -262,7 +262,7 @@ fn the_csv_has_one_row_per_minute_or_per_day() {
     let expected = "minute_local,minute_utc,state,monitored_s,upright_s,slouched_s,unclear_s,away_s,paused_s,\
                     forward_head_s,rounded_shoulders_s,shoulders_raised_s,leaning_s,too_close_s,\
                     mean_forward_head_deg,mean_shoulder_rounding_deg,head_down_s,mean_head_change_deg,\
-                    mean_rounding_change_deg,standing_s,setup";
+                    mean_rounding_change_deg,standing_s,setup,in_calls_s";
     assert_eq!(header.join(","), expected);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 24, "one row per stored minute of the day");
@@ -612,8 +612,66 @@ fn sitting_standing_and_disputed_warnings_are_exact_by_day_and_by_week() {
     assert!(text.contains("week of Mon 2026-11-16: 3 warnings, 2 disputed (67%)"), "{text}");
     let csv = Report::Day(daily).render(Format::Csv);
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with(",standing_s,setup"), "{header}");
-    assert!(csv.lines().nth(13).unwrap().ends_with(",60.0,Standing"), "{csv}");
+    assert!(header.ends_with(",standing_s,setup,in_calls_s"), "{header}");
+    assert!(csv.lines().nth(13).unwrap().ends_with(",60.0,Standing,0.0"), "{csv}");
+}
+
+#[test]
+fn time_in_calls_is_its_own_row_exact_by_minute_day_and_week_and_never_upright() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = HistoryStore::open(dir.path()).unwrap();
+    let d = day();
+    // 14:00-14:04 upright; 14:05-14:34 in a call (the camera given over); 14:35 half of each;
+    // 14:36 paused by the user.
+    for m in 0..5 {
+        store.add_minute(&minute(local(d, 14, m, 0), good)).unwrap();
+    }
+    for m in 5..35 {
+        store.add_minute(&minute(local(d, 14, m, 0), |row| row.yielded_s = 60.0)).unwrap();
+    }
+    store
+        .add_minute(&minute(local(d, 14, 35, 0), |row| {
+            row.monitored_s = 30.0;
+            row.good_s = 30.0;
+            row.yielded_s = 30.0;
+        }))
+        .unwrap();
+    store.add_minute(&minute(local(d, 14, 36, 0), |row| row.paused_s = 60.0)).unwrap();
+
+    let daily = daily(&store, d);
+    let today = &daily.day;
+    assert!(close(today.in_calls_s, 30.0 * 60.0 + 30.0), "{}", today.in_calls_s);
+    assert!(close(today.paused_s, 60.0));
+    assert!(close(today.monitored_s, 5.0 * 60.0 + 30.0), "time in calls is not watched time");
+    assert!(close(today.upright_s, today.monitored_s));
+    assert_eq!(today.upright_share, Some(1.0), "nor does it lower the share upright");
+    let calls: Vec<_> = today.timeline.iter().filter(|segment| segment.state == MinuteState::InCall).collect();
+    assert_eq!(calls.len(), 1, "{:?}", today.timeline);
+    assert_eq!((calls[0].from.as_str(), calls[0].to.as_str()), ("14:05", "14:35"));
+    assert!(close(today.hours[14].in_calls_s, 30.0 * 60.0 + 30.0));
+    assert!(close(daily.last_7_days.in_calls_s, 30.0 * 60.0 + 30.0));
+
+    let text = Report::Day(daily.clone()).render(Format::Text);
+    assert!(text.contains("In calls / camera used elsewhere 31 min (not judged)"), "{text}");
+    let html = Report::Day(daily.clone()).render(Format::Html);
+    assert!(html.contains("in calls / camera used elsewhere"), "the figure and the timeline's legend");
+    let json: Value = serde_json::from_str(&Report::Day(daily.clone()).render(Format::Json)).unwrap();
+    assert_eq!(json["day"]["in_calls_s"], 1830.0);
+    let csv = Report::Day(daily).render(Format::Csv);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 37);
+    assert_eq!((&rows[5][2], rows[5].iter().next_back().unwrap()), ("in_call", "60.0"));
+    assert_eq!(
+        (&rows[35][2], rows[35].iter().next_back().unwrap()),
+        ("upright", "30.0"),
+        "a tie goes to the judged time"
+    );
+    let week = report::load(&store, &zone(), Period::Week(d), 75.0, d, &Catalog::built_in().unwrap()).unwrap();
+    let week_csv = week.render(Format::Csv);
+    assert!(week_csv.lines().next().unwrap().ends_with(",in_calls_s"));
+    assert!(week_csv.lines().any(|line| line.starts_with("2026-11-18,") && line.ends_with(",1830.0")), "{week_csv}");
+    assert!(week.render(Format::Text).contains("in calls / camera used elsewhere 31 min"));
 }
 
 #[test]

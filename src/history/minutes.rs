@@ -33,6 +33,8 @@ pub enum Activity {
     Away,
     /// Monitoring paused.
     Paused,
+    /// The camera given over to another program (a video call): paused, counted apart.
+    Yielded,
 }
 
 /// The measures the report averages, as changes from the calibrated upright posture (the scale
@@ -72,6 +74,10 @@ pub struct MinuteRow {
     pub away_s: f64,
     /// Seconds paused.
     pub paused_s: f64,
+    /// Seconds the camera was given over to another program or held for a call (paused time,
+    /// counted apart from `paused_s`).
+    #[serde(default)]
+    pub yielded_s: f64,
     /// Seconds slouched by problem (the `{problem}_s` columns).
     #[serde(flatten)]
     pub problem_s: ProblemSeconds,
@@ -112,6 +118,7 @@ impl MinuteRow {
         match activity {
             Activity::Away => self.away_s += seconds,
             Activity::Paused => self.paused_s += seconds,
+            Activity::Yielded => self.yielded_s += seconds,
             Activity::Judged { posture, problems, metrics, from_upright, setup } => {
                 self.monitored_s += seconds;
                 if let Some(setup) = setup {
@@ -158,6 +165,7 @@ impl MinuteRow {
         self.unknown_s += other.unknown_s;
         self.away_s += other.away_s;
         self.paused_s += other.paused_s;
+        self.yielded_s += other.yielded_s;
         self.problem_s.add(&other.problem_s);
         self.forward_head_deg_sum += other.forward_head_deg_sum;
         self.forward_head_weight_s += other.forward_head_weight_s;

@@ -14,11 +14,12 @@ use super::{HistoryStore, StoreError};
 /// Version 4: head-down seconds. Version 5: minutes keep the means' change from the calibrated
 /// upright posture, the scale of the live bars and the limits (older minutes have none).
 /// Version 6: minutes record the setup measured in and the seconds standing; warnings record an
-/// "I'm sitting fine" answer.
-pub const SCHEMA_VERSION: i64 = 6;
+/// "I'm sitting fine" answer. Version 7: minutes record the seconds the camera was given over to
+/// another program or held for a call.
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: [&str; 6] = [
+pub(super) const MIGRATIONS: [&str; 7] = [
     r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
@@ -92,6 +93,9 @@ pub(super) const MIGRATIONS: [&str; 6] = [
     ALTER TABLE minutes ADD COLUMN standing_s REAL NOT NULL DEFAULT 0;   -- judged in a standing setup
     ALTER TABLE minutes ADD COLUMN setup TEXT;                           -- the setup measured in, if named
     ALTER TABLE warnings ADD COLUMN disputed INTEGER NOT NULL DEFAULT 0; -- answered "I'm sitting fine"
+"#,
+    r#"
+    ALTER TABLE minutes ADD COLUMN yielded_s REAL NOT NULL DEFAULT 0;    -- camera given to another program
 "#,
 ];
 

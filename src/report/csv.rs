@@ -46,6 +46,7 @@ pub fn minute_columns() -> Vec<String> {
     columns.push(HEAD_DOWN.seconds_key());
     columns.extend(named(&["mean_head_change_deg", "mean_rounding_change_deg", "standing_s", "setup"]));
     columns.extend(later_problems().map(Problem::seconds_key));
+    columns.push("in_calls_s".to_owned());
     columns
 }
 
@@ -77,11 +78,12 @@ fn minute_record(row: &MinuteRow, zone: FixedOffset) -> Vec<Field> {
     record.push(Field::Number(row.standing_s));
     record.push(Field::Text(row.setup.clone()));
     record.extend(later_problems().map(|problem| Field::Number(row.problem_s[problem])));
+    record.push(Field::Number(row.yielded_s));
     record
 }
 
 /// The header of the per-day CSV.
-pub const DAY_COLUMNS: [&str; 14] = [
+pub const DAY_COLUMNS: [&str; 15] = [
     "date",
     "monitored_s",
     "upright_s",
@@ -96,6 +98,7 @@ pub const DAY_COLUMNS: [&str; 14] = [
     "warnings_disputed",
     "sitting_s",
     "standing_s",
+    "in_calls_s",
 ];
 
 fn write_rows<T: Serialize>(header: &[&str], rows: impl Iterator<Item = T>) -> String {

@@ -29,13 +29,15 @@ pub enum MinuteState {
     Away,
     /// Monitoring paused.
     Paused,
+    /// The camera given over to another program, or held for a call.
+    InCall,
 }
 
 impl MinuteState {
     /// Every state, in the order charts stack and legends list them: upright, each problem,
     /// then the states not judged.
-    pub const ALL: [MinuteState; Problem::COUNT + 4] = {
-        let mut all = [MinuteState::Upright; Problem::COUNT + 4];
+    pub const ALL: [MinuteState; Problem::COUNT + 5] = {
+        let mut all = [MinuteState::Upright; Problem::COUNT + 5];
         let mut index = 0;
         while index < Problem::COUNT {
             all[index + 1] = MinuteState::Slouched(Problem::ALL[index]);
@@ -44,6 +46,7 @@ impl MinuteState {
         all[Problem::COUNT + 1] = MinuteState::Unclear;
         all[Problem::COUNT + 2] = MinuteState::Away;
         all[Problem::COUNT + 3] = MinuteState::Paused;
+        all[Problem::COUNT + 4] = MinuteState::InCall;
         all
     };
 
@@ -60,6 +63,7 @@ impl MinuteState {
             (row.away_s, Some(MinuteState::Away)),
             (row.unknown_s, Some(MinuteState::Unclear)),
             (row.paused_s, Some(MinuteState::Paused)),
+            (row.yielded_s, Some(MinuteState::InCall)),
         ];
         let mut best: Option<(f64, Option<MinuteState>)> = None;
         for (seconds, state) in candidates {
@@ -88,6 +92,7 @@ impl MinuteState {
             MinuteState::Unclear => "unclear",
             MinuteState::Away => "away",
             MinuteState::Paused => "paused",
+            MinuteState::InCall => "in_call",
         }
     }
 
@@ -99,6 +104,7 @@ impl MinuteState {
             MinuteState::Unclear => "not judged",
             MinuteState::Away => "away",
             MinuteState::Paused => "paused",
+            MinuteState::InCall => "in calls / camera used elsewhere",
         }
     }
 
@@ -117,6 +123,7 @@ impl MinuteState {
             MinuteState::Unclear => [0xa8, 0xae, 0xb5],
             MinuteState::Away => [0x9c, 0xc3, 0xe6],
             MinuteState::Paused => [0xd6, 0xd6, 0xd6],
+            MinuteState::InCall => [0xc9, 0xbf, 0xe0],
         }
     }
 
@@ -170,6 +177,8 @@ pub struct HourRow {
     pub away_s: f64,
     /// Seconds paused.
     pub paused_s: f64,
+    /// Seconds the camera was given over to another program (a call).
+    pub in_calls_s: f64,
 }
 
 impl HourRow {
@@ -180,6 +189,7 @@ impl HourRow {
         self.unclear_s += row.unknown_s;
         self.away_s += row.away_s;
         self.paused_s += row.paused_s;
+        self.in_calls_s += row.yielded_s;
     }
 }
 
@@ -269,6 +279,9 @@ pub struct DayReport {
     pub away_s: f64,
     /// Seconds paused.
     pub paused_s: f64,
+    /// Seconds the camera was given over to another program or held for a call: paused time,
+    /// counted apart (never upright, never slouched).
+    pub in_calls_s: f64,
     /// Breaks taken (away long enough to count).
     pub breaks: u32,
     /// Movement-break reminders given.
@@ -328,6 +341,7 @@ impl DayReport {
             worst_hour: None,
             away_s: 0.0,
             paused_s: 0.0,
+            in_calls_s: 0.0,
             breaks: rows.breaks.iter().filter(|(start, _)| day.contains(*start)).count() as u32,
             break_reminders: count_in(&rows.reminders, day),
             break_reminders_followed: 0,
@@ -348,6 +362,7 @@ impl DayReport {
             report.unclear_s += row.unknown_s;
             report.away_s += row.away_s;
             report.paused_s += row.paused_s;
+            report.in_calls_s += row.yielded_s;
             report.standing_s += row.standing_s;
             report.problems.add(&row.problem_s);
             head_sum += row.head_change_deg_sum;

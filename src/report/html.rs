@@ -178,6 +178,7 @@ fn day_figures(out: &mut String, day: &DayReport) {
             .unwrap_or_else(|| "worst hour".into()),
     );
     figure(out, &format!("{} / {}", duration_words(day.away_s), day.breaks), "away / breaks");
+    figure(out, &duration_words(day.in_calls_s), "in calls / camera used elsewhere");
     figure(out, &format!("{} of {}", day.break_reminders_followed, day.break_reminders), "reminders followed");
     figure(out, &format!("{}", day.stretches_done), "stretches done");
     let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1}\u{b0}")).unwrap_or_else(|| "-".into());
@@ -489,9 +490,11 @@ fn period_body(period: &PeriodReport) -> String {
 fn weeks_table(out: &mut String, period: &PeriodReport) {
     let _ = writeln!(
         out,
-        "<h2>Sitting and standing, warnings and \u{201c}I'm sitting fine\u{201d}</h2>\n<p>Sitting {}, standing {}.</p>",
+        "<h2>Sitting and standing, warnings and \u{201c}I'm sitting fine\u{201d}</h2>\n<p>Sitting {}, standing {}; \
+         in calls / camera used elsewhere {}.</p>",
         duration_words(period.sitting_s),
-        duration_words(period.standing_s)
+        duration_words(period.standing_s),
+        duration_words(period.in_calls_s)
     );
     out.push_str(
         "<table id=\"weeks\">\n<tr><th>Week of</th><th>Warnings</th><th>Disputed</th><th>Dispute rate</th></tr>\n",

@@ -50,6 +50,8 @@ pub struct DaySummary {
     pub sitting_s: f64,
     /// Seconds standing.
     pub standing_s: f64,
+    /// Seconds the camera was given over to another program or held for a call.
+    pub in_calls_s: f64,
 }
 
 impl DaySummary {
@@ -67,6 +69,7 @@ impl DaySummary {
             warnings_disputed: day.warnings_disputed,
             sitting_s: day.sitting_s,
             standing_s: day.standing_s,
+            in_calls_s: day.in_calls_s,
             breaks: day.breaks,
             stretches_done: day.stretches_done,
             counted,
@@ -147,6 +150,8 @@ pub struct PeriodReport {
     pub sitting_s: f64,
     /// Seconds standing.
     pub standing_s: f64,
+    /// Seconds the camera was given over to another program or held for a call.
+    pub in_calls_s: f64,
     /// Warnings, disputed warnings and the dispute rate, by week (Monday to Sunday) that the
     /// period touches, oldest first.
     pub weeks: Vec<WeekDisputes>,
@@ -235,6 +240,7 @@ impl PeriodReport {
             warnings_disputed: summaries.iter().map(|day| day.warnings_disputed).sum(),
             sitting_s: summaries.iter().map(|day| day.sitting_s).sum(),
             standing_s: summaries.iter().map(|day| day.standing_s).sum(),
+            in_calls_s: summaries.iter().map(|day| day.in_calls_s).sum(),
             weeks: weeks(&summaries),
             breaks: summaries.iter().map(|day| day.breaks).sum(),
             stretches_done: summaries.iter().map(|day| day.stretches_done).sum(),
@@ -317,6 +323,7 @@ mod tests {
             warnings_disputed: 0,
             sitting_s: 0.0,
             standing_s: 0.0,
+            in_calls_s: 0.0,
         }
     }
 

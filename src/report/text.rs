@@ -71,6 +71,9 @@ fn day(daily: &DailyReport) -> String {
             day.break_reminders,
             day.stretches_done
         );
+        if day.in_calls_s > 0.0 {
+            let _ = writeln!(out, "In calls / camera used elsewhere {} (not judged)", duration_words(day.in_calls_s));
+        }
         let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1} deg")).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             out,
@@ -155,8 +158,13 @@ fn period_text(label: &str, period: &PeriodReport) -> String {
         count_words(period.streaks.current_days, "day", "days"),
         count_words(period.streaks.best_days, "day", "days")
     );
-    let _ =
-        writeln!(out, "Sitting {}, standing {}", duration_words(period.sitting_s), duration_words(period.standing_s));
+    let _ = writeln!(
+        out,
+        "Sitting {}, standing {}; in calls / camera used elsewhere {}",
+        duration_words(period.sitting_s),
+        duration_words(period.standing_s),
+        duration_words(period.in_calls_s)
+    );
     out.push_str(&weeks_text(period));
     for day in &period.days {
         if day.monitored_s <= 0.0 {
