@@ -9,7 +9,9 @@ set -euo pipefail
 # dbus: the control test runs a private session bus (dbus-daemon) and watches it (dbus-monitor).
 # desktop-file-utils: the test of the login entry checks it with desktop-file-validate.
 # libturbojpeg0-dev: libjpeg-turbo, the JPEG decoder for camera frames and photos.
-packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus desktop-file-utils)
+# pulseaudio-utils: pactl, how slouchwatch sees a call recording from a microphone; pulseaudio:
+# the tests run a real sound server in a private folder to record from.
+packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus desktop-file-utils pulseaudio-utils pulseaudio)
 # --window-test: what the headless window smoke test needs (a virtual X server, Mesa's software
 # OpenGL, the X libraries the window loads, and ImageMagick for the screenshot).
 # --report-check: headless Chromium and pdfinfo for scripts/report-screenshot.sh.

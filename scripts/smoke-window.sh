@@ -74,6 +74,12 @@ screenshot() {
     press "$KEYS"
     sleep 2
   fi
+  if [ -n "${EXPECT_STATE:-}" ]; then
+    local status
+    status=$("$binary" status --json || true)
+    echo "status: $status"
+    grep -q "\"state\":\"$EXPECT_STATE\"" <<<"$status" || { echo "the window's state is not $EXPECT_STATE" >&2; exit 1; }
+  fi
   import -window root -crop "$crop+0+0" +repage "$picture"
   echo "window peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$app/status")"
   kill -INT "$app"
@@ -84,8 +90,25 @@ screenshot() {
   awk -v spread="$spread" 'BEGIN { exit !(spread > 0.02) }' || { echo "the screenshot is blank" >&2; exit 1; }
 }
 
+# The window while a call has the camera (the camera's node is a file here; a copy of tail
+# named zoom holds it open, as a call program would).
+in_call() {
+  local picture=$1
+  shift
+  : >"$work/video9"
+  cp "$(command -v tail)" "$work/zoom"
+  ( sleep 5; exec "$work/zoom" -f "$work/video9" ) &
+  local caller=$!
+  SLOUCHWATCH_CAMERA_NODE="$work/video9" CROP=${CROP:-1400x1000} screenshot "$picture" "$@"
+  kill "$caller" 2>/dev/null || true
+  wait "$caller" 2>/dev/null || true
+}
+
 CROP=900x760 screenshot "$out/window.png" --data-dir "$work/data" --window-size 900x760
 [ -s "$work/data/history.sqlite3" ] || { echo "no history was written" >&2; exit 1; }
+
+# A call takes the camera: the real window gives it over and says so (the bus says "yielded").
+EXPECT_STATE=yielded CROP=900x760 in_call "$out/in-call.png" --data-dir "$work/call" --window-size 900x760
 
 # The Report screen over a month of sample history.
 (cd "$root" && cargo build --release --quiet --example sample_history)
@@ -177,6 +200,9 @@ if $all; then
       name="$size-$mode"
       printf '{"notifications": false, "dark_mode": %s, "warn_after_s": 5}\n' "$dark" > "$work/config/settings.json"
       CROP=$size screenshot "$out/live-$name.png" --data-dir "$work/d-$name" --window-size "$size"
+      # A video call takes the camera: the replay stands in for the camera at a node, and a
+      # program named zoom opens that node a few seconds in.
+      in_call "$out/in-call-$name.png" --data-dir "$work/y-$name" --window-size "$size"
       SOURCE="$work/slouch" CROP=$size WAIT_S=16 screenshot "$out/warning-$name.png" --data-dir "$work/w-$name" --window-size "$size"
       CROP=$size screenshot "$out/settings-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "$size"
       SOURCE="$work/aside" CROP=$size screenshot "$out/no-setup-$name.png" --data-dir "$work/n-$name" --window-size "$size"

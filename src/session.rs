@@ -19,7 +19,9 @@ use crate::engine::{EngineCommand, EngineConfig, EngineHandle, EngineMessage, Su
 use crate::history::{self, AlreadyMonitoring};
 use crate::pose::{ModelChoice, ModelError, PoseEstimator};
 use crate::source::camera;
+use crate::source::guard::{Build, GuardedSource};
 use crate::source::replay::ReplaySource;
+use crate::source::stand_in::{self, StandInCamera};
 use crate::source::{FrameSource, SourceError, SourceFactory, SourceSpec};
 
 /// How to treat a camera that cannot be opened when monitoring starts.
@@ -110,9 +112,14 @@ impl Session {
         &self.handle.messages
     }
 
-    /// A sender for commands (clone it for a Ctrl-C handler).
+    /// A sender for commands.
     pub fn commands(&self) -> std::sync::mpsc::Sender<EngineCommand> {
         self.handle.commands()
+    }
+
+    /// What stops the engine from a Ctrl-C handler (also ending a wait for a stuck camera).
+    pub fn stopper(&self) -> crate::engine::Stopper {
+        self.handle.stopper()
     }
 
     /// Sends a command; false if the engine has already stopped.
@@ -184,6 +191,14 @@ fn source_factory(spec: &SessionSpec, fps: f64, notices: &mut Vec<String>) -> Re
     match &spec.source {
         SourceSpec::Folder(folder) => {
             let mut replay = ReplaySource::open(folder, fps, spec.replay_start.unwrap_or_else(Utc::now))?;
+            if let Some(node) = stand_in::camera_node_from_env() {
+                // A testing aid: the replay behaves as the camera at that node, on the camera's
+                // guarded path (opened, watched, given over, reopened).
+                let build: Build = std::sync::Arc::new(move || {
+                    Box::new(StandInCamera::new(replay.clone(), &node)) as Box<dyn FrameSource>
+                });
+                return Ok(Box::new(move || Ok(Box::new(GuardedSource::new(build)) as Box<dyn FrameSource>)));
+            }
             if let Some(speed) = spec.replay_speed {
                 replay = replay.with_speed(speed);
             }
@@ -206,6 +221,8 @@ fn source_factory(spec: &SessionSpec, fps: f64, notices: &mut Vec<String>) -> Re
                 Err(error) if spec.camera_check == CameraCheck::WaitIfMissing && error.is_retryable() => {
                     notices.push(format!("waiting for the camera: {error}"));
                 }
+                // A call has the camera: waited for, never an error (the engine gives it over).
+                Err(error @ SourceError::CameraInUseBy { .. }) => notices.push(error.to_string()),
                 Err(error) => return Err(error),
             }
             let selector = selector.clone();

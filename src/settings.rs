@@ -104,6 +104,9 @@ pub struct Settings {
     pub close_to_tray: bool,
     /// The first close to the tray has been explained.
     pub close_to_tray_explained: bool,
+    /// Give the camera over (pause) while another program uses the camera or records from a
+    /// microphone: a video call.
+    pub pause_for_calls: bool,
 }
 
 impl Default for Settings {
@@ -129,6 +132,7 @@ impl Default for Settings {
             start_at_login: false,
             close_to_tray: true,
             close_to_tray_explained: false,
+            pause_for_calls: true,
         }
     }
 }
@@ -252,6 +256,8 @@ impl Settings {
             setups: parts.setups,
             camera: parts.camera,
             setups_sink: parts.setups_file.map(|path| Arc::new(SetupsFile { path }) as Arc<dyn SetupsSink>),
+            yield_to_others: self.pause_for_calls,
+            ..EngineConfig::default()
         }
     }
 }

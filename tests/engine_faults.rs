@@ -553,18 +553,23 @@ fn a_camera_read_that_never_returns_does_not_hold_up_stop_and_is_reported_as_a_s
     while reads.load(std::sync::atomic::Ordering::SeqCst) < 4 {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    // The read is stuck now. Stop is what Ctrl-C, SIGTERM and the window's Quit send.
+    // The read is stuck now: said as a stall once the guard's limit has passed.
+    let stalled = handle.messages.iter().find_map(|message| match message {
+        EngineMessage::Event(event) => match event.event {
+            EngineEvent::Source(SourceEvent::CameraLost { detail }) if detail.contains("stalled") => Some(detail),
+            _ => None,
+        },
+        _ => None,
+    });
+    assert!(stalled.is_some(), "the stall is reported");
+    // Reopening blocks again. Stop is what Ctrl-C, SIGTERM and the window's Quit send.
     let asked = std::time::Instant::now();
     assert!(handle.send(EngineCommand::Stop));
-    let (events, summary) = events_until_finished(handle);
+    let (_, summary) = events_until_finished(handle);
     let took = asked.elapsed();
     assert!(
-        took < std::time::Duration::from_secs(slouchwatch::source::guard::ANSWER_WITHIN_S + 5),
+        took < std::time::Duration::from_secs(slouchwatch::source::guard::ANSWER_WITHIN_S),
         "Stop was answered after {took:?}, not after the stuck read"
-    );
-    assert!(
-        events.iter().any(|event| matches!(event, SourceEvent::CameraLost { detail } if detail.contains("stalled"))),
-        "{events:?}"
     );
     assert_eq!(summary.frames, 3);
 }

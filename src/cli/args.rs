@@ -154,6 +154,14 @@ pub struct RunArgs {
     /// With no camera (or a busy one) at start, keep waiting for it instead of exiting.
     #[arg(long)]
     pub wait_for_camera: bool,
+    /// Keep the camera while another program opens it or records from a microphone (by
+    /// default slouchwatch gives it over and pauses until they let go: a video call).
+    #[arg(long)]
+    pub no_call_pause: bool,
+    /// Seconds the other program must have let go before the camera is taken back (a testing
+    /// aid; default 30).
+    #[arg(long, hide = true, value_name = "SECONDS")]
+    pub yield_grace: Option<u64>,
     /// Replay a folder at this speed (virtual seconds per real second; 1 plays it like a camera)
     /// instead of as fast as it can be read.
     #[arg(long, value_parser = parse_speed)]

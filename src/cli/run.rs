@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::{EXIT_ALREADY_MONITORING, EXIT_NO_CAMERA, RunArgs};
 use crate::coach::Catalog;
-use crate::engine::{self, EngineCommand, EngineMessage};
+use crate::engine::{self, EngineMessage};
 use crate::files::calibration as calibration_file;
 use crate::session::{self, CameraCheck, SessionError, SessionSpec};
 use crate::source::camera::{self, CameraListing, Preference, modes};
@@ -97,9 +97,10 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         break_interval_min: args.break_interval,
         notifications: !args.no_notify,
         hook_command: args.on_event.clone().unwrap_or_default(),
+        pause_for_calls: !args.no_call_pause,
         ..crate::settings::Settings::default()
     };
-    let config = settings.engine_config(crate::settings::EngineParts {
+    let mut config = settings.engine_config(crate::settings::EngineParts {
         setups,
         setups_file,
         calibration,
@@ -107,6 +108,9 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         catalog: Some(Catalog::built_in()?),
         preview: false,
     });
+    if let Some(seconds) = args.yield_grace {
+        config.yield_grace = std::time::Duration::from_secs(seconds);
+    }
     let spec = SessionSpec {
         replay_start: args.start.map(|start| start.with_timezone(&Utc)),
         camera_check: if args.wait_for_camera { CameraCheck::WaitIfMissing } else { CameraCheck::Require },
@@ -140,10 +144,8 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     for notice in &session.notices {
         eprintln!("warning: {notice}");
     }
-    let stop = session.commands();
-    if let Err(error) = ctrlc::set_handler(move || {
-        let _ = stop.send(EngineCommand::Stop);
-    }) {
+    let stop = session.stopper();
+    if let Err(error) = ctrlc::set_handler(move || stop.stop()) {
         tracing::warn!("Ctrl-C will not stop cleanly: {error}");
     }
 

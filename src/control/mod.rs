@@ -62,6 +62,12 @@ pub struct MonitorStatus {
     pub today_slouched_s: f64,
     /// Today so far, seconds at the desk not judged.
     pub today_not_judged_s: f64,
+    /// While the camera is given over (state `yielded`): to which program, and what it uses.
+    #[serde(default)]
+    pub in_use_elsewhere: Option<crate::engine::InUseElsewhere>,
+    /// Today so far, seconds the camera was given over to another program or held for a call.
+    #[serde(default)]
+    pub today_in_calls_s: f64,
     /// The monitor's process.
     pub pid: u32,
 }
@@ -77,6 +83,8 @@ impl Default for MonitorStatus {
             today_upright_s: 0.0,
             today_slouched_s: 0.0,
             today_not_judged_s: 0.0,
+            in_use_elsewhere: None,
+            today_in_calls_s: 0.0,
             pid: std::process::id(),
         }
     }
@@ -95,6 +103,11 @@ impl MonitorStatus {
             today_upright_s: today.upright_s,
             today_slouched_s: today.slouched_s,
             today_not_judged_s: today.not_judged_s(),
+            in_use_elsewhere: match state {
+                MonitorState::Yielded(other) => Some(other.clone()),
+                _ => None,
+            },
+            today_in_calls_s: today.in_calls_s,
             pid: std::process::id(),
         }
     }

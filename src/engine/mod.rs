@@ -11,7 +11,8 @@
 //! - [`step`]: one frame's decisions, returned as a [`step::FrameOutcome`];
 //! - [`sinks`]: history, desktop notifications, the message channel;
 //! - [`summary`]: the run summary and the day's totals, folded from minute rows;
-//! - [`motion`], [`picture`]: the cheap per-frame checks that decide whether the model runs.
+//! - [`motion`], [`picture`]: the cheap per-frame checks that decide whether the model runs;
+//! - [`yielding`]: giving the camera over while another program uses it or a microphone.
 
 pub mod calibrate;
 pub mod freeze;
@@ -24,6 +25,7 @@ pub mod step;
 pub mod summary;
 pub mod tracking;
 pub mod worker;
+pub mod yielding;
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
@@ -81,6 +83,11 @@ pub struct EngineConfig {
     /// Where the setups are saved when the engine changes them (a dispute widened a limit, a
     /// setup switched); `None`: changes last as long as the engine.
     pub setups_sink: Option<std::sync::Arc<dyn sinks::SetupsSink>>,
+    /// Give the camera over while another program opens it or records from a microphone (a
+    /// video call), taking it back when they have let go for [`EngineConfig::yield_grace`].
+    pub yield_to_others: bool,
+    /// How long the others must have let go before the camera is taken back.
+    pub yield_grace: std::time::Duration,
 }
 
 impl Default for EngineConfig {
@@ -98,6 +105,8 @@ impl Default for EngineConfig {
             setups: SetupBook::default(),
             camera: None,
             setups_sink: None,
+            yield_to_others: false,
+            yield_grace: std::time::Duration::from_secs(yielding::YIELD_GRACE_S),
         }
     }
 }
@@ -166,6 +175,12 @@ pub enum EngineCommand {
     ShowWindow(WindowRequest),
     /// "I'm sitting fine": the warning standing (or just shown) was wrong for this person.
     Dispute,
+    /// Another program started using the camera or a microphone: give the camera over (a pause
+    /// that the user's own Pause and Resume leave alone).
+    Yield(InUseElsewhere),
+    /// The other program has let go (for the grace period): take the camera back, unless
+    /// something else still holds monitoring.
+    Reclaim(OtherUse),
     /// The user's setups changed (a new setup, a reset limit, a removed setup): use these. The
     /// sender has saved them; the engine neither writes them again nor sends them back.
     SetSetups(Box<SetupBook>),
@@ -208,6 +223,37 @@ pub enum Hold {
     Locked,
     /// The machine is going to sleep.
     Asleep,
+    /// Another program is using the camera, or a microphone (a call): the camera is given over.
+    OtherUse(OtherUse),
+}
+
+/// What another program is using, for which the camera is given over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherUse {
+    /// It opened the camera.
+    Camera,
+    /// It records from a microphone: a call, whose camera may come next.
+    Microphone,
+}
+
+/// The other program the camera is given over to, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct InUseElsewhere {
+    /// The program, as the system names it ("zoom", "firefox").
+    pub program: String,
+    /// What it uses.
+    pub uses: OtherUse,
+}
+
+impl InUseElsewhere {
+    /// "the camera is in use by zoom", "zoom is recording from a microphone (a call?)".
+    pub fn words(&self) -> String {
+        match self.uses {
+            OtherUse::Camera => format!("the camera is in use by {}", self.program),
+            OtherUse::Microphone => format!("{} is recording from a microphone (a call?)", self.program),
+        }
+    }
 }
 
 /// Events about the source and the sinks (the alert events come from [`AlertEvent`]).
@@ -219,6 +265,15 @@ pub enum SourceEvent {
         /// What happened.
         detail: String,
     },
+    /// Another program uses the camera (or a microphone): the camera is closed for it.
+    CameraYielded {
+        /// The program.
+        program: String,
+        /// What it uses.
+        uses: OtherUse,
+    },
+    /// The other program let go: the camera is taken back.
+    CameraReclaimed,
     /// The camera delivers frames again.
     CameraBack {
         /// Which camera.
@@ -347,6 +402,8 @@ pub struct Snapshot {
     pub setup: Option<SetupTag>,
     /// Set when the person sits where none of their setups fits (then nothing is judged).
     pub no_setup_fits: bool,
+    /// While the camera is given over to another program (and the user has not paused): to whom.
+    pub in_use_elsewhere: Option<InUseElsewhere>,
 }
 
 /// Messages from the engine thread.
@@ -389,10 +446,33 @@ pub struct EngineHandle {
     /// Snapshots, events and the final summary.
     pub messages: Receiver<EngineMessage>,
     commands: Sender<EngineCommand>,
+    /// Set with every Stop: the source stops waiting for a camera that does not answer.
+    stopping: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
+/// Stops an engine from elsewhere (a Ctrl-C handler): the Stop command, and the flag that ends
+/// a wait for a stuck camera at once rather than at the guard's limit.
+#[derive(Clone)]
+pub struct Stopper {
+    commands: Sender<EngineCommand>,
+    stopping: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Stopper {
+    /// Asks the engine to stop.
+    pub fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.commands.send(EngineCommand::Stop);
+    }
+}
+
 impl EngineHandle {
+    /// What stops this engine from another thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper { commands: self.commands.clone(), stopping: self.stopping.clone() }
+    }
+
     /// A sender for commands (clone it for a Ctrl-C handler).
     pub fn commands(&self) -> Sender<EngineCommand> {
         self.commands.clone()
@@ -400,12 +480,15 @@ impl EngineHandle {
 
     /// Sends a command; false if the engine has already stopped.
     pub fn send(&self, command: EngineCommand) -> bool {
+        if matches!(command, EngineCommand::Stop) {
+            self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         self.commands.send(command).is_ok()
     }
 
     /// Asks the engine to stop and waits for it.
     pub fn stop(mut self) {
-        let _ = self.commands.send(EngineCommand::Stop);
+        self.stopper().stop();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -414,7 +497,7 @@ impl EngineHandle {
     /// Asks the engine to stop, waits for it, and returns its summary (with the state to carry
     /// to the next engine), or `None` if the summary was already read.
     pub fn finish(mut self) -> Option<Summary> {
-        let _ = self.commands.send(EngineCommand::Stop);
+        self.stopper().stop();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -442,12 +525,17 @@ pub fn spawn(
     let (message_tx, messages) = mpsc::channel();
     let (commands, command_rx) = mpsc::channel();
     let answers = commands.clone();
+    let stopping = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let told = stopping.clone();
     let thread = std::thread::Builder::new().name("slouchwatch-engine".into()).spawn(move || {
         let worker = Worker::new(config, estimator, store, ChannelSink::new(message_tx), command_rx, answers);
         match make_source() {
-            Ok(source) => worker.run(source),
+            Ok(mut source) => {
+                source.stop_waiting_when(told);
+                worker.run(source)
+            }
             Err(error) => worker.fail(error.to_string()),
         }
     })?;
-    Ok(EngineHandle { messages, commands, thread: Some(thread) })
+    Ok(EngineHandle { messages, commands, stopping, thread: Some(thread) })
 }

@@ -12,7 +12,7 @@ use crate::alerts::AlertState;
 use crate::posture::{Posture, Problem};
 
 /// Every value of [`MonitorState::name`], as the bus and `slouchwatch status --json` give it.
-pub const STATE_NAMES: [&str; 12] = [
+pub const STATE_NAMES: [&str; 13] = [
     "starting",
     "upright",
     "slouching",
@@ -21,6 +21,7 @@ pub const STATE_NAMES: [&str; 12] = [
     "not_calibrated",
     "away",
     "paused",
+    "yielded",
     "snoozed",
     "disputed",
     "recalibrate",
@@ -44,6 +45,8 @@ pub enum MonitorState {
         /// Whether the camera is closed (no frame comes while paused).
         camera_off: bool,
     },
+    /// The camera is given over to another program (a video call): paused until it lets go.
+    Yielded(super::InUseElsewhere),
     /// The picture cannot be read (dark, washed out, blank): not judged.
     PictureUnclear {
         /// What to do about it.
@@ -91,6 +94,9 @@ impl MonitorState {
         let Some(snapshot) = snapshot else {
             return MonitorState::Starting;
         };
+        if let Some(other) = &snapshot.in_use_elsewhere {
+            return MonitorState::Yielded(other.clone());
+        }
         if let Some(advice) = snapshot.picture.advice()
             && snapshot.alert_state != AlertState::Paused
         {
@@ -127,6 +133,7 @@ impl MonitorState {
             MonitorState::Starting => "starting",
             MonitorState::NoCamera { .. } => "no_camera",
             MonitorState::Paused { .. } => "paused",
+            MonitorState::Yielded(_) => "yielded",
             MonitorState::PictureUnclear { .. } | MonitorState::NotJudged | MonitorState::LookingForYou => "not_judged",
             MonitorState::Upright => "upright",
             MonitorState::Slouching { warned: false, .. } => "slouching",
@@ -153,6 +160,7 @@ impl MonitorState {
                 let what = if *camera_off { "the camera is off" } else { "the camera picture is not looked at" };
                 format!("Paused{}: {what}", clock(until))
             }
+            MonitorState::Yielded(other) => format!("Paused: {}", other.words()),
             MonitorState::PictureUnclear { advice } => capitalised(advice),
             MonitorState::Upright => "Good posture".into(),
             MonitorState::Slouching { problems, .. } if problems.is_empty() => "Slouching".into(),
@@ -209,6 +217,7 @@ mod tests {
             paused_until: None,
             setup: None,
             no_setup_fits: false,
+            in_use_elsewhere: None,
         }
     }
 
@@ -221,6 +230,10 @@ mod tests {
         assert!(state.words().starts_with("Too dark to see you: turn on a light"), "{}", state.words());
         let paused = Snapshot { alert_state: AlertState::Paused, frame_size: (0, 0), ..dark.clone() };
         assert_eq!(MonitorState::of(None, Some(&paused), true).words(), "Paused: the camera is off");
+        let zoom = crate::engine::InUseElsewhere { program: "zoom".into(), uses: crate::engine::OtherUse::Camera };
+        let yielded = Snapshot { in_use_elsewhere: Some(zoom), ..paused.clone() };
+        let state = MonitorState::of(None, Some(&yielded), true);
+        assert_eq!((state.name(), state.words().as_str()), ("yielded", "Paused: the camera is in use by zoom"));
         let lost = MonitorState::of(Some("unplugged"), Some(&dark), true);
         assert_eq!((lost.name(), lost.words().as_str()), ("no_camera", "No camera: unplugged"));
         assert_eq!(MonitorState::of(None, None, true), MonitorState::Starting);
@@ -263,6 +276,10 @@ mod tests {
             MonitorState::Starting,
             MonitorState::NoCamera { detail: "x".into() },
             MonitorState::Paused { until: None, camera_off: false },
+            MonitorState::Yielded(crate::engine::InUseElsewhere {
+                program: "zoom".into(),
+                uses: crate::engine::OtherUse::Microphone,
+            }),
             MonitorState::PictureUnclear { advice: "too dark" },
             MonitorState::Upright,
             MonitorState::Slouching { problems: vec![], warned: false },

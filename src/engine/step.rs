@@ -68,6 +68,11 @@ impl Step {
         &mut self.alerts
     }
 
+    /// Whether monitoring is paused (by the user, or by what holds it).
+    pub fn is_paused(&self) -> bool {
+        self.alerts.is_paused()
+    }
+
     /// Uses `calibration` from now on; nothing measured against the old one carries over.
     pub fn set_calibration(&mut self, calibration: Calibration) {
         self.tracker.set_calibration(calibration);
@@ -304,15 +309,17 @@ impl Step {
             paused_until: self.alerts.paused_until(),
             setup: self.tracker.setup().cloned(),
             no_setup_fits: self.tracker.no_setup_fits(),
+            in_use_elsewhere: None,
         }
     }
 
-    /// A moment of a pause with the camera closed: no frame, only the time counted as paused
-    /// and a snapshot that says so (no picture).
-    pub fn paused_tick(&mut self, now: DateTime<Utc>) -> FrameOutcome {
+    /// A moment of a pause with the camera closed: no frame, only the time counted (as
+    /// `activity`: paused, or given over to another program) and a snapshot that says so (no
+    /// picture).
+    pub fn paused_tick(&mut self, now: DateTime<Utc>, activity: Activity) -> FrameOutcome {
         FrameOutcome {
             kind: FrameKind::Paused,
-            activity: Some(Activity::Paused),
+            activity: Some(activity),
             alert_events: Vec::new(),
             source_events: Vec::new(),
             frozen: None,

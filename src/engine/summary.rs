@@ -68,6 +68,8 @@ pub struct DayTotals {
     pub slouched_s: f64,
     /// Warnings shown.
     pub warnings: u32,
+    /// Seconds the camera was given over to another program or held for a call.
+    pub in_calls_s: f64,
 }
 
 impl DayTotals {
@@ -78,6 +80,7 @@ impl DayTotals {
             self.monitored_s += row.monitored_s;
             self.upright_s += row.good_s;
             self.slouched_s += row.bad_s;
+            self.in_calls_s += row.yielded_s;
         }
     }
 

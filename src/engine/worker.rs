@@ -2,7 +2,7 @@
 //! each frame to [`Step`] and the outcome to the sinks, reopens a lost camera with growing
 //! waits, and at the end accounts the last frame, flushes the history and sends the summary.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -11,7 +11,11 @@ use super::calibrate::{CALIBRATION_FRAMES, Capture, calibrate_frames};
 use super::sinks::{ChannelSink, DesktopNotifier, HistorySink, HookSink};
 use super::step::{FrameKind, Step};
 use super::summary::{DayTotals, Summary, local_day};
-use super::{CalibrationUpdate, EngineCommand, EngineConfig, EngineEvent, SourceEvent, SuggestionNote, TimedEvent};
+use super::yielding::{UseWatch, WatchedNode};
+use super::{
+    CalibrationUpdate, EngineCommand, EngineConfig, EngineEvent, Hold, InUseElsewhere, SourceEvent, SuggestionNote,
+    TimedEvent,
+};
 use crate::alerts::AlertEvent;
 use crate::coach::{Answer, Coach, SuggestionContext, break_routine};
 use crate::history::{HistoryStore, MinuteRow};
@@ -53,6 +57,14 @@ pub struct Worker {
     paused_by_holds: bool,
     /// Where the setups are saved when the engine changes them.
     setups_sink: Option<std::sync::Arc<dyn super::sinks::SetupsSink>>,
+    /// The other programs the camera is given over to, oldest first.
+    others: Vec<InUseElsewhere>,
+    /// Whether to watch for them, and how long they must have let go.
+    yield_to_others: Option<Duration>,
+    /// The camera's device node, for the watcher.
+    node: WatchedNode,
+    /// Sends to this engine's own commands (the watcher's yields, a notification's button).
+    answers: Sender<EngineCommand>,
 }
 
 impl Worker {
@@ -70,7 +82,7 @@ impl Worker {
         Worker {
             fps: config.fps,
             step: Step::new(&config),
-            notifier: config.notifications.then(|| DesktopNotifier::new(Some(answers))),
+            notifier: config.notifications.then(|| DesktopNotifier::new(Some(answers.clone()))),
             hook: config.hook.filter(|command| !command.trim().is_empty()).map(HookSink::new),
             coach: config.catalog.map(Coach::new),
             estimator,
@@ -85,6 +97,10 @@ impl Worker {
             holds: Vec::new(),
             paused_by_holds: false,
             setups_sink: config.setups_sink,
+            others: Vec::new(),
+            yield_to_others: config.yield_to_others.then_some(config.yield_grace),
+            node: WatchedNode::default(),
+            answers,
         }
     }
 
@@ -102,6 +118,8 @@ impl Worker {
     pub fn run(mut self, mut source: Box<dyn FrameSource>) {
         let live = source.is_live();
         self.step.watch_freezing(source.can_freeze());
+        // Kept to the end of the run: dropping it stops the watcher.
+        let _watch = self.watch_other_uses(live);
         // Whether the camera was closed for a pause.
         let mut closed = false;
         while !self.stopping {
@@ -123,14 +141,20 @@ impl Worker {
             if closed {
                 closed = false;
                 self.step.source_lost();
-                if let Err(error) = source.reconnect()
-                    && !self.recover(source.as_mut(), error)
-                {
-                    break;
+                match source.reconnect() {
+                    Ok(()) => {}
+                    Err(SourceError::Stopping) => break,
+                    Err(error) => {
+                        if !self.recover(source.as_mut(), error) {
+                            break;
+                        }
+                    }
                 }
             }
             let started = Instant::now();
-            match source.next_frame() {
+            let read = source.next_frame();
+            self.follow_node(source.as_ref());
+            match read {
                 Ok(None) => break,
                 Ok(Some(frame)) => {
                     if let Some(error) = self.process(frame)
@@ -139,6 +163,8 @@ impl Worker {
                         break;
                     }
                 }
+                // Asked to stop while waiting for the camera: nothing failed.
+                Err(SourceError::Stopping) => break,
                 Err(error) if error.is_single_frame() => {
                     self.summary.unreadable += 1;
                     self.channel.source(Utc::now(), SourceEvent::FrameSkipped { detail: error.to_string() });
@@ -186,12 +212,53 @@ impl Worker {
         self.deliver(now, outcome)
     }
 
-    /// A moment of a pause with the camera closed: counted as paused, shown as paused.
+    /// A moment of a pause with the camera closed: counted as paused (or as given over to
+    /// another program), shown as such.
     fn paused_tick(&mut self, now: DateTime<Utc>) {
         self.summary.started.get_or_insert(now);
         self.summary.ended = Some(now);
-        let outcome = self.step.paused_tick(now);
+        let activity = match self.yielded_to() {
+            Some(_) => crate::history::Activity::Yielded,
+            None => crate::history::Activity::Paused,
+        };
+        let outcome = self.step.paused_tick(now, activity);
         self.deliver(now, outcome);
+    }
+
+    /// The other program the camera is given over to, while that is what holds monitoring (not
+    /// the user's own pause, which says so itself).
+    fn yielded_to(&self) -> Option<&InUseElsewhere> {
+        self.others.first().filter(|_| self.paused_by_holds && self.step_is_paused())
+    }
+
+    fn step_is_paused(&self) -> bool {
+        self.step.is_paused()
+    }
+
+    /// Starts the watcher of other programs using the camera or a microphone (a live source,
+    /// when asked for).
+    fn watch_other_uses(&self, live: bool) -> Option<UseWatch> {
+        let grace = self.yield_to_others.filter(|_| live)?;
+        match UseWatch::start(self.node.clone(), true, grace, self.answers.clone()) {
+            Ok(watch) => Some(watch),
+            Err(error) => {
+                tracing::warn!("cannot watch for other programs using the camera: {error}");
+                None
+            }
+        }
+    }
+
+    /// Tells the watcher the camera's node, when the source has one that is new.
+    fn follow_node(&self, source: &dyn FrameSource) {
+        if self.yield_to_others.is_none() {
+            return;
+        }
+        if let Some(node) = source.device_node()
+            && let Ok(mut watched) = self.node.lock()
+            && watched.as_ref() != Some(&node)
+        {
+            *watched = Some(node);
+        }
     }
 
     /// Hands an outcome to the sinks: history, alerts (notifier, channel), the snapshot.
@@ -209,6 +276,7 @@ impl Worker {
         self.save_setups_if_changed();
         if let Some(mut snapshot) = outcome.snapshot {
             snapshot.today = self.today.with_partial(self.history.current_minute());
+            snapshot.in_use_elsewhere = self.yielded_to().cloned();
             if let Some(status) = &self.status {
                 status.snapshot(&snapshot, self.step.is_calibrated());
             }
@@ -249,9 +317,12 @@ impl Worker {
     }
 
     /// Waits up to `duration`, handling commands as they come.
+    /// Returns early when a command pauses or resumes (the camera is closed or opened at once:
+    /// another program is waiting for it).
     fn wait(&mut self, duration: Duration) {
         let deadline = Instant::now() + duration;
-        while !self.stopping {
+        let paused = self.step_is_paused();
+        while !self.stopping && self.step_is_paused() == paused {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return;
@@ -278,7 +349,14 @@ impl Worker {
             if self.stopping {
                 return false;
             }
-            match source.reconnect() {
+            if self.step_is_paused() {
+                // Paused meanwhile (by the user, or for another program that holds the camera):
+                // the pause closes and reopens the camera; no point fighting for it now.
+                return true;
+            }
+            let reopened = source.reconnect();
+            self.follow_node(source);
+            match reopened {
                 Ok(()) => {
                     self.channel.source(Utc::now(), SourceEvent::CameraBack { device: source.describe() });
                     return true;
@@ -293,40 +371,49 @@ impl Worker {
         while let Ok(command) = self.commands.try_recv() {
             self.apply(command, now);
         }
-        // A pause for a while ends by itself.
+        // A pause for a while ends by itself; what holds monitoring (a locked screen, a call)
+        // then holds it on.
         self.step.alerts().resume_if_due(now);
+        if !self.holds.is_empty() && !self.step.alerts().is_paused() {
+            let events = self.step.alerts().pause(now);
+            self.handle_alert_events(now, events);
+            self.paused_by_holds = true;
+        }
     }
 
     fn apply(&mut self, command: EngineCommand, now: DateTime<Utc>) {
         match command {
             EngineCommand::Stop => self.stopping = true,
+            // The user's own pause: no hold's end ends it.
             EngineCommand::Pause => {
                 let events = self.step.alerts().pause(now);
                 self.handle_alert_events(now, events);
+                self.paused_by_holds = false;
             }
             EngineCommand::PauseUntil(until) => {
                 let events = self.step.alerts().pause_until(now, until);
                 self.handle_alert_events(now, events);
+                self.paused_by_holds = false;
             }
             EngineCommand::Resume => {
                 self.step.alerts().resume();
                 self.paused_by_holds = false;
             }
-            EngineCommand::Hold(hold) => {
-                if !self.holds.contains(&hold) {
-                    self.holds.push(hold);
-                }
-                if !self.step.alerts().is_paused() {
-                    let events = self.step.alerts().pause(now);
-                    self.handle_alert_events(now, events);
-                    self.paused_by_holds = true;
-                }
+            EngineCommand::Hold(hold) => self.hold(hold, now),
+            EngineCommand::Release(hold) => self.release(hold),
+            EngineCommand::Yield(other) => {
+                let uses = other.uses;
+                self.others.retain(|known| known.uses != uses);
+                self.others.push(other.clone());
+                self.hold(Hold::OtherUse(uses), now);
+                self.channel.source(now, SourceEvent::CameraYielded { program: other.program, uses });
             }
-            EngineCommand::Release(hold) => {
-                self.holds.retain(|held| *held != hold);
-                if self.holds.is_empty() && self.paused_by_holds {
-                    self.step.alerts().resume();
-                    self.paused_by_holds = false;
+            EngineCommand::Reclaim(uses) => {
+                let had = !self.others.is_empty();
+                self.others.retain(|known| known.uses != uses);
+                self.release(Hold::OtherUse(uses));
+                if had && self.others.is_empty() {
+                    self.channel.source(now, SourceEvent::CameraReclaimed);
                 }
             }
             EngineCommand::SnoozeUntil(until) => self.step.alerts().snooze_until(until),
@@ -357,6 +444,28 @@ impl Worker {
             // The sender (the window) has saved them: writing or echoing them here would race
             // its next change, an older book landing on the file and in the window after a newer.
             EngineCommand::SetSetups(book) => self.step.set_setups(*book),
+        }
+    }
+
+    /// Something on the desktop's side holds monitoring: paused (the camera closed) unless the
+    /// user has paused already, whose pause stays theirs.
+    fn hold(&mut self, hold: Hold, now: DateTime<Utc>) {
+        if !self.holds.contains(&hold) {
+            self.holds.push(hold);
+        }
+        if !self.step.alerts().is_paused() {
+            let events = self.step.alerts().pause(now);
+            self.handle_alert_events(now, events);
+            self.paused_by_holds = true;
+        }
+    }
+
+    /// A hold ended: monitoring resumes when it was the holds' pause and none is left.
+    fn release(&mut self, hold: Hold) {
+        self.holds.retain(|held| *held != hold);
+        if self.holds.is_empty() && self.paused_by_holds {
+            self.step.alerts().resume();
+            self.paused_by_holds = false;
         }
     }
 

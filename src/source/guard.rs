@@ -10,7 +10,9 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -44,6 +46,8 @@ enum Answer {
 struct Reply {
     answer: Answer,
     described: String,
+    /// The device node the source reads, as it stands after the call.
+    node: Option<PathBuf>,
 }
 
 /// The channels to one source thread.
@@ -57,10 +61,13 @@ pub struct GuardedSource {
     build: Build,
     link: Option<Link>,
     described: String,
+    node: Option<PathBuf>,
     live: bool,
     can_freeze: bool,
     answer_within: Duration,
     open_within: Duration,
+    /// Set when the engine stops: a wait for an answer ends then.
+    stopping: Option<Arc<AtomicBool>>,
 }
 
 impl GuardedSource {
@@ -75,10 +82,12 @@ impl GuardedSource {
             build,
             link: None,
             described: "camera".to_owned(),
+            node: None,
             live: true,
             can_freeze: true,
             answer_within,
             open_within,
+            stopping: None,
         };
         // Building is quick (a camera is opened at its first frame); a build that hangs or
         // panics leaves the camera's traits and is retried at the first call.
@@ -97,8 +106,8 @@ impl GuardedSource {
             .map_err(|error| self.crashed(format!("cannot start the camera thread: {error}")))?;
         let link = Link { requests, replies };
         match link.replies.recv_timeout(self.answer_within) {
-            Ok(Reply { answer: Answer::Hello { live, can_freeze }, described }) => {
-                (self.live, self.can_freeze, self.described) = (live, can_freeze, described);
+            Ok(Reply { answer: Answer::Hello { live, can_freeze }, described, node }) => {
+                (self.live, self.can_freeze, self.described, self.node) = (live, can_freeze, described, node);
                 self.link = Some(link);
                 Ok(())
             }
@@ -131,20 +140,61 @@ impl GuardedSource {
             self.link = None;
             return Err(self.crashed("the camera thread ended".into()));
         }
-        match link.replies.recv_timeout(within) {
+        match wait_for_reply(&link.replies, within, self.stopping.as_deref()) {
+            Err(Waited::Stopping) => {
+                // Its thread finishes its call alone; the engine is going.
+                self.link = None;
+                Err(SourceError::Stopping)
+            }
+            Err(Waited::Over(timeout)) => match timeout {
+                RecvTimeoutError::Timeout => {
+                    self.link = None;
+                    tracing::warn!(device = %self.described, "the camera did not answer; leaving its thread behind");
+                    Err(SourceError::CameraStalled { device: self.device(), seconds: within.as_secs() })
+                }
+                RecvTimeoutError::Disconnected => {
+                    self.link = None;
+                    Err(self.crashed("the camera thread ended".into()))
+                }
+            },
             Ok(reply) => {
                 self.described = reply.described;
+                self.node = reply.node;
                 Ok(reply.answer)
             }
-            Err(RecvTimeoutError::Timeout) => {
-                self.link = None;
-                tracing::warn!(device = %self.described, "the camera did not answer; leaving its thread behind");
-                Err(SourceError::CameraStalled { device: self.device(), seconds: within.as_secs() })
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                self.link = None;
-                Err(self.crashed("the camera thread ended".into()))
-            }
+        }
+    }
+}
+
+/// How a wait for a reply ended without one.
+enum Waited {
+    /// The engine is stopping.
+    Stopping,
+    /// Out of time, or the thread is gone.
+    Over(RecvTimeoutError),
+}
+
+/// How often a wait for the camera looks whether the engine is stopping.
+const STOP_CHECK_EVERY: Duration = Duration::from_millis(50);
+
+/// A reply within `within`, unless `stopping` is set first.
+fn wait_for_reply(replies: &Receiver<Reply>, within: Duration, stopping: Option<&AtomicBool>) -> Result<Reply, Waited> {
+    let Some(stopping) = stopping else {
+        return replies.recv_timeout(within).map_err(Waited::Over);
+    };
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if stopping.load(Ordering::SeqCst) {
+            return Err(Waited::Stopping);
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(Waited::Over(RecvTimeoutError::Timeout));
+        }
+        match replies.recv_timeout(left.min(STOP_CHECK_EVERY)) {
+            Ok(reply) => return Ok(reply),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(disconnected) => return Err(Waited::Over(disconnected)),
         }
     }
 }
@@ -166,8 +216,11 @@ fn serve(build: Build, requests: Receiver<Request>, replies: Sender<Reply>) {
         Ok(built) => Reply {
             answer: Answer::Hello { live: built.is_live(), can_freeze: built.can_freeze() },
             described: built.describe(),
+            node: built.device_node(),
         },
-        Err(_) => Reply { answer: Answer::Hello { live: true, can_freeze: true }, described: "camera".into() },
+        Err(_) => {
+            Reply { answer: Answer::Hello { live: true, can_freeze: true }, described: "camera".into(), node: None }
+        }
     };
     if replies.send(hello).is_err() {
         return;
@@ -185,7 +238,7 @@ fn serve(build: Build, requests: Receiver<Request>, replies: Sender<Reply>) {
                             Request::Next => Answer::Frame(Err(error)),
                             Request::Reconnect | Request::Release => Answer::Done(Err(error)),
                         };
-                        let _ = replies.send(Reply { answer, described: "camera".into() });
+                        let _ = replies.send(Reply { answer, described: "camera".into(), node: None });
                         continue;
                     }
                 }
@@ -201,6 +254,7 @@ fn serve(build: Build, requests: Receiver<Request>, replies: Sender<Reply>) {
             }
         }));
         let described = built.describe();
+        let node = built.device_node();
         let answer = match outcome {
             Ok(answer) => answer,
             Err(payload) => {
@@ -214,7 +268,7 @@ fn serve(build: Build, requests: Receiver<Request>, replies: Sender<Reply>) {
                 if is_read { Answer::Frame(Err(error)) } else { Answer::Done(Err(error)) }
             }
         };
-        if replies.send(Reply { answer, described }).is_err() {
+        if replies.send(Reply { answer, described, node }).is_err() {
             break;
         }
     }
@@ -255,6 +309,14 @@ impl FrameSource for GuardedSource {
 
     fn describe(&self) -> String {
         self.described.clone()
+    }
+
+    fn device_node(&self) -> Option<PathBuf> {
+        self.node.clone()
+    }
+
+    fn stop_waiting_when(&mut self, stopping: Arc<AtomicBool>) {
+        self.stopping = Some(stopping);
     }
 }
 

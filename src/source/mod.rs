@@ -6,7 +6,10 @@
 
 pub mod camera;
 pub mod guard;
+pub mod in_use;
+pub mod microphone;
 pub mod replay;
+pub mod stand_in;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -58,6 +61,14 @@ pub enum SourceError {
     CameraBusy {
         /// The camera.
         device: String,
+    },
+    /// Another program, known by name, is streaming from the camera (a video call): waited for.
+    #[error("camera '{device}' is in use by {program}; slouchwatch starts watching when {program} lets go of it")]
+    CameraInUseBy {
+        /// The camera.
+        device: String,
+        /// The program holding it.
+        program: String,
     },
     /// The camera could not be opened for another reason.
     #[error(
@@ -139,6 +150,9 @@ pub enum SourceError {
     /// The replay folder cannot be used at all.
     #[error("{0}")]
     Folder(String),
+    /// The engine is stopping: a wait for the camera was given up.
+    #[error("stopping")]
+    Stopping,
 }
 
 impl SourceError {
@@ -152,6 +166,7 @@ impl SourceError {
         matches!(
             self,
             SourceError::CameraBusy { .. }
+                | SourceError::CameraInUseBy { .. }
                 | SourceError::CameraLost { .. }
                 | SourceError::CameraFrozen { .. }
                 | SourceError::CameraStalled { .. }
@@ -201,6 +216,16 @@ pub trait FrameSource {
 
     /// A short description for messages ("camera 0: Integrated Webcam", "folder frames/").
     fn describe(&self) -> String;
+
+    /// Hands the source the flag its engine sets when asked to stop: a source that waits for a
+    /// device (the guarded camera) stops waiting then, with [`SourceError::Stopping`].
+    fn stop_waiting_when(&mut self, _stopping: std::sync::Arc<std::sync::atomic::AtomicBool>) {}
+
+    /// The device node the source reads (`/dev/video0`), once it has opened one: watched for
+    /// other programs opening it (see [`in_use`]). A replay has none.
+    fn device_node(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// Builds a source on the engine's thread.

@@ -9,7 +9,7 @@ use super::{Frame, FrameSource, SourceError};
 use crate::images;
 
 /// Replays the images of one folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ReplaySource {
     folder: PathBuf,
     files: Vec<PathBuf>,
@@ -40,6 +40,11 @@ impl ReplaySource {
     pub fn with_speed(mut self, speed: f64) -> ReplaySource {
         self.speed = Some(speed).filter(|speed| speed.is_finite() && *speed > 0.0);
         self
+    }
+
+    /// Starts again from the first image (a stand-in camera plays its folder round and round).
+    pub fn rewind(&mut self) {
+        self.next = 0;
     }
 
     /// How many images the replay holds.

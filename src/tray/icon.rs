@@ -24,7 +24,8 @@ fn look(state: &str) -> ([u8; 3], bool) {
         "slouching" | "recalibrate" => ([0xd9, 0x9a, 0x2b], false),
         "warning" => ([0xc8, 0x4b, 0x31], false),
         // Answered "I'm sitting fine", like a snooze of that one warning.
-        "paused" | "snoozed" | "disputed" => ([0x6b, 0x7b, 0x8c], true),
+        // Given over to a call: paused, as far as the person is concerned.
+        "paused" | "yielded" | "snoozed" | "disputed" => ([0x6b, 0x7b, 0x8c], true),
         // Not judged, not calibrated, away, no camera, starting.
         _ => ([0x6b, 0x7b, 0x8c], false),
     }

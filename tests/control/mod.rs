@@ -3,6 +3,8 @@
 //! it as a script would. `dbus-monitor` on the same bus records the signals. (A module of
 //! `run_replay`, so it needs no test binary of its own to link.)
 
+mod calls;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -183,6 +183,8 @@ pub struct CameraSource {
     /// The camera chosen and the formats preferred, kept for the next source if this one is
     /// rebuilt (see [`guarded`]).
     memory: std::sync::Arc<std::sync::Mutex<Remembered>>,
+    /// The device node of the camera opened last.
+    node: Option<std::path::PathBuf>,
     /// Frames in a row that could not be read.
     unreadable: UnreadableRun,
 }
@@ -201,6 +203,7 @@ impl CameraSource {
             selector,
             camera: None,
             memory,
+            node: None,
             unreadable: UnreadableRun::default(),
         }
     }
@@ -262,7 +265,15 @@ impl FrameSource for CameraSource {
         let remembered = self.remembered();
         let candidate = choose_again(&self.selector, remembered.chosen.as_ref(), &list_all()?)?;
         self.device = format!("{}: {}", candidate.index, candidate.name);
-        let camera = backend::OpenCamera::open(&candidate, remembered.preference)?;
+        // Known before it opens: a camera busy with a call is watched for that call's end.
+        self.node = Some(candidate.device.clone());
+        let camera = backend::OpenCamera::open(&candidate, remembered.preference).map_err(|error| match error {
+            SourceError::CameraBusy { device } => match super::in_use::holders(&candidate.device).into_iter().next() {
+                Some(holder) => SourceError::CameraInUseBy { device, program: holder.program },
+                None => SourceError::CameraBusy { device },
+            },
+            other => other,
+        })?;
         self.camera = Some(camera);
         self.remember(|memory| memory.chosen = Some(candidate));
         Ok(())
@@ -274,6 +285,10 @@ impl FrameSource for CameraSource {
 
     fn describe(&self) -> String {
         format!("camera {}", self.device)
+    }
+
+    fn device_node(&self) -> Option<std::path::PathBuf> {
+        self.node.clone()
     }
 }
 

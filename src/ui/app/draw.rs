@@ -75,7 +75,10 @@ impl SlouchApp {
             }
             ui.separator();
             let latest = self.watched.latest.as_ref();
-            let paused = latest.is_some_and(|s| s.alert_state == crate::alerts::AlertState::Paused);
+            // Given over to a call, the camera is not the user's to resume; their own Pause is
+            // still offered (and stays after the call).
+            let paused = latest
+                .is_some_and(|s| s.alert_state == crate::alerts::AlertState::Paused && s.in_use_elsewhere.is_none());
             if paused {
                 if ui.button("Resume").clicked() {
                     commands.push(UiCommand::Resume);

@@ -150,7 +150,18 @@ pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
             commands.push(UiCommand::ShowCameraImage(show_image));
         }
         let camera_off = snapshot.is_some_and(|s| s.frame_size == (0, 0));
-        if camera_off {
+        if let Some(other) = snapshot.and_then(|s| s.in_use_elsewhere.as_ref()) {
+            let why = match other.uses {
+                crate::engine::OtherUse::Camera => format!("while {} uses it", other.program),
+                crate::engine::OtherUse::Microphone => {
+                    format!("while {} records from a microphone (a call?)", other.program)
+                }
+            };
+            ui.weak(format!(
+                "The camera is off {why}. Monitoring resumes by itself {} seconds after that ends.",
+                crate::engine::yielding::YIELD_GRACE_S
+            ));
+        } else if camera_off {
             ui.weak("The camera is off while monitoring is paused.");
         } else if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
             picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);

@@ -59,6 +59,11 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, source_override: Option
         ui.label("At most one warning every");
         ui.add(egui::Slider::new(&mut draft.cooldown_min, COOLDOWN_MIN_RANGE).suffix(" min"));
         ui.checkbox(&mut draft.notifications, "Desktop notifications");
+        ui.checkbox(&mut draft.pause_for_calls, "Pause while the camera or microphone is in use by another program")
+            .on_hover_text(
+                "A video call gets the camera: slouchwatch lets go of it and pauses, and resumes by itself \
+                 half a minute after the call ends.",
+            );
     });
     group(ui, "Breaks", "A reminder to get up after sitting long, and your daily goal.", |ui| {
         ui.label("Remind me to move after sitting for");

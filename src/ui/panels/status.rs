@@ -46,6 +46,9 @@ pub fn today_words(today: &crate::engine::DayTotals) -> String {
             text += &format!(", {} not judged", minutes(today.not_judged_s()));
         }
     }
+    if today.in_calls_s >= 30.0 {
+        text += &format!(", {} in calls or with the camera lent out", minutes(today.in_calls_s));
+    }
     let warnings = match today.warnings {
         0 => "no warnings".to_owned(),
         n => crate::report::count_words(n, "warning", "warnings"),
@@ -72,8 +75,14 @@ mod tests {
 
     #[test]
     fn today_counts_only_judged_upright_time_as_upright() {
-        let today =
-            crate::engine::DayTotals { day: None, monitored_s: 600.0, upright_s: 0.0, slouched_s: 0.0, warnings: 1 };
+        let today = crate::engine::DayTotals {
+            day: None,
+            monitored_s: 600.0,
+            upright_s: 0.0,
+            slouched_s: 0.0,
+            warnings: 1,
+            in_calls_s: 0.0,
+        };
         assert_eq!(today_words(&today), "Today: 10 min at the desk, none of it judged yet; 1 warning");
         let judged = crate::engine::DayTotals { upright_s: 120.0, slouched_s: 60.0, warnings: 2, ..today };
         assert_eq!(

@@ -263,6 +263,7 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
                 .unwrap_or_else(|| "-".into()),
         ),
         ("Away", format!("{} ({})", duration_words(day.away_s), count_words(day.breaks, "break", "breaks"))),
+        ("In calls / camera used elsewhere", duration_words(day.in_calls_s)),
         ("Break reminders followed", format!("{} of {}", day.break_reminders_followed, day.break_reminders)),
         ("Stretches done", day.stretches_done.to_string()),
     ];

@@ -1,0 +1,253 @@
+//! Giving the camera over: while another program has the camera's device node open, or records
+//! from a microphone (a call), the engine closes the camera, and takes it back only once they
+//! have let go for a grace period. On Linux a webcam streams to one program at a time, so a
+//! monitor that keeps it would break the user's next video call.
+//!
+//! - [`OtherUses`] decides (pure, with the time passed in): who uses what, and when to yield or
+//!   reclaim;
+//! - [`UseWatch`] is the thread that looks (the node's opens and holders, the sound server's
+//!   capture streams; [`crate::source::in_use`], [`crate::source::microphone`]) and sends the
+//!   engine [`EngineCommand::Yield`] and [`EngineCommand::Reclaim`].
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::{EngineCommand, InUseElsewhere, OtherUse};
+use crate::source::in_use::{self, OpenWatch};
+use crate::source::microphone::{self, Subscription};
+
+/// Seconds the other program must have let go before the camera is taken back: a call program
+/// that closes the camera to switch devices or resolutions, or a caller who mutes the video for a
+/// moment, opens it again within seconds; half a minute keeps the light from blinking between.
+pub const YIELD_GRACE_S: u64 = 30;
+
+/// How often the watcher looks while nothing wakes it: the node's holders while the camera is
+/// given over (who still holds it), and the sound server's news. An open of the node wakes it at
+/// once.
+const LOOK_EVERY: Duration = Duration::from_millis(250);
+
+/// How often the holders of a node given over are counted (a scan of the process table, a few
+/// milliseconds, only while given over).
+const HOLDERS_EVERY: Duration = Duration::from_secs(1);
+
+/// What one kind of use is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Use {
+    /// Nobody else.
+    Free,
+    /// The camera is given over to `program`.
+    Taken { program: String },
+    /// The others let go at `since`; taken back when the grace has passed.
+    Ending { program: String, since: Instant },
+}
+
+/// Who else uses the camera or a microphone, and what the engine should do about it.
+#[derive(Debug, Clone)]
+pub struct OtherUses {
+    grace: Duration,
+    camera: Use,
+    microphone: Use,
+}
+
+impl OtherUses {
+    /// Nobody else, with `grace` to wait after they let go.
+    pub fn new(grace: Duration) -> OtherUses {
+        OtherUses { grace, camera: Use::Free, microphone: Use::Free }
+    }
+
+    /// Who uses `what` now (`users`: the programs; empty when nobody), seen at `now`: the
+    /// command to send, if any.
+    pub fn observe(&mut self, what: OtherUse, users: &[String], now: Instant) -> Option<EngineCommand> {
+        let grace = self.grace;
+        let state = match what {
+            OtherUse::Camera => &mut self.camera,
+            OtherUse::Microphone => &mut self.microphone,
+        };
+        let (next, command) = match (std::mem::replace(state, Use::Free), users.first()) {
+            (Use::Free, None) => (Use::Free, None),
+            (Use::Free, Some(program)) => (
+                Use::Taken { program: program.clone() },
+                Some(EngineCommand::Yield(InUseElsewhere { program: program.clone(), uses: what })),
+            ),
+            (Use::Taken { program } | Use::Ending { program, .. }, Some(_)) => (Use::Taken { program }, None),
+            (Use::Taken { program }, None) => (Use::Ending { program, since: now }, None),
+            (Use::Ending { program, since }, None) if now.duration_since(since) < grace => {
+                (Use::Ending { program, since }, None)
+            }
+            (Use::Ending { .. }, None) => (Use::Free, Some(EngineCommand::Reclaim(what))),
+        };
+        *state = next;
+        command
+    }
+
+    /// Whether the camera is given over for `what` (the others' grace included).
+    pub fn is_taken(&self, what: OtherUse) -> bool {
+        let state = match what {
+            OtherUse::Camera => &self.camera,
+            OtherUse::Microphone => &self.microphone,
+        };
+        !matches!(state, Use::Free)
+    }
+}
+
+/// The camera's device node as the engine last saw it open (the watcher follows it).
+pub type WatchedNode = Arc<Mutex<Option<PathBuf>>>;
+
+/// The watching thread; stopped and joined when dropped.
+pub struct UseWatch {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl UseWatch {
+    /// Starts watching `node` (as the engine updates it) and, with `microphones`, the sound
+    /// server, sending commands to the engine on `commands`. What cannot be watched is said once
+    /// in the log.
+    pub fn start(
+        node: WatchedNode,
+        microphones: bool,
+        grace: Duration,
+        commands: Sender<EngineCommand>,
+    ) -> std::io::Result<UseWatch> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("camera-users".into())
+            .spawn(move || watch(&node, microphones, grace, &commands, &stopping))?;
+        Ok(UseWatch { stop, thread: Some(thread) })
+    }
+}
+
+impl Drop for UseWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The watcher's loop: wakes on an open of the node or every [`LOOK_EVERY`].
+fn watch(node: &WatchedNode, microphones: bool, grace: Duration, commands: &Sender<EngineCommand>, stop: &AtomicBool) {
+    let mut uses = OtherUses::new(grace);
+    let mut opens: Option<OpenWatch> = None;
+    let mut holders_counted = Instant::now();
+    let mut sound = microphones.then(start_sound_watch).flatten();
+    if sound.is_some() {
+        // Calls already under way when monitoring starts.
+        look_at_microphones(&mut uses, commands);
+    }
+    while !stop.load(Ordering::SeqCst) {
+        let wanted = node.lock().ok().and_then(|node| node.clone());
+        if opens.as_ref().map(OpenWatch::node) != wanted.as_deref() {
+            opens = wanted.as_deref().and_then(|path| match OpenWatch::new(path) {
+                Ok(watch) => Some(watch),
+                Err(error) => {
+                    tracing::warn!("cannot watch {} for other programs opening it: {error}", path.display());
+                    None
+                }
+            });
+        }
+        let opened = match &mut opens {
+            Some(watch) => watch.opened_within(LOOK_EVERY),
+            None => {
+                std::thread::sleep(LOOK_EVERY);
+                false
+            }
+        };
+        let due = uses.is_taken(OtherUse::Camera) && holders_counted.elapsed() >= HOLDERS_EVERY;
+        if let (Some(path), true) = (&wanted, opened || due) {
+            holders_counted = Instant::now();
+            let programs: Vec<String> = in_use::holders(path).into_iter().map(|holder| holder.program).collect();
+            send(uses.observe(OtherUse::Camera, &programs, Instant::now()), commands);
+        }
+        if let Some(subscription) = &mut sound {
+            if subscription.changed() || uses.is_taken(OtherUse::Microphone) {
+                look_at_microphones(&mut uses, commands);
+            }
+            if !subscription.is_running() {
+                tracing::warn!("the sound server went away: microphone use is no longer watched");
+                sound = None;
+            }
+        }
+    }
+}
+
+fn start_sound_watch() -> Option<Subscription> {
+    match Subscription::start() {
+        Ok(subscription) => Some(subscription),
+        Err(error) => {
+            tracing::warn!("{error}");
+            None
+        }
+    }
+}
+
+fn look_at_microphones(uses: &mut OtherUses, commands: &Sender<EngineCommand>) {
+    match microphone::recorders() {
+        Ok(programs) => send(uses.observe(OtherUse::Microphone, &programs, Instant::now()), commands),
+        Err(error) => tracing::debug!("{error}"),
+    }
+}
+
+fn send(command: Option<EngineCommand>, commands: &Sender<EngineCommand>) {
+    if let Some(command) = command {
+        let _ = commands.send(command);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yielded_to(command: Option<EngineCommand>) -> Option<String> {
+        match command {
+            Some(EngineCommand::Yield(InUseElsewhere { program, .. })) => Some(program),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn another_user_takes_the_camera_at_once_and_gives_it_back_only_after_the_grace() {
+        let start = Instant::now();
+        let at = |seconds: u64| start + Duration::from_secs(seconds);
+        let mut uses = OtherUses::new(Duration::from_secs(30));
+        let zoom = ["zoom".to_owned()];
+        assert!(uses.observe(OtherUse::Camera, &[], at(0)).is_none());
+        assert_eq!(yielded_to(uses.observe(OtherUse::Camera, &zoom, at(1))).as_deref(), Some("zoom"));
+        assert!(uses.observe(OtherUse::Camera, &zoom, at(2)).is_none(), "said once");
+        // Let go, back within the grace: still given over, the grace starts again.
+        assert!(uses.observe(OtherUse::Camera, &[], at(10)).is_none());
+        assert!(uses.observe(OtherUse::Camera, &zoom, at(20)).is_none());
+        assert!(uses.observe(OtherUse::Camera, &[], at(30)).is_none());
+        assert!(uses.observe(OtherUse::Camera, &[], at(59)).is_none(), "29 s after letting go");
+        assert!(uses.is_taken(OtherUse::Camera));
+        assert!(matches!(uses.observe(OtherUse::Camera, &[], at(60)), Some(EngineCommand::Reclaim(OtherUse::Camera))));
+        assert!(!uses.is_taken(OtherUse::Camera));
+        // A second program later is a second yield.
+        let chrome = ["chrome".to_owned()];
+        assert_eq!(yielded_to(uses.observe(OtherUse::Camera, &chrome, at(90))).as_deref(), Some("chrome"));
+    }
+
+    #[test]
+    fn camera_and_microphone_are_followed_apart() {
+        let start = Instant::now();
+        let mut uses = OtherUses::new(Duration::from_secs(5));
+        let call = ["teams".to_owned()];
+        assert!(matches!(
+            uses.observe(OtherUse::Microphone, &call, start),
+            Some(EngineCommand::Yield(InUseElsewhere { uses: OtherUse::Microphone, .. }))
+        ));
+        assert!(!uses.is_taken(OtherUse::Camera));
+        assert!(uses.observe(OtherUse::Camera, &[], start + Duration::from_secs(60)).is_none());
+        assert!(uses.observe(OtherUse::Microphone, &[], start + Duration::from_secs(60)).is_none());
+        assert!(matches!(
+            uses.observe(OtherUse::Microphone, &[], start + Duration::from_secs(66)),
+            Some(EngineCommand::Reclaim(OtherUse::Microphone))
+        ));
+    }
+}
