@@ -13,14 +13,15 @@ set -euo pipefail
 # the tests run a real sound server in a private folder to record from.
 packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus desktop-file-utils pulseaudio-utils pulseaudio)
 # --window-test: what the headless window smoke test needs (a virtual X server, Mesa's software
-# OpenGL, the X libraries the window loads, and ImageMagick for the screenshot).
+# OpenGL, the X libraries the window loads, ImageMagick for the screenshot, and xprop to play a
+# window manager's fullscreen window).
 # --report-check: headless Chromium and pdfinfo for scripts/report-screenshot.sh.
 # --package-check: what scripts/package-check.sh needs to build and inspect the .deb (dpkg-dev
 # for cargo-deb's dependency search, lintian, appstream's validator, bc for the sizes).
 for option in "$@"; do
   case "$option" in
     --window-test)
-      packages+=(xvfb xauth xdotool imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
+      packages+=(xvfb xauth xdotool x11-utils imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
     --report-check)
       packages+=(chromium poppler-utils) ;;
     --package-check)

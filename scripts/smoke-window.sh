@@ -36,8 +36,9 @@ host=$!
 for _ in $(seq 50); do grep -q ready "$work/tray-host.log" && break; sleep 0.1; done
 
 display=:99
-# Tall enough for the whole report in one picture (--all).
-Xvfb "$display" -screen 0 1400x2000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Tall enough for the whole report in one picture (--all). -noreset: properties set on the root
+# window (the fullscreen check) outlive the client that set them.
+Xvfb "$display" -screen 0 1400x2000x24 -noreset -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 sleep 2
 export DISPLAY=$display
@@ -183,11 +184,35 @@ quit_from_window true "Ctrl+Q (close explained)" ctrl+q
 quit_from_window false "Ctrl+Q (close not yet explained)" ctrl+q
 DIALOG=1 quit_from_window false "the close dialog's Quit slouchwatch" Tab Tab Return
 
+# The same person 30% larger (too close): a slouch that warns within seconds.
+convert "$root/tests/fixtures/astronaut.png" -gravity center -crop 77%x77%+0+0 +repage \
+  -resize "$(identify -format '%wx%h' "$root/tests/fixtures/astronaut.png")!" "$work/close.png"
+
+# Quiet while presenting, on this real X server: while the active window is fullscreen (the
+# window manager's properties, set here with xprop: there is no window manager) a warning is
+# held back; when it leaves fullscreen, the warning that still stands is given.
+mkdir -p "$work/present"
+for i in $(seq -w 1 8); do cp "$root/tests/fixtures/astronaut.png" "$work/present/a_$i.png"; done
+for i in $(seq -w 1 160); do cp "$work/close.png" "$work/present/b_$i.png"; done
+root_id=$(xwininfo -root | awk '/Window id:/ { print $4 }')
+xprop -root -f _NET_ACTIVE_WINDOW 32x -set _NET_ACTIVE_WINDOW "$root_id"
+xprop -root -f _NET_WM_STATE 32a -set _NET_WM_STATE _NET_WM_STATE_FULLSCREEN
+"$binary" run --no-notify --replay-speed 1 --fps 4 --warn-after 3 --source "$work/present" \
+  --calibration "$work/config/calibration.json" --data-dir "$work/present-data" >"$work/present.log" 2>/dev/null &
+presenter=$!
+for _ in $(seq 150); do grep -q '"event":"warning_held_back"' "$work/present.log" && break; sleep 0.1; done
+grep -q '"event":"warning_held_back".*"quiet":"fullscreen"' "$work/present.log" \
+  || { echo "no warning held back while fullscreen:" >&2; cat "$work/present.log" >&2; exit 1; }
+! grep -q '"event":"warning"' "$work/present.log" || { echo "a warning was given while fullscreen" >&2; exit 1; }
+xprop -root -remove _NET_WM_STATE
+for _ in $(seq 100); do grep -q '"event":"warning"' "$work/present.log" && break; sleep 0.1; done
+kill -TERM "$presenter"; wait "$presenter" || true
+grep -q '"event":"warning"' "$work/present.log" || { echo "the held warning was not given after fullscreen" >&2; exit 1; }
+echo "presenting: a warning due while fullscreen was held back, and given when fullscreen ended"
+
 if $all; then
-  # A slouch that warns within seconds: upright, then the same person 30% larger (too close).
+  # A slouch that warns within seconds: upright, then the same person too close.
   mkdir -p "$work/slouch"
-  convert "$root/tests/fixtures/astronaut.png" -gravity center -crop 77%x77%+0+0 +repage \
-    -resize "$(identify -format '%wx%h' "$root/tests/fixtures/astronaut.png")!" "$work/close.png"
   for i in $(seq -w 1 6); do cp "$root/tests/fixtures/astronaut.png" "$work/slouch/a_$i.png"; done
   for i in $(seq -w 1 80); do cp "$work/close.png" "$work/slouch/b_$i.png"; done
   mkdir -p "$work/close-config"; cp "$work/config/calibration.json" "$work/close-config/"

@@ -104,6 +104,8 @@ pub struct Session {
     control: Option<ControlService>,
     /// The screen lock and sleep watchers, ended with the engine.
     lock_watch: Option<LockWatch>,
+    /// The watcher of presenting (Do Not Disturb, fullscreen), ended with the engine.
+    quiet_watch: Option<crate::control::quiet::QuietWatch>,
 }
 
 impl Session {
@@ -129,25 +131,25 @@ impl Session {
 
     /// Asks the engine to stop and waits for it; then the bus interface and the watchers end.
     pub fn stop(self) {
-        let Session { handle, control, lock_watch, .. } = self;
+        let Session { handle, control, lock_watch, quiet_watch, .. } = self;
         handle.stop();
-        drop((control, lock_watch));
+        drop((control, lock_watch, quiet_watch));
     }
 
     /// Asks the engine to stop, waits for it, and returns its summary (see
     /// [`EngineHandle::finish`]); then the bus interface and the watchers end.
     pub fn finish(self) -> Option<Summary> {
-        let Session { handle, control, lock_watch, .. } = self;
+        let Session { handle, control, lock_watch, quiet_watch, .. } = self;
         let summary = handle.finish();
-        drop((control, lock_watch));
+        drop((control, lock_watch, quiet_watch));
         summary
     }
 
     /// Waits for the engine thread to end (a replay ends by itself).
     pub fn join(self) {
-        let Session { handle, control, lock_watch, .. } = self;
+        let Session { handle, control, lock_watch, quiet_watch, .. } = self;
         handle.join();
-        drop((control, lock_watch));
+        drop((control, lock_watch, quiet_watch));
     }
 }
 
@@ -162,9 +164,16 @@ pub fn start(spec: &SessionSpec, config: EngineConfig) -> Result<Session, Sessio
     notices.extend(notice);
     let control = spec.control.then(crate::control::ControlState::new);
     let status = control.clone().map(|state| state as std::sync::Arc<dyn crate::engine::sinks::StatusSink>);
+    let quiet_while_presenting = config.quiet_while_presenting;
     let config = EngineConfig { status, ..config };
     let handle = spawn(config, make_source, estimator, store)?;
-    let mut session = Session { handle, notices, control: None, lock_watch: None };
+    let mut session = Session { handle, notices, control: None, lock_watch: None, quiet_watch: None };
+    if quiet_while_presenting {
+        match crate::control::quiet::watch(session.commands()) {
+            Ok(watch) => session.quiet_watch = Some(watch),
+            Err(error) => tracing::warn!("presenting is not watched: {error}"),
+        }
+    }
     if let Some(state) = control {
         if spec.window {
             state.offer_window();

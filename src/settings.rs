@@ -107,6 +107,9 @@ pub struct Settings {
     /// Give the camera over (pause) while another program uses the camera or records from a
     /// microphone: a video call.
     pub pause_for_calls: bool,
+    /// Hold warnings back while the desktop's Do Not Disturb is on or a window is fullscreen
+    /// (presenting); one still standing is shown after.
+    pub quiet_while_presenting: bool,
 }
 
 impl Default for Settings {
@@ -133,6 +136,7 @@ impl Default for Settings {
             close_to_tray: true,
             close_to_tray_explained: false,
             pause_for_calls: true,
+            quiet_while_presenting: true,
         }
     }
 }
@@ -257,6 +261,7 @@ impl Settings {
             camera: parts.camera,
             setups_sink: parts.setups_file.map(|path| Arc::new(SetupsFile { path }) as Arc<dyn SetupsSink>),
             yield_to_others: self.pause_for_calls,
+            quiet_while_presenting: self.quiet_while_presenting,
             ..EngineConfig::default()
         }
     }

@@ -158,6 +158,10 @@ pub struct RunArgs {
     /// default slouchwatch gives it over and pauses until they let go: a video call).
     #[arg(long)]
     pub no_call_pause: bool,
+    /// Show warnings even while the desktop's Do Not Disturb is on or a window is fullscreen (by
+    /// default they are held back then, and one still standing is shown after).
+    #[arg(long)]
+    pub warn_while_presenting: bool,
     /// Seconds the other program must have let go before the camera is taken back (a testing
     /// aid; default 30).
     #[arg(long, hide = true, value_name = "SECONDS")]

@@ -98,6 +98,7 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
         notifications: !args.no_notify,
         hook_command: args.on_event.clone().unwrap_or_default(),
         pause_for_calls: !args.no_call_pause,
+        quiet_while_presenting: !args.warn_while_presenting,
         ..crate::settings::Settings::default()
     };
     let mut config = settings.engine_config(crate::settings::EngineParts {

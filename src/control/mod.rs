@@ -20,6 +20,7 @@
 
 pub mod client;
 pub mod lock;
+pub mod quiet;
 pub mod service;
 
 use std::sync::{Arc, Mutex};

@@ -88,6 +88,9 @@ pub struct EngineConfig {
     pub yield_to_others: bool,
     /// How long the others must have let go before the camera is taken back.
     pub yield_grace: std::time::Duration,
+    /// Hold warnings back while the desktop's Do Not Disturb is on or a window is fullscreen
+    /// (the session starts the watcher; the engine obeys [`EngineCommand::Quiet`] either way).
+    pub quiet_while_presenting: bool,
 }
 
 impl Default for EngineConfig {
@@ -107,6 +110,7 @@ impl Default for EngineConfig {
             setups_sink: None,
             yield_to_others: false,
             yield_grace: std::time::Duration::from_secs(yielding::YIELD_GRACE_S),
+            quiet_while_presenting: false,
         }
     }
 }
@@ -181,6 +185,9 @@ pub enum EngineCommand {
     /// The other program has let go (for the grace period): take the camera back, unless
     /// something else still holds monitoring.
     Reclaim(OtherUse),
+    /// The desktop asks for quiet (Do Not Disturb, a fullscreen window), or no longer
+    /// (`None`): warnings are held back meanwhile, and one still standing is shown after.
+    Quiet(Option<Quiet>),
     /// The user's setups changed (a new setup, a reset limit, a removed setup): use these. The
     /// sender has saved them; the engine neither writes them again nor sends them back.
     SetSetups(Box<SetupBook>),
@@ -237,6 +244,16 @@ pub enum OtherUse {
     Microphone,
 }
 
+/// Why warnings are held back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quiet {
+    /// The desktop's Do Not Disturb is on.
+    DoNotDisturb,
+    /// The active window is fullscreen (presenting, sharing the screen).
+    Fullscreen,
+}
+
 /// The other program the camera is given over to, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InUseElsewhere {
@@ -274,6 +291,14 @@ pub enum SourceEvent {
     },
     /// The other program let go: the camera is taken back.
     CameraReclaimed,
+    /// A warning came while the desktop asked for quiet: recorded, not shown or notified (shown
+    /// when the quiet ends, if it still stands).
+    WarningHeldBack {
+        /// What is wrong.
+        problems: Vec<crate::posture::Problem>,
+        /// Why it is quiet.
+        quiet: Quiet,
+    },
     /// The camera delivers frames again.
     CameraBack {
         /// Which camera.

@@ -65,6 +65,10 @@ pub struct Worker {
     node: WatchedNode,
     /// Sends to this engine's own commands (the watcher's yields, a notification's button).
     answers: Sender<EngineCommand>,
+    /// Why the desktop asks for quiet now (warnings are held back), if it does.
+    quiet: Option<super::Quiet>,
+    /// The warning held back while quiet, to show when the quiet ends if it still stands.
+    held_warning: Option<TimedEvent>,
 }
 
 impl Worker {
@@ -101,6 +105,8 @@ impl Worker {
             yield_to_others: config.yield_to_others.then_some(config.yield_grace),
             node: WatchedNode::default(),
             answers,
+            quiet: None,
+            held_warning: None,
         }
     }
 
@@ -408,6 +414,12 @@ impl Worker {
                 self.hold(Hold::OtherUse(uses), now);
                 self.channel.source(now, SourceEvent::CameraYielded { program: other.program, uses });
             }
+            EngineCommand::Quiet(quiet) => {
+                self.quiet = quiet;
+                if quiet.is_none() {
+                    self.show_held_warning(now);
+                }
+            }
             EngineCommand::Reclaim(uses) => {
                 let had = !self.others.is_empty();
                 self.others.retain(|known| known.uses != uses);
@@ -515,9 +527,6 @@ impl Worker {
                 self.summary.warnings += 1;
                 self.today.add_warning(now);
             }
-            if let Some(notifier) = &mut self.notifier {
-                notifier.notify(&event);
-            }
             let mut timed = TimedEvent::plain(now, EngineEvent::Alert(event.clone()));
             if let Some(coach) = &mut self.coach {
                 match &event {
@@ -535,10 +544,46 @@ impl Worker {
                     _ => {}
                 }
             }
-            if let Some(hook) = &self.hook {
-                hook.offer(&timed);
+            match (&event, self.quiet) {
+                // The desktop asks for quiet: recorded, said as held back, shown later if it
+                // still stands.
+                (AlertEvent::Warning { problems, .. }, Some(quiet)) => {
+                    let mut events = Vec::new();
+                    self.history.record_held_back(now, &mut events);
+                    self.tell(now, events);
+                    self.channel.source(now, SourceEvent::WarningHeldBack { problems: problems.clone(), quiet });
+                    self.held_warning = Some(timed);
+                    continue;
+                }
+                // A warning never shown needs no all-clear either.
+                (AlertEvent::Cleared { .. }, _) if self.held_warning.take().is_some() => continue,
+                _ => {}
             }
-            self.channel.event(timed);
+            self.deliver_alert(&event, timed);
+        }
+    }
+
+    /// An alert event to the notifier, the user's hook and the channel.
+    fn deliver_alert(&mut self, event: &AlertEvent, timed: TimedEvent) {
+        if let Some(notifier) = &mut self.notifier {
+            notifier.notify(event);
+        }
+        if let Some(hook) = &self.hook {
+            hook.offer(&timed);
+        }
+        self.channel.event(timed);
+    }
+
+    /// The quiet ended: the warning held back is shown now if it still stands.
+    fn show_held_warning(&mut self, now: DateTime<Utc>) {
+        let Some(held) = self.held_warning.take() else {
+            return;
+        };
+        if self.step.alerts().state(now) != crate::alerts::AlertState::Warning {
+            return;
+        }
+        if let EngineEvent::Alert(event) = held.event.clone() {
+            self.deliver_alert(&event, TimedEvent { time: now, ..held });
         }
     }
 

@@ -86,6 +86,9 @@ impl HistoryStore {
         Ok(RangeRows {
             warnings: times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 ORDER BY at")?,
             snoozed_warnings: times("SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed != 0 ORDER BY at")?,
+            held_back_warnings: times(
+                "SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 AND held_back != 0 ORDER BY at",
+            )?,
             disputed_warnings: times(
                 "SELECT at FROM warnings WHERE at >= ?1 AND at < ?2 AND snoozed = 0 AND disputed != 0 ORDER BY at",
             )?,

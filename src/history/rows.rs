@@ -17,6 +17,8 @@ pub struct RangeRows {
     pub warnings: Vec<DateTime<Utc>>,
     /// Warnings that were due but snoozed.
     pub snoozed_warnings: Vec<DateTime<Utc>>,
+    /// Warnings held back while the desktop asked for quiet (also in `warnings`).
+    pub held_back_warnings: Vec<DateTime<Utc>>,
     /// Warnings shown that the person answered "I'm sitting fine" (also in `warnings`).
     pub disputed_warnings: Vec<DateTime<Utc>>,
     /// Breaks (start, end) that started in the range.

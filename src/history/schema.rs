@@ -15,7 +15,7 @@ use super::{HistoryStore, StoreError};
 /// upright posture, the scale of the live bars and the limits (older minutes have none).
 /// Version 6: minutes record the setup measured in and the seconds standing; warnings record an
 /// "I'm sitting fine" answer. Version 7: minutes record the seconds the camera was given over to
-/// another program or held for a call.
+/// another program or held for a call; warnings record being held back while presenting.
 pub const SCHEMA_VERSION: i64 = 7;
 
 /// Each step takes the schema from version `i` to `i + 1`.
@@ -96,6 +96,7 @@ pub(super) const MIGRATIONS: [&str; 7] = [
 "#,
     r#"
     ALTER TABLE minutes ADD COLUMN yielded_s REAL NOT NULL DEFAULT 0;    -- camera given to another program
+    ALTER TABLE warnings ADD COLUMN held_back INTEGER NOT NULL DEFAULT 0; -- due while presenting
 "#,
 ];
 

@@ -163,6 +163,19 @@ impl HistoryStore {
             .map_err(|error| self.sqlite_error(error))
     }
 
+    /// Marks the latest warning at or before `at` as held back (due while the desktop asked for
+    /// quiet: not shown then).
+    pub fn hold_back_warning(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.connection
+            .execute(
+                "UPDATE warnings SET held_back = 1 WHERE id =
+                    (SELECT id FROM warnings WHERE snoozed = 0 AND at <= ?1 ORDER BY at DESC, id DESC LIMIT 1)",
+                params![millis(at)],
+            )
+            .map(|_| ())
+            .map_err(|error| self.sqlite_error(error))
+    }
+
     /// Marks the latest warning shown at or before `at` as disputed ("I'm sitting fine"); returns
     /// whether there was one to mark.
     pub fn dispute_warning(&self, at: DateTime<Utc>) -> Result<bool, StoreError> {

@@ -265,6 +265,9 @@ pub struct DayReport {
     pub warnings: u32,
     /// Warnings that were due while snoozed.
     pub warnings_snoozed: u32,
+    /// Warnings held back while presenting (Do Not Disturb, a fullscreen window); also in
+    /// `warnings`.
+    pub warnings_held_back: u32,
     /// Warnings shown that the person answered "I'm sitting fine".
     pub warnings_disputed: u32,
     /// Seconds monitored in a standing setup.
@@ -334,6 +337,7 @@ impl DayReport {
             episodes: rows.episodes.iter().filter(|episode| day.contains(episode.start)).count() as u32,
             warnings: count_in(&rows.warnings, day),
             warnings_snoozed: count_in(&rows.snoozed_warnings, day),
+            warnings_held_back: count_in(&rows.held_back_warnings, day),
             warnings_disputed: count_in(&rows.disputed_warnings, day),
             standing_s: 0.0,
             sitting_s: 0.0,

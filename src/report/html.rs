@@ -185,6 +185,7 @@ fn day_figures(out: &mut String, day: &DayReport) {
     figure(out, &degrees(day.mean_head_change_deg), "head forward, average change from upright");
     figure(out, &degrees(day.mean_rounding_change_deg), "shoulders rounded, average change from upright");
     figure(out, &format!("{}", day.warnings_snoozed), "warnings while snoozed");
+    figure(out, &format!("{}", day.warnings_held_back), "warnings held back while presenting");
     figure(out, &format!("{}", day.warnings_disputed), "warnings answered \u{201c}I'm sitting fine\u{201d}");
     figure(
         out,

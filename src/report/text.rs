@@ -45,8 +45,15 @@ fn day(daily: &DailyReport) -> String {
         }
         let _ = writeln!(
             out,
-            "Slouch episodes {}, warnings {} ({} answered \"I'm sitting fine\", {} more while snoozed)",
-            day.episodes, day.warnings, day.warnings_disputed, day.warnings_snoozed
+            "Slouch episodes {}, warnings {} ({} answered \"I'm sitting fine\", {} more while snoozed{})",
+            day.episodes,
+            day.warnings,
+            day.warnings_disputed,
+            day.warnings_snoozed,
+            match day.warnings_held_back {
+                0 => String::new(),
+                held => format!(", {held} held back while you presented"),
+            }
         );
         let _ = writeln!(out, "Sitting {}, standing {}", duration_words(day.sitting_s), duration_words(day.standing_s));
         if let Some(stretch) = &day.longest_upright {

@@ -14,6 +14,8 @@ struct Service {
     shown: Arc<Mutex<Vec<Shown>>>,
     press: String,
     pressed: bool,
+    /// Do Not Disturb, as the `Inhibited` property says it (set by the test).
+    inhibited: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[zbus::interface(name = "org.freedesktop.Notifications")]
@@ -58,6 +60,11 @@ impl Service {
 
     fn close_notification(&self, _id: u32) {}
 
+    #[zbus(property)]
+    fn inhibited(&self) -> bool {
+        self.inhibited.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     #[zbus(signal)]
     async fn action_invoked(emitter: &SignalEmitter<'_>, id: u32, action_key: &str) -> zbus::Result<()>;
 
@@ -68,8 +75,17 @@ impl Service {
 /// Serves the notification service on the bus at `address`, pressing the button `press` of the
 /// first notification that has it; returns what it showed, as it comes.
 pub fn serve(address: &str, press: &str) -> Arc<Mutex<Vec<Shown>>> {
+    serve_with_do_not_disturb(address, press, Arc::default())
+}
+
+/// [`serve`], with Do Not Disturb on while `inhibited` is set.
+pub fn serve_with_do_not_disturb(
+    address: &str,
+    press: &str,
+    inhibited: Arc<std::sync::atomic::AtomicBool>,
+) -> Arc<Mutex<Vec<Shown>>> {
     let shown = Arc::new(Mutex::new(Vec::new()));
-    let service = Service { shown: shown.clone(), press: press.to_owned(), pressed: false };
+    let service = Service { shown: shown.clone(), press: press.to_owned(), pressed: false, inhibited };
     let (ready_tx, ready) = std::sync::mpsc::channel();
     let address = address.to_owned();
     std::thread::spawn(move || {

@@ -4,6 +4,7 @@
 //! `run_replay`, so it needs no test binary of its own to link.)
 
 mod calls;
+mod presenting;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -102,6 +102,16 @@ impl HistorySink {
         }
     }
 
+    /// Marks the warning given at `warned_at` as held back (the desktop asked for quiet).
+    pub fn record_held_back(&mut self, warned_at: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        if let Err(error) = store.hold_back_warning(warned_at) {
+            self.failed(error.to_string(), events);
+        }
+    }
+
     /// Marks the warning shown at `warned_at` as disputed ("I'm sitting fine").
     pub fn record_dispute(&mut self, warned_at: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
         let Some(store) = &self.store else {

@@ -40,6 +40,7 @@ impl SlouchApp {
             || self.draft.fps != self.settings.fps
             || self.draft.notifications != self.settings.notifications
             || self.draft.pause_for_calls != self.settings.pause_for_calls
+            || self.draft.quiet_while_presenting != self.settings.quiet_while_presenting
             || self.draft.alert_settings() != self.settings.alert_settings()
             || self.draft.posture_settings() != self.settings.posture_settings();
         self.settings = self.draft.clone();

@@ -64,6 +64,10 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, source_override: Option
                 "A video call gets the camera: slouchwatch lets go of it and pauses, and resumes by itself \
                  half a minute after the call ends.",
             );
+        ui.checkbox(&mut draft.quiet_while_presenting, "Hold warnings back while I present").on_hover_text(
+            "While Do Not Disturb is on or a window is fullscreen, warnings wait; one that still stands \
+                 afterwards is shown then.",
+        );
     });
     group(ui, "Breaks", "A reminder to get up after sitting long, and your daily goal.", |ui| {
         ui.label("Remind me to move after sitting for");

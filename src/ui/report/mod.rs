@@ -250,7 +250,13 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         ("Slouched", duration_words(day.slouched_s)),
         ("Not judged", duration_words(day.unclear_s)),
         ("Slouch episodes", day.episodes.to_string()),
-        ("Warnings", day.warnings.to_string()),
+        (
+            "Warnings",
+            match day.warnings_held_back {
+                0 => day.warnings.to_string(),
+                held => format!("{} ({held} held back while you presented)", day.warnings),
+            },
+        ),
         ("Answered \"I'm sitting fine\"", day.warnings_disputed.to_string()),
         ("Sitting", duration_words(day.sitting_s)),
         ("Standing", duration_words(day.standing_s)),

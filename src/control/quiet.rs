@@ -1,0 +1,165 @@
+//! Quiet while presenting: warnings are held back while the desktop's Do Not Disturb is on or
+//! the active window is fullscreen (a slide show, a shared screen, a film). Looked at every
+//! [`LOOK_EVERY`]:
+//!
+//! - Do Not Disturb: the notification server's `Inhibited` property
+//!   (`org.freedesktop.Notifications`, where the server has it: KDE Plasma, some others), and
+//!   GNOME's `org.gnome.desktop.notifications show-banners` setting (read with `gsettings`);
+//! - fullscreen: the X11 window manager's `_NET_ACTIVE_WINDOW` and its `_NET_WM_STATE`
+//!   (`_NET_WM_STATE_FULLSCREEN`). Under Wayland only X11 programs' windows can be seen this way:
+//!   a native Wayland window in fullscreen cannot be known, and is not.
+//!
+//! The engine decides what quiet means for a warning (`EngineCommand::Quiet`); this only looks.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use crate::engine::{EngineCommand, Quiet};
+
+/// How often the desktop is looked at: a warning comes after half a minute of slouching, so a
+/// couple of seconds late to notice a presentation costs nothing.
+pub const LOOK_EVERY: Duration = Duration::from_secs(2);
+
+/// The watcher, while it runs; dropping it ends it.
+pub struct QuietWatch {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for QuietWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts looking, sending [`EngineCommand::Quiet`] to `commands` when quiet starts or ends.
+pub fn watch(commands: Sender<EngineCommand>) -> std::io::Result<QuietWatch> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = stop.clone();
+    let thread = std::thread::Builder::new().name("slouchwatch-quiet-watch".into()).spawn(move || {
+        let mut desktop = Desktop::connect();
+        let mut said: Option<Quiet> = None;
+        while !stopping.load(Ordering::SeqCst) {
+            let now = desktop.quiet();
+            if now != said {
+                tracing::info!(?now, "quiet while presenting");
+                if commands.send(EngineCommand::Quiet(now)).is_err() {
+                    return;
+                }
+                said = now;
+            }
+            // Short sleeps, so a stop is not kept waiting.
+            for _ in 0..20 {
+                if stopping.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(LOOK_EVERY / 20);
+            }
+        }
+    })?;
+    Ok(QuietWatch { stop, thread: Some(thread) })
+}
+
+/// What the watcher reaches: the session bus, GNOME's settings, the X server.
+struct Desktop {
+    bus: Option<zbus::Connection>,
+    gnome: bool,
+    x11: Option<X11>,
+}
+
+impl Desktop {
+    fn connect() -> Desktop {
+        let bus = zbus::block_on(zbus::Connection::session()).ok();
+        let gnome = std::env::var("XDG_CURRENT_DESKTOP").is_ok_and(|desktop| desktop.contains("GNOME"));
+        let x11 = X11::connect();
+        if x11.is_none() && std::env::var_os("WAYLAND_DISPLAY").is_some() {
+            tracing::info!("fullscreen windows cannot be seen under Wayland: only Do Not Disturb keeps warnings quiet");
+        }
+        Desktop { bus, gnome, x11 }
+    }
+
+    /// Why it is quiet now, if it is.
+    fn quiet(&mut self) -> Option<Quiet> {
+        if self.bus.as_ref().is_some_and(notifications_inhibited) || (self.gnome && gnome_banners_off()) {
+            return Some(Quiet::DoNotDisturb);
+        }
+        if self.x11.as_ref().is_some_and(X11::active_window_is_fullscreen) {
+            return Some(Quiet::Fullscreen);
+        }
+        None
+    }
+}
+
+/// The notification server's `Inhibited` property (false where it has none).
+fn notifications_inhibited(bus: &zbus::Connection) -> bool {
+    zbus::block_on(async {
+        let reply = bus
+            .call_method(
+                Some("org.freedesktop.Notifications"),
+                "/org/freedesktop/Notifications",
+                Some("org.freedesktop.DBus.Properties"),
+                "Get",
+                &("org.freedesktop.Notifications", "Inhibited"),
+            )
+            .await
+            .ok()?;
+        let value: zbus::OwnedVariant = reply.body().deserialize().ok()?;
+        bool::try_from(value).ok()
+    })
+    .unwrap_or(false)
+}
+
+/// GNOME's Do Not Disturb: banners turned off.
+fn gnome_banners_off() -> bool {
+    std::process::Command::new("gsettings")
+        .args(["get", "org.gnome.desktop.notifications", "show-banners"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|output| output.status.success() && String::from_utf8_lossy(&output.stdout).trim() == "false")
+}
+
+/// The X server, with the atoms the fullscreen question needs.
+struct X11 {
+    connection: x11rb::rust_connection::RustConnection,
+    root: u32,
+    active: u32,
+    state: u32,
+    fullscreen: u32,
+}
+
+impl X11 {
+    fn connect() -> Option<X11> {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::ConnectionExt as _;
+        std::env::var_os("DISPLAY")?;
+        let (connection, screen) = x11rb::connect(None).ok()?;
+        let root = connection.setup().roots.get(screen)?.root;
+        let atom = |name: &str| Some(connection.intern_atom(false, name.as_bytes()).ok()?.reply().ok()?.atom);
+        let (active, state, fullscreen) =
+            (atom("_NET_ACTIVE_WINDOW")?, atom("_NET_WM_STATE")?, atom("_NET_WM_STATE_FULLSCREEN")?);
+        Some(X11 { connection, root, active, state, fullscreen })
+    }
+
+    /// Whether the window the window manager calls active is fullscreen.
+    fn active_window_is_fullscreen(&self) -> bool {
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+        // Any type: window managers write WINDOW and ATOM, other tools CARDINAL.
+        let property = |window: u32, name: u32| {
+            self.connection
+                .get_property(false, window, name, AtomEnum::ANY, 0, 64)
+                .ok()?
+                .reply()
+                .ok()
+                .map(|reply| reply.value32().map(|values| values.collect::<Vec<u32>>()).unwrap_or_default())
+        };
+        let Some(active) = property(self.root, self.active).and_then(|ids| ids.first().copied()) else {
+            return false;
+        };
+        active != 0 && property(active, self.state).is_some_and(|states| states.contains(&self.fullscreen))
+    }
+}
