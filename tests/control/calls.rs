@@ -74,11 +74,14 @@ impl Setup {
         self.dir.path().join("data")
     }
 
-    /// `run` on the stand-in camera, its events on a thread that collects them.
-    fn run(&self, bus: &Bus, runtime: &Path) -> (Monitor, std::sync::mpsc::Receiver<Value>) {
+    /// `run` (with `extra` options) on the stand-in camera, its events on a thread that collects
+    /// them.
+    fn run(&self, bus: &Bus, runtime: &Path, extra: &[&str]) -> (Monitor, std::sync::mpsc::Receiver<Value>) {
         let mut command = bus.command(env!("CARGO_BIN_EXE_slouchwatch"));
         command
-            .args(["run", "--no-notify", "--fps", "4", "--yield-grace", GRACE_S, "--source"])
+            .args(["run", "--no-notify", "--fps", "4", "--yield-grace", GRACE_S])
+            .args(extra)
+            .arg("--source")
             .arg(self.dir.path().join("frames"))
             .arg("--calibration")
             .arg(&self.calibration)
@@ -111,7 +114,7 @@ fn another_program_opening_the_camera_gets_it_at_once_and_monitoring_resumes_aft
     let setup = Setup::new();
     let bus = Bus::start();
     let runtime = setup.dir.path().join("runtime");
-    let (mut monitor, events) = setup.run(&bus, &runtime);
+    let (mut monitor, events) = setup.run(&bus, &runtime, &[]);
     bus.wait_for("upright status", |status| status["state"] == "upright");
     assert!(holds(monitor.id(), &setup.node), "streaming holds the node open");
 
@@ -189,19 +192,7 @@ fn with_call_pause_off_the_camera_is_kept() {
     let setup = Setup::new();
     let bus = Bus::start();
     let runtime = setup.dir.path().join("runtime");
-    let mut command = bus.command(env!("CARGO_BIN_EXE_slouchwatch"));
-    command
-        .args(["run", "--no-notify", "--no-call-pause", "--fps", "4", "--source"])
-        .arg(setup.dir.path().join("frames"))
-        .arg("--calibration")
-        .arg(&setup.calibration)
-        .arg("--data-dir")
-        .arg(setup.data())
-        .env("SLOUCHWATCH_CAMERA_NODE", &setup.node)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    no_sound_server(&mut command, &runtime);
-    let monitor = Monitor(Some(command.spawn().unwrap()));
+    let (monitor, _) = setup.run(&bus, &runtime, &["--no-call-pause"]);
     bus.wait_for("upright status", |status| status["state"] == "upright");
     let mut call = opener("tail", &setup.node);
     std::thread::sleep(Duration::from_secs(2));
@@ -256,7 +247,7 @@ fn a_program_recording_from_a_microphone_pauses_monitoring_and_recording_the_spe
     let bus = Bus::start();
     let runtime = setup.dir.path().join("runtime");
     let server = SoundServer::start(&runtime);
-    let (mut monitor, events) = setup.run(&bus, &runtime);
+    let (mut monitor, events) = setup.run(&bus, &runtime, &[]);
     bus.wait_for("upright status", |status| status["state"] == "upright");
 
     // A screen recorder taking the desktop's sound is no call.
