@@ -554,14 +554,19 @@ fn a_camera_read_that_never_returns_does_not_hold_up_stop_and_is_reported_as_a_s
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     // The read is stuck now: said as a stall once the guard's limit has passed.
-    let stalled = handle.messages.iter().find_map(|message| match message {
-        EngineMessage::Event(event) => match event.event {
-            EngineEvent::Source(SourceEvent::CameraLost { detail }) if detail.contains("stalled") => Some(detail),
-            _ => None,
-        },
-        _ => None,
-    });
-    assert!(stalled.is_some(), "the stall is reported");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let stalled = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match handle.messages.recv_timeout(left) {
+            Ok(EngineMessage::Event(event)) => match event.event {
+                EngineEvent::Source(SourceEvent::CameraLost { detail }) if detail.contains("stalled") => break true,
+                _ => {}
+            },
+            Ok(_) => {}
+            Err(_) => break false,
+        }
+    };
+    assert!(stalled, "the stall is reported within a minute");
     // Reopening blocks again. Stop is what Ctrl-C, SIGTERM and the window's Quit send.
     let asked = std::time::Instant::now();
     assert!(handle.send(EngineCommand::Stop));

@@ -29,11 +29,11 @@ pub struct QuietWatch {
 }
 
 impl Drop for QuietWatch {
+    /// Tells the thread to end without waiting for it: it may be inside a bus call or
+    /// `gsettings`, and stopping monitoring waits on neither. It ends at its next look.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        drop(self.thread.take());
     }
 }
 
@@ -65,11 +65,18 @@ pub fn watch(commands: Sender<EngineCommand>) -> std::io::Result<QuietWatch> {
     Ok(QuietWatch { stop, thread: Some(thread) })
 }
 
+/// GNOME's setting is read by starting `gsettings` (a few milliseconds of CPU), so only every
+/// this many looks (10 s): cheap enough to leave running all day.
+const GNOME_EVERY_LOOKS: u32 = 5;
+
 /// What the watcher reaches: the session bus, GNOME's settings, the X server.
 struct Desktop {
     bus: Option<zbus::Connection>,
     gnome: bool,
     x11: Option<X11>,
+    /// GNOME's banners were off at the last reading, and the looks since.
+    gnome_quiet: bool,
+    looks: u32,
 }
 
 impl Desktop {
@@ -80,12 +87,16 @@ impl Desktop {
         if x11.is_none() && std::env::var_os("WAYLAND_DISPLAY").is_some() {
             tracing::info!("fullscreen windows cannot be seen under Wayland: only Do Not Disturb keeps warnings quiet");
         }
-        Desktop { bus, gnome, x11 }
+        Desktop { bus, gnome, x11, gnome_quiet: false, looks: 0 }
     }
 
     /// Why it is quiet now, if it is.
     fn quiet(&mut self) -> Option<Quiet> {
-        if self.bus.as_ref().is_some_and(notifications_inhibited) || (self.gnome && gnome_banners_off()) {
+        if self.gnome && self.looks.is_multiple_of(GNOME_EVERY_LOOKS) {
+            self.gnome_quiet = gnome_banners_off();
+        }
+        self.looks = self.looks.wrapping_add(1);
+        if self.bus.as_ref().is_some_and(notifications_inhibited) || self.gnome_quiet {
             return Some(Quiet::DoNotDisturb);
         }
         if self.x11.as_ref().is_some_and(X11::active_window_is_fullscreen) {

@@ -59,6 +59,9 @@ pub struct Worker {
     setups_sink: Option<std::sync::Arc<dyn super::sinks::SetupsSink>>,
     /// The other programs the camera is given over to, oldest first.
     others: Vec<InUseElsewhere>,
+    /// Uses the user took the camera back from (Resume during a yield): not yielded to again
+    /// until that use has ended.
+    dismissed: Vec<super::OtherUse>,
     /// Whether to watch for them, and how long they must have let go.
     yield_to_others: Option<Duration>,
     /// The camera's device node, for the watcher.
@@ -102,6 +105,7 @@ impl Worker {
             paused_by_holds: false,
             setups_sink: config.setups_sink,
             others: Vec::new(),
+            dismissed: Vec::new(),
             yield_to_others: config.yield_to_others.then_some(config.yield_grace),
             node: WatchedNode::default(),
             answers,
@@ -357,7 +361,8 @@ impl Worker {
             }
             if self.step_is_paused() {
                 // Paused meanwhile (by the user, or for another program that holds the camera):
-                // the pause closes and reopens the camera; no point fighting for it now.
+                // no point fighting for it now. Closed, so the next read opens it afresh.
+                source.release();
                 return true;
             }
             let reopened = source.reconnect();
@@ -402,11 +407,19 @@ impl Worker {
                 self.paused_by_holds = false;
             }
             EngineCommand::Resume => {
+                // Resumed during a yield: the user wants the camera (a call that always records,
+                // an echo canceller taken for a call); that use is not yielded to again until it ends.
+                for other in std::mem::take(&mut self.others) {
+                    self.holds.retain(|held| *held != Hold::OtherUse(other.uses));
+                    self.dismissed.push(other.uses);
+                    self.channel.source(now, SourceEvent::CameraReclaimed);
+                }
                 self.step.alerts().resume();
                 self.paused_by_holds = false;
             }
             EngineCommand::Hold(hold) => self.hold(hold, now),
             EngineCommand::Release(hold) => self.release(hold),
+            EngineCommand::Yield(other) if self.dismissed.contains(&other.uses) => {}
             EngineCommand::Yield(other) => {
                 let uses = other.uses;
                 self.others.retain(|known| known.uses != uses);
@@ -421,6 +434,7 @@ impl Worker {
                 }
             }
             EngineCommand::Reclaim(uses) => {
+                self.dismissed.retain(|dismissed| *dismissed != uses);
                 let had = !self.others.is_empty();
                 self.others.retain(|known| known.uses != uses);
                 self.release(Hold::OtherUse(uses));
@@ -563,9 +577,10 @@ impl Worker {
         }
     }
 
-    /// An alert event to the notifier, the user's hook and the channel.
+    /// An alert event to the notifier (not while the desktop asks for quiet: a break reminder
+    /// waits for the next one), the user's hook and the channel.
     fn deliver_alert(&mut self, event: &AlertEvent, timed: TimedEvent) {
-        if let Some(notifier) = &mut self.notifier {
+        if let Some(notifier) = self.notifier.as_mut().filter(|_| self.quiet.is_none()) {
             notifier.notify(event);
         }
         if let Some(hook) = &self.hook {

@@ -25,10 +25,19 @@ use crate::source::microphone::{self, Subscription};
 /// moment, opens it again within seconds; half a minute keeps the light from blinking between.
 pub const YIELD_GRACE_S: u64 = 30;
 
+/// A program that let go of the camera within this many seconds of taking it was only looking
+/// (a browser listing cameras, a settings panel): the camera comes back after [`PROBE_GRACE_S`].
+pub const PROBE_S: u64 = 2;
+/// The grace after a look of [`PROBE_S`] or less, seconds.
+pub const PROBE_GRACE_S: u64 = 3;
+
 /// How often the watcher looks while nothing wakes it: the node's holders while the camera is
 /// given over (who still holds it), and the sound server's news. An open of the node wakes it at
 /// once.
 const LOOK_EVERY: Duration = Duration::from_millis(250);
+
+/// Older than a look ([`PROBE_S`]): what a use that came back within its grace counts as.
+const PROBE_LONGER: Duration = Duration::from_secs(PROBE_S + 1);
 
 /// How often the holders of a node given over are counted (a scan of the process table, a few
 /// milliseconds, only while given over).
@@ -39,10 +48,10 @@ const HOLDERS_EVERY: Duration = Duration::from_secs(1);
 enum Use {
     /// Nobody else.
     Free,
-    /// The camera is given over to `program`.
-    Taken { program: String },
-    /// The others let go at `since`; taken back when the grace has passed.
-    Ending { program: String, since: Instant },
+    /// The camera is given over to `program`, since `since`.
+    Taken { program: String, since: Instant },
+    /// The others let go at `since`; taken back when `grace` has passed.
+    Ending { program: String, since: Instant, grace: Duration },
 }
 
 /// Who else uses the camera or a microphone, and what the engine should do about it.
@@ -62,7 +71,7 @@ impl OtherUses {
     /// Who uses `what` now (`users`: the programs; empty when nobody), seen at `now`: the
     /// command to send, if any.
     pub fn observe(&mut self, what: OtherUse, users: &[String], now: Instant) -> Option<EngineCommand> {
-        let grace = self.grace;
+        let full_grace = self.grace;
         let state = match what {
             OtherUse::Camera => &mut self.camera,
             OtherUse::Microphone => &mut self.microphone,
@@ -70,18 +79,37 @@ impl OtherUses {
         let (next, command) = match (std::mem::replace(state, Use::Free), users.first()) {
             (Use::Free, None) => (Use::Free, None),
             (Use::Free, Some(program)) => (
-                Use::Taken { program: program.clone() },
+                Use::Taken { program: program.clone(), since: now },
                 Some(EngineCommand::Yield(InUseElsewhere { program: program.clone(), uses: what })),
             ),
-            (Use::Taken { program } | Use::Ending { program, .. }, Some(_)) => (Use::Taken { program }, None),
-            (Use::Taken { program }, None) => (Use::Ending { program, since: now }, None),
-            (Use::Ending { program, since }, None) if now.duration_since(since) < grace => {
-                (Use::Ending { program, since }, None)
+            (taken @ Use::Taken { .. }, Some(_)) => (taken, None),
+            // Back within the grace: a use, not a look, whatever it was before.
+            (Use::Ending { program, .. }, Some(_)) => (Use::Taken { program, since: now - PROBE_LONGER }, None),
+            (Use::Taken { program, since }, None) => {
+                let looked = now.duration_since(since) <= Duration::from_secs(PROBE_S);
+                let grace = if looked { Duration::from_secs(PROBE_GRACE_S).min(full_grace) } else { full_grace };
+                (Use::Ending { program, since: now, grace }, None)
+            }
+            (Use::Ending { program, since, grace }, None) if now.duration_since(since) < grace => {
+                (Use::Ending { program, since, grace }, None)
             }
             (Use::Ending { .. }, None) => (Use::Free, Some(EngineCommand::Reclaim(what))),
         };
         *state = next;
         command
+    }
+
+    /// Gives up following `what` (its watch is gone): the camera is taken back if it was given
+    /// over for it.
+    pub fn forget(&mut self, what: OtherUse) -> Option<EngineCommand> {
+        let state = match what {
+            OtherUse::Camera => &mut self.camera,
+            OtherUse::Microphone => &mut self.microphone,
+        };
+        match std::mem::replace(state, Use::Free) {
+            Use::Free => None,
+            _ => Some(EngineCommand::Reclaim(what)),
+        }
     }
 
     /// Whether the camera is given over for `what` (the others' grace included).
@@ -123,11 +151,11 @@ impl UseWatch {
 }
 
 impl Drop for UseWatch {
+    /// Tells the thread to end, without waiting: it may be inside a `pactl` call, and monitoring
+    /// stops without waiting on the sound server. It ends at its next look.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        drop(self.thread.take());
     }
 }
 
@@ -135,20 +163,29 @@ impl Drop for UseWatch {
 fn watch(node: &WatchedNode, microphones: bool, grace: Duration, commands: &Sender<EngineCommand>, stop: &AtomicBool) {
     let mut uses = OtherUses::new(grace);
     let mut opens: Option<OpenWatch> = None;
+    // A node that could not be watched, not tried again (said once).
+    let mut unwatchable: Option<PathBuf> = None;
     let mut holders_counted = Instant::now();
     let mut sound = microphones.then(start_sound_watch).flatten();
+    // The programs recording, as last asked: asked again only when the sound server says
+    // capture streams changed.
+    let mut recording: Vec<String> = Vec::new();
     if sound.is_some() {
         // Calls already under way when monitoring starts.
-        look_at_microphones(&mut uses, commands);
+        recording = recorders_now();
     }
     while !stop.load(Ordering::SeqCst) {
         let wanted = node.lock().ok().and_then(|node| node.clone());
-        if opens.as_ref().map(OpenWatch::node) != wanted.as_deref() {
-            opens = wanted.as_deref().and_then(|path| match OpenWatch::new(path) {
-                Ok(watch) => Some(watch),
-                Err(error) => {
-                    tracing::warn!("cannot watch {} for other programs opening it: {error}", path.display());
-                    None
+        // Unplugged (the kernel drops the watch) or another camera: watched afresh.
+        if opens.as_ref().is_some_and(OpenWatch::is_gone) || opens.as_ref().map(OpenWatch::node) != wanted.as_deref() {
+            opens = wanted.as_deref().filter(|path| unwatchable.as_deref() != Some(*path)).and_then(|path| {
+                match OpenWatch::new(path) {
+                    Ok(watch) => Some(watch),
+                    Err(error) => {
+                        tracing::warn!("cannot watch {} for other programs opening it: {error}", path.display());
+                        unwatchable = Some(path.to_owned());
+                        None
+                    }
                 }
             });
         }
@@ -166,12 +203,14 @@ fn watch(node: &WatchedNode, microphones: bool, grace: Duration, commands: &Send
             send(uses.observe(OtherUse::Camera, &programs, Instant::now()), commands);
         }
         if let Some(subscription) = &mut sound {
-            if subscription.changed() || uses.is_taken(OtherUse::Microphone) {
-                look_at_microphones(&mut uses, commands);
+            if subscription.changed() {
+                recording = recorders_now();
             }
+            send(uses.observe(OtherUse::Microphone, &recording, Instant::now()), commands);
             if !subscription.is_running() {
                 tracing::warn!("the sound server went away: microphone use is no longer watched");
                 sound = None;
+                send(uses.forget(OtherUse::Microphone), commands);
             }
         }
     }
@@ -187,11 +226,12 @@ fn start_sound_watch() -> Option<Subscription> {
     }
 }
 
-fn look_at_microphones(uses: &mut OtherUses, commands: &Sender<EngineCommand>) {
-    match microphone::recorders() {
-        Ok(programs) => send(uses.observe(OtherUse::Microphone, &programs, Instant::now()), commands),
-        Err(error) => tracing::debug!("{error}"),
-    }
+/// The programs recording from a microphone now (none when the sound server cannot say).
+fn recorders_now() -> Vec<String> {
+    microphone::recorders().unwrap_or_else(|error| {
+        tracing::debug!("{error}");
+        Vec::new()
+    })
 }
 
 fn send(command: Option<EngineCommand>, commands: &Sender<EngineCommand>) {
@@ -231,6 +271,25 @@ mod tests {
         // A second program later is a second yield.
         let chrome = ["chrome".to_owned()];
         assert_eq!(yielded_to(uses.observe(OtherUse::Camera, &chrome, at(90))).as_deref(), Some("chrome"));
+    }
+
+    #[test]
+    fn a_program_that_only_looked_gives_the_camera_back_after_the_short_grace() {
+        let start = Instant::now();
+        let at = |millis: u64| start + Duration::from_millis(millis);
+        let mut uses = OtherUses::new(Duration::from_secs(30));
+        let browser = ["chrome".to_owned()];
+        assert!(yielded_to(uses.observe(OtherUse::Camera, &browser, at(0))).is_some());
+        assert!(uses.observe(OtherUse::Camera, &[], at(500)).is_none());
+        assert!(uses.observe(OtherUse::Camera, &[], at(3_400)).is_none());
+        assert!(matches!(
+            uses.observe(OtherUse::Camera, &[], at(3_500)),
+            Some(EngineCommand::Reclaim(OtherUse::Camera))
+        ));
+        // A watch that goes away takes the camera back at once.
+        assert!(yielded_to(uses.observe(OtherUse::Microphone, &browser, at(4_000))).is_some());
+        assert!(matches!(uses.forget(OtherUse::Microphone), Some(EngineCommand::Reclaim(OtherUse::Microphone))));
+        assert!(uses.forget(OtherUse::Microphone).is_none());
     }
 
     #[test]

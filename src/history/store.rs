@@ -163,15 +163,11 @@ impl HistoryStore {
             .map_err(|error| self.sqlite_error(error))
     }
 
-    /// Marks the latest warning at or before `at` as held back (due while the desktop asked for
-    /// quiet: not shown then).
+    /// Marks the warning given at `at` as held back (due while the desktop asked for quiet: not
+    /// shown then).
     pub fn hold_back_warning(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.connection
-            .execute(
-                "UPDATE warnings SET held_back = 1 WHERE id =
-                    (SELECT id FROM warnings WHERE snoozed = 0 AND at <= ?1 ORDER BY at DESC, id DESC LIMIT 1)",
-                params![millis(at)],
-            )
+            .execute("UPDATE warnings SET held_back = 1 WHERE snoozed = 0 AND at = ?1", params![millis(at)])
             .map(|_| ())
             .map_err(|error| self.sqlite_error(error))
     }

@@ -62,6 +62,8 @@ fn program_name(proc_root: &Path, pid: u32) -> String {
 /// Wakes when any process (this one too) opens a device node.
 pub struct OpenWatch {
     node: PathBuf,
+    /// The kernel dropped the watch (the node went away: unplugged).
+    gone: bool,
     #[cfg(target_os = "linux")]
     inotify: inotify::Inotify,
 }
@@ -73,15 +75,21 @@ impl OpenWatch {
         {
             let inotify = inotify::Inotify::init()?;
             inotify.watches().add(node, inotify::WatchMask::OPEN)?;
-            Ok(OpenWatch { node: node.to_owned(), inotify })
+            Ok(OpenWatch { node: node.to_owned(), gone: false, inotify })
         }
         #[cfg(not(target_os = "linux"))]
-        Ok(OpenWatch { node: node.to_owned() })
+        Ok(OpenWatch { node: node.to_owned(), gone: false })
     }
 
     /// The node watched.
     pub fn node(&self) -> &Path {
         &self.node
+    }
+
+    /// Whether the watch has ended (the node was removed): a new one is needed for the node
+    /// that comes back.
+    pub fn is_gone(&self) -> bool {
+        self.gone
     }
 
     /// Waits up to `timeout` for an open; true if there was one (or more: they are all taken).
@@ -103,6 +111,7 @@ impl OpenWatch {
                 for event in events {
                     any = true;
                     opened |= event.mask.contains(inotify::EventMask::OPEN);
+                    self.gone |= event.mask.contains(inotify::EventMask::IGNORED);
                 }
                 if !any {
                     break;
@@ -173,8 +182,14 @@ mod tests {
         std::fs::write(&node, b"").unwrap();
         let mut watch = OpenWatch::new(&node).unwrap();
         assert!(!watch.opened_within(Duration::from_millis(50)));
-        let _other = std::fs::File::open(&node).unwrap();
+        let other = std::fs::File::open(&node).unwrap();
         assert!(watch.opened_within(Duration::from_secs(2)));
         assert!(!watch.opened_within(Duration::from_millis(50)), "each open wakes it once");
+        assert!(!watch.is_gone());
+        // Unplugged: the watch says it is gone, so a replugged node is watched afresh.
+        drop(other);
+        std::fs::remove_file(&node).unwrap();
+        watch.opened_within(Duration::from_millis(200));
+        assert!(watch.is_gone());
     }
 }

@@ -26,6 +26,9 @@ pub fn entries(state: &str) -> Vec<Entry> {
         (2, None, None),
         if paused {
             (3, Some("Resume"), Some(TrayRequest::Resume))
+        } else if state == "yielded" {
+            // Given over to a call: taking it back is the user's choice, said as such.
+            (3, Some("Use the camera anyway"), Some(TrayRequest::Resume))
         } else {
             (3, Some("Pause"), Some(TrayRequest::Pause))
         },

@@ -79,8 +79,17 @@ impl SlouchApp {
             // still offered (and stays after the call).
             let paused = latest
                 .is_some_and(|s| s.alert_state == crate::alerts::AlertState::Paused && s.in_use_elsewhere.is_none());
+            let yielded_to = latest.and_then(|s| s.in_use_elsewhere.as_ref()).map(|other| other.program.clone());
             if paused {
                 if ui.button("Resume").clicked() {
+                    commands.push(UiCommand::Resume);
+                }
+            } else if let Some(program) = yielded_to {
+                if ui
+                    .button("Use the camera anyway")
+                    .on_hover_text(format!("Take the camera back from {program}, which may lose its picture."))
+                    .clicked()
+                {
                     commands.push(UiCommand::Resume);
                 }
             } else if ui.button("Pause monitoring").clicked() {

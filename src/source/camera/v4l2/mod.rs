@@ -57,11 +57,23 @@ pub fn list_cameras() -> Vec<CameraListing> {
 /// What a node says it is and offers. Opening a node does not start the camera (its light stays
 /// off); another program streaming from it does not stop this.
 fn probe(device: &Path) -> Result<Probe, String> {
-    let node = Device::with_path(device).map_err(|error| describe_io(&error))?;
+    let node = open_node(device).map_err(|error| describe_io(&error))?;
     let caps = node.query_caps().map_err(|error| describe_io(&error))?;
     let video_capture = caps.capabilities.contains(CapabilityFlags::VIDEO_CAPTURE);
     let formats = if video_capture { enumerate(&node) } else { Vec::new() };
     Ok(Probe { card: caps.card, driver: caps.driver, video_capture, formats })
+}
+
+/// Opens a video node, closed on exec: `v4l` opens without `O_CLOEXEC`, and a program
+/// slouchwatch starts (the user's hook, `pactl`, a browser for the report) would otherwise keep
+/// the camera open, and be taken for another program using it.
+fn open_node(path: &Path) -> io::Result<Device> {
+    let device = Device::with_path(path)?;
+    // SAFETY: fcntl on a descriptor the device owns and keeps open.
+    if unsafe { libc::fcntl(device.handle().fd(), libc::F_SETFD, libc::FD_CLOEXEC) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(device)
 }
 
 /// A system error as people read it, with the errno's own words.
@@ -143,7 +155,7 @@ impl OpenCamera {
     pub fn open(camera: &CameraListing, preference: Preference) -> Result<OpenCamera, SourceError> {
         let name = format!("{}: {}", camera.index, camera.name);
         let failed = |error: io::Error| os_error(&name, error.raw_os_error(), describe_io(&error));
-        let device = Device::with_path(&camera.device).map_err(failed)?;
+        let device = open_node(&camera.device).map_err(failed)?;
         // What the listing just enumerated, unless it could not (then asked again).
         let offers = if camera.formats.is_empty() { enumerate(&device) } else { camera.formats.clone() };
         let mut ask = |format: PixelFormat, width, height| intervals(&device, format, width, height);
