@@ -409,9 +409,12 @@ impl Worker {
             EngineCommand::Resume => {
                 // Resumed during a yield: the user wants the camera (a call that always records,
                 // an echo canceller taken for a call); that use is not yielded to again until it ends.
-                for other in std::mem::take(&mut self.others) {
+                let others = std::mem::take(&mut self.others);
+                for other in &others {
                     self.holds.retain(|held| *held != Hold::OtherUse(other.uses));
                     self.dismissed.push(other.uses);
+                }
+                if !others.is_empty() {
                     self.channel.source(now, SourceEvent::CameraReclaimed);
                 }
                 self.step.alerts().resume();
