@@ -315,6 +315,12 @@ fn settings_changes_persist_and_reload() {
     harness.run_steps(2);
     harness.get_by_label("Dark theme").click();
     harness.run_steps(2);
+    // Calls and presenting: both on by default, both can be turned off.
+    assert!(harness.state().settings().pause_for_calls && harness.state().settings().quiet_while_presenting);
+    harness.get_by_label("Pause while the camera or microphone is in use by another program").click();
+    harness.run_steps(2);
+    harness.get_by_label("Hold warnings back while I present").click();
+    harness.run_steps(2);
     harness.get_by_label("Save settings").click();
     harness.run_steps(2);
     assert!(!harness.state().settings().notifications);
@@ -323,6 +329,7 @@ fn settings_changes_persist_and_reload() {
     let (saved, notice) = settings::load(&dir.path().join(SETTINGS_FILE));
     assert_eq!(notice, None);
     assert!(!saved.notifications && saved.dark_mode);
+    assert!(!saved.pause_for_calls && !saved.quiet_while_presenting);
     let reopened = app(dir.path(), Some(frames));
     assert!(!reopened.settings().notifications && reopened.settings().dark_mode);
 }
