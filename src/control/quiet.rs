@@ -25,7 +25,6 @@ pub const LOOK_EVERY: Duration = Duration::from_secs(2);
 /// The watcher, while it runs; dropping it ends it.
 pub struct QuietWatch {
     stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for QuietWatch {
@@ -33,7 +32,6 @@ impl Drop for QuietWatch {
     /// `gsettings`, and stopping monitoring waits on neither. It ends at its next look.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        drop(self.thread.take());
     }
 }
 
@@ -41,7 +39,7 @@ impl Drop for QuietWatch {
 pub fn watch(commands: Sender<EngineCommand>) -> std::io::Result<QuietWatch> {
     let stop = Arc::new(AtomicBool::new(false));
     let stopping = stop.clone();
-    let thread = std::thread::Builder::new().name("slouchwatch-quiet-watch".into()).spawn(move || {
+    std::thread::Builder::new().name("slouchwatch-quiet-watch".into()).spawn(move || {
         let mut desktop = Desktop::connect();
         let mut said: Option<Quiet> = None;
         while !stopping.load(Ordering::SeqCst) {
@@ -53,16 +51,10 @@ pub fn watch(commands: Sender<EngineCommand>) -> std::io::Result<QuietWatch> {
                 }
                 said = now;
             }
-            // Short sleeps, so a stop is not kept waiting.
-            for _ in 0..20 {
-                if stopping.load(Ordering::SeqCst) {
-                    return;
-                }
-                std::thread::sleep(LOOK_EVERY / 20);
-            }
+            std::thread::sleep(LOOK_EVERY);
         }
     })?;
-    Ok(QuietWatch { stop, thread: Some(thread) })
+    Ok(QuietWatch { stop })
 }
 
 /// GNOME's setting is read by starting `gsettings` (a few milliseconds of CPU), so only every

@@ -238,18 +238,14 @@ impl Worker {
     /// The other program the camera is given over to, while that is what holds monitoring (not
     /// the user's own pause, which says so itself).
     fn yielded_to(&self) -> Option<&InUseElsewhere> {
-        self.others.first().filter(|_| self.paused_by_holds && self.step_is_paused())
-    }
-
-    fn step_is_paused(&self) -> bool {
-        self.step.is_paused()
+        self.others.first().filter(|_| self.paused_by_holds && self.step.is_paused())
     }
 
     /// Starts the watcher of other programs using the camera or a microphone (a live source,
     /// when asked for).
     fn watch_other_uses(&self, live: bool) -> Option<UseWatch> {
         let grace = self.yield_to_others.filter(|_| live)?;
-        match UseWatch::start(self.node.clone(), true, grace, self.answers.clone()) {
+        match UseWatch::start(self.node.clone(), grace, self.answers.clone()) {
             Ok(watch) => Some(watch),
             Err(error) => {
                 tracing::warn!("cannot watch for other programs using the camera: {error}");
@@ -331,8 +327,8 @@ impl Worker {
     /// another program is waiting for it).
     fn wait(&mut self, duration: Duration) {
         let deadline = Instant::now() + duration;
-        let paused = self.step_is_paused();
-        while !self.stopping && self.step_is_paused() == paused {
+        let paused = self.step.is_paused();
+        while !self.stopping && self.step.is_paused() == paused {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return;
@@ -359,7 +355,7 @@ impl Worker {
             if self.stopping {
                 return false;
             }
-            if self.step_is_paused() {
+            if self.step.is_paused() {
                 // Paused meanwhile (by the user, or for another program that holds the camera):
                 // no point fighting for it now. Closed, so the next read opens it afresh.
                 source.release();

@@ -13,7 +13,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::{EngineCommand, InUseElsewhere, OtherUse};
@@ -72,10 +71,7 @@ impl OtherUses {
     /// command to send, if any.
     pub fn observe(&mut self, what: OtherUse, users: &[String], now: Instant) -> Option<EngineCommand> {
         let full_grace = self.grace;
-        let state = match what {
-            OtherUse::Camera => &mut self.camera,
-            OtherUse::Microphone => &mut self.microphone,
-        };
+        let state = self.state_mut(what);
         let (next, command) = match (std::mem::replace(state, Use::Free), users.first()) {
             (Use::Free, None) => (Use::Free, None),
             (Use::Free, Some(program)) => (
@@ -102,11 +98,7 @@ impl OtherUses {
     /// Gives up following `what` (its watch is gone): the camera is taken back if it was given
     /// over for it.
     pub fn forget(&mut self, what: OtherUse) -> Option<EngineCommand> {
-        let state = match what {
-            OtherUse::Camera => &mut self.camera,
-            OtherUse::Microphone => &mut self.microphone,
-        };
-        match std::mem::replace(state, Use::Free) {
+        match std::mem::replace(self.state_mut(what), Use::Free) {
             Use::Free => None,
             _ => Some(EngineCommand::Reclaim(what)),
         }
@@ -120,33 +112,33 @@ impl OtherUses {
         };
         !matches!(state, Use::Free)
     }
+
+    fn state_mut(&mut self, what: OtherUse) -> &mut Use {
+        match what {
+            OtherUse::Camera => &mut self.camera,
+            OtherUse::Microphone => &mut self.microphone,
+        }
+    }
 }
 
 /// The camera's device node as the engine last saw it open (the watcher follows it).
 pub type WatchedNode = Arc<Mutex<Option<PathBuf>>>;
 
-/// The watching thread; stopped and joined when dropped.
+/// The watching thread; told to stop when dropped.
 pub struct UseWatch {
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl UseWatch {
-    /// Starts watching `node` (as the engine updates it) and, with `microphones`, the sound
-    /// server, sending commands to the engine on `commands`. What cannot be watched is said once
-    /// in the log.
-    pub fn start(
-        node: WatchedNode,
-        microphones: bool,
-        grace: Duration,
-        commands: Sender<EngineCommand>,
-    ) -> std::io::Result<UseWatch> {
+    /// Starts watching `node` (as the engine updates it) and the sound server, sending commands
+    /// to the engine on `commands`. What cannot be watched is said once in the log.
+    pub fn start(node: WatchedNode, grace: Duration, commands: Sender<EngineCommand>) -> std::io::Result<UseWatch> {
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
-        let thread = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("camera-users".into())
-            .spawn(move || watch(&node, microphones, grace, &commands, &stopping))?;
-        Ok(UseWatch { stop, thread: Some(thread) })
+            .spawn(move || watch(&node, grace, &commands, &stopping))?;
+        Ok(UseWatch { stop })
     }
 }
 
@@ -155,18 +147,17 @@ impl Drop for UseWatch {
     /// stops without waiting on the sound server. It ends at its next look.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        drop(self.thread.take());
     }
 }
 
 /// The watcher's loop: wakes on an open of the node or every [`LOOK_EVERY`].
-fn watch(node: &WatchedNode, microphones: bool, grace: Duration, commands: &Sender<EngineCommand>, stop: &AtomicBool) {
+fn watch(node: &WatchedNode, grace: Duration, commands: &Sender<EngineCommand>, stop: &AtomicBool) {
     let mut uses = OtherUses::new(grace);
     let mut opens: Option<OpenWatch> = None;
     // A node that could not be watched, not tried again (said once).
     let mut unwatchable: Option<PathBuf> = None;
     let mut holders_counted = Instant::now();
-    let mut sound = microphones.then(start_sound_watch).flatten();
+    let mut sound = start_sound_watch();
     // The programs recording, as last asked: asked again only when the sound server says
     // capture streams changed.
     let mut recording: Vec<String> = Vec::new();

@@ -67,7 +67,7 @@ pub struct GuardedSource {
     answer_within: Duration,
     open_within: Duration,
     /// Set when the engine stops: a wait for an answer ends then.
-    stopping: Option<Arc<AtomicBool>>,
+    stopping: Arc<AtomicBool>,
 }
 
 impl GuardedSource {
@@ -87,7 +87,7 @@ impl GuardedSource {
             can_freeze: true,
             answer_within,
             open_within,
-            stopping: None,
+            stopping: Arc::default(),
         };
         // Building is quick (a camera is opened at its first frame); a build that hangs or
         // panics leaves the camera's traits and is retried at the first call.
@@ -140,23 +140,21 @@ impl GuardedSource {
             self.link = None;
             return Err(self.crashed("the camera thread ended".into()));
         }
-        match wait_for_reply(&link.replies, within, self.stopping.as_deref()) {
+        match wait_for_reply(&link.replies, within, &self.stopping) {
             Err(Waited::Stopping) => {
                 // Its thread finishes its call alone; the engine is going.
                 self.link = None;
                 Err(SourceError::Stopping)
             }
-            Err(Waited::Over(timeout)) => match timeout {
-                RecvTimeoutError::Timeout => {
-                    self.link = None;
-                    tracing::warn!(device = %self.described, "the camera did not answer; leaving its thread behind");
-                    Err(SourceError::CameraStalled { device: self.device(), seconds: within.as_secs() })
-                }
-                RecvTimeoutError::Disconnected => {
-                    self.link = None;
-                    Err(self.crashed("the camera thread ended".into()))
-                }
-            },
+            Err(Waited::Over(RecvTimeoutError::Timeout)) => {
+                self.link = None;
+                tracing::warn!(device = %self.described, "the camera did not answer; leaving its thread behind");
+                Err(SourceError::CameraStalled { device: self.device(), seconds: within.as_secs() })
+            }
+            Err(Waited::Over(RecvTimeoutError::Disconnected)) => {
+                self.link = None;
+                Err(self.crashed("the camera thread ended".into()))
+            }
             Ok(reply) => {
                 self.described = reply.described;
                 self.node = reply.node;
@@ -178,10 +176,7 @@ enum Waited {
 const STOP_CHECK_EVERY: Duration = Duration::from_millis(50);
 
 /// A reply within `within`, unless `stopping` is set first.
-fn wait_for_reply(replies: &Receiver<Reply>, within: Duration, stopping: Option<&AtomicBool>) -> Result<Reply, Waited> {
-    let Some(stopping) = stopping else {
-        return replies.recv_timeout(within).map_err(Waited::Over);
-    };
+fn wait_for_reply(replies: &Receiver<Reply>, within: Duration, stopping: &AtomicBool) -> Result<Reply, Waited> {
     let deadline = std::time::Instant::now() + within;
     loop {
         if stopping.load(Ordering::SeqCst) {
@@ -316,7 +311,7 @@ impl FrameSource for GuardedSource {
     }
 
     fn stop_waiting_when(&mut self, stopping: Arc<AtomicBool>) {
-        self.stopping = Some(stopping);
+        self.stopping = stopping;
     }
 }
 

@@ -13,7 +13,6 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
 
 /// The sound server's client.
 pub const PACTL: &str = "pactl";
@@ -50,16 +49,20 @@ pub fn recorders() -> Result<Vec<String>, MicrophoneError> {
 }
 
 fn pactl(arguments: &[&str]) -> Result<String, MicrophoneError> {
-    let output =
-        Command::new(PACTL).args(arguments).stdin(Stdio::null()).output().map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => MicrophoneError::NoPactl,
-            _ => MicrophoneError::NoServer { detail: error.to_string() },
-        })?;
+    let output = Command::new(PACTL).args(arguments).stdin(Stdio::null()).output().map_err(not_started)?;
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
         return Err(MicrophoneError::NoServer { detail: said });
     }
     String::from_utf8(output.stdout).map_err(|error| MicrophoneError::Unreadable { detail: error.to_string() })
+}
+
+/// Why `pactl` could not be started.
+fn not_started(error: std::io::Error) -> MicrophoneError {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => MicrophoneError::NoPactl,
+        _ => MicrophoneError::NoServer { detail: error.to_string() },
+    }
 }
 
 /// [`recorders`] from `pactl -f json list short sources` and `pactl -f json list source-outputs`.
@@ -108,10 +111,7 @@ impl Subscription {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|error| match error.kind() {
-                std::io::ErrorKind::NotFound => MicrophoneError::NoPactl,
-                _ => MicrophoneError::NoServer { detail: error.to_string() },
-            })?;
+            .map_err(not_started)?;
         let stdout = child.stdout.take().ok_or(MicrophoneError::NoServer { detail: "no output".into() })?;
         let (tell, changes) = mpsc::channel();
         std::thread::Builder::new()
@@ -140,17 +140,6 @@ impl Subscription {
     /// Whether `pactl subscribe` is still running (a sound server restart ends it).
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Waits up to `timeout` for a change (used where nothing else paces the watcher).
-    pub fn changed_within(&mut self, timeout: Duration) -> bool {
-        match self.changes.recv_timeout(timeout) {
-            Ok(()) => {
-                self.changed();
-                true
-            }
-            Err(_) => false,
-        }
     }
 }
 

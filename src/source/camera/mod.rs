@@ -191,12 +191,8 @@ pub struct CameraSource {
 
 impl CameraSource {
     /// A source for the selected camera that opens it on the first frame (on the thread that
-    /// reads frames); if that fails, the engine's retry loop waits for the camera.
-    pub fn disconnected(selector: CameraSelector) -> CameraSource {
-        CameraSource::remembering(selector, Default::default())
-    }
-
-    /// Like [`CameraSource::disconnected`], starting from (and adding to) what `memory` holds.
+    /// reads frames; if that fails, the engine's retry loop waits for the camera), starting from
+    /// (and adding to) what `memory` holds.
     pub fn remembering(selector: CameraSelector, memory: std::sync::Arc<std::sync::Mutex<Remembered>>) -> CameraSource {
         CameraSource {
             device: selector.to_string(),
