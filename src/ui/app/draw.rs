@@ -84,16 +84,20 @@ impl SlouchApp {
                 if ui.button("Resume").clicked() {
                     commands.push(UiCommand::Resume);
                 }
-            } else if let Some(program) = yielded_to {
-                if ui
-                    .button("Use the camera anyway")
-                    .on_hover_text(format!("Take the camera back from {program}, which may lose its picture."))
-                    .clicked()
+            } else {
+                // During a call: the user's own pause (kept after the call) beside taking the
+                // camera back.
+                if ui.button("Pause monitoring").clicked() {
+                    commands.push(UiCommand::Pause);
+                }
+                if let Some(program) = yielded_to
+                    && ui
+                        .button("Use the camera anyway")
+                        .on_hover_text(format!("Take the camera back from {program}, which may lose its picture."))
+                        .clicked()
                 {
                     commands.push(UiCommand::Resume);
                 }
-            } else if ui.button("Pause monitoring").clicked() {
-                commands.push(UiCommand::Pause);
             }
             if let Some(until) = latest.and_then(|s| s.snoozed_until).filter(|_| !paused) {
                 let until = until.with_timezone(&Local).format("%H:%M");
