@@ -9,9 +9,12 @@ set -euo pipefail
 # dbus: the control test runs a private session bus (dbus-daemon) and watches it (dbus-monitor).
 # desktop-file-utils: the test of the login entry checks it with desktop-file-validate.
 # libturbojpeg0-dev: libjpeg-turbo, the JPEG decoder for camera frames and photos.
-# pulseaudio-utils: pactl, how slouchwatch sees a call recording from a microphone; pulseaudio:
-# the tests run a real sound server in a private folder to record from.
-packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus desktop-file-utils pulseaudio-utils pulseaudio)
+# pulseaudio-utils: pactl, how slouchwatch sees a call recording from a microphone (it speaks to
+# PipeWire's pulse layer as well as to PulseAudio).
+packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus desktop-file-utils pulseaudio-utils)
+# --tests: what the test suite needs beyond the build: a PulseAudio server, run by the tests in a
+# private folder to record from (not installed for running the app: a desktop with PipeWire has
+# its own sound server).
 # --window-test: what the headless window smoke test needs (a virtual X server, Mesa's software
 # OpenGL, the X libraries the window loads, ImageMagick for the screenshot, and xprop to play a
 # window manager's fullscreen window).
@@ -20,6 +23,8 @@ packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus 
 # for cargo-deb's dependency search, lintian, appstream's validator, bc for the sizes).
 for option in "$@"; do
   case "$option" in
+    --tests)
+      packages+=(pulseaudio) ;;
     --window-test)
       packages+=(xvfb xauth xdotool x11-utils imagemagick libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
     --report-check)
@@ -27,7 +32,7 @@ for option in "$@"; do
     --package-check)
       packages+=(dpkg-dev lintian appstream bc) ;;
     *)
-      echo "unknown option $option (known: --window-test, --report-check, --package-check)" >&2
+      echo "unknown option $option (known: --tests, --window-test, --report-check, --package-check)" >&2
       exit 2 ;;
   esac
 done

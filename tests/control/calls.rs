@@ -234,7 +234,8 @@ impl SoundServer {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         no_sound_server(&mut command, runtime);
-        let server = SoundServer(command.spawn().expect("pulseaudio runs (bash scripts/setup-debian.sh installs it)"));
+        let server =
+            SoundServer(command.spawn().expect("pulseaudio runs (bash scripts/setup-debian.sh --tests installs it)"));
         within_20_s("the sound server", || {
             let mut info = Command::new("pactl");
             info.arg("info").stdout(Stdio::null()).stderr(Stdio::null());
