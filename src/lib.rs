@@ -15,6 +15,8 @@
 //! - [`engine`]: the monitoring thread: a pure per-frame step, sinks for its results (the bus
 //!   status and the setups file are traits it defines), and calibration from live frames.
 //! - [`control`]: the session-bus interface (`slouchwatch status`, the tray) and the lock watch.
+//! - [`nudge`]: how a warning reaches the person besides the notification: a glow around the
+//!   screen's edge, a dimmed screen, a sound.
 //! - [`settings`]: the user's settings file, and the one way settings become an engine's
 //!   configuration.
 //! - [`session`]: the one way to start monitoring (source, model, history, engine, bus service).
@@ -40,6 +42,7 @@ pub mod files;
 pub mod history;
 pub mod images;
 pub mod memory;
+pub mod nudge;
 pub mod pose;
 pub mod posture;
 pub mod report;

@@ -57,6 +57,9 @@ pub enum ModelSetting {
     Thunder,
 }
 
+/// The camera setting that means "the first camera found".
+pub const DEFAULT_SOURCE: &str = "camera";
+
 /// Everything the user can set in the window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -110,13 +113,19 @@ pub struct Settings {
     /// Hold warnings back while the desktop's Do Not Disturb is on or a window is fullscreen
     /// (presenting); one still standing is shown after.
     pub quiet_while_presenting: bool,
+    /// Nudge with a glow around the screen's edge while a warning stands.
+    pub nudge_glow: bool,
+    /// Nudge by dimming the screen a little while a warning stands.
+    pub nudge_dim: bool,
+    /// Nudge with a sound from the desktop's sound theme when a warning comes.
+    pub nudge_sound: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             version: SETTINGS_VERSION,
-            source: "camera".into(),
+            source: DEFAULT_SOURCE.into(),
             model: ModelSetting::default(),
             placement: PlacementSetting::Auto,
             sensitivity: 1.0,
@@ -137,11 +146,21 @@ impl Default for Settings {
             close_to_tray_explained: false,
             pause_for_calls: true,
             quiet_while_presenting: true,
+            // The glow is the nudge that is seen without reading anything; the dimming and the
+            // sound reach further into what the person is doing, so they are asked for.
+            nudge_glow: true,
+            nudge_dim: false,
+            nudge_sound: false,
         }
     }
 }
 
 impl Settings {
+    /// The nudges chosen besides the notification.
+    pub fn nudge_choice(&self) -> crate::nudge::NudgeChoice {
+        crate::nudge::NudgeChoice { glow: self.nudge_glow, dim: self.nudge_dim, sound: self.nudge_sound }
+    }
+
     /// The model to load.
     pub fn model_choice(&self) -> ModelChoice {
         match self.model {
@@ -262,6 +281,10 @@ impl Settings {
             setups_sink: parts.setups_file.map(|path| Arc::new(SetupsFile { path }) as Arc<dyn SetupsSink>),
             yield_to_others: self.pause_for_calls,
             quiet_while_presenting: self.quiet_while_presenting,
+            nudge: self.nudge_choice().any().then(|| {
+                Arc::new(crate::nudge::ScreenNudger::new(self.nudge_choice()))
+                    as Arc<dyn crate::engine::sinks::NudgeSink>
+            }),
             ..EngineConfig::default()
         }
     }

@@ -89,8 +89,17 @@ fn step_until(
     }
 }
 
+/// Scrolls the control labelled `label` into view, then clicks it, as a person scrolls to a
+/// control before clicking it (a click lands only on what is in view).
+fn click_in_view(harness: &mut Harness<'static, SlouchApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run_steps(3);
+    harness.get_by_label(label).click();
+}
+
 fn quiet_settings(config: &Path, change: impl FnOnce(&mut Settings)) {
-    let mut settings = Settings { notifications: false, ..Settings::default() };
+    // No notification and no glow: nothing shown outside the window under test.
+    let mut settings = Settings { notifications: false, nudge_glow: false, ..Settings::default() };
     change(&mut settings);
     settings::save(&config.join(SETTINGS_FILE), &settings).unwrap();
 }
@@ -190,15 +199,13 @@ fn the_calibration_wizard_completes_and_is_saved() {
     // Settings turns start-at-login off again and the entry goes.
     harness.get_by_label("Settings").click();
     harness.run_steps(2);
-    harness.get_by_label("Start slouchwatch in the tray when I log in").click();
+    click_in_view(&mut harness, "Start slouchwatch in the tray when I log in");
     harness.run_steps(2);
-    harness.get_by_label("Save settings").click();
-    harness.run_steps(2);
-    assert!(!entry.exists(), "the login entry is removed");
+    assert!(!entry.exists(), "the login entry is removed as the box is unticked");
 }
 
 #[test]
-fn a_warning_shows_the_stretch_card_and_snooze_silences_the_next() {
+fn a_warning_takes_the_status_cards_place_without_moving_the_picture_and_snooze_silences_the_next() {
     let dir = tempfile::tempdir().unwrap();
     calibrate_on_astronaut(&dir.path().join("calibration.json"));
     // No cool-down, so only the snooze can keep the second slouch from warning.
@@ -207,15 +214,24 @@ fn a_warning_shows_the_stretch_card_and_snooze_silences_the_next() {
     let (upright, too_close) = (upright(), too_close());
     write_frames(&frames, &[(&upright, 10), (&too_close, 80), (&upright, 20), (&too_close, 80), (&upright, 4)]);
     let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the status", |h| h.query_by_label("Good posture").is_some());
+    let picture_at = harness.get_by_label("Show camera picture").rect();
+    let goal = harness.query_by_label("goal 75%").map(|node| node.rect());
+    assert!(goal.is_some(), "today's ring with the goal on the status card");
 
     step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
+    assert!(harness.query_by_label("Good posture").is_none(), "the warning is in the status card's place");
     assert!(harness.query_by_label_contains("You have moved close to the screen").is_some());
-    assert!(harness.query_by_label_contains("Try: ").is_some(), "the suggested stretch by name");
-    assert!(harness.query_by_label_contains("Start timer: ").is_none(), "the card opens on demand");
+    assert!(harness.query_by_label_contains("Slouched for ").is_some(), "for how long");
     assert!(harness.query_by_label_contains("Change from your upright posture").is_some(), "the live view stays");
-    harness.get_by_label("Show stretch").click();
-    harness.run_steps(2);
-    assert!(harness.query_by_label_contains("Start timer: ").is_some(), "the stretch card has its timer");
+    let moved = harness.get_by_label("Show camera picture").rect();
+    assert!((moved.min.y - picture_at.min.y).abs() < 0.5, "the picture stays put: {picture_at:?} then {moved:?}");
+    // One primary action: the suggested stretch, by name and length.
+    let primary = {
+        use egui_kittest::kittest::NodeT;
+        harness.get_by_label_contains("Start ").accesskit_node().label().unwrap_or_default()
+    };
+    assert!(primary.contains(", ") && (primary.ends_with(" s") || primary.ends_with(" min")), "{primary}");
     harness.get_by_label("Snooze").click();
     harness.run_steps(2);
     harness.get_by_label("15 minutes").click();
@@ -311,25 +327,30 @@ fn settings_changes_persist_and_reload() {
     harness.run_steps(2);
     let replayed = format!("This run watches {} (given with --source)", frames.display());
     assert!(harness.query_by_label_contains(&replayed).is_some(), "says a folder is replayed, not the camera");
-    harness.get_by_label("Desktop notifications").click();
+    click_in_view(&mut harness, "Desktop notifications");
     harness.run_steps(2);
-    harness.get_by_label("Dark theme").click();
+    click_in_view(&mut harness, "Dark theme");
     harness.run_steps(2);
     // Calls and presenting: both on by default, both can be turned off.
     assert!(harness.state().settings().pause_for_calls && harness.state().settings().quiet_while_presenting);
-    harness.get_by_label("Pause while the camera or microphone is in use by another program").click();
+    click_in_view(&mut harness, "Pause while the camera or microphone is in use by another program");
     harness.run_steps(2);
-    harness.get_by_label("Hold warnings back while I present").click();
+    click_in_view(&mut harness, "Hold warnings back while I present");
     harness.run_steps(2);
-    harness.get_by_label("Save settings").click();
+    click_in_view(&mut harness, "Play a sound");
     harness.run_steps(2);
-    assert!(!harness.state().settings().notifications);
+    // Applied as changed, nothing to save.
+    assert!(!harness.state().settings().notifications && harness.state().settings().dark_mode);
+    assert!(!harness.state().settings_unsaved());
+    let (on_disk, _) = settings::load(&dir.path().join(SETTINGS_FILE));
+    assert!(on_disk.dark_mode && on_disk.nudge_sound, "saved at once");
     drop(harness);
 
     let (saved, notice) = settings::load(&dir.path().join(SETTINGS_FILE));
     assert_eq!(notice, None);
     assert!(!saved.notifications && saved.dark_mode);
     assert!(!saved.pause_for_calls && !saved.quiet_while_presenting);
+    assert!(saved.nudge_sound && !saved.nudge_dim);
     let reopened = app(dir.path(), Some(frames));
     assert!(!reopened.settings().notifications && reopened.settings().dark_mode);
 }
@@ -343,10 +364,10 @@ fn without_a_camera_the_window_says_so_and_offers_a_retry() {
     calibrate_on_astronaut(&dir.path().join("calibration.json"));
     quiet_settings(dir.path(), |_| {});
     let mut harness = harness(app(dir.path(), None));
-    step_until(&mut harness, "the no-camera message", |h| h.query_by_label_contains("No camera").is_some());
-    assert!(harness.query_by_label_contains("no camera found").is_some());
+    step_until(&mut harness, "the no-camera message", |h| h.query_by_label("No camera").is_some());
+    assert!(harness.query_by_label_contains("No camera found").is_some(), "why, under it");
     harness.get_by_label("Retry").click();
-    step_until(&mut harness, "the no-camera message again", |h| h.query_by_label_contains("No camera").is_some());
+    step_until(&mut harness, "the no-camera message again", |h| h.query_by_label("No camera").is_some());
 }
 
 #[test]
@@ -481,7 +502,8 @@ fn calibration_can_be_cancelled_and_uncalibrated_time_is_not_called_good() {
     assert!(harness.state().calibration().is_none());
 
     harness.get_by_label("Live").click();
-    step_until(&mut harness, "the not-calibrated status", |h| h.query_by_label_contains("Not calibrated:").is_some());
+    step_until(&mut harness, "the not-calibrated status", |h| h.query_by_label("Not calibrated").is_some());
+    assert!(harness.query_by_label("Posture is not judged yet").is_some(), "why, under it");
     assert!(harness.query_by_label("Good posture").is_none(), "never good without a calibration");
 }
 
@@ -502,26 +524,20 @@ fn a_capture_that_gets_no_pictures_ends_with_a_reason_instead_of_waiting_for_eve
 }
 
 #[test]
-fn done_is_acknowledged_and_a_started_timer_stays_in_sight() {
+fn a_stretch_from_the_stretches_screen_plays_in_the_sheet_and_stop_ends_it_uncounted() {
     let dir = tempfile::tempdir().unwrap();
-    calibrate_on_astronaut(&dir.path().join("calibration.json"));
-    quiet_settings(dir.path(), |_| {});
-    let frames = dir.path().join("frames");
-    write_frames(&frames, &[(&upright(), 10), (&too_close(), 80), (&upright(), 40)]);
-    let mut harness = harness(app(dir.path(), Some(frames)));
-    step_until(&mut harness, "the warning", |h| h.query_by_label("Show stretch").is_some());
-    harness.get_by_label("Show stretch").click();
+    let mut harness = calibrated_upright_window(dir.path());
+    harness.get_by_label("Stretches").click();
     harness.run_steps(2);
-    harness.get_by_label_contains("Start timer: ").click();
+    harness.get_by_label("Start timer: Chin tuck").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Stop").is_some(), "the sheet, with its timer running");
+    assert!(harness.query_by_label_contains("Hold, round 1").is_some());
+    assert!(harness.query_by_label("Under way in the stretch sheet.").is_some(), "its card says where it is");
+    harness.get_by_label("Stop").click();
     harness.run_steps(2);
-    // Closing the card leaves the running timer on the live screen.
-    harness.get_by_label("Hide stretch").click();
-    harness.run_steps(2);
-    assert!(harness.query_by_label("Stop timer").is_some(), "the timer stays visible");
-    harness.get_by_label("Done").click();
-    harness.run_steps(2);
-    assert!(harness.query_by_label("Time to sit up").is_none());
-    assert!(harness.query_by_label_contains("Well done: ").is_some(), "Done is acknowledged");
+    assert!(harness.query_by_label("Stop").is_none(), "the sheet is gone");
+    assert!(harness.query_by_label_contains("Well done: ").is_none(), "not counted");
 }
 
 /// The interactive widgets of the screen shown that reach past the window's left or right edge
@@ -576,11 +592,15 @@ fn every_control_lies_inside_the_window_at_480_800_and_1280_wide() {
             .with_size([width, 800.0])
             .build_ui_state(|ui, app: &mut SlouchApp| app.show(ui), app(&config, Some(frames)));
         egui_extras::install_image_loaders(&harness.ctx);
-        step_until(&mut harness, "the warning", |h| h.query_by_label("Show stretch").is_some());
-        harness.get_by_label("Show stretch").click();
-        harness.run_steps(3);
+        step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
         let mut problems: Vec<String> =
             controls_outside(&harness, width).into_iter().map(|p| format!("{width} Live+warning: {p}")).collect();
+        // The stretch sheet over it.
+        harness.get_by_label_contains("Start ").click();
+        harness.run_steps(3);
+        problems.extend(controls_outside(&harness, width).into_iter().map(|p| format!("{width} stretch sheet: {p}")));
+        harness.get_by_label("Stop").click();
+        harness.run_steps(2);
         for tab in ["Calibrate", "Stretches", "Report", "Settings", "About", "Live"] {
             harness.get_by_label(tab).click();
             harness.run_steps(4);
@@ -840,48 +860,33 @@ fn quit_from_the_window_ends_monitoring_while_closing_goes_to_the_tray() {
 }
 
 #[test]
-fn settings_changed_but_not_saved_are_asked_about_before_they_are_left() {
+fn settings_apply_as_they_change_and_a_field_being_typed_in_is_kept_on_quit() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = calibrated_upright_window(dir.path());
     harness.get_by_label("Settings").click();
     harness.run_steps(3);
-    assert!(harness.query_by_label_contains("You have unsaved changes").is_none(), "nothing changed yet");
-    harness.get_by_label("Dark theme").click();
+    assert!(harness.query_by_label("Changes apply as you make them.").is_some());
+    click_in_view(&mut harness, "Dark theme");
     harness.run_steps(3);
-    assert!(harness.state().settings_unsaved());
-    assert!(harness.query_by_label_contains("You have unsaved changes").is_some(), "said in the bar in sight");
+    assert!(harness.state().settings().dark_mode && !harness.state().settings_unsaved());
+    assert!(harness.query_by_label("Saved.").is_some(), "the outcome is said");
+    let (saved, _) = settings::load(&dir.path().join(SETTINGS_FILE));
+    assert!(saved.dark_mode, "saved as it changed");
 
-    // Another screen asks first; "Keep editing" stays with the changes.
-    harness.get_by_label("Live").click();
+    // Typing in a field is applied when it is left: here by quitting with Ctrl+Q.
+    // The command field, the page's one text field.
+    let field = || egui::accesskit::Role::TextInput;
+    harness.get_by_role(field()).scroll_to_me();
     harness.run_steps(3);
-    assert!(harness.state().asking_about_unsaved_settings());
-    assert_eq!(harness.state().screen(), Screen::Settings);
-    harness.get_by_label("Keep editing").click();
-    harness.run_steps(3);
-    assert!(!harness.state().asking_about_unsaved_settings());
-    assert_eq!(harness.state().screen(), Screen::Settings);
-    assert!(harness.state().settings_unsaved(), "the change is still there");
-
-    // "Don't save" goes on to the screen asked for, with the settings as saved.
-    harness.get_by_label("Live").click();
-    harness.run_steps(3);
-    harness.get_by_label("Don't save").click();
-    harness.run_steps(3);
-    assert_eq!(harness.state().screen(), Screen::Live);
-    assert!(!harness.state().settings_unsaved() && !harness.state().settings().dark_mode);
-
-    // Quitting with a change asks too; "Save" saves it and then quits.
-    harness.get_by_label("Settings").click();
-    harness.run_steps(3);
-    harness.get_by_label("Dark theme").click();
-    harness.run_steps(3);
-    assert!(!press_command(&mut harness, egui::Key::Q), "the quit waits for the answer");
-    assert!(harness.state().asking_about_unsaved_settings());
-    harness.get_by_label("Save").click();
-    assert!(desktop_frames(&mut harness, 6), "then the window closes");
+    harness.get_by_role(field()).focus();
+    harness.run_steps(2);
+    harness.get_by_role(field()).type_text("true");
+    harness.run_steps(2);
+    assert!(harness.state().settings_unsaved(), "not applied while typing");
+    assert!(press_command(&mut harness, egui::Key::Q), "the window closes");
     assert_eq!(window_exit(&mut harness), slouchwatch::ui::WindowExit::Quit);
     let (saved, _) = settings::load(&dir.path().join(SETTINGS_FILE));
-    assert!(saved.dark_mode, "the change was saved before quitting");
+    assert_eq!(saved.hook_command, "true", "what was typed is kept");
 }
 
 #[test]
@@ -918,7 +923,7 @@ fn a_stretch_started_from_a_warning_outlives_it_until_finished_with() {
     let frames = dir.path().join("frames");
     write_frames(&frames, &[(&upright(), 10), (&too_close(), 80), (&upright(), 300)]);
     let mut harness = harness(app(dir.path(), Some(frames)));
-    step_until(&mut harness, "the warning", |h| h.query_by_label("Show stretch").is_some());
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
 
     // The banner's problems are the bars drawn over their limits, with the same numbers.
     assert!(harness.query_by_label_contains("You have moved close to the screen").is_some());
@@ -929,27 +934,27 @@ fn a_stretch_started_from_a_warning_outlives_it_until_finished_with() {
     let picture = harness.get_by_label("Show camera picture").rect();
     assert!(row.max.y < picture.min.y, "the warned bars above the picture: {row:?} vs {picture:?}");
 
-    harness.get_by_label("Show stretch").click();
-    harness.run_steps(2);
-    harness.get_by_label_contains("Start timer: ").click();
-    harness.run_steps(2);
-    // Sitting up (the stretch's aim) ends the warning: the stretch stays, card and timer.
+    // The primary action opens the stretch sheet with its timer running.
+    harness.get_by_label_contains("Start ").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Stop").is_some(), "the sheet's timer runs");
+    // Sitting up (the stretch's aim) ends the warning: the sheet stays, timer running.
     step_until(&mut harness, "the warning's end", |h| h.query_by_label("Time to sit up").is_none());
     harness.run_steps(2);
-    assert!(harness.query_by_label("Your stretch").is_some(), "the card outlives the warning");
-    assert!(harness.query_by_label("Stop timer").is_some());
-    assert!(harness.query_by_label_contains("hold, round 1").is_some(), "{:?}", harness.state().events_seen());
+    assert!(harness.query_by_label("Stop").is_some(), "the sheet outlives the warning");
+    assert!(harness.query_by_label_contains("Hold, round 1").is_some(), "{:?}", harness.state().events_seen());
+    assert!(harness.query_by_label("Done").is_none(), "Done only once it is done");
 
-    // Once the timer has run out, it says so and offers Mark as done or Close.
+    // Once the timer has run out, it says so and ends with one Done.
     let now = harness.ctx.input(|input| input.time);
     harness.input_mut().time = Some(now + 3600.0);
     harness.run_steps(2);
-    assert!(harness.query_by_label_contains("finished. Well done!").is_some());
-    assert!(harness.query_by_label("Stop timer").is_none(), "nothing left to stop");
-    harness.get_by_label("Mark as done").click();
+    assert!(harness.query_by_label_contains("Finished. Well done!").is_some());
+    assert!(harness.query_by_label("Stop").is_none(), "nothing left to stop");
+    harness.get_by_label("Done").click();
     harness.run_steps(2);
-    assert!(harness.query_by_label("Your stretch").is_none(), "finished with");
-    assert!(harness.query_by_label_contains("finished. Well done!").is_none());
+    assert!(harness.query_by_label("Done").is_none(), "finished with: the sheet is gone");
+    assert!(harness.query_by_label_contains("Finished. Well done!").is_none());
     assert!(harness.query_by_label_contains("Well done: ").is_some(), "counted, and said so");
 }
 
@@ -964,10 +969,11 @@ fn closer_row(harness: &Harness<'static, SlouchApp>) -> String {
         .expect("the closer-to-the-screen row")
 }
 
-/// Whether a measure's words ("31% (warns past 15%)") put its value past its limit.
+/// Whether a measure's words ("31% (over the 15% limit)") say its value is past its limit,
+/// and the numbers agree.
 fn over_limit(words: &str) -> bool {
     let number = |text: &str| text.trim_matches(|c: char| !c.is_ascii_digit()).parse::<f32>().ok();
-    let (value, rest) = words.split_once(" (warns past ").unwrap_or((words, ""));
+    let Some((value, rest)) = words.split_once(" (over the ") else { return false };
     matches!((number(value), number(rest)), (Some(value), Some(limit)) if value > limit)
 }
 
@@ -981,6 +987,8 @@ fn the_end_of_a_replay_is_said_as_such() {
     let mut harness = harness(app(dir.path(), Some(frames)));
     step_until(&mut harness, "the replay's end", |h| h.state().engine_finished());
     harness.run_steps(2);
-    assert!(harness.query_by_label(slouchwatch::ui::panels::REPLAY_ENDED).is_some());
+    let (headline, why) = slouchwatch::ui::panels::REPLAY_ENDED.split_once(": ").unwrap();
+    assert!(harness.query_by_label(headline).is_some(), "said as the state");
+    assert!(harness.query_by_label_contains(&why[1..]).is_some(), "with why (capitalised)");
     assert!(harness.query_by_label_contains("Cannot see you clearly").is_none());
 }

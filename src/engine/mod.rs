@@ -91,6 +91,8 @@ pub struct EngineConfig {
     /// Hold warnings back while the desktop's Do Not Disturb is on or a window is fullscreen
     /// (the session starts the watcher; the engine obeys [`EngineCommand::Quiet`] either way).
     pub quiet_while_presenting: bool,
+    /// The nudge beside the notification while a warning stands (`None`: none).
+    pub nudge: Option<std::sync::Arc<dyn sinks::NudgeSink>>,
 }
 
 impl Default for EngineConfig {
@@ -111,6 +113,7 @@ impl Default for EngineConfig {
             yield_to_others: false,
             yield_grace: std::time::Duration::from_secs(yielding::YIELD_GRACE_S),
             quiet_while_presenting: false,
+            nudge: None,
         }
     }
 }

@@ -72,6 +72,9 @@ pub struct Worker {
     quiet: Option<super::Quiet>,
     /// The warning held back while quiet, to show when the quiet ends if it still stands.
     held_warning: Option<TimedEvent>,
+    /// The nudge beside the notification, and whether it is on now.
+    nudge: Option<std::sync::Arc<dyn super::sinks::NudgeSink>>,
+    nudging: bool,
 }
 
 impl Worker {
@@ -111,6 +114,8 @@ impl Worker {
             answers,
             quiet: None,
             held_warning: None,
+            nudge: config.nudge,
+            nudging: false,
         }
     }
 
@@ -279,6 +284,7 @@ impl Worker {
             self.tell(now, events);
         }
         self.handle_alert_events(now, outcome.alert_events);
+        self.follow_nudge();
         self.save_setups_if_changed();
         if let Some(mut snapshot) = outcome.snapshot {
             snapshot.today = self.today.with_partial(self.history.current_minute());
@@ -378,6 +384,7 @@ impl Worker {
         while let Ok(command) = self.commands.try_recv() {
             self.apply(command, now);
         }
+        self.follow_nudge();
         // A pause for a while ends by itself; what holds monitoring (a locked screen, a call)
         // then holds it on.
         self.step.alerts().resume_if_due(now);
@@ -582,10 +589,31 @@ impl Worker {
         if let Some(notifier) = self.notifier.as_mut().filter(|_| self.quiet.is_none()) {
             notifier.notify(event);
         }
+        if let (AlertEvent::Warning { severity, .. }, Some(nudge)) = (event, &self.nudge) {
+            nudge.warn(*severity);
+            self.nudging = true;
+        }
         if let Some(hook) = &self.hook {
             hook.offer(&timed);
         }
         self.channel.event(timed);
+    }
+
+    /// Ends the nudge once no shown warning stands: cleared, answered, snoozed, paused, given
+    /// over to a call, or the desktop asks for quiet.
+    fn follow_nudge(&mut self) {
+        if !self.nudging {
+            return;
+        }
+        // Frame time, which the alert machine runs on (virtual in a replay).
+        let now = self.summary.ended.unwrap_or_else(Utc::now);
+        let standing = self.step.alerts().state(now) == crate::alerts::AlertState::Warning;
+        if !standing || self.quiet.is_some() {
+            self.nudging = false;
+            if let Some(nudge) = &self.nudge {
+                nudge.clear();
+            }
+        }
     }
 
     /// The quiet ended: the warning held back is shown now if it still stands.
@@ -616,6 +644,9 @@ impl Worker {
             self.add_rows(std::slice::from_ref(&last));
         }
         self.tell(self.summary.ended.unwrap_or_else(Utc::now), events);
+        if let (Some(nudge), true) = (&self.nudge, self.nudging) {
+            nudge.clear();
+        }
         if let Some(status) = &self.status {
             status.finished();
         }

@@ -9,6 +9,8 @@
 //!   window, `slouchwatch run`, the tray);
 //! - [`status`]: the state of monitoring for the bus interface (a trait; [`crate::control`]
 //!   implements it);
+//! - [`nudge`]: the glow, dimming or sound while a warning stands (a trait; [`crate::nudge`]
+//!   implements it);
 //! - [`setups`]: the setups the engine changed, to be saved (a trait; the file is written by
 //!   [`crate::settings::SetupsFile`]).
 
@@ -16,6 +18,7 @@ pub mod channel;
 pub mod history;
 pub mod hooks;
 pub mod notify;
+pub mod nudge;
 pub mod setups;
 pub mod status;
 
@@ -23,5 +26,6 @@ pub use channel::ChannelSink;
 pub use history::HistorySink;
 pub use hooks::HookSink;
 pub use notify::DesktopNotifier;
+pub use nudge::NudgeSink;
 pub use setups::SetupsSink;
 pub use status::StatusSink;

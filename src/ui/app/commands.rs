@@ -4,7 +4,6 @@
 
 use chrono::{Local, TimeDelta, Utc};
 
-use super::leaving::AfterSettings;
 use super::{Screen, SlouchApp, UiCommand};
 use crate::engine::EngineCommand;
 
@@ -24,12 +23,11 @@ impl SlouchApp {
             | UiCommand::EndSnooze
             | UiCommand::Retry) => self.apply_monitoring_command(command, now_s),
             command @ (UiCommand::StretchDone(_)
-            | UiCommand::ToggleStretchCard
             | UiCommand::StretchNotNow(_)
             | UiCommand::StartTimer(_)
             | UiCommand::StopTimer) => self.apply_stretch_command(command, now_s),
-            command @ (UiCommand::DiscardSettings
-            | UiCommand::SaveSettings
+            command @ (UiCommand::ListCameras
+            | UiCommand::TryNudges
             | UiCommand::StartAtLogin(_)
             | UiCommand::ShowCameraImage(_)) => self.apply_settings_command(command),
             command @ (UiCommand::StartCalibration | UiCommand::CancelCalibration | UiCommand::RetryCalibration) => {
@@ -44,14 +42,13 @@ impl SlouchApp {
         }
     }
 
-    /// Switches screen, asking first when that would leave unsaved settings behind.
+    /// Switches screen; a change still being made on Settings (a text field) is applied first.
     fn show_screen(&mut self, screen: Screen) {
-        if self.screen == Screen::Settings && screen != Screen::Settings && self.settings_unsaved() {
-            // Asked first; the answer goes on to the screen.
-            self.ways_out.settings_question = Some(AfterSettings::Show(screen));
-            return;
+        if self.settings_unsaved() {
+            self.apply_draft();
         }
         self.settings_saved = None;
+
         if screen == Screen::Report && self.screen != Screen::Report {
             self.report_reader.read_at = None;
         }
@@ -120,11 +117,9 @@ impl SlouchApp {
                 let said = format!("Well done: {name} is in today's report.");
                 self.coaching = super::Coaching { acknowledgement: Some((said, now_s)), ..Default::default() };
             }
-            UiCommand::ToggleStretchCard => self.coaching.show_card = !self.coaching.show_card,
             UiCommand::StretchNotNow(id) => {
                 self.send(EngineCommand::StretchDeclined(id));
                 self.coaching.warning = None;
-                self.coaching.show_card = false;
             }
             UiCommand::StartTimer(id) => self.coaching.timer = Some((id, now_s)),
             UiCommand::StopTimer => self.coaching.timer = None,

@@ -21,7 +21,10 @@ impl SlouchApp {
         if let Some((inner, outer)) = ctx.input(|input| input.viewport().inner_rect.zip(input.viewport().outer_rect)) {
             self.window = Some([inner.width(), inner.height(), outer.min.x, outer.min.y]);
         }
-        // The theme being edited shows at once, before Save.
+        if !self.styled {
+            theme::install(&ctx);
+            self.styled = true;
+        }
         ctx.set_visuals(theme::visuals(self.draft.dark_mode));
         self.report_reader.wake(&ctx);
         if self.screen == Screen::Report
@@ -32,24 +35,34 @@ impl SlouchApp {
         self.take_report();
 
         let mut commands = Vec::new();
-        egui::Panel::top("tabs").show(ui, |ui| commands.extend(self.top_bar(ui)));
-        if self.screen == Screen::Settings {
-            // Always in sight, whatever the page's scroll: whether there is anything to save.
-            let unsaved = self.settings_unsaved();
-            egui::Panel::bottom("settings-save").show(ui, |ui| {
-                commands.extend(panels::settings_save_bar(ui, unsaved, self.settings_saved.as_deref()));
-            });
-        }
-        egui::CentralPanel::default().show(ui, |ui| {
+        let (bar_fill, bar_edge) = theme::card_colours(self.draft.dark_mode);
+        let bar = egui::Frame::new()
+            .fill(bar_fill)
+            .stroke(egui::Stroke::new(1.0, bar_edge))
+            .inner_margin(egui::Margin::symmetric(theme::CARD_PADDING as i8, theme::GRID as i8));
+        egui::Panel::top("tabs").frame(bar).show(ui, |ui| commands.extend(self.top_bar(ui)));
+        let page = egui::Frame::new()
+            .fill(theme::visuals(self.draft.dark_mode).panel_fill)
+            .inner_margin(egui::Margin::same(theme::CARD_PADDING as i8));
+        egui::CentralPanel::default().frame(page).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 if let Some(notice) = &self.notice {
-                    ui.colored_label(theme::SLOUCHING, notice);
+                    notice_card(ui, notice);
                 }
                 commands.extend(self.screen_shown(ui, now_s));
             });
         });
+        if let Some((entry, elapsed)) =
+            self.coaching.timer.as_ref().and_then(|(id, start)| Some((self.catalog.entry(id)?, now_s - start)))
+        {
+            // Over any screen, until finished with: the warning may come and go meanwhile.
+            commands.extend(panels::stretch_sheet(&ctx, entry, elapsed));
+        }
         for command in commands {
             self.apply(command, now_s);
+        }
+        if self.screen == Screen::Settings {
+            self.apply_finished_changes(&ctx);
         }
         if self.engine.is_some() && !self.watched.finished {
             ctx.request_repaint_after(REFRESH);
@@ -61,6 +74,8 @@ impl SlouchApp {
     fn top_bar(&self, ui: &mut egui::Ui) -> Vec<UiCommand> {
         let mut commands = Vec::new();
         ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new("slouchwatch").size(theme::TEXT_TITLE).strong());
+            ui.add_space(theme::GRID);
             for (screen, label) in [
                 (Screen::Live, "Live"),
                 (Screen::Calibration, "Calibrate"),
@@ -119,16 +134,18 @@ impl SlouchApp {
             Screen::Live => self.live_screen(ui, now_s),
             Screen::Calibration => self.calibration_screen(ui),
             Screen::Stretches => {
-                let timer = self.coaching.timer.as_ref().map(|(id, start)| (id.as_str(), now_s - start));
-                panels::stretches_panel(ui, &self.catalog, timer)
+                let under_way = self.coaching.timer.as_ref().map(|(id, _)| id.as_str());
+                panels::stretches_panel(ui, &self.catalog, under_way)
             }
             Screen::Settings => {
-                let latest = self.watched.latest.as_ref();
-                let in_use = latest.and_then(|s| s.setup.as_ref()).map(|tag| tag.name.as_str());
-                let commands = panels::setups_section(ui, &self.setups, in_use);
-                let has_tray = self.ways_out.tray.is_some();
-                panels::settings_panel(ui, &mut self.draft, self.source_override.as_deref(), has_tray);
-                commands
+                // Asked once, when Settings is first shown ("Look again" asks again).
+                if self.cameras.is_none() {
+                    self.list_cameras();
+                }
+                if self.nudges.is_none() {
+                    self.nudges = Some(crate::nudge::NudgeSupport::detect());
+                }
+                self.settings_screen(ui)
             }
             Screen::Report => {
                 let limits = self.limits();
@@ -141,30 +158,28 @@ impl SlouchApp {
         }
     }
 
-    /// Live: the warning banner (or the stretch under way), then the live view.
+    /// Settings: the setups, then the settings' groups, in a centred column.
+    fn settings_screen(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
+        panels::kit::centred(ui, theme::COLUMN_MAX_WIDTH, |ui| {
+            let latest = self.watched.latest.as_ref();
+            let in_use = latest.and_then(|s| s.setup.as_ref()).map(|tag| tag.name.as_str());
+            let mut commands = panels::setups_section(ui, &self.setups, in_use);
+            let view = panels::SettingsView {
+                source_override: self.source_override.as_deref(),
+                tray_shown: self.ways_out.tray.is_some(),
+                cameras: self.cameras.as_deref(),
+                outcome: self.settings_saved.as_deref(),
+                nudges: self.nudges.as_ref(),
+                tried: self.nudges_tried.as_deref(),
+            };
+            commands.extend(panels::settings_panel(ui, &mut self.draft, &view));
+            commands
+        })
+    }
+
+    /// Live: the status card, or the warning in its place, then the live view.
     fn live_screen(&self, ui: &mut egui::Ui, now_s: f64) -> Vec<UiCommand> {
-        let mut commands = Vec::new();
         let coaching = &self.coaching;
-        let timer_for =
-            |id: &str| coaching.timer.as_ref().filter(|(timer_id, _)| timer_id == id).map(|(_, start)| now_s - start);
-        let timed_entry =
-            coaching.timer.as_ref().and_then(|(id, start)| Some((self.catalog.entry(id)?, now_s - start)));
-        if let Some(warning) = &coaching.warning {
-            let elapsed = warning.suggestion.as_ref().and_then(|entry| timer_for(&entry.id));
-            let readings = self.latest_readings();
-            commands.extend(panels::warning_panel(ui, warning, &readings, coaching.show_card, elapsed));
-            ui.separator();
-        } else if let (Some((entry, elapsed)), true) = (timed_entry, coaching.show_card) {
-            // The stretch under way keeps its card when the warning that suggested it has
-            // cleared (the stretch itself clears it).
-            commands.extend(panels::stretch_under_way(ui, entry, elapsed));
-            ui.separator();
-        }
-        // A timer whose card is not open stays in sight as a line.
-        let timer_card_open = coaching.show_card
-            && coaching.warning.as_ref().is_none_or(|warning| {
-                warning.suggestion.as_ref().map(|entry| &entry.id) == coaching.timer.as_ref().map(|(id, _)| id)
-            });
         let acknowledgement = coaching
             .acknowledgement
             .as_ref()
@@ -175,14 +190,12 @@ impl SlouchApp {
             texture: self.watched.texture.as_ref(),
             calibration: self.calibration.as_ref(),
             settings: &self.settings,
-            warned: coaching.warning.as_ref().map(|warning| warning.problems.as_slice()).unwrap_or_default(),
+            warning: coaching.warning.as_ref().map(|warning| (warning, warning.slouched_s(chrono::Utc::now()))),
             camera_problem: self.watched.camera_problem.as_deref(),
             acknowledgement,
-            timer: timed_entry.filter(|_| !timer_card_open),
             source_ended: self.watched.finished,
         };
-        commands.extend(panels::live_panel(ui, &view));
-        commands
+        panels::live_panel(ui, &view)
     }
 
     /// The verdict's limits for the calibration and settings in use (the report's gauges).
@@ -190,12 +203,6 @@ impl SlouchApp {
         let placement =
             self.calibration.as_ref().map(|c| c.placement).unwrap_or(crate::posture::CameraPlacement::Front);
         crate::posture::verdict::limits(placement, self.calibration.as_ref(), &self.settings.posture_settings())
-    }
-
-    /// What the latest judged frame's problems were judged on: the numbers the bars and the
-    /// warning's sentence share. None from a frame measured against a setup that does not fit.
-    fn latest_readings(&self) -> Vec<crate::posture::verdict::Reading> {
-        self.watched.latest.as_ref().map(panels::judged_readings).unwrap_or_default()
     }
 
     /// Asks for the Report screen's day (and trend) from the history; it is read off this thread.
@@ -215,4 +222,21 @@ impl SlouchApp {
         }
         self.report.loaded = Some(loaded);
     }
+}
+
+/// A notice (a file that could not be read or written): a caution sign, the words, in a card
+/// tinted with the caution colour.
+fn notice_card(ui: &mut egui::Ui, notice: &str) {
+    let dark = ui.visuals().dark_mode;
+    let edge = egui::Stroke::new(1.0, theme::SLOUCHING);
+    panels::kit::centred(ui, theme::CONTENT_MAX_WIDTH, |ui| {
+        panels::kit::card_with(ui, theme::tint(theme::SLOUCHING, dark), edge, |ui| {
+            ui.horizontal_top(|ui| {
+                panels::kit::state_icon(ui, panels::kit::StateShape::Caution, theme::SLOUCHING, theme::TEXT_TITLE);
+                // Wrapped: in a row, a label would otherwise run on past the window's edge.
+                ui.add(egui::Label::new(crate::engine::status::capitalised(notice)).wrap());
+            });
+        });
+    });
+    ui.add_space(theme::GRID);
 }

@@ -78,25 +78,22 @@ impl SlouchApp {
             .unwrap_or_default();
         self.watched.events.push(kind);
         match event {
-            EngineEvent::Alert(AlertEvent::Warning { problems, severity, .. }) => {
-                // A running stretch keeps its card open.
-                self.coaching.show_card = self.coaching.show_card && self.coaching.timer.is_some();
+            EngineEvent::Alert(AlertEvent::Warning { problems, severity, bad_for_s }) => {
                 self.coaching.warning = Some(WarningView {
                     problems,
                     severity,
                     suggestion: suggestion.and_then(|id| self.catalog.entry(&id).cloned()),
+                    bad_for_s: bad_for_s as f64,
+                    at: chrono::Utc::now(),
                 });
-                // Unsaved settings are not left behind for it: the banner waits on Live.
-                if !(self.screen == Screen::Settings && self.settings_unsaved()) {
+                // Settings being changed are not pulled away from: the warning waits on Live.
+                if self.screen != Screen::Settings {
                     self.screen = Screen::Live;
                 }
             }
             EngineEvent::Alert(AlertEvent::Cleared { .. } | AlertEvent::Away) => {
+                // A stretch under way (its sheet) outlives the warning that suggested it.
                 self.coaching.warning = None;
-                // A stretch under way outlives the warning that suggested it.
-                if self.coaching.timer.is_none() {
-                    self.coaching.show_card = false;
-                }
             }
             EngineEvent::Source(SourceEvent::CameraLost { detail } | SourceEvent::SourceFailed { detail }) => {
                 self.watched.camera_problem = Some(detail);

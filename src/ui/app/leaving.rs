@@ -1,10 +1,10 @@
 //! Leaving the window, each way a person can: Quit (Ctrl+Q, the tray's Quit, the dialog's
 //! button, Ctrl-C in the terminal) ends monitoring; the close button and Ctrl+W close to the
 //! tray when there is one. The choice is made once and the desktop's close that follows carries
-//! it out, never judged again as an ordinary close. Unsaved settings are asked about before
-//! anything leaves them behind, and the first close to the tray explains itself.
+//! it out, never judged again as an ordinary close. A settings change still being made is
+//! applied first, and the first close to the tray explains itself.
 
-use super::{Screen, SlouchApp, UiCommand, bring_forward};
+use super::{SlouchApp, bring_forward};
 
 /// What asked the window to close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,15 +22,6 @@ pub(super) enum Leaving {
     Quit,
     /// Monitoring goes on from the tray.
     ToTray,
-}
-
-/// What waits for the answer about unsaved settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum AfterSettings {
-    /// Closing the window this way.
-    Close(Closing),
-    /// Showing another screen.
-    Show(Screen),
 }
 
 impl SlouchApp {
@@ -61,9 +52,6 @@ impl SlouchApp {
         if self.ways_out.explaining_close {
             self.explain_close(&ctx);
         }
-        if self.ways_out.settings_question.is_some() {
-            self.ask_about_unsaved_settings(&ctx);
-        }
     }
 
     /// Closes the window as `how` asks. `from_desktop`: the desktop is closing it already (the
@@ -83,9 +71,8 @@ impl SlouchApp {
             bring_forward(ctx);
         };
         if self.settings_unsaved() {
-            wait(ctx);
-            self.ways_out.settings_question = Some(AfterSettings::Close(how));
-            return;
+            // A change still being made (a text field being typed in) is kept, not lost.
+            self.apply_draft();
         }
         let to_tray = how == Closing::Window && self.ways_out.tray.is_some() && self.settings.close_to_tray;
         if to_tray && !self.settings.close_to_tray_explained {
@@ -99,51 +86,9 @@ impl SlouchApp {
         }
     }
 
-    /// Whether the Settings screen holds changes that are not saved.
+    /// Whether the Settings screen holds changes not applied yet (one being made).
     pub fn settings_unsaved(&self) -> bool {
         self.draft != self.settings
-    }
-
-    /// Whether the question about unsaved settings is shown.
-    pub fn asking_about_unsaved_settings(&self) -> bool {
-        self.ways_out.settings_question.is_some()
-    }
-
-    /// The question before unsaved settings would be left behind: save them, discard them, or
-    /// go back to them.
-    fn ask_about_unsaved_settings(&mut self, ctx: &egui::Context) {
-        let mut answer = None;
-        egui::Modal::new(egui::Id::unique("unsaved-settings")).show(ctx, |ui| {
-            ui.set_max_width(crate::ui::theme::DIALOG_WIDTH);
-            ui.heading("Save your settings?");
-            ui.label("You changed settings without saving them. Unsaved changes are lost when you leave.");
-            ui.add_space(6.0);
-            ui.horizontal_wrapped(|ui| {
-                if ui.button("Save").clicked() {
-                    answer = Some(UiCommand::SaveSettings);
-                }
-                if ui.button("Don't save").clicked() {
-                    answer = Some(UiCommand::DiscardSettings);
-                }
-                if ui.button("Keep editing").clicked() {
-                    self.ways_out.settings_question = None;
-                    self.screen = Screen::Settings;
-                }
-            });
-        });
-        let Some(answer) = answer else { return };
-        let Some(then) = self.ways_out.settings_question.take() else { return };
-        let now_s = ctx.input(|input| input.time);
-        self.apply(answer, now_s);
-        if self.settings_unsaved() {
-            // The save failed: its reason shows on the Settings screen, and nothing is left.
-            self.screen = Screen::Settings;
-            return;
-        }
-        match then {
-            AfterSettings::Close(how) => self.close(ctx, how, false),
-            AfterSettings::Show(screen) => self.apply(UiCommand::Show(screen), now_s),
-        }
     }
 
     /// The first close to the tray: says that monitoring goes on, and how to quit.

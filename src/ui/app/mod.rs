@@ -31,7 +31,7 @@ use crate::posture::Calibration;
 use crate::posture::setups::SetupBook;
 use crate::session::{Session, SessionError};
 use crate::settings::Settings;
-use leaving::{AfterSettings, Leaving};
+use leaving::Leaving;
 pub use settings::SettingsSaveError;
 use wizard::Wizard;
 
@@ -90,10 +90,8 @@ struct Watched {
 #[derive(Default)]
 struct Coaching {
     warning: Option<WarningView>,
-    /// (entry id, start time in UI seconds) of the running hold timer.
+    /// (entry id, start time in UI seconds) of the stretch under way: its sheet is open.
     timer: Option<(String, f64)>,
-    /// Whether the warning's stretch card is open.
-    show_card: bool,
     /// A short acknowledgement and the UI time it was given (shown for [`ACKNOWLEDGEMENT_S`]).
     acknowledgement: Option<(String, f64)>,
 }
@@ -110,8 +108,6 @@ struct WaysOut {
     quit_asked: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Where the window goes once a way out was chosen (`None`: it stays).
     leaving: Option<Leaving>,
-    /// Unsaved settings are being asked about before this goes ahead.
-    settings_question: Option<AfterSettings>,
     /// How the window ended, for whoever started it.
     exit: std::sync::Arc<std::sync::Mutex<WindowExit>>,
 }
@@ -120,10 +116,15 @@ struct WaysOut {
 pub struct SlouchApp {
     /// The settings in force.
     settings: Settings,
-    /// The settings being edited on the Settings screen (saved with Save).
+    /// The settings being edited on the Settings screen (applied once a change is finished).
     draft: Settings,
-    /// What the last Save on the Settings screen said.
+    /// What applying the last change on the Settings screen said.
     settings_saved: Option<String>,
+    /// The cameras found, for the Settings screen's choice (`None`: not looked for yet).
+    cameras: Option<Vec<crate::source::camera::CameraListing>>,
+    /// What this desktop can do of each nudge (`None`: not asked yet), and what "Try it" said.
+    nudges: Option<crate::nudge::NudgeSupport>,
+    nudges_tried: Option<String>,
     paths: AppPaths,
     starter: EngineStarter,
     engine: Option<Session>,
@@ -149,6 +150,8 @@ pub struct SlouchApp {
     history_problem: Option<String>,
     /// What this run watches instead of the settings' camera (`--source`), for Settings to say.
     source_override: Option<String>,
+    /// Whether the theme's type scale and spacing are set on the window's context.
+    styled: bool,
 }
 
 impl SlouchApp {
@@ -167,6 +170,9 @@ impl SlouchApp {
             draft: settings.clone(),
             settings,
             settings_saved: None,
+            cameras: None,
+            nudges: None,
+            nudges_tried: None,
             paths,
             starter,
             engine: None,
@@ -185,6 +191,7 @@ impl SlouchApp {
             notice: settings_notice.or(calibration_notice),
             history_problem: None,
             source_override: None,
+            styled: false,
         };
         app.start_engine();
         app

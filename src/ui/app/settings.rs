@@ -1,5 +1,6 @@
-//! The window's side of the settings: saving them (with Save, or at once for the switches that
-//! act without it), restarting monitoring when a saved change needs it, and the login entry.
+//! The window's side of the settings: each change applied and saved as it is made (a slider
+//! once let go, a text field once left), monitoring restarted when a change needs it, the login
+//! entry, and the cameras to choose from.
 
 use super::{SlouchApp, UiCommand};
 use crate::settings;
@@ -8,11 +9,8 @@ impl SlouchApp {
     /// Applies a command of the Settings screen (and of the switches elsewhere that save at once).
     pub(super) fn apply_settings_command(&mut self, command: UiCommand) {
         match command {
-            UiCommand::DiscardSettings => {
-                self.draft = self.settings.clone();
-                self.settings_saved = Some("Changes discarded.".to_owned());
-            }
-            UiCommand::SaveSettings => self.save_draft(),
+            UiCommand::ListCameras => self.list_cameras(),
+            UiCommand::TryNudges => self.try_nudges(),
             UiCommand::StartAtLogin(on) => {
                 self.settings.start_at_login = on;
                 self.draft.start_at_login = on;
@@ -31,9 +29,58 @@ impl SlouchApp {
         }
     }
 
-    /// Save on the Settings screen: the draft becomes the settings in force, is saved, and
-    /// restarts monitoring when it changes what the engine was started with.
-    fn save_draft(&mut self) {
+    /// Applies the changes made on the Settings screen once they are finished (no slider held,
+    /// no text field being typed in): see [`SlouchApp::apply_draft`].
+    pub(super) fn apply_finished_changes(&mut self, ctx: &egui::Context) {
+        let changing = ctx.egui_is_using_pointer() || ctx.text_edit_focused();
+        if self.settings_unsaved() && !changing {
+            self.apply_draft();
+        }
+    }
+
+    /// "Try it": the nudges chosen on the Settings screen, for a few seconds, and a sample
+    /// notification when notifications are on; says what was shown or why not.
+    fn try_nudges(&mut self) {
+        let choice = self.draft.nudge_choice();
+        let mut shown = Vec::new();
+        if self.draft.notifications {
+            let sample = crate::alerts::AlertEvent::Warning {
+                problems: vec![crate::posture::Problem::ForwardHead],
+                severity: crate::alerts::Severity::Moderate,
+                bad_for_s: 60,
+            };
+            crate::engine::sinks::DesktopNotifier::new(None).notify(&sample);
+            shown.push("a notification");
+        }
+        let problems = crate::nudge::try_it(choice);
+        if choice.glow && !problems.iter().any(|problem| problem.contains("glow")) {
+            shown.push("the glow");
+        }
+        if choice.dim && !problems.iter().any(|problem| problem.contains("glow")) {
+            shown.push("the dimming");
+        }
+        if choice.sound && !problems.iter().any(|problem| problem.contains("sound")) {
+            shown.push("the sound");
+        }
+        let mut said = match shown.as_slice() {
+            [] => "Nothing is chosen to show.".to_owned(),
+            shown => format!("Shown: {}.", shown.join(", ")),
+        };
+        for problem in problems {
+            said.push(' ');
+            said.push_str(&problem);
+        }
+        self.nudges_tried = Some(said);
+    }
+
+    /// Looks for the cameras connected now, for the Settings screen's choice.
+    pub(super) fn list_cameras(&mut self) {
+        self.cameras = Some(crate::source::camera::list_all().unwrap_or_default());
+    }
+
+    /// The changes on the Settings screen become the settings in force, are saved, and restart
+    /// monitoring when they change what the engine was started with.
+    pub(super) fn apply_draft(&mut self) {
         let restart = self.draft.source != self.settings.source
             || self.draft.hook_command != self.settings.hook_command
             || self.draft.model != self.settings.model
@@ -41,6 +88,7 @@ impl SlouchApp {
             || self.draft.notifications != self.settings.notifications
             || self.draft.pause_for_calls != self.settings.pause_for_calls
             || self.draft.quiet_while_presenting != self.settings.quiet_while_presenting
+            || self.draft.nudge_choice() != self.settings.nudge_choice()
             || self.draft.alert_settings() != self.settings.alert_settings()
             || self.draft.posture_settings() != self.settings.posture_settings();
         self.settings = self.draft.clone();

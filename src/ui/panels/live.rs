@@ -1,13 +1,14 @@
-//! The live screen: the status line, a line for passing notes, the camera picture with the
-//! keypoints, the measures against their limits and today's totals.
+//! The live screen: the status card (state, why, today's ring) or the warning in its place,
+//! the camera picture with the keypoints, the measures against their limits and today's totals.
 
 use egui::{RichText, Ui};
 
-use super::status::{status_text, today_words};
-use super::stretches::{timer_buttons, timer_words};
+use super::kit::{self, StateShape};
+use super::status::{status_colour, today_words};
+use super::warning::{WarningView, warning_card};
 use super::{Screen, UiCommand};
-use crate::coach::Entry;
-use crate::engine::Snapshot;
+use crate::engine::status::MonitorState;
+use crate::engine::{DayTotals, Snapshot};
 use crate::pose::KeypointName;
 use crate::posture::verdict::Reading;
 use crate::posture::{Calibration, CameraPlacement, Problem};
@@ -18,25 +19,31 @@ use crate::ui::theme;
 /// marked across it at the middle (its colour says which side of the limit the value is, and a
 /// problem being warned about is drawn over it), and the value against the limit beside it,
 /// never on the fill. All bars start on one line.
-pub(crate) fn measure_row(ui: &mut Ui, label: &str, reading: Option<&Reading>, warned: bool) {
+pub(crate) fn measure_row(ui: &mut Ui, label: &str, reading: Option<&Reading>, warned: bool, bar_width: f32) {
     ui.label(label);
     match reading {
         Some(reading) => {
             let fraction = (reading.value.max(0.0) / (2.0 * reading.limit)).clamp(0.0, 1.0);
-            limit_bar(ui, Some((fraction, bar_colour(reading, warned))));
+            limit_bar(ui, bar_width, Some((fraction, bar_colour(reading, warned))));
             ui.label(measure_words(reading, warned));
         }
         None => {
-            limit_bar(ui, None);
+            limit_bar(ui, bar_width, None);
             ui.weak("not judged");
         }
     }
     ui.end_row();
 }
 
+/// How wide the measures' bars are drawn in a column `available` points wide: as wide as the
+/// room left beside the names and the words allows, within bounds.
+pub(crate) fn bar_width(available: f32) -> f32 {
+    (available - 2.0 * theme::SAVE_BUTTON_ROOM).clamp(theme::MEASURE_BAR_WIDTH, theme::MEASURE_BAR_MAX_WIDTH)
+}
+
 /// A measure's bar: the track, the filled part, and the limit as a line across the middle.
-fn limit_bar(ui: &mut Ui, fill: Option<(f32, egui::Color32)>) {
-    let size = egui::vec2(theme::MEASURE_BAR_WIDTH, theme::MEASURE_BAR_HEIGHT);
+fn limit_bar(ui: &mut Ui, width: f32, fill: Option<(f32, egui::Color32)>) {
+    let size = egui::vec2(width, theme::MEASURE_BAR_HEIGHT);
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     let painter = ui.painter();
     let visuals = ui.visuals();
@@ -63,6 +70,9 @@ pub(super) fn measure_words(reading: &Reading, warned: bool) -> String {
     if warned && !reading.over() {
         // The warning stands until the better posture has held; the number says it is easing.
         format!("{value:.0}{unit} (back under {limit:.0}{unit}: hold it)")
+    } else if reading.over() {
+        // Said in words too, not by the red alone.
+        format!("{value:.0}{unit} (over the {limit:.0}{unit} limit)")
     } else {
         format!("{value:.0}{unit} (warns past {limit:.0}{unit})")
     }
@@ -81,118 +91,229 @@ pub struct LiveView<'a> {
     pub calibration: Option<&'a Calibration>,
     /// The settings in force.
     pub settings: &'a Settings,
-    /// The problems of the warning standing (their bars are drawn over the limit).
-    pub warned: &'a [Problem],
+    /// The warning standing, and how long the slouch behind it has lasted, seconds: it takes
+    /// the status card's place.
+    pub warning: Option<(&'a WarningView, f64)>,
     /// Why there is no camera, if there is none.
     pub camera_problem: Option<&'a str>,
     /// A short acknowledgement to show (e.g. after Done).
     pub acknowledgement: Option<&'a str>,
-    /// A stretch timer running while its card is not shown, and its elapsed seconds.
-    pub timer: Option<(&'a Entry, f64)>,
     /// The source has ended (a replayed folder played to its last picture): nothing more comes.
     pub source_ended: bool,
 }
 
-/// The live screen: status, a fixed line for passing notes, then the camera picture beside the
-/// measures and today's totals when the window is wide, or above them when it is narrow.
+impl LiveView<'_> {
+    /// The problems of the warning standing (their bars are drawn over the limit).
+    fn warned(&self) -> &[Problem] {
+        self.warning.map(|(warning, _)| warning.problems.as_slice()).unwrap_or_default()
+    }
+}
+
+/// The live screen, in a centred column: the status card (or the warning in its place, so
+/// nothing below moves), then the camera picture beside the measures card when the window is
+/// wide, or under it when narrow (so the bars a warning names are in sight with it, and the
+/// picture never moves when a warning comes).
 pub fn live_panel(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
-    let LiveView { snapshot, texture, calibration, settings, camera_problem, .. } = *view;
-    let (text, colour) = if view.source_ended && camera_problem.is_none() {
-        // The last picture's verdict is not news of the person: the replay has stopped.
-        (REPLAY_ENDED.to_owned(), theme::NEUTRAL)
-    } else {
-        status_text(snapshot, camera_problem, calibration.is_some())
-    };
-    ui.label(RichText::new(text).size(theme::STATUS_TEXT_SIZE).color(colour).strong());
-    if camera_problem.is_some() {
-        ui.label("Check that the camera is connected and that no other program (a video call?) is using it.");
-        if ui.button("Retry").clicked() {
-            commands.push(UiCommand::Retry);
+    kit::centred(ui, theme::CONTENT_MAX_WIDTH, |ui| {
+        let mut commands = Vec::new();
+        match view.warning {
+            Some((warning, slouched_s)) => {
+                let readings = view.snapshot.map(judged_readings).unwrap_or_default();
+                commands.extend(warning_card(ui, warning, &readings, slouched_s));
+            }
+            None => commands.extend(status_card(ui, view)),
         }
-        ui.label("To use another camera, choose it under Settings.");
+        ui.add_space(theme::CARD_GAP - theme::GRID);
+        if view.camera_problem.is_some() {
+            kit::card(ui, |ui| {
+                ui.label("Check that the camera is connected and that no other program (a video call?) is using it.");
+                if kit::primary_button(ui, "Retry").clicked() {
+                    commands.push(UiCommand::Retry);
+                }
+                ui.label(RichText::new("To use another camera, choose it under Settings.").weak());
+            });
+            return commands;
+        }
+        let picture = |ui: &mut Ui, commands: &mut Vec<UiCommand>| kit::card(ui, |ui| picture_card(ui, view, commands));
+        let numbers = |ui: &mut Ui| kit::card(ui, |ui| measures_card(ui, view));
+        if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
+            ui.columns(2, |columns| {
+                // Columns justify (stretch) what they hold: the picture must keep its own size
+                // for the keypoints to land on it, and wrapped text reads better left-aligned.
+                let left = egui::Layout::top_down(egui::Align::LEFT);
+                columns[0].with_layout(left, |ui| picture(ui, &mut commands));
+                columns[1].with_layout(left, numbers);
+            });
+        } else {
+            numbers(ui);
+            picture(ui, &mut commands);
+        }
+        commands
+    })
+}
+
+/// The state's headline and the line of why under it: the words before and after the colon of
+/// [`MonitorState::words`], or a line of its own for a state said in one phrase.
+pub fn headline_and_why(state: &MonitorState) -> (String, String) {
+    let words = state.words();
+    if let Some((headline, why)) = words.split_once(": ") {
+        return (headline.to_owned(), crate::engine::status::capitalised(why));
+    }
+    let why = match state {
+        MonitorState::Upright => "Head and shoulders are where they were when you calibrated.",
+        MonitorState::Slouching { .. } => "Checking whether it lasts before warning you.",
+        MonitorState::Starting => "Opening the camera and the pose model.",
+        MonitorState::LookingForYou => "Sit where the camera sees your head and both shoulders.",
+        MonitorState::Away => "Nobody at the desk: this time is not judged.",
+        MonitorState::Snoozed { .. } => "Your posture is still judged and counted; you are just not warned.",
+        _ => "",
+    };
+    (words, why.to_owned())
+}
+
+/// The status card: the state's icon and colour, the state in large type and a line of why,
+/// a row for what to do about it (or a passing note), and today's upright share as a ring
+/// against the goal. Always the same height, so a note or the warning never moves the screen.
+fn status_card(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    let LiveView { snapshot, calibration, camera_problem, .. } = *view;
+    let state = MonitorState::of(camera_problem, snapshot, calibration.is_some());
+    let (colour, shape, (headline, why)) = if view.source_ended && camera_problem.is_none() {
+        // The last picture's verdict is not news of the person: the replay has stopped.
+        let (headline, why) = REPLAY_ENDED.split_once(": ").unwrap_or((REPLAY_ENDED, ""));
+        (theme::NEUTRAL, StateShape::Dash, (headline.to_owned(), crate::engine::status::capitalised(why)))
+    } else {
+        (status_colour(&state), kit::state_shape(&state), headline_and_why(&state))
+    };
+    let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
+    kit::card(ui, |ui| {
+        ui.set_min_height(theme::STATUS_CARD_HEIGHT - 2.0 * (theme::CARD_PADDING + 1.0));
+        ui.horizontal_top(|ui| {
+            kit::state_icon(ui, shape, colour, theme::STATE_ICON_SIZE);
+            let ring_room = theme::RING_SIZE + 2.0 * theme::GRID;
+            let text_width = (ui.available_width() - ring_room).max(theme::RING_SIZE);
+            ui.vertical(|ui| {
+                ui.set_width(text_width);
+                ui.label(RichText::new(headline).size(theme::TEXT_DISPLAY).strong());
+                if !why.is_empty() {
+                    ui.label(RichText::new(why).weak());
+                }
+                ui.horizontal_wrapped(|ui| commands.extend(status_actions(ui, view)));
+            });
+            today_ring(ui, &today, view.settings.goal_upright_pct);
+        });
+    });
+    commands
+}
+
+/// The status card's row of what to do: a passing note, the setup question, or calibrating.
+fn status_actions(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
+    let mut commands = Vec::new();
+    if view.camera_problem.is_some() {
         return commands;
     }
-    // One line that is always there, so passing notes never move the screen.
-    ui.horizontal_wrapped(|ui| {
-        if let Some(note) = view.acknowledgement {
-            ui.colored_label(theme::GOOD, note);
-        } else if let Some(snapshot) = snapshot.filter(|snapshot| snapshot.no_setup_fits) {
-            // Asked, not judged: where the person sits now fits none of their setups.
-            ui.label("Which setup is this? None of yours fits where you are, so nothing is judged.");
-            if let Some(setup) = &snapshot.setup
-                && ui.button(format!("Recalibrate {}", setup.name)).clicked()
-            {
-                commands.push(UiCommand::CalibrateSetup { name: setup.name.clone(), standing: setup.standing });
-            }
-            if ui.button("Add a setup...").clicked() {
-                commands.push(UiCommand::Show(Screen::Settings));
-            }
-        } else if calibration.is_none() {
-            ui.label("Calibrate once so slouchwatch knows your upright posture.");
-            if ui.button("Calibrate now").clicked() {
-                commands.push(UiCommand::Show(Screen::Calibration));
-            }
-        } else {
-            ui.label(" ");
+    if let Some(note) = view.acknowledgement {
+        kit::state_icon(ui, StateShape::Tick, theme::GOOD, theme::TEXT_BODY);
+        ui.label(note);
+    } else if let Some(snapshot) = view.snapshot.filter(|snapshot| snapshot.no_setup_fits) {
+        // Asked, not judged: where the person sits now fits none of their setups.
+        ui.label("Which setup is this?");
+        if let Some(setup) = &snapshot.setup
+            && kit::primary_button(ui, format!("Recalibrate {}", setup.name)).clicked()
+        {
+            commands.push(UiCommand::CalibrateSetup { name: setup.name.clone(), standing: setup.standing });
         }
-    });
-    if let Some((entry, elapsed)) = view.timer {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(format!("{}: {}", entry.name, timer_words(entry, elapsed)));
-            commands.extend(timer_buttons(ui, entry, elapsed));
-        });
-    }
-
-    let picture = |ui: &mut Ui, commands: &mut Vec<UiCommand>| {
-        let mut show_image = settings.show_camera_image;
-        if ui.checkbox(&mut show_image, "Show camera picture").changed() {
-            commands.push(UiCommand::ShowCameraImage(show_image));
+        if ui.button("Add a setup...").clicked() {
+            commands.push(UiCommand::Show(Screen::Settings));
         }
-        let camera_off = snapshot.is_some_and(|s| s.frame_size == (0, 0));
-        if let Some(other) = snapshot.and_then(|s| s.in_use_elsewhere.as_ref()) {
-            let why = match other.uses {
-                crate::engine::OtherUse::Camera => format!("while {} uses it", other.program),
-                crate::engine::OtherUse::Microphone => {
-                    format!("while {} records from a microphone (a call?)", other.program)
-                }
-            };
-            ui.weak(format!(
-                "The camera is off {why}. Monitoring resumes by itself {} seconds after that ends.",
-                crate::engine::yielding::YIELD_GRACE_S
-            ));
-        } else if camera_off {
-            ui.weak("The camera is off while monitoring is paused.");
-        } else if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
-            picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);
-        } else if !settings.show_camera_image {
-            ui.weak("Camera picture hidden. Monitoring goes on.");
+    } else if view.calibration.is_none() {
+        ui.label("Calibrate once so slouchwatch knows your upright posture.");
+        if kit::primary_button(ui, "Calibrate now").clicked() {
+            commands.push(UiCommand::Show(Screen::Calibration));
         }
-    };
-    let numbers = |ui: &mut Ui| {
-        measures(ui, snapshot, calibration, settings, view.warned);
-        ui.separator();
-        let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
-        ui.label(today_words(&today));
-    };
-    if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
-        ui.columns(2, |columns| {
-            // Columns justify (stretch) what they hold: the picture must keep its own size for
-            // the keypoints to land on it, and wrapped text reads better left-aligned.
-            let left = egui::Layout::top_down(egui::Align::LEFT);
-            columns[0].with_layout(left, |ui| picture(ui, &mut commands));
-            columns[1].with_layout(left, numbers);
-        });
-    } else if view.warned.is_empty() {
-        picture(ui, &mut commands);
-        numbers(ui);
-    } else {
-        // Narrow and warned: the bars the warning names come first, in sight with it.
-        numbers(ui);
-        ui.separator();
-        picture(ui, &mut commands);
     }
     commands
+}
+
+/// Today's share of time upright as a ring, with the goal marked on it and both in words.
+fn today_ring(ui: &mut Ui, today: &DayTotals, goal_pct: f64) {
+    let share = upright_share(today);
+    let colour = match share {
+        Some(share) if share >= goal_pct => theme::GOOD,
+        _ => theme::accent(ui.visuals().dark_mode),
+    };
+    ui.vertical(|ui| {
+        let rect = kit::ring(
+            ui,
+            theme::RING_SIZE,
+            share.map(|share| (share / 100.0) as f32),
+            Some((goal_pct / 100.0) as f32),
+            colour,
+        );
+        let middle = share.map(|share| format!("{share:.0}%")).unwrap_or_else(|| "-".to_owned());
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            middle,
+            egui::FontId::proportional(theme::TEXT_TITLE),
+            ui.visuals().text_color(),
+        );
+        let words = match share {
+            Some(share) => format!("{share:.0}% upright today, goal {goal_pct:.0}%"),
+            None => format!("Nothing judged today yet, goal {goal_pct:.0}% upright"),
+        };
+        // The ring's words for a screen reader; the same text is under it, small.
+        ui.label(RichText::new(format!("goal {goal_pct:.0}%")).small().weak()).on_hover_text(words);
+    });
+}
+
+/// Today's share of monitored time judged upright, percent: the ring's number and the today
+/// line's, one rule. `None` before anything was judged.
+pub fn upright_share(today: &DayTotals) -> Option<f64> {
+    (today.monitored_s > 0.0 && today.upright_s + today.slouched_s > 0.0)
+        .then(|| 100.0 * today.upright_s / today.monitored_s)
+}
+
+/// The picture card: the switch, then the camera picture with the keypoints, or why there is
+/// none.
+fn picture_card(ui: &mut Ui, view: &LiveView, commands: &mut Vec<UiCommand>) {
+    let LiveView { snapshot, texture, settings, .. } = *view;
+    let mut show_image = settings.show_camera_image;
+    if ui.checkbox(&mut show_image, "Show camera picture").changed() {
+        commands.push(UiCommand::ShowCameraImage(show_image));
+    }
+    let camera_off = snapshot.is_some_and(|s| s.frame_size == (0, 0));
+    if let Some(other) = snapshot.and_then(|s| s.in_use_elsewhere.as_ref()) {
+        let why = match other.uses {
+            crate::engine::OtherUse::Camera => format!("while {} uses it", other.program),
+            crate::engine::OtherUse::Microphone => {
+                format!("while {} records from a microphone (a call?)", other.program)
+            }
+        };
+        ui.label(
+            RichText::new(format!(
+                "The camera is off {why}. Monitoring resumes by itself {} seconds after that ends.",
+                crate::engine::yielding::YIELD_GRACE_S
+            ))
+            .weak(),
+        );
+    } else if camera_off {
+        ui.label(RichText::new("The camera is off while monitoring is paused.").weak());
+    } else if let (Some(snapshot), Some(texture), true) = (snapshot, texture, settings.show_camera_image) {
+        picture_with_pose(ui, texture, snapshot, theme::LIVE_IMAGE_MAX_WIDTH);
+    } else if !settings.show_camera_image {
+        ui.label(RichText::new("Camera picture hidden. Monitoring goes on.").weak());
+    } else {
+        ui.label(RichText::new("Waiting for the camera picture...").weak());
+    }
+}
+
+/// The measures card: the bars against their limits, what the mark on them is, and today.
+fn measures_card(ui: &mut Ui, view: &LiveView) {
+    measures(ui, view.snapshot, view.calibration, view.settings, view.warned());
+    ui.separator();
+    let today = view.snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
+    ui.label(today_words(&today));
 }
 
 /// What the latest frame's problems were judged on, when it was judged against a setup that
@@ -237,11 +358,17 @@ fn measures(
         .map(|c| c.placement)
         .or_else(|| snapshot.and_then(|s| s.assessment.as_ref()).and_then(|a| a.placement))
         .unwrap_or(CameraPlacement::Front);
-    ui.label(RichText::new("Change from your upright posture").strong());
-    egui::Grid::new("measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
+    kit::card_title(ui, "Change from your upright posture");
+    ui.label(
+        RichText::new("The mark across each bar is where a warning starts; past it the bar turns red and says so.")
+            .small()
+            .weak(),
+    );
+    let width = bar_width(ui.available_width());
+    egui::Grid::new("measures").num_columns(3).spacing([theme::GRID, theme::GRID]).show(ui, |ui| {
         for (problem, label) in measure_rows(placement, settings) {
             let reading = readings.iter().find(|reading| reading.problem == problem);
-            measure_row(ui, label, reading, warned.contains(&problem));
+            measure_row(ui, label, reading, warned.contains(&problem), width);
         }
     });
 }

@@ -2,6 +2,7 @@
 //! returns what the user asked for as [`UiCommand`]s; the app applies them in one place.
 
 mod about;
+pub mod kit;
 mod live;
 mod settings;
 mod setups;
@@ -11,13 +12,14 @@ mod warning;
 mod wizard;
 use crate::posture::Problem;
 pub use about::about_panel;
+pub(crate) use live::bar_width;
 pub(crate) use live::measure_row;
-pub use live::{LiveView, REPLAY_ENDED, judged_readings, live_panel};
-pub use settings::{settings_panel, settings_save_bar};
+pub use live::{LiveView, REPLAY_ENDED, headline_and_why, judged_readings, live_panel, upright_share};
+pub use settings::{SettingsView, camera_setting, settings_panel};
 pub use setups::setups_section;
 pub use status::{status_colour, status_text, today_words};
-pub use stretches::{see_a_professional, stretch_card, stretch_under_way, stretches_panel};
-pub use warning::{WarningView, warning_message, warning_panel};
+pub use stretches::{see_a_professional, stretch_card, stretch_sheet, stretches_panel};
+pub use warning::{WarningView, warning_card, warning_message};
 pub use wizard::{SetupChoice, WizardStep, WizardView, calibration_panel};
 
 /// What the user asked for.
@@ -39,22 +41,20 @@ pub enum UiCommand {
     StretchDone(String),
     /// The suggested stretch was declined for now.
     StretchNotNow(String),
-    /// Start the hold timer of an entry.
+    /// Start an entry in the stretch sheet, its hold timer running.
     StartTimer(String),
-    /// Stop the hold timer.
+    /// End the stretch under way without counting it (the sheet closes).
     StopTimer,
     /// Restart the engine (after camera trouble, or with another camera).
     Retry,
-    /// Save the settings being edited and apply them.
-    SaveSettings,
-    /// Forget the settings being edited (back to those in force).
-    DiscardSettings,
+    /// List the cameras connected now (for the Settings screen's choice).
+    ListCameras,
+    /// Show the nudges chosen for a few seconds ("Try it").
+    TryNudges,
     /// Start (or not) slouchwatch at login.
     StartAtLogin(bool),
     /// Show or hide the camera picture (monitoring goes on either way).
     ShowCameraImage(bool),
-    /// Show or hide the suggested stretch's card in the warning.
-    ToggleStretchCard,
     /// Begin the calibration countdown.
     StartCalibration,
     /// Stop a calibration under way.

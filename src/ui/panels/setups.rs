@@ -21,13 +21,9 @@ fn new_name(taken: impl Fn(&str) -> bool) -> String {
 /// The setups group. `in_use`: the setup the engine judges in now.
 pub fn setups_section(ui: &mut Ui, book: &SetupBook, in_use: Option<&str>) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    ui.add_space(6.0);
-    ui.label(RichText::new("Setups").heading());
-    ui.weak(
-        "One calibration for each place you work (laptop, desk, standing desk). slouchwatch picks the one that fits \
-         the camera and where you are, and asks when none does.",
-    );
-    ui.indent("setups", |ui| {
+    let explanation = "One calibration for each place you work (laptop, desk, standing desk). slouchwatch picks the \
+                       one that fits the camera and where you are, and asks when none does.";
+    super::settings::group(ui, "Setups", explanation, |ui| {
         if book.setups.is_empty() {
             ui.label("No setup yet: calibrate once to make the first.");
         }
@@ -42,11 +38,14 @@ pub fn setups_section(ui: &mut Ui, book: &SetupBook, in_use: Option<&str>) -> Ve
             }
             ui.label(RichText::new(title).strong());
             let created = setup.calibration.created.as_deref().map(|c| c.get(..10).unwrap_or(c)).unwrap_or("-");
-            ui.weak(format!(
-                "Camera {}; calibrated {created}, quality {}.",
-                setup.camera.as_deref().unwrap_or("any"),
-                setup.calibration.quality.grade.words()
-            ));
+            ui.label(
+                RichText::new(format!(
+                    "Camera {}; calibrated {created}, quality {}.",
+                    setup.camera.as_deref().unwrap_or("any"),
+                    setup.calibration.quality.grade.words()
+                ))
+                .weak(),
+            );
             for (problem, widening) in setup.calibration.disputes.widened() {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(format!("{} limit {}.", capitalised(problem.words()), widening.reason()));

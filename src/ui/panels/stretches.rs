@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::UiCommand;
+use super::{UiCommand, kit};
 use crate::coach::{Catalog, Entry, HoldTimer, Kind, Place, TimerState};
 use crate::ui::theme;
 
@@ -68,7 +68,7 @@ fn illustration(entry: &Entry, dark: bool) -> egui::ImageSource<'static> {
 }
 
 /// A duration in the words people use: "20 s", "1 min", "1 min 30 s", "10 min".
-fn duration_words(seconds: u32) -> String {
+pub(super) fn duration_words(seconds: u32) -> String {
     match (seconds / 60, seconds % 60) {
         (0, s) => format!("{s} s"),
         (m, 0) => format!("{m} min"),
@@ -104,80 +104,133 @@ pub(super) fn timer_words(entry: &Entry, elapsed_s: f64) -> String {
     }
 }
 
-/// A running timer's button (Stop timer), or once it has finished, the answers: it was done (into
-/// today's report) or just close it.
-pub(super) fn timer_buttons(ui: &mut Ui, entry: &Entry, elapsed_s: f64) -> Vec<UiCommand> {
+/// The stretch sheet: the stretch under way in its own sheet over any screen, with a large
+/// illustration, a countdown ring and the steps. It stays until finished with, whether or not
+/// the warning that suggested it still stands, and ends with one Done (counted in today's
+/// report); Stop (Close once finished) or Escape end it without counting.
+pub fn stretch_sheet(ctx: &egui::Context, entry: &Entry, elapsed_s: f64) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    ui.horizontal_wrapped(|ui| {
-        if HoldTimer::for_entry(entry).at(elapsed_s) == TimerState::Done {
-            if ui.button("Mark as done").on_hover_text("Counted in today's report.").clicked() {
-                commands.push(UiCommand::StretchDone(entry.id.clone()));
+    let timer = HoldTimer::for_entry(entry);
+    let state = timer.at(elapsed_s);
+    let width = theme::SHEET_WIDTH.min(ctx.content_rect().width() - 6.0 * theme::GRID);
+    let max_height = ctx.content_rect().height() - 8.0 * theme::GRID;
+    let modal = egui::Modal::new(egui::Id::unique("stretch-sheet")).show(ctx, |ui| {
+        ui.set_width(width);
+        kit::card_title(ui, &entry.name);
+        egui::ScrollArea::vertical().max_height(max_height - 14.0 * theme::GRID).show(ui, |ui| {
+            let side_by_side = width >= theme::SHEET_ILLUSTRATION_SIZE + theme::COUNTDOWN_RING_SIZE + 4.0 * theme::GRID;
+            let drawing = |ui: &mut Ui| {
+                ui.add(
+                    egui::Image::new(illustration(entry, ui.visuals().dark_mode))
+                        .fit_to_exact_size(egui::vec2(theme::SHEET_ILLUSTRATION_SIZE, theme::SHEET_ILLUSTRATION_SIZE)),
+                );
+            };
+            let countdown = |ui: &mut Ui| {
+                ui.vertical_centered(|ui| {
+                    let progress = (elapsed_s / timer.total_s().max(1.0)) as f32;
+                    let colour =
+                        if state == TimerState::Done { theme::GOOD } else { theme::accent(ui.visuals().dark_mode) };
+                    let rect = kit::ring(ui, theme::COUNTDOWN_RING_SIZE, Some(progress), None, colour);
+                    let middle = match state {
+                        TimerState::Hold { remaining_s, .. } | TimerState::Rest { remaining_s } => {
+                            format!("{remaining_s:.0} s")
+                        }
+                        TimerState::Done => "Done".to_owned(),
+                    };
+                    ui.painter().text(
+                        rect.center(),
+                        egui::Align2::CENTER_CENTER,
+                        middle,
+                        egui::FontId::proportional(theme::TEXT_DISPLAY),
+                        ui.visuals().text_color(),
+                    );
+                    ui.label(
+                        RichText::new(crate::engine::status::capitalised(&timer_words(entry, elapsed_s))).strong(),
+                    );
+                });
+            };
+            if side_by_side {
+                ui.horizontal_top(|ui| {
+                    drawing(ui);
+                    ui.vertical(|ui| {
+                        ui.add_space(theme::CARD_GAP);
+                        countdown(ui);
+                    });
+                });
+            } else {
+                ui.vertical_centered(|ui| drawing(ui));
+                countdown(ui);
             }
-            if ui.button("Close").clicked() {
+            for (number, step) in entry.steps.iter().enumerate() {
+                ui.label(format!("{}. {step}", number + 1));
+            }
+            ui.label(RichText::new(format!("Breathing: {}", entry.breathing)).weak());
+            for caution in &entry.cautions {
+                caution_line(ui, caution);
+            }
+        });
+        ui.add_space(theme::GRID);
+        ui.horizontal(|ui| {
+            if state == TimerState::Done {
+                if kit::primary_button(ui, "Done").on_hover_text("Counted in today's report.").clicked() {
+                    commands.push(UiCommand::StretchDone(entry.id.clone()));
+                }
+                if kit::quiet_button(ui, "Close").on_hover_text("End it without counting it.").clicked() {
+                    commands.push(UiCommand::StopTimer);
+                }
+            } else if ui.button("Stop").on_hover_text("End the stretch without counting it.").clicked() {
                 commands.push(UiCommand::StopTimer);
             }
-        } else if ui.button("Stop timer").clicked() {
-            commands.push(UiCommand::StopTimer);
-        }
+        });
     });
+    if modal.should_close() && commands.is_empty() {
+        commands.push(UiCommand::StopTimer);
+    }
     commands
 }
 
-/// The stretch under way on the live screen once the warning that suggested it has gone: its
-/// card stays until the timer is finished with.
-pub fn stretch_under_way(ui: &mut Ui, entry: &Entry, elapsed_s: f64) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
+/// A caution: a triangle and the words, so it is not told by its colour alone.
+fn caution_line(ui: &mut Ui, caution: &str) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Your stretch").size(theme::WARNING_TITLE_SIZE).strong());
-        if ui.button("Hide stretch").clicked() {
-            commands.push(UiCommand::ToggleStretchCard);
-        }
+        kit::state_icon(ui, kit::StateShape::Caution, theme::SLOUCHING, theme::TEXT_BODY);
+        ui.label(format!("Careful: {caution}"));
     });
-    commands.extend(stretch_card(ui, entry, Some(elapsed_s)));
-    commands
 }
 
-/// A stretch card: illustration, steps, breathing, cautions and the guided timer.
-pub fn stretch_card(ui: &mut Ui, entry: &Entry, timer_elapsed_s: Option<f64>) -> Vec<UiCommand> {
+/// A stretch card: illustration, steps, breathing, cautions, and the button that starts it in
+/// the stretch sheet (or that it is under way there).
+pub fn stretch_card(ui: &mut Ui, entry: &Entry, under_way: bool) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    ui.group(|ui| {
-        // Every card as wide as the column, so they line up whatever their text.
-        ui.set_width(ui.available_width());
+    kit::card(ui, |ui| {
         ui.horizontal(|ui| {
             ui.add(
                 egui::Image::new(illustration(entry, ui.visuals().dark_mode))
                     .fit_to_exact_size(egui::vec2(theme::ILLUSTRATION_SIZE, theme::ILLUSTRATION_SIZE)),
             );
             ui.vertical(|ui| {
-                ui.heading(&entry.name);
+                kit::card_title(ui, &entry.name);
                 ui.label(&entry.summary);
-                ui.weak(format!("{}; {}", dose_words(entry), place_words(&entry.places)));
+                ui.label(RichText::new(format!("{}; {}", dose_words(entry), place_words(&entry.places))).weak());
             });
         });
         for (number, step) in entry.steps.iter().enumerate() {
             ui.label(format!("{}. {step}", number + 1));
         }
-        ui.label(format!("Breathing: {}", entry.breathing));
+        ui.label(RichText::new(format!("Breathing: {}", entry.breathing)).weak());
         for caution in &entry.cautions {
-            ui.colored_label(theme::SLOUCHING, format!("Careful: {caution}"));
+            caution_line(ui, caution);
         }
-        match timer_elapsed_s {
-            None => {
-                if ui.button(format!("Start timer: {}", entry.name)).clicked() {
-                    commands.push(UiCommand::StartTimer(entry.id.clone()));
-                }
-            }
-            Some(elapsed) => {
-                ui.label(RichText::new(timer_words(entry, elapsed)).size(20.0));
-                commands.extend(timer_buttons(ui, entry, elapsed));
-            }
+        if under_way {
+            ui.label(RichText::new("Under way in the stretch sheet.").strong());
+        } else if ui.button(format!("Start timer: {}", entry.name)).clicked() {
+            commands.push(UiCommand::StartTimer(entry.id.clone()));
         }
     });
     commands
 }
 
 /// The whole catalog, each entry with its timer.
-pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)>) -> Vec<UiCommand> {
+pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, under_way: Option<&str>) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     ui.heading("Stretches and exercises");
     ui.label(
@@ -185,7 +238,7 @@ pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, timer: Option<(&str, f64)
     );
     ui.add_space(4.0);
     // The window's own scroll area scrolls the list: two cards a row when wide, one when narrow.
-    let elapsed = |entry: &Entry| timer.filter(|(id, _)| *id == entry.id).map(|(_, elapsed)| elapsed);
+    let elapsed = |entry: &Entry| under_way == Some(entry.id.as_str());
     if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
         for pair in catalog.entries.chunks(2) {
             ui.columns(2, |columns| {

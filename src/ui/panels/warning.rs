@@ -1,11 +1,12 @@
-//! The warning banner: what is wrong in plain words, with the numbers its bars draw, the
-//! suggested stretch and the answers.
+//! The warning card: what is wrong in plain words, with the numbers its bars draw, for how
+//! long, the suggested stretch and the answers.
 
 use egui::{RichText, Ui};
 
-use super::{UiCommand, stretch_card};
+use super::UiCommand;
+use super::kit::{self, StateShape};
 use crate::alerts::Severity;
-use crate::coach::Entry;
+use crate::coach::{Entry, HoldTimer};
 use crate::posture::Problem;
 use crate::posture::verdict::{Reading, Unit};
 use crate::ui::theme;
@@ -19,6 +20,17 @@ pub struct WarningView {
     pub severity: Severity,
     /// The coach's suggestion.
     pub suggestion: Option<Entry>,
+    /// How long the slouch had lasted when the warning came, seconds.
+    pub bad_for_s: f64,
+    /// When the warning came.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl WarningView {
+    /// How long the slouch behind it has lasted at `now`, seconds.
+    pub fn slouched_s(&self, now: chrono::DateTime<chrono::Utc>) -> f64 {
+        self.bad_for_s + (now - self.at).num_milliseconds().max(0) as f64 / 1000.0
+    }
 }
 
 /// The plain-words sentence for a warning, with the numbers of `readings` (the latest judged
@@ -44,62 +56,79 @@ pub fn warning_message(problems: &[Problem], readings: &[Reading]) -> String {
     sentences.join(" ")
 }
 
-/// The warning banner: what is wrong in words, the suggested stretch by name, and the answers,
-/// compact enough to leave the live view in sight. The stretch's card opens on demand.
-pub fn warning_panel(
-    ui: &mut Ui,
-    warning: &WarningView,
-    readings: &[Reading],
-    show_card: bool,
-    timer_elapsed_s: Option<f64>,
-) -> Vec<UiCommand> {
+/// How long the slouch behind a warning has lasted, in words.
+pub fn slouched_for_words(seconds: f64) -> String {
+    match (seconds / 60.0).round() as i64 {
+        minutes if minutes < 1 => "Slouched for under a minute.".to_owned(),
+        1 => "Slouched for about a minute.".to_owned(),
+        minutes => format!("Slouched for about {minutes} minutes."),
+    }
+}
+
+/// The primary action of a warning: the suggested stretch, by name and length.
+pub fn stretch_action_words(entry: &Entry) -> String {
+    let total = HoldTimer::for_entry(entry).total_s().round() as u32;
+    format!("Start {}, {}", entry.name, super::stretches::duration_words(total))
+}
+
+/// The warning card, in the status card's place and size: what is wrong and for how long, the
+/// suggested stretch as the one primary action (it opens the stretch sheet), Snooze as a menu,
+/// and the quieter answers (not now, "I'm sitting fine").
+pub fn warning_card(ui: &mut Ui, warning: &WarningView, readings: &[Reading], slouched_s: f64) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    egui::Frame::new()
-        .stroke(egui::Stroke::new(theme::warning_frame_width(warning.severity), theme::WARNING))
-        .inner_margin(8.0)
-        .show(ui, |ui| {
-            ui.label(RichText::new("Time to sit up").size(theme::WARNING_TITLE_SIZE).color(theme::WARNING).strong());
-            ui.label(warning_message(&warning.problems, readings));
-            ui.horizontal_wrapped(|ui| {
-                if let Some(entry) = &warning.suggestion {
-                    ui.label(format!("Try: {}.", entry.name));
-                    let toggle = if show_card { "Hide stretch" } else { "Show stretch" };
-                    if ui.button(toggle).clicked() {
-                        commands.push(UiCommand::ToggleStretchCard);
+    let dark = ui.visuals().dark_mode;
+    let edge = egui::Stroke::new(theme::warning_frame_width(warning.severity), theme::WARNING);
+    kit::card_with(ui, theme::tint(theme::WARNING, dark), edge, |ui| {
+        // The same outer height as the status card's (whose edge is 1 point wide).
+        ui.set_min_height(theme::STATUS_CARD_HEIGHT - 2.0 * (theme::CARD_PADDING + edge.width));
+        ui.horizontal_top(|ui| {
+            kit::state_icon(ui, StateShape::Warning, theme::WARNING, theme::STATE_ICON_SIZE);
+            ui.vertical(|ui| {
+                ui.label(RichText::new("Time to sit up").size(theme::TEXT_DISPLAY).strong());
+                ui.label(format!(
+                    "{} {}",
+                    warning_message(&warning.problems, readings),
+                    slouched_for_words(slouched_s)
+                ));
+                ui.horizontal_wrapped(|ui| {
+                    if let Some(entry) = &warning.suggestion
+                        && kit::primary_button(ui, stretch_action_words(entry))
+                            .on_hover_text(format!("{}. Opens the steps with a timer.", entry.summary))
+                            .clicked()
+                    {
+                        commands.push(UiCommand::StartTimer(entry.id.clone()));
                     }
-                    if ui.button("Done").clicked() {
-                        commands.push(UiCommand::StretchDone(entry.id.clone()));
-                    }
-                    if ui.button("Not now").clicked() {
+                    ui.menu_button("Snooze", |ui| {
+                        if ui.button("15 minutes").clicked() {
+                            commands.push(UiCommand::SnoozeMinutes(15));
+                        }
+                        if ui.button("1 hour").clicked() {
+                            commands.push(UiCommand::SnoozeMinutes(60));
+                        }
+                        if ui.button("Until tomorrow").clicked() {
+                            commands.push(UiCommand::SnoozeUntilTomorrow);
+                        }
+                    });
+                    if let Some(entry) = &warning.suggestion
+                        && kit::quiet_button(ui, "Not now")
+                            .on_hover_text("Skip this stretch; the next warning may suggest another.")
+                            .clicked()
+                    {
                         commands.push(UiCommand::StretchNotNow(entry.id.clone()));
                     }
-                }
-                if ui
-                    .button("I'm sitting fine")
-                    .on_hover_text(
-                        "Tell slouchwatch this warning was wrong for you. After a few of the same problem, its limit \
-                         for this setup widens a step (see Settings).",
-                    )
-                    .clicked()
-                {
-                    commands.push(UiCommand::Dispute);
-                }
-                ui.menu_button("Snooze", |ui| {
-                    if ui.button("15 minutes").clicked() {
-                        commands.push(UiCommand::SnoozeMinutes(15));
-                    }
-                    if ui.button("1 hour").clicked() {
-                        commands.push(UiCommand::SnoozeMinutes(60));
-                    }
-                    if ui.button("Until tomorrow").clicked() {
-                        commands.push(UiCommand::SnoozeUntilTomorrow);
+                    if kit::quiet_button(ui, "I'm sitting fine")
+                        .on_hover_text(
+                            "Tell slouchwatch this warning was wrong for you. After a few of the same problem, its \
+                             limit for this setup widens a step (see Settings).",
+                        )
+                        .clicked()
+                    {
+                        commands.push(UiCommand::Dispute);
                     }
                 });
             });
-            if let (Some(entry), true) = (&warning.suggestion, show_card) {
-                commands.extend(stretch_card(ui, entry, timer_elapsed_s));
-            }
         });
+    });
     commands
 }
 
@@ -119,7 +148,7 @@ mod tests {
         let over = forward(15.6, Unit::Degrees);
         let banner = warning_message(&[Problem::ForwardHead], &[over]);
         assert!(banner.contains("about 16 degrees"), "{banner}");
-        assert_eq!(measure_words(&over, true), "16° (warns past 12°)");
+        assert_eq!(measure_words(&over, true), "16° (over the 12° limit)");
         assert_eq!(bar_colour(&over, true), theme::GAUGE_OVER);
         assert_eq!(bar_colour(&over, false), theme::GAUGE_OVER);
 
@@ -128,6 +157,17 @@ mod tests {
         assert_eq!(measure_words(&easing, true), "11° (back under 12°: hold it)");
         assert_eq!(bar_colour(&easing, false), theme::GAUGE_OK);
         assert_eq!(measure_words(&easing, false), "11° (warns past 12°)");
+    }
+
+    #[test]
+    fn how_long_and_the_stretch_are_said_in_words() {
+        assert_eq!(slouched_for_words(20.0), "Slouched for under a minute.");
+        assert_eq!(slouched_for_words(70.0), "Slouched for about a minute.");
+        assert_eq!(slouched_for_words(400.0), "Slouched for about 7 minutes.");
+        let catalog = crate::coach::Catalog::built_in().unwrap();
+        let chin_tuck = catalog.entry("chin_tuck").unwrap();
+        let words = stretch_action_words(chin_tuck);
+        assert!(words.starts_with("Start Chin tuck, ") && words.ends_with(" s"), "{words}");
     }
 
     #[test]

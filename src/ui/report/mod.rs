@@ -301,15 +301,16 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
     if day.mean_head_change_deg.is_none() && day.mean_rounding_change_deg.is_none() {
         ui.weak("Not measured: no calibrated minutes on this day.");
     } else {
+        let width = crate::ui::panels::bar_width(ui.available_width());
         egui::Grid::new("report measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
             let average = |problem, value: Option<f64>, limit| {
                 value.map(|value| Reading { problem, value: value as f32, limit, unit: Unit::Degrees })
             };
             let head = average(Problem::ForwardHead, day.mean_head_change_deg, limits.forward_head_deg);
-            measure_row(ui, "Head forward", head.as_ref(), false);
+            measure_row(ui, "Head forward", head.as_ref(), false, width);
             let rounding =
                 average(Problem::RoundedShoulders, day.mean_rounding_change_deg, limits.shoulder_rounding_deg);
-            measure_row(ui, "Shoulders rounded", rounding.as_ref(), false);
+            measure_row(ui, "Shoulders rounded", rounding.as_ref(), false, width);
         });
     }
 
