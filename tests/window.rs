@@ -93,7 +93,8 @@ fn step_until(
 /// control before clicking it (a click lands only on what is in view).
 fn click_in_view(harness: &mut Harness<'static, SlouchApp>, label: &str) {
     harness.get_by_label(label).scroll_to_me();
-    harness.run_steps(3);
+    // Scrolling is animated: the control settles where it is clicked.
+    harness.run_steps(12);
     harness.get_by_label(label).click();
 }
 
@@ -415,15 +416,26 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
             store.add_minute(&row).unwrap();
         }
     }
-    let mut harness = harness(app(dir.path(), Some(frames)));
+    // The desktop's file chooser: a stand-in portal on a private bus, picking a file.
+    let bus = common::PrivateBus::start();
+    let chosen = dir.path().join("my reports").join("posture today.html");
+    let asked = common::portal::serve_file_chooser(&bus.address, Some(chosen.clone()));
+    let fallback = dir.path().join("fallback");
+    let app = app(dir.path(), Some(frames)).with_report_export(Some(bus.address.clone()), fallback.clone());
+    let mut harness = harness(app);
     harness.get_by_label("Report").click();
     // Read off the window's thread: "Reading the history..." until it is in.
     step_until(&mut harness, "the day read", |h| h.query_by_label("Longest upright").is_some());
     harness.run_steps(2);
-    // Watched and sitting (nothing was measured in a standing setup).
-    assert_eq!(harness.query_all_by_label("45 min").count(), 2, "monitored time, all of it sitting");
-    assert!(harness.query_by_label("30 min (67%)").is_some(), "upright time and share");
-    assert!(harness.query_by_label("30 min (09:00-09:30)").is_some(), "longest upright stretch");
+    // The tiles: upright share against the goal, time watched, warnings, the longest upright
+    // stretch; the same numbers as the rest of the day's.
+    assert!(harness.query_by_label("67%").is_some(), "the upright tile");
+    assert!(harness.query_by_label("30 min upright, goal 75%").is_some());
+    assert!(harness.query_by_label("30 min (67%)").is_some(), "upright time and share, agreeing with the tile");
+    assert!(harness.query_by_label("45 min").is_some(), "the watched tile");
+    assert!(harness.query_by_label("sitting 45 min, standing 0 min").is_some(), "all of it sitting");
+    assert!(harness.query_by_label("none held back or disputed").is_some(), "the warnings tile");
+    assert!(harness.query_by_label("30 min").is_some() && harness.query_by_label("09:00-09:30").is_some());
     assert!(harness.query_by_label_contains("forward head 15 min").is_some());
     // (30 x 5 + 15 x 15) / 45 degrees of change from upright, against the verdict's limit (the
     // Live screen's scale); no rounding measured.
@@ -431,24 +443,21 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     // Once in the hourly chart's legend, once for the rounding that was not measured.
     assert_eq!(harness.query_all_by_label("not judged").count(), 2, "no rounding measured");
     assert!(harness.query_by_label("Last 30 days").is_some());
-    harness.get_by_label("Last 30 days").click();
+    click_in_view(&mut harness, "Last 30 days");
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("goal of 75% upright: met 0 days in a row").is_some());
     assert!(harness.query_by_label_contains("A trend shows once 3 days").is_some(), "one day is no trend");
 
-    // Saved where the user said, with a way to open it.
-    let folder = dir.path().join("my reports");
-    harness.get_by_label("Save in").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Save in").type_text(&folder.display().to_string());
-    harness.run_steps(1);
-    harness.get_by_label("Save as HTML").click();
-    harness.run_steps(2);
-    let saved = folder.join(format!("slouchwatch-report-{}.html", Local::now().date_naive()));
-    assert!(saved.is_file(), "saved into the chosen folder");
-    assert!(harness.query_by_label_contains("Saved as").is_some());
+    // Exported where the file chooser said, with a way to open it.
+    click_in_view(&mut harness, "Export as HTML...");
+    step_until(&mut harness, "the export", |h| h.query_by_label_contains("Saved as").is_some());
+    let suggested = format!("slouchwatch-report-{}.html", Local::now().date_naive());
+    assert_eq!(*asked.lock().unwrap(), [suggested], "the chooser was offered the day's file name");
+    assert!(chosen.is_file(), "saved where the chooser said");
+    assert!(std::fs::read_to_string(&chosen).unwrap().contains("<html"), "as a web page");
+    assert!(!fallback.exists(), "not in the fallback folder");
     assert!(harness.query_by_label("Open").is_some());
+    assert!(harness.query_by_label_contains("No file chooser answered").is_none());
 
     harness.get_by_label("< Previous day").click();
     // The click is applied after the frame it lands in; the next frame draws the new day.
@@ -458,6 +467,29 @@ fn the_report_screen_shows_the_days_numbers_and_charts_and_moves_between_days() 
     step_until(&mut harness, "yesterday read", |h| h.query_by_label("Nothing was recorded on this day.").is_some());
     harness.get_by_label("Today").click();
     step_until(&mut harness, "today read again", |h| h.query_by_label("30 min (67%)").is_some());
+}
+
+#[test]
+fn without_a_file_chooser_the_report_is_exported_to_the_default_folder_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 2)]);
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    // A bus with no portal on it.
+    let bus = common::PrivateBus::start();
+    let fallback = dir.path().join("Downloads");
+    let app = app(dir.path(), Some(frames)).with_report_export(Some(bus.address.clone()), fallback.clone());
+    let mut harness = harness(app);
+    harness.get_by_label("Report").click();
+    step_until(&mut harness, "the day read", |h| {
+        h.query_by_label("Export as HTML...").is_some_and(|_| h.query_by_label("Reading the history...").is_none())
+    });
+    harness.get_by_label("Export as HTML...").click();
+    step_until(&mut harness, "the export", |h| h.query_by_label_contains("Saved as").is_some());
+    let saved = fallback.join(format!("slouchwatch-report-{}.html", chrono::Local::now().date_naive()));
+    assert!(saved.is_file(), "saved in the default folder");
+    assert!(harness.query_by_label_contains("No file chooser answered").is_some(), "and says why");
 }
 
 #[test]
@@ -991,4 +1023,22 @@ fn the_end_of_a_replay_is_said_as_such() {
     assert!(harness.query_by_label(headline).is_some(), "said as the state");
     assert!(harness.query_by_label_contains(&why[1..]).is_some(), "with why (capitalised)");
     assert!(harness.query_by_label_contains("Cannot see you clearly").is_none());
+}
+
+#[test]
+fn the_desktop_portal_file_chooser_is_asked_and_its_answer_taken() {
+    use slouchwatch::ui::report::{Chosen, choose_save_file};
+    let bus = common::PrivateBus::start();
+    let picked = PathBuf::from("/tmp/some folder/report.html");
+    let asked = common::portal::serve_file_chooser(&bus.address, Some(picked.clone()));
+    let answer = choose_save_file(Some(bus.address.clone()), "day.html".into(), None);
+    let chosen = answer.recv_timeout(Duration::from_secs(20)).expect("an answer");
+    assert_eq!(chosen, Chosen::File(picked));
+    assert_eq!(*asked.lock().unwrap(), ["day.html"]);
+
+    // Cancelled: nothing to save.
+    let bus = common::PrivateBus::start();
+    common::portal::serve_file_chooser(&bus.address, None);
+    let answer = choose_save_file(Some(bus.address.clone()), "day.html".into(), None);
+    assert_eq!(answer.recv_timeout(Duration::from_secs(20)).expect("an answer"), Chosen::Cancelled);
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod notifications;
+pub mod portal;
 pub mod tray_host;
 
 use std::path::{Path, PathBuf};

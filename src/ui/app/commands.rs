@@ -68,7 +68,7 @@ impl SlouchApp {
                 self.read_report(now_s);
             }
             UiCommand::ReportTrendDays(days) => self.report.trend_days = days,
-            UiCommand::SaveReport => self.report.save(),
+            UiCommand::SaveReport => self.report.export(),
             UiCommand::OpenPath(path) => {
                 if let Err(error) = open::that_detached(&path) {
                     self.report.saved = Some(Err(crate::ui::report::SaveError::Open { path, error }));

@@ -33,6 +33,7 @@ impl SlouchApp {
             self.read_report(now_s);
         }
         self.take_report();
+        self.report.take_export();
 
         let mut commands = Vec::new();
         let (bar_fill, bar_edge) = theme::card_colours(self.draft.dark_mode);
@@ -64,7 +65,8 @@ impl SlouchApp {
         if self.screen == Screen::Settings {
             self.apply_finished_changes(&ctx);
         }
-        if self.engine.is_some() && !self.watched.finished {
+        if (self.engine.is_some() && !self.watched.finished) || self.report.exporting {
+            // New snapshots, or the file chooser's answer, are looked for this often.
             ctx.request_repaint_after(REFRESH);
         }
     }

@@ -211,6 +211,14 @@ impl SlouchApp {
         self
     }
 
+    /// Asks for the Report's file chooser on the session bus at `bus` (`None`: this session's),
+    /// and saves in `folder` when none answers (tests use their own bus and folder).
+    pub fn with_report_export(mut self, bus: Option<String>, folder: PathBuf) -> SlouchApp {
+        self.report.portal_bus = bus;
+        self.report.save_folder = folder.display().to_string();
+        self
+    }
+
     /// Puts the engine in the pause and snooze carried from the tray's engine.
     pub fn carry_over(&mut self, carry: crate::engine::Carry) {
         for command in carry.commands(Utc::now()) {

@@ -67,7 +67,7 @@ pub enum UiCommand {
     ReportDay(chrono::NaiveDate),
     /// Show the trend over this many days.
     ReportTrendDays(u32),
-    /// Save the report shown as an HTML file.
+    /// Export the report shown as an HTML file, through the desktop's file chooser.
     SaveReport,
     /// Open a file or folder with the desktop's default program.
     OpenPath(std::path::PathBuf),

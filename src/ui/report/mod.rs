@@ -8,14 +8,16 @@ use chrono::{NaiveDate, TimeDelta};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
 
+mod export;
 mod reader;
 mod trend;
 
+pub use export::{Chosen, choose_save_file, file_uri_path};
 pub use reader::{ReadError, ReportReader};
 use trend::trend_section;
 pub use trend::trend_words;
 
-use super::panels::{UiCommand, measure_row};
+use super::panels::{UiCommand, kit, measure_row};
 use super::theme;
 use crate::posture::Problem;
 use crate::posture::verdict::Limits;
@@ -32,10 +34,19 @@ pub struct ReportView {
     pub trend_days: u32,
     /// The loaded report, or why there is none (`None` while the first read is under way).
     pub loaded: Option<Result<Box<DailyReport>, ReadError>>,
-    /// The folder "Save as HTML" writes to (editable; [`default_save_folder`] at first).
+    /// The folder the file chooser starts in, and where the report is saved when no chooser
+    /// answers ([`default_save_folder`]).
     pub save_folder: String,
-    /// The file the last "Save as HTML" wrote, or why it failed.
+    /// The file the last export wrote, or why it failed.
     pub saved: Option<Result<PathBuf, SaveError>>,
+    /// A note on the last export (saved without a chooser, and why).
+    pub export_note: Option<String>,
+    /// Whether the file chooser is open.
+    pub exporting: bool,
+    /// The session bus to ask for the file chooser on (`None`: this session's; tests use their own).
+    pub portal_bus: Option<String>,
+    /// The file chooser's answer, when it comes.
+    chooser: Option<std::sync::mpsc::Receiver<Chosen>>,
 }
 
 impl ReportView {
@@ -47,6 +58,10 @@ impl ReportView {
             loaded: None,
             save_folder: default_save_folder().map(|folder| folder.display().to_string()).unwrap_or_default(),
             saved: None,
+            export_note: None,
+            exporting: false,
+            portal_bus: None,
+            chooser: None,
         }
     }
 }
@@ -57,8 +72,8 @@ pub enum SaveError {
     /// No report is shown.
     #[error("There is no report to save yet.")]
     NothingToSave,
-    /// The folder field is empty.
-    #[error("Type the folder to save the report in.")]
+    /// No chooser answered and there is no folder to save in.
+    #[error("No file chooser answered and no Downloads or home folder was found, so the report was not saved.")]
     NoFolder,
     /// The file could not be written.
     #[error(
@@ -91,21 +106,56 @@ pub fn default_save_folder() -> Option<PathBuf> {
 }
 
 impl ReportView {
-    /// Saves the report shown as a self-contained HTML page in [`ReportView::save_folder`]
-    /// (created if missing).
-    pub fn save(&mut self) {
+    /// Export: asks the desktop's file chooser where to save the report shown (the answer is
+    /// taken by [`ReportView::take_export`]).
+    pub fn export(&mut self) {
         let Some(Ok(daily)) = &self.loaded else {
             self.saved = Some(Err(SaveError::NothingToSave));
             return;
         };
-        let folder = PathBuf::from(self.save_folder.trim());
-        if folder.as_os_str().is_empty() {
-            self.saved = Some(Err(SaveError::NoFolder));
-            return;
+        let name = format!("slouchwatch-report-{}.html", daily.day.date);
+        let folder = Some(PathBuf::from(self.save_folder.trim())).filter(|folder| folder.is_dir());
+        self.chooser = Some(choose_save_file(self.portal_bus.clone(), name, folder));
+        self.exporting = true;
+        self.saved = None;
+        self.export_note = None;
+    }
+
+    /// Takes the file chooser's answer, if it has come, and saves there; with no chooser, saves
+    /// in [`ReportView::save_folder`] and says why. Returns whether an answer came.
+    pub fn take_export(&mut self) -> bool {
+        let Some(answer) = self.chooser.as_ref().and_then(|chooser| chooser.try_recv().ok()) else {
+            return false;
+        };
+        self.chooser = None;
+        self.exporting = false;
+        match answer {
+            Chosen::File(path) => self.save_to(path),
+            Chosen::Cancelled => {}
+            Chosen::NoChooser(why) => {
+                let folder = PathBuf::from(self.save_folder.trim());
+                if folder.as_os_str().is_empty() {
+                    self.saved = Some(Err(SaveError::NoFolder));
+                } else if let Some(Ok(daily)) = &self.loaded {
+                    let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
+                    self.save_to(path);
+                    self.export_note = Some(format!("No file chooser answered ({why}), so it went to this folder."));
+                }
+            }
         }
-        let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
+        true
+    }
+
+    /// Writes the report shown to `path` as a self-contained HTML page (its folder created if
+    /// missing).
+    fn save_to(&mut self, path: PathBuf) {
+        let Some(Ok(daily)) = &self.loaded else {
+            self.saved = Some(Err(SaveError::NothingToSave));
+            return;
+        };
         let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
-        self.saved = Some(match std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, html)) {
+        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, html));
+        self.saved = Some(match written {
             Ok(()) => Ok(path),
             Err(error) => Err(SaveError::Write { path, error }),
         });
@@ -117,80 +167,89 @@ fn colour(state: MinuteState) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// The Report screen. `limits` are the verdict's limits for the calibration and settings in use,
-/// drawn on the day's average change from upright (the same bars as Live).
+/// The Report screen, in a centred column: the day picker and Export, the day's four key
+/// numbers as tiles, the charts full width on one time axis, the day's averages, the rest of
+/// the day's numbers, the trend and the coach's advice, each in a card. `limits` are the
+/// verdict's limits for the calibration and settings in use, drawn on the day's average change
+/// from upright (the same bars as Live). The screen follows the history: it is read again while
+/// shown, so there is nothing to refresh.
 pub fn report_panel(ui: &mut Ui, view: &mut ReportView, today: NaiveDate, limits: &Limits) -> Vec<UiCommand> {
-    let mut commands = Vec::new();
-    ui.heading("Daily report");
-    ui.horizontal_wrapped(|ui| {
-        if ui.button("< Previous day").clicked() {
-            commands.push(UiCommand::ReportDay(view.date - TimeDelta::days(1)));
-        }
-        ui.label(RichText::new(view.date.format("%A %-d %B %Y").to_string()).strong());
-        if ui.add_enabled(view.date < today, egui::Button::new("Next day >")).clicked() {
-            commands.push(UiCommand::ReportDay(view.date + TimeDelta::days(1)));
-        }
-        if ui.add_enabled(view.date != today, egui::Button::new("Today")).clicked() {
-            commands.push(UiCommand::ReportDay(today));
-        }
-        if ui.button("Refresh").clicked() {
-            commands.push(UiCommand::ReportDay(view.date));
-        }
-    });
-    save_row(ui, view, &mut commands);
-    ui.separator();
-    match &view.loaded {
-        None => {
-            ui.label("Reading the history...");
-        }
-        Some(Err(error)) => {
-            ui.colored_label(theme::SLOUCHING, error.to_string());
-        }
-        Some(Ok(daily)) => {
-            day_section(ui, &daily.day, view.date == today, limits);
-            ui.separator();
-            ui.horizontal_wrapped(|ui| {
-                ui.strong("Trend");
-                for days in [crate::report::WEEK_DAYS, crate::report::MONTH_DAYS] {
-                    if ui.selectable_label(view.trend_days == days, format!("Last {days} days")).clicked() {
-                        commands.push(UiCommand::ReportTrendDays(days));
-                    }
-                }
-            });
-            let period =
-                if view.trend_days == crate::report::WEEK_DAYS { &daily.last_7_days } else { &daily.last_30_days };
-            trend_section(ui, period);
-            if !daily.day.advice.is_empty() {
-                ui.separator();
-                ui.strong("For the end of the day");
-                for line in &daily.day.advice {
-                    ui.label(format!("- {}: {}", line.name, line.reason));
+    kit::centred(ui, theme::CONTENT_MAX_WIDTH, |ui| {
+        let mut commands = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Daily report").size(theme::TEXT_TITLE).strong());
+            ui.add_space(theme::GRID);
+            if ui.button("< Previous day").clicked() {
+                commands.push(UiCommand::ReportDay(view.date - TimeDelta::days(1)));
+            }
+            ui.label(RichText::new(view.date.format("%A %-d %B %Y").to_string()).strong());
+            if ui.add_enabled(view.date < today, egui::Button::new("Next day >")).clicked() {
+                commands.push(UiCommand::ReportDay(view.date + TimeDelta::days(1)));
+            }
+            if ui.add_enabled(view.date != today, egui::Button::new("Today")).clicked() {
+                commands.push(UiCommand::ReportDay(today));
+            }
+            let exporting = view.exporting;
+            if ui
+                .add_enabled(
+                    !exporting,
+                    egui::Button::new(if exporting { "Exporting..." } else { "Export as HTML..." }),
+                )
+                .on_hover_text("Save this day's report as a web page, choosing where in your desktop's file chooser.")
+                .clicked()
+            {
+                commands.push(UiCommand::SaveReport);
+            }
+        });
+        export_outcome(ui, view, &mut commands);
+        ui.add_space(theme::GRID);
+        match &view.loaded {
+            None => {
+                ui.label("Reading the history...");
+            }
+            Some(Err(error)) => {
+                kit::card(ui, |ui| ui.label(error.to_string()));
+            }
+            Some(Ok(daily)) => {
+                day_section(ui, &daily.day, view.date == today, limits, daily.last_7_days.goal_upright_pct);
+                kit::card(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        kit::card_title(ui, "Trend");
+                        for days in [crate::report::WEEK_DAYS, crate::report::MONTH_DAYS] {
+                            if ui.selectable_label(view.trend_days == days, format!("Last {days} days")).clicked() {
+                                commands.push(UiCommand::ReportTrendDays(days));
+                            }
+                        }
+                    });
+                    let period = if view.trend_days == crate::report::WEEK_DAYS {
+                        &daily.last_7_days
+                    } else {
+                        &daily.last_30_days
+                    };
+                    trend_section(ui, period);
+                });
+                if !daily.day.advice.is_empty() {
+                    ui.add_space(theme::GRID);
+                    kit::card(ui, |ui| {
+                        kit::card_title(ui, "For the end of the day");
+                        for line in &daily.day.advice {
+                            ui.label(format!("- {}: {}", line.name, line.reason));
+                        }
+                    });
                 }
             }
         }
-    }
-    commands
+        commands
+    })
 }
 
-/// The folder to save in, Save as HTML, and what came of the last save with an Open button.
-fn save_row(ui: &mut Ui, view: &mut ReportView, commands: &mut Vec<UiCommand>) {
-    ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Save in");
-        ui.add(
-            egui::TextEdit::singleline(&mut view.save_folder)
-                .desired_width(theme::SAVE_FOLDER_WIDTH.min(ui.available_width() - theme::SAVE_BUTTON_ROOM).max(120.0))
-                .hint_text("a folder"),
-        )
-        .labelled_by(label.id)
-        .on_hover_text("The folder the HTML report is written to; it is created if missing.");
-        if ui.button("Save as HTML").clicked() {
-            commands.push(UiCommand::SaveReport);
-        }
-    });
+/// What came of the last export: where it was saved (with Open and Show folder), or why not.
+fn export_outcome(ui: &mut Ui, view: &ReportView, commands: &mut Vec<UiCommand>) {
     match &view.saved {
         Some(Ok(path)) => {
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(theme::GOOD, format!("Saved as {}", path.display()));
+                kit::state_icon(ui, kit::StateShape::Tick, theme::GOOD, theme::TEXT_BODY);
+                ui.label(format!("Saved as {}", path.display()));
                 if ui.button("Open").clicked() {
                     commands.push(UiCommand::OpenPath(path.clone()));
                 }
@@ -200,13 +259,81 @@ fn save_row(ui: &mut Ui, view: &mut ReportView, commands: &mut Vec<UiCommand>) {
                     commands.push(UiCommand::OpenPath(folder.to_owned()));
                 }
             });
+            if let Some(note) = &view.export_note {
+                ui.label(RichText::new(note).small().weak());
+            }
         }
         Some(Err(error)) => {
-            ui.colored_label(theme::WARNING, error.to_string());
+            ui.horizontal_wrapped(|ui| {
+                kit::state_icon(ui, kit::StateShape::Caution, theme::SLOUCHING, theme::TEXT_BODY);
+                ui.label(error.to_string());
+            });
         }
         None => {}
     }
 }
+
+/// One stat tile: a small label, the number large (with a sign beside it when it is judged
+/// against the goal), a line under it.
+struct Tile {
+    label: &'static str,
+    value: String,
+    under: String,
+    sign: Option<(kit::StateShape, Color32)>,
+}
+
+impl Tile {
+    fn show(&self, ui: &mut Ui) {
+        kit::card(ui, |ui| {
+            ui.label(RichText::new(self.label).small().weak());
+            ui.horizontal(|ui| {
+                if let Some((shape, colour)) = self.sign {
+                    kit::state_icon(ui, shape, colour, theme::TEXT_TITLE);
+                }
+                ui.label(RichText::new(&self.value).size(theme::TEXT_DISPLAY).strong());
+            });
+            ui.label(RichText::new(&self.under).small().weak());
+        });
+    }
+}
+
+/// The day's four key numbers: the share upright against the goal, the time watched, the
+/// warnings and the longest upright stretch. Four in a row when there is room, else two.
+fn tiles(ui: &mut Ui, day: &DayReport, goal_pct: f64) {
+    let met = day.upright_share.is_some_and(|share| share * 100.0 >= goal_pct);
+    let upright_shape =
+        if met { (kit::StateShape::Tick, theme::GOOD) } else { (kit::StateShape::Caution, theme::SLOUCHING) };
+    let warnings_under = match (day.warnings_held_back, day.warnings_disputed) {
+        (0, 0) => "none held back or disputed".to_owned(),
+        (held, 0) => format!("{held} held back while you presented"),
+        (0, disputed) => format!("{disputed} answered \"I'm sitting fine\""),
+        (held, disputed) => format!("{held} held back, {disputed} disputed"),
+    };
+    let (longest, longest_under) = match &day.longest_upright {
+        Some(stretch) => (duration_words(stretch.span_s), format!("{}-{}", stretch.from, stretch.to)),
+        None => ("-".to_owned(), "no upright stretch yet".to_owned()),
+    };
+    let watched_under =
+        format!("sitting {}, standing {}", duration_words(day.sitting_s), duration_words(day.standing_s));
+    let upright_under = format!("{} upright, goal {goal_pct:.0}%", duration_words(day.upright_s));
+    let all = [
+        Tile { label: "Upright", value: percent(day.upright_share), under: upright_under, sign: Some(upright_shape) },
+        Tile { label: "Watched", value: duration_words(day.monitored_s), under: watched_under, sign: None },
+        Tile { label: "Warnings", value: day.warnings.to_string(), under: warnings_under, sign: None },
+        Tile { label: "Longest upright", value: longest, under: longest_under, sign: None },
+    ];
+    let per_row = if ui.available_width() >= 4.0 * theme::TILE_MIN_WIDTH + 3.0 * theme::GRID { 4 } else { 2 };
+    for row in all.chunks(per_row) {
+        ui.columns(per_row, |columns| {
+            for (column, tile) in columns.iter_mut().zip(row) {
+                tile.show(column);
+            }
+        });
+    }
+}
+
+/// Room for the y axis of the day's charts, points: the same in both, so their hours line up.
+const REPORT_Y_AXIS_WIDTH: f32 = 48.0;
 
 /// Side of a legend's colour swatch, points.
 const LEGEND_SWATCH: f32 = 12.0;
@@ -235,32 +362,36 @@ fn legend(ui: &mut Ui, entries: &[(Color32, &str)]) {
     });
 }
 
-fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
+fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits, goal_pct: f64) {
     if !day.has_data {
-        ui.label(if is_today {
-            "Nothing recorded yet today. The report fills in minute by minute while slouchwatch watches."
-        } else {
-            "Nothing was recorded on this day."
+        kit::card(ui, |ui| {
+            ui.label(if is_today {
+                "Nothing recorded yet today. The report fills in minute by minute while slouchwatch watches."
+            } else {
+                "Nothing was recorded on this day."
+            })
         });
+        ui.add_space(theme::GRID);
         return;
     }
+    tiles(ui, day, goal_pct);
+    ui.add_space(theme::GRID);
+    kit::card(ui, |ui| day_charts(ui, day));
+    ui.add_space(theme::GRID);
+    kit::card(ui, |ui| day_averages(ui, day, limits));
+    ui.add_space(theme::GRID);
+    kit::card(ui, |ui| day_details(ui, day));
+    ui.add_space(theme::GRID);
+}
+
+/// The rest of the day's numbers (the tiles hold the four key ones), two pairs a row when wide.
+fn day_details(ui: &mut Ui, day: &DayReport) {
+    kit::card_title(ui, "More about the day");
     let figures: Vec<(&str, String)> = vec![
-        ("Watched", duration_words(day.monitored_s)),
         ("Upright", format!("{} ({})", duration_words(day.upright_s), percent(day.upright_share))),
         ("Slouched", duration_words(day.slouched_s)),
         ("Not judged", duration_words(day.unclear_s)),
         ("Slouch episodes", day.episodes.to_string()),
-        (
-            "Warnings",
-            match day.warnings_held_back {
-                0 => day.warnings.to_string(),
-                held => format!("{} ({held} held back while you presented)", day.warnings),
-            },
-        ),
-        ("Answered \"I'm sitting fine\"", day.warnings_disputed.to_string()),
-        ("Sitting", duration_words(day.sitting_s)),
-        ("Standing", duration_words(day.standing_s)),
-        ("Longest upright", day.longest_upright.as_ref().map(|stretch| stretch.words()).unwrap_or_else(|| "-".into())),
         (
             "Worst hour",
             day.worst_hour
@@ -275,7 +406,7 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
     ];
     // Two label-value pairs a row when there is room, one when narrow.
     let pairs_per_row = if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH { 2 } else { 1 };
-    egui::Grid::new("report numbers").num_columns(2 * pairs_per_row).spacing([18.0, 4.0]).striped(true).show(
+    egui::Grid::new("report numbers").num_columns(2 * pairs_per_row).spacing([3.0 * theme::GRID, theme::GRID]).show(
         ui,
         |ui| {
             for row in figures.chunks(pairs_per_row) {
@@ -295,11 +426,13 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
     if !problems.is_empty() {
         ui.label(format!("Slouched by problem: {}", problems.join(", ")));
     }
+}
 
-    ui.add_space(6.0);
-    ui.strong("Change from your upright posture, the day's average");
+/// The day's average change from upright, on the same bars as Live.
+fn day_averages(ui: &mut Ui, day: &DayReport, limits: &Limits) {
+    kit::card_title(ui, "Change from your upright posture, the day's average");
     if day.mean_head_change_deg.is_none() && day.mean_rounding_change_deg.is_none() {
-        ui.weak("Not measured: no calibrated minutes on this day.");
+        ui.label(RichText::new("Not measured: no calibrated minutes on this day.").weak());
     } else {
         let width = crate::ui::panels::bar_width(ui.available_width());
         egui::Grid::new("report measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
@@ -313,9 +446,14 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
             measure_row(ui, "Shoulders rounded", rounding.as_ref(), false, width);
         });
     }
+}
 
-    ui.add_space(6.0);
-    ui.strong("The day");
+/// The day's timeline and its hour-by-hour bars, full width, on one shared time axis (the same
+/// hours, the same room left for the y axis, the x axes linked), with light grid lines.
+fn day_charts(ui: &mut Ui, day: &DayReport) {
+    kit::card_title(ui, "The day");
+    let grid = theme::grid_line(ui.visuals().dark_mode);
+    let time_axis = egui::Id::unique("report time axis");
     // Show the hours that hold something, with an hour to spare on each side.
     let first_h = day.timeline.first().map(|s| (s.start_min / 60) as f64 - 1.0).unwrap_or(0.0).max(0.0);
     let last_h = day
@@ -328,8 +466,11 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         .height(theme::REPORT_TIMELINE_HEIGHT)
         .show_y(false)
         .show_x(false)
-        .show_axes([true, false])
         .show_grid([true, false])
+        .grid_color(grid)
+        .link_axis(time_axis, [true, false])
+        .y_axis_min_width(REPORT_Y_AXIS_WIDTH)
+        .y_axis_formatter(|_, _| String::new())
         .include_x(first_h)
         .include_x(last_h)
         .include_y(0.0)
@@ -377,8 +518,8 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
         .collect();
     legend(ui, &shown);
 
-    ui.add_space(6.0);
-    ui.strong("Hour by hour");
+    ui.add_space(theme::GRID);
+    ui.label(RichText::new("Hour by hour").strong());
     let stack = [
         ("upright", MinuteState::Upright),
         ("slouched", MinuteState::SLOUCHED),
@@ -387,12 +528,16 @@ fn day_section(ui: &mut Ui, day: &DayReport, is_today: bool, limits: &Limits) {
     ];
     Plot::new("report hours")
         .height(theme::REPORT_CHART_HEIGHT)
+        .grid_color(grid)
+        .link_axis(time_axis, [true, false])
+        .y_axis_min_width(REPORT_Y_AXIS_WIDTH)
         .include_x(first_h)
         .include_x(last_h)
         .x_axis_formatter(hour_label)
         .x_grid_spacer(steps_from(&HOUR_STEPS))
         .x_axis_label("time of day")
         .y_axis_formatter(|mark, _| format!("{:.0}", mark.value.round() + 0.0))
+        .y_grid_spacer(steps_from(&MINUTE_STEPS))
         .y_axis_label("minutes")
         .include_y(0.0)
         .include_y(60.0)
@@ -467,6 +612,8 @@ fn steps_from(candidates: &'static [f64]) -> impl Fn(egui_plot::GridInput) -> Ve
 
 /// Steps for an axis of clock hours.
 const HOUR_STEPS: [f64; 5] = [1.0, 2.0, 3.0, 6.0, 12.0];
+/// Steps for an axis of minutes in an hour.
+const MINUTE_STEPS: [f64; 4] = [10.0, 15.0, 30.0, 60.0];
 /// Steps for an axis of days.
 const DAY_STEPS: [f64; 4] = [1.0, 2.0, 7.0, 14.0];
 /// Steps for an axis of percent.

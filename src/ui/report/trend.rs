@@ -70,6 +70,7 @@ pub(super) fn trend_section(ui: &mut Ui, period: &PeriodReport) {
     ui.strong("Share upright each day");
     Plot::new("report trend")
         .height(theme::REPORT_CHART_HEIGHT)
+        .grid_color(theme::grid_line(ui.visuals().dark_mode))
         .include_x(-0.5)
         .include_x(period.days.len() as f64 - 0.5)
         .include_y(0.0)
@@ -111,6 +112,7 @@ pub(super) fn trend_section(ui: &mut Ui, period: &PeriodReport) {
     ui.strong("Slouch episodes each day");
     Plot::new("report episodes")
         .height(theme::REPORT_EPISODES_HEIGHT)
+        .grid_color(theme::grid_line(ui.visuals().dark_mode))
         .include_x(-0.5)
         .include_x(period.days.len() as f64 - 0.5)
         .include_y(0.0)
