@@ -89,6 +89,13 @@ fn step_until(
     }
 }
 
+/// Past the first run's welcome, to the calibration itself.
+fn get_started(harness: &mut Harness<'static, SlouchApp>) {
+    harness.get_by_label("Get started").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Welcome to slouchwatch").is_none(), "on to calibrating");
+}
+
 /// Scrolls the control labelled `label` into view, then clicks it, as a person scrolls to a
 /// control before clicking it (a click lands only on what is in view).
 fn click_in_view(harness: &mut Harness<'static, SlouchApp>, label: &str) {
@@ -114,9 +121,15 @@ fn the_calibration_wizard_completes_and_is_saved() {
     let mut harness = harness(app(dir.path(), Some(frames.clone())));
     harness.step();
     assert_eq!(harness.state().screen(), Screen::Calibration, "first start opens the wizard");
+    // The first run welcomes: what it does, that no picture is kept or sent.
+    assert!(harness.query_by_label("Welcome to slouchwatch").is_some());
+    assert!(harness.query_by_label_contains("No picture is saved or sent anywhere").is_some());
+    get_started(&mut harness);
+    assert!(harness.query_by_label("Step 2 of 3: sit as you work").is_some());
     assert!(harness.query_by_label_contains("3. Press Start,").is_some(), "the step names its button");
     harness.get_by_label("Start").click();
-    step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Show the live view").is_some());
+    step_until(&mut harness, "the measured calibration", |h| h.query_by_label("Start monitoring").is_some());
+    assert!(harness.query_by_label("Step 3 of 3: your result").is_some());
     assert!(harness.query_by_label_contains("Quality:").is_some());
     assert!(harness.query_by_label("Try again").is_some());
     assert!(harness.query_by_label("Keep the earlier calibration").is_none(), "there was none");
@@ -191,7 +204,7 @@ fn the_calibration_wizard_completes_and_is_saved() {
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("A new setup, beside Desk").is_some());
     harness.get_by_label("Recalibrate").click();
-    step_until(&mut harness, "the Laptop calibration", |h| h.query_by_label("Show the live view").is_some());
+    step_until(&mut harness, "the Laptop calibration", |h| h.query_by_label("Start monitoring").is_some());
     assert!(harness.query_by_label_contains("Saved as the setup \"Laptop\"").is_some());
     let book = slouchwatch::posture::setups::SetupBook::from_json(&std::fs::read_to_string(&setups_file).unwrap());
     let names: Vec<String> = book.unwrap().setups.into_iter().map(|setup| setup.name).collect();
@@ -507,6 +520,7 @@ fn without_a_camera_the_wizard_says_so_within_seconds_and_offers_retry() {
     let mut harness = harness(SlouchApp::new(paths, engine_starter(overrides, catalog.clone()), catalog));
     harness.step();
     assert_eq!(harness.state().screen(), Screen::Calibration, "first start opens the wizard");
+    get_started(&mut harness);
     let started = Instant::now();
     while harness.query_by_label_contains("No camera picture").is_none() {
         assert!(started.elapsed() < Duration::from_secs(5), "no message about the camera within 5 s");
@@ -525,6 +539,7 @@ fn calibration_can_be_cancelled_and_uncalibrated_time_is_not_called_good() {
     quiet_settings(dir.path(), |_| {});
     let mut harness = harness(app(dir.path(), Some(frames)));
     harness.step();
+    get_started(&mut harness);
     step_until(&mut harness, "the framing check", |h| h.query_by_label_contains("Good framing").is_some());
     harness.get_by_label("Start").click();
     step_until(&mut harness, "the countdown", |h| h.query_by_label("Cancel").is_some());
@@ -548,6 +563,7 @@ fn a_capture_that_gets_no_pictures_ends_with_a_reason_instead_of_waiting_for_eve
     quiet_settings(dir.path(), |_| {});
     let mut harness = harness(app(dir.path(), Some(frames)));
     step_until(&mut harness, "the replay's end", |h| h.state().engine_finished());
+    get_started(&mut harness);
     harness.get_by_label("Start").click();
     step_until(&mut harness, "the stalled capture's message", |h| {
         h.query_by_label_contains("No usable camera picture came for").is_some()

@@ -184,7 +184,9 @@ pub fn visuals(dark: bool) -> egui::Visuals {
     visuals.panel_fill = panel;
     visuals.window_fill = card;
     visuals.window_stroke = egui::Stroke::new(1.0, edge);
-    visuals.extreme_bg_color = if dark { Color32::from_rgb(0x12, 0x14, 0x17) } else { Color32::WHITE };
+    // Text fields a shade off the cards they sit on, with an edge, so they read as fields.
+    visuals.extreme_bg_color = if dark { Color32::from_rgb(0x12, 0x14, 0x17) } else { PANEL_LIGHT };
+    visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, edge);
     visuals.faint_bg_color = card;
     visuals.weak_text_color = Some(weak);
     visuals.widgets.noninteractive.fg_stroke.color = text;

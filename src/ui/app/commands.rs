@@ -30,9 +30,10 @@ impl SlouchApp {
             | UiCommand::TryNudges
             | UiCommand::StartAtLogin(_)
             | UiCommand::ShowCameraImage(_)) => self.apply_settings_command(command),
-            command @ (UiCommand::StartCalibration | UiCommand::CancelCalibration | UiCommand::RetryCalibration) => {
-                self.apply_wizard_command(command, now_s)
-            }
+            command @ (UiCommand::GetStarted
+            | UiCommand::StartCalibration
+            | UiCommand::CancelCalibration
+            | UiCommand::RetryCalibration) => self.apply_wizard_command(command, now_s),
             command @ (UiCommand::ChooseSetup(_)
             | UiCommand::Dispute
             | UiCommand::CalibrateSetup { .. }

@@ -26,6 +26,8 @@ pub(super) struct Wizard {
     pub(super) saved: bool,
     /// Whether this is a Try again after a result: `replaced` and `first` are the first try's.
     pub(super) retried: bool,
+    /// The first run's welcome was read ("Get started").
+    pub(super) welcomed: bool,
 }
 
 impl Wizard {
@@ -37,6 +39,7 @@ impl Wizard {
             replaced: self.replaced.take(),
             first: self.first,
             retried: self.retried,
+            welcomed: self.welcomed,
             ..Wizard::default()
         }
     }
@@ -87,7 +90,8 @@ impl SlouchApp {
             };
             if let Some(error) = failure {
                 self.send(EngineCommand::CancelCalibration);
-                self.wizard = Wizard { step: WizardStep::Failed(error), ..Wizard::default() };
+                self.wizard =
+                    Wizard { step: WizardStep::Failed(error), welcomed: self.wizard.welcomed, ..Wizard::default() };
             }
         }
     }
@@ -95,6 +99,7 @@ impl SlouchApp {
     /// Applies a command of the wizard's own buttons.
     pub(super) fn apply_wizard_command(&mut self, command: UiCommand, now_s: f64) {
         match command {
+            UiCommand::GetStarted => self.wizard.welcomed = true,
             UiCommand::StartCalibration => {
                 let countdown_s = CALIBRATION_COUNTDOWN_S as f64;
                 // For the setup chosen (typed) in the wizard; a Try again keeps what it replaced.
@@ -162,6 +167,8 @@ impl SlouchApp {
             can_keep_earlier: self.wizard.replaced.is_some(),
             saved: self.wizard.saved,
             setup_names: self.setups.setups.iter().map(|setup| setup.name.clone()).collect(),
+            first_run: self.setups.setups.is_empty() || self.wizard.first,
+            welcomed: self.wizard.welcomed,
         };
         panels::calibration_panel(ui, &view)
     }

@@ -373,8 +373,14 @@ fn measures(
     });
 }
 
-/// The camera picture, at most `max_width` wide, with the keypoints drawn over it.
-pub(super) fn picture_with_pose(ui: &mut Ui, texture: &egui::TextureHandle, snapshot: &Snapshot, max_width: f32) {
+/// The camera picture, at most `max_width` wide, with the keypoints drawn over it; returns where
+/// it is.
+pub(super) fn picture_with_pose(
+    ui: &mut Ui,
+    texture: &egui::TextureHandle,
+    snapshot: &Snapshot,
+    max_width: f32,
+) -> egui::Rect {
     let (width, height) = (snapshot.frame_size.0 as f32, snapshot.frame_size.1 as f32);
     // Never taller than a share of the window, so what follows stays in sight.
     let max_height = ui.ctx().content_rect().height() * theme::PICTURE_MAX_HEIGHT_SHARE;
@@ -386,6 +392,7 @@ pub(super) fn picture_with_pose(ui: &mut Ui, texture: &egui::TextureHandle, snap
     if let Some(pose) = &snapshot.pose {
         draw_overlay(ui, picture, snapshot.frame_size, pose);
     }
+    picture
 }
 
 fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate::pose::Pose) {

@@ -55,6 +55,8 @@ pub enum UiCommand {
     StartAtLogin(bool),
     /// Show or hide the camera picture (monitoring goes on either way).
     ShowCameraImage(bool),
+    /// The first run's welcome is read: on to calibrating.
+    GetStarted,
     /// Begin the calibration countdown.
     StartCalibration,
     /// Stop a calibration under way.
