@@ -230,7 +230,7 @@ fn a_warning_takes_the_status_cards_place_without_moving_the_picture_and_snooze_
     let mut harness = harness(app(dir.path(), Some(frames)));
     step_until(&mut harness, "the status", |h| h.query_by_label("Good posture").is_some());
     let picture_at = harness.get_by_label("Show camera picture").rect();
-    let goal = harness.query_by_label("goal 75%").map(|node| node.rect());
+    let goal = harness.query_by_label("upright today, goal 75%").map(|node| node.rect());
     assert!(goal.is_some(), "today's ring with the goal on the status card");
 
     step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
@@ -1057,4 +1057,78 @@ fn the_desktop_portal_file_chooser_is_asked_and_its_answer_taken() {
     common::portal::serve_file_chooser(&bus.address, None);
     let answer = choose_save_file(Some(bus.address.clone()), "day.html".into(), None);
     assert_eq!(answer.recv_timeout(Duration::from_secs(20)).expect("an answer"), Chosen::Cancelled);
+}
+
+/// The interactive controls of the screen shown that a screen reader would read without a name.
+fn controls_without_names(harness: &Harness<'static, SlouchApp>) -> Vec<String> {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT;
+    const NAMED: [Role; 6] =
+        [Role::Button, Role::CheckBox, Role::RadioButton, Role::Slider, Role::TextInput, Role::ComboBox];
+    harness
+        .query_all_by(|node| NAMED.contains(&node.role()))
+        .filter(|node| node.accesskit_node().label().is_none_or(|label| label.trim().is_empty()))
+        .map(|node| format!("{:?} at {:?}", node.accesskit_node().role(), node.rect()))
+        .collect()
+}
+
+#[test]
+fn every_control_has_a_name_a_screen_reader_reads_and_the_warning_works_from_the_keyboard() {
+    use egui_kittest::kittest::NodeT;
+    let dir = tempfile::tempdir().unwrap();
+    calibrate_on_astronaut(&dir.path().join("calibration.json"));
+    quiet_settings(dir.path(), |_| {});
+    let frames = dir.path().join("frames");
+    write_frames(&frames, &[(&upright(), 10), (&too_close(), 300)]);
+    let mut harness = harness(app(dir.path(), Some(frames)));
+    step_until(&mut harness, "the status", |h| h.query_by_label("Good posture").is_some());
+    // Today's ring says what it shows, with the same share as the today line.
+    assert!(harness.query_by_label("upright today, goal 75%").is_some(), "the ring has words");
+    step_until(&mut harness, "a share upright", |h| h.query_by_label_contains(" upright (").is_some());
+    let today = {
+        let node = harness.get_by_label_contains("Today: ");
+        let node = node.accesskit_node();
+        node.value().or_else(|| node.label()).unwrap_or_default()
+    };
+    let share =
+        today.split_once(" upright (").and_then(|(_, rest)| rest.split_once(')')).map(|(share, _)| share.to_owned());
+    let share = share.expect("the today line gives a share");
+    assert!(harness.query_by_label(&share).is_some(), "the ring shows {share} too");
+
+    // The warning's primary action, reached with Tab and pressed with Enter, opens the stretch.
+    step_until(&mut harness, "the warning", |h| h.query_by_label("Time to sit up").is_some());
+    let mut reached = false;
+    for _ in 0..40 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+        let focused = {
+            use egui_kittest::kittest::NodeT;
+            harness.query_by(|node| node.is_focused()).and_then(|node| node.accesskit_node().label())
+        };
+        if focused.is_some_and(|label| label.starts_with("Start ")) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the suggested stretch");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Stop").is_some(), "Enter starts it");
+    let mut unnamed: Vec<String> =
+        controls_without_names(&harness).into_iter().map(|c| format!("sheet: {c}")).collect();
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Stop").is_none(), "Escape ends the stretch");
+
+    for tab in ["Live", "Calibrate", "Stretches", "Report", "Settings", "About"] {
+        harness.get_by_label(tab).click();
+        harness.run_steps(4);
+        unnamed.extend(controls_without_names(&harness).into_iter().map(|c| format!("{tab}: {c}")));
+        if tab == "Settings" {
+            // A slider is read by its row's label.
+            let slider = harness.query_by_role_and_label(egui::accesskit::Role::Slider, "Looks per second");
+            assert!(slider.is_some(), "the slider is named by its row");
+        }
+    }
+    assert!(unnamed.is_empty(), "controls without a name:\n{}", unnamed.join("\n"));
 }

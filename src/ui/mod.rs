@@ -110,6 +110,12 @@ pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>)
         Box::new(move |creation| {
             let mut app = app;
             egui_extras::install_image_loaders(&creation.egui_ctx);
+            // The desktop's scale reaches egui through winit (Xft.dpi on X11, which GNOME's text
+            // scaling feeds; the output's scale on Wayland). GNOME's text scaling on Wayland does
+            // not, so it is asked for and applied here.
+            if let Some(factor) = wayland_text_scale() {
+                creation.egui_ctx.set_zoom_factor(factor);
+            }
             if let Err(reason) = app.start_tray(&creation.egui_ctx, None) {
                 // Said once; the window works as before.
                 tracing::warn!("{reason}");
@@ -134,7 +140,40 @@ pub fn run_window(app: SlouchApp, start_minimised: bool, size: Option<[f32; 2]>)
     .map_err(|error| WindowError(error.to_string()))
 }
 
+/// GNOME's text scaling factor, on a Wayland session only (on X11 it is in Xft.dpi already):
+/// `gsettings get org.gnome.desktop.interface text-scaling-factor`. `None` elsewhere, or at 1.
+fn wayland_text_scale() -> Option<f32> {
+    if std::env::var("XDG_SESSION_TYPE").ok()? != "wayland" || std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return None;
+    }
+    let output = std::process::Command::new("gsettings")
+        .args(["get", "org.gnome.desktop.interface", "text-scaling-factor"])
+        .output()
+        .ok()?;
+    text_scale(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// A text scaling factor as gsettings prints it ("1.25"), within what keeps the window usable;
+/// `None` for 1 or anything else.
+fn text_scale(printed: &str) -> Option<f32> {
+    let factor: f32 = printed.trim().parse().ok()?;
+    ((0.5..=3.0).contains(&factor) && (factor - 1.0).abs() > 0.01).then_some(factor)
+}
+
 /// The window could not be opened (eframe's error, in words: it cannot cross threads).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot open the window ({0}); is a display available? `slouchwatch run` monitors without one")]
 pub struct WindowError(String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gnome_text_scaling_is_read_within_bounds() {
+        assert_eq!(text_scale("1.25\n"), Some(1.25));
+        assert_eq!(text_scale("1.0"), None);
+        assert_eq!(text_scale("7"), None);
+        assert_eq!(text_scale("not a number"), None);
+    }
+}

@@ -43,10 +43,11 @@ pub fn primary_button(ui: &mut Ui, text: impl Into<String>) -> egui::Response {
     )
 }
 
-/// A quieter action: text in the accent without a button's fill, underlined when hovered.
+/// A quieter action: text in the accent without a button's fill; its frame shows when hovered
+/// or focused (so the keyboard's focus ring is seen on it too).
 pub fn quiet_button(ui: &mut Ui, text: impl Into<String>) -> egui::Response {
     let accent = theme::accent(ui.visuals().dark_mode);
-    ui.add(egui::Button::new(RichText::new(text.into()).color(accent)).frame(false))
+    ui.add(egui::Button::new(RichText::new(text.into()).color(accent)).frame_when_inactive(false))
 }
 
 /// What a state's icon shows, besides its colour.
@@ -143,9 +144,11 @@ pub fn state_icon(ui: &mut Ui, shape: StateShape, colour: Color32, size: f32) ->
 }
 
 /// A ring of `size` points: the track, `share` (0 to 1) of it filled from the top clockwise in
-/// `colour`, and a mark at `goal` (0 to 1) when given.
-pub fn ring(ui: &mut Ui, size: f32, share: Option<f32>, goal: Option<f32>, colour: Color32) -> egui::Rect {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+/// `colour`, and a mark at `goal` (0 to 1) when given. `words` say what it shows, as its tooltip
+/// (a label beside it says it for a screen reader).
+pub fn ring(ui: &mut Ui, size: f32, share: Option<f32>, goal: Option<f32>, colour: Color32, words: &str) -> egui::Rect {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    response.on_hover_text(words);
     let painter = ui.painter();
     let (center, radius) = (rect.center(), size / 2.0 - theme::RING_WIDTH / 2.0);
     let track = ui.visuals().widgets.inactive.bg_fill;
@@ -187,32 +190,36 @@ pub fn centred<R>(ui: &mut Ui, max_width: f32, add: impl FnOnce(&mut Ui) -> R) -
 }
 
 /// One row of a settings group: the label (and a help line under it) on the left, the control
-/// on the right; in a narrow column, the control goes under the label.
-pub fn setting_row<R>(ui: &mut Ui, label: &str, help: Option<&str>, control: impl FnOnce(&mut Ui) -> R) -> R {
+/// on the right; in a narrow column, the control goes under the label. The control is given
+/// the label's id, to be `labelled_by` it (what a screen reader reads for a slider or a field).
+pub fn setting_row<R>(ui: &mut Ui, label: &str, help: Option<&str>, control: impl FnOnce(&mut Ui, egui::Id) -> R) -> R {
     let wide = ui.available_width() >= 2.0 * theme::SAVE_FOLDER_WIDTH;
     let words = |ui: &mut Ui| {
-        ui.label(label);
+        let id = ui.label(label).id;
         if let Some(help) = help {
             ui.label(RichText::new(help).small().weak());
         }
+        id
     };
     let inner = if wide {
         ui.horizontal_top(|ui| {
             let label_width = ui.available_width() - theme::SAVE_FOLDER_WIDTH - theme::GRID;
-            ui.vertical(|ui| {
-                ui.set_width(label_width);
-                words(ui);
-            });
+            let id = ui
+                .vertical(|ui| {
+                    ui.set_width(label_width);
+                    words(ui)
+                })
+                .inner;
             ui.vertical(|ui| {
                 ui.set_width(theme::SAVE_FOLDER_WIDTH);
-                control(ui)
+                control(ui, id)
             })
             .inner
         })
         .inner
     } else {
-        words(ui);
-        control(ui)
+        let id = words(ui);
+        control(ui, id)
     };
     ui.add_space(theme::GRID / 2.0);
     inner

@@ -242,6 +242,10 @@ fn today_ring(ui: &mut Ui, today: &DayTotals, goal_pct: f64) {
         Some(share) if share >= goal_pct => theme::GOOD,
         _ => theme::accent(ui.visuals().dark_mode),
     };
+    let words = match share {
+        Some(share) => format!("{share:.0}% upright today, goal {goal_pct:.0}%"),
+        None => format!("Nothing judged today yet, goal {goal_pct:.0}% upright"),
+    };
     ui.vertical(|ui| {
         let rect = kit::ring(
             ui,
@@ -249,21 +253,12 @@ fn today_ring(ui: &mut Ui, today: &DayTotals, goal_pct: f64) {
             share.map(|share| (share / 100.0) as f32),
             Some((goal_pct / 100.0) as f32),
             colour,
+            &words,
         );
+        // The number in the ring is a label: read out, and found by tests, like the today line's.
         let middle = share.map(|share| format!("{share:.0}%")).unwrap_or_else(|| "-".to_owned());
-        ui.painter().text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
-            middle,
-            egui::FontId::proportional(theme::TEXT_TITLE),
-            ui.visuals().text_color(),
-        );
-        let words = match share {
-            Some(share) => format!("{share:.0}% upright today, goal {goal_pct:.0}%"),
-            None => format!("Nothing judged today yet, goal {goal_pct:.0}% upright"),
-        };
-        // The ring's words for a screen reader; the same text is under it, small.
-        ui.label(RichText::new(format!("goal {goal_pct:.0}%")).small().weak()).on_hover_text(words);
+        ui.put(rect, egui::Label::new(RichText::new(middle).size(theme::TEXT_TITLE)));
+        ui.label(RichText::new(format!("upright today, goal {goal_pct:.0}%")).small().weak());
     });
 }
 

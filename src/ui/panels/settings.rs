@@ -50,7 +50,12 @@ pub fn camera_setting(camera: &CameraListing, cameras: &[CameraListing]) -> Stri
 
 /// The camera row's choice: the first camera found, or one of the cameras found by name; a
 /// setting that names none of them (unplugged now) stays as it is, said as such.
-fn camera_choice(ui: &mut Ui, draft: &mut Settings, cameras: Option<&[CameraListing]>) -> Vec<UiCommand> {
+fn camera_choice(
+    ui: &mut Ui,
+    draft: &mut Settings,
+    cameras: Option<&[CameraListing]>,
+    label: egui::Id,
+) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     let cameras = cameras.unwrap_or_default();
     let default = crate::settings::DEFAULT_SOURCE;
@@ -61,9 +66,10 @@ fn camera_choice(ui: &mut Ui, draft: &mut Settings, cameras: Option<&[CameraList
     } else {
         format!("{} (not found now)", draft.source)
     };
-    egui::ComboBox::from_id_salt("camera").selected_text(shown).width(theme::SAVE_FOLDER_WIDTH - theme::GRID).show_ui(
-        ui,
-        |ui| {
+    let choice = egui::ComboBox::from_id_salt("camera")
+        .selected_text(shown)
+        .width(theme::SAVE_FOLDER_WIDTH - theme::GRID)
+        .show_ui(ui, |ui| {
             ui.selectable_value(&mut draft.source, default.to_owned(), "The first camera found");
             for camera in cameras.iter().filter(|camera| camera.usable()) {
                 let setting = camera_setting(camera, cameras);
@@ -74,8 +80,8 @@ fn camera_choice(ui: &mut Ui, draft: &mut Settings, cameras: Option<&[CameraList
                     format!("{}{infrared}, {}", camera.name, camera.device.display()),
                 );
             }
-        },
-    );
+        });
+    choice.response.labelled_by(label);
     if cameras.iter().all(|camera| !camera.usable()) {
         ui.label(RichText::new("No camera found.").small().weak());
     }
@@ -102,20 +108,22 @@ fn nudge_rows(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) -> Vec<UiC
         ui,
         "Notification",
         Some("A desktop notification, with an \"I'm sitting fine\" button where the desktop shows buttons."),
-        |ui| ui.checkbox(&mut draft.notifications, "Desktop notifications"),
+        |ui, _| ui.checkbox(&mut draft.notifications, "Desktop notifications"),
     );
     let help = nudge_help(
         "A red glow around the edge of the screen, wider the longer and further you slouch; clicks go through it.",
         support.map(|support| &support.glow),
     );
-    kit::setting_row(ui, "Glow", Some(&help), |ui| ui.checkbox(&mut draft.nudge_glow, "Glow around the screen's edge"));
+    kit::setting_row(ui, "Glow", Some(&help), |ui, _| {
+        ui.checkbox(&mut draft.nudge_glow, "Glow around the screen's edge")
+    });
     let help = nudge_help("The whole screen a little darker until you sit up.", support.map(|support| &support.dim));
-    kit::setting_row(ui, "Dim", Some(&help), |ui| ui.checkbox(&mut draft.nudge_dim, "Dim the screen a little"));
+    kit::setting_row(ui, "Dim", Some(&help), |ui, _| ui.checkbox(&mut draft.nudge_dim, "Dim the screen a little"));
     let help = nudge_help(
         "The warning sound of your desktop's sound theme, once per warning.",
         support.map(|support| &support.sound),
     );
-    kit::setting_row(ui, "Sound", Some(&help), |ui| ui.checkbox(&mut draft.nudge_sound, "Play a sound"));
+    kit::setting_row(ui, "Sound", Some(&help), |ui, _| ui.checkbox(&mut draft.nudge_sound, "Play a sound"));
     ui.horizontal_wrapped(|ui| {
         if ui
             .button("Try it")
@@ -140,50 +148,52 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) ->
         if let Some(source) = view.source_override {
             ui.label(format!("This run watches {source} (given with --source); the camera below is used otherwise."));
         }
-        kit::setting_row(ui, "Camera", Some("Plugged in a new one? Press Look again."), |ui| {
-            commands.extend(camera_choice(ui, draft, view.cameras));
+        kit::setting_row(ui, "Camera", Some("Plugged in a new one? Press Look again."), |ui, label| {
+            commands.extend(camera_choice(ui, draft, view.cameras, label));
         });
         kit::setting_row(
             ui,
             "Pose model",
             Some("Precise sees small changes better and uses more of the processor."),
-            |ui| {
+            |ui, _| {
                 ui.radio_value(&mut draft.model, ModelSetting::Lightning, "Fast (Lightning)");
                 ui.radio_value(&mut draft.model, ModelSetting::Thunder, "Precise (Thunder)");
             },
         );
-        kit::setting_row(ui, "Looks per second", Some("Fewer looks use less power."), |ui| {
-            ui.add(egui::Slider::new(&mut draft.fps, FPS_RANGE).suffix(" a second").fixed_decimals(1));
+        kit::setting_row(ui, "Looks per second", Some("Fewer looks use less power."), |ui, label| {
+            ui.add(egui::Slider::new(&mut draft.fps, FPS_RANGE).suffix(" a second").fixed_decimals(1))
+                .labelled_by(label);
         });
     });
     group(ui, "Posture", "Where the camera sits and how strict the judging is.", |ui| {
-        kit::setting_row(ui, "Camera placement", None, |ui| {
+        kit::setting_row(ui, "Camera placement", None, |ui, _| {
             ui.radio_value(&mut draft.placement, PlacementSetting::Auto, "Find out");
             ui.radio_value(&mut draft.placement, PlacementSetting::Front, "In front of me");
             ui.radio_value(&mut draft.placement, PlacementSetting::Side, "Beside me");
         });
-        kit::setting_row(ui, "Strictness", Some("Higher warns at smaller changes."), |ui| {
-            ui.add(egui::Slider::new(&mut draft.sensitivity, SENSITIVITY_RANGE).fixed_decimals(1).suffix("x"));
+        kit::setting_row(ui, "Strictness", Some("Higher warns at smaller changes."), |ui, label| {
+            ui.add(egui::Slider::new(&mut draft.sensitivity, SENSITIVITY_RANGE).fixed_decimals(1).suffix("x"))
+                .labelled_by(label);
         });
         kit::setting_row(
             ui,
             "Head tipped down",
             Some("Turn off if your work needs you to look down, e.g. at paper or a drawing tablet."),
-            |ui| ui.checkbox(&mut draft.warn_head_down, "Warn when my head stays tipped down"),
+            |ui, _| ui.checkbox(&mut draft.warn_head_down, "Warn when my head stays tipped down"),
         );
     });
     group(ui, "Warnings", "How long a slouch lasts before you hear of it, and how often.", |ui| {
-        kit::setting_row(ui, "Warn after slouching for", None, |ui| {
-            ui.add(egui::Slider::new(&mut draft.warn_after_s, WARN_AFTER_S_RANGE).suffix(" s"));
+        kit::setting_row(ui, "Warn after slouching for", None, |ui, label| {
+            ui.add(egui::Slider::new(&mut draft.warn_after_s, WARN_AFTER_S_RANGE).suffix(" s")).labelled_by(label);
         });
-        kit::setting_row(ui, "At most one warning every", None, |ui| {
-            ui.add(egui::Slider::new(&mut draft.cooldown_min, COOLDOWN_MIN_RANGE).suffix(" min"));
+        kit::setting_row(ui, "At most one warning every", None, |ui, label| {
+            ui.add(egui::Slider::new(&mut draft.cooldown_min, COOLDOWN_MIN_RANGE).suffix(" min")).labelled_by(label);
         });
         kit::setting_row(
             ui,
             "Video calls",
             Some("slouchwatch lets go of the camera and resumes half a minute after the call."),
-            |ui| {
+            |ui, _| {
                 ui.checkbox(
                     &mut draft.pause_for_calls,
                     "Pause while the camera or microphone is in use by another program",
@@ -194,7 +204,7 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) ->
             ui,
             "Presenting",
             Some("While Do Not Disturb is on or a window is fullscreen, warnings wait until it ends."),
-            |ui| ui.checkbox(&mut draft.quiet_while_presenting, "Hold warnings back while I present"),
+            |ui, _| ui.checkbox(&mut draft.quiet_while_presenting, "Hold warnings back while I present"),
         );
     });
     group(
@@ -206,26 +216,28 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) ->
         },
     );
     group(ui, "Breaks and goal", "A reminder to get up after sitting long, and your daily goal.", |ui| {
-        kit::setting_row(ui, "Remind me to move after", None, |ui| {
-            ui.add(egui::Slider::new(&mut draft.break_interval_min, BREAK_INTERVAL_MIN_RANGE).suffix(" min"));
+        kit::setting_row(ui, "Remind me to move after", None, |ui, label| {
+            ui.add(egui::Slider::new(&mut draft.break_interval_min, BREAK_INTERVAL_MIN_RANGE).suffix(" min"))
+                .labelled_by(label);
         });
-        kit::setting_row(ui, "Daily goal: time upright", Some("The mark on the Live screen's ring."), |ui| {
+        kit::setting_row(ui, "Daily goal: time upright", Some("The mark on the Live screen's ring."), |ui, label| {
             ui.add(
                 egui::Slider::new(&mut draft.goal_upright_pct, GOAL_UPRIGHT_PCT_RANGE)
                     .step_by(1.0)
                     .fixed_decimals(0)
                     .suffix(" %"),
-            );
+            )
+            .labelled_by(label);
         });
     });
     group(ui, "Privacy", "Pictures are looked at in memory and never saved; only numbers are kept.", |ui| {
-        kit::setting_row(ui, "Camera picture", Some("Monitoring goes on either way."), |ui| {
+        kit::setting_row(ui, "Camera picture", Some("Monitoring goes on either way."), |ui, _| {
             ui.checkbox(&mut draft.show_camera_image, "Show the camera picture")
         });
     });
     group(ui, "Appearance", "How the window looks and starts.", |ui| {
-        kit::setting_row(ui, "Theme", None, |ui| ui.checkbox(&mut draft.dark_mode, "Dark theme"));
-        kit::setting_row(ui, "At start", None, |ui| ui.checkbox(&mut draft.start_minimised, "Start minimised"));
+        kit::setting_row(ui, "Theme", None, |ui, _| ui.checkbox(&mut draft.dark_mode, "Dark theme"));
+        kit::setting_row(ui, "At start", None, |ui, _| ui.checkbox(&mut draft.start_minimised, "Start minimised"));
     });
     group(
         ui,
@@ -233,25 +245,26 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) ->
         "Watching with the window closed, starting with your session, and telling other programs what happens.",
         |ui| {
             let help = (!view.tray_shown).then_some("No tray was found on this desktop, so closing the window quits.");
-            kit::setting_row(ui, "Closing the window", help, |ui| {
+            kit::setting_row(ui, "Closing the window", help, |ui, _| {
                 ui.checkbox(
                     &mut draft.close_to_tray,
                     "Closing the window keeps watching from the tray (Quit in its menu ends)",
                 )
             });
-            kit::setting_row(ui, "At login", None, |ui| {
+            kit::setting_row(ui, "At login", None, |ui, _| {
                 ui.checkbox(&mut draft.start_at_login, "Start slouchwatch in the tray when I log in")
             });
             kit::setting_row(
                 ui,
                 "Run a command on warnings, clears, away, back and break reminders",
                 Some("Run through sh -c with the event's JSON on its standard input; stopped after 10 s."),
-                |ui| {
+                |ui, label| {
                     ui.add(
                         egui::TextEdit::singleline(&mut draft.hook_command)
                             .hint_text("e.g. ~/bin/lamp.sh")
                             .desired_width(ui.available_width().min(theme::SAVE_FOLDER_WIDTH)),
                     )
+                    .labelled_by(label)
                 },
             );
         },

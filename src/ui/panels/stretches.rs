@@ -130,7 +130,8 @@ pub fn stretch_sheet(ctx: &egui::Context, entry: &Entry, elapsed_s: f64) -> Vec<
                     let progress = (elapsed_s / timer.total_s().max(1.0)) as f32;
                     let colour =
                         if state == TimerState::Done { theme::GOOD } else { theme::accent(ui.visuals().dark_mode) };
-                    let rect = kit::ring(ui, theme::COUNTDOWN_RING_SIZE, Some(progress), None, colour);
+                    let words = format!("{:.0}% of the stretch done", 100.0 * progress.min(1.0));
+                    let rect = kit::ring(ui, theme::COUNTDOWN_RING_SIZE, Some(progress), None, colour, &words);
                     let middle = match state {
                         TimerState::Hold { remaining_s, .. } | TimerState::Rest { remaining_s } => {
                             format!("{remaining_s:.0} s")
