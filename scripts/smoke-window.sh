@@ -56,6 +56,9 @@ press() {
   xdotool key --clearmodifiers --delay 400 "$@" || true
 }
 
+# Where the warning's primary action (the suggested stretch) is drawn at a window size, "x,y".
+stretch_button() { case "$1" in 480x*) echo 200,279 ;; *) echo 280,229 ;; esac; }
+
 # Starts the window with the given arguments, waits, screenshots it to $1, quits it with Ctrl-C.
 screenshot() {
   local picture=$1
@@ -73,6 +76,10 @@ screenshot() {
   fi
   if [ -n "${KEYS:-}" ]; then
     press "$KEYS"
+    sleep 2
+  fi
+  if [ -n "${CLICK_AT:-}" ]; then
+    xdotool mousemove ${CLICK_AT/,/ } click 1 || true
     sleep 2
   fi
   if [ -n "${EXPECT_STATE:-}" ]; then
@@ -210,6 +217,40 @@ kill -TERM "$presenter"; wait "$presenter" || true
 grep -q '"event":"warning"' "$work/present.log" || { echo "the held warning was not given after fullscreen" >&2; exit 1; }
 echo "presenting: a warning due while fullscreen was held back, and given when fullscreen ended"
 
+# The glow around the screen's edge, on this real X server: four click-through windows appear
+# with the warning and go when it clears.
+mkdir -p "$work/glow" "$work/glow-config/slouchwatch"
+for i in $(seq -w 1 8); do cp "$root/tests/fixtures/astronaut.png" "$work/glow/a_$i.png"; done
+for i in $(seq -w 1 40); do cp "$work/close.png" "$work/glow/b_$i.png"; done
+for i in $(seq -w 1 100); do cp "$root/tests/fixtures/astronaut.png" "$work/glow/c_$i.png"; done
+printf '{"notifications": false, "nudge_glow": true}\n' > "$work/glow-config/slouchwatch/settings.json"
+XDG_CONFIG_HOME="$work/glow-config" "$binary" run --no-notify --replay-speed 1 --fps 4 --warn-after 3 \
+  --source "$work/glow" --calibration "$work/config/calibration.json" --data-dir "$work/glow-data" \
+  >"$work/glow.log" 2>/dev/null &
+glower=$!
+glows() { xdotool search --onlyvisible --name '^slouchwatch glow$' 2>/dev/null | wc -l; }
+for _ in $(seq 150); do [ "$(glows)" -eq 4 ] && break; sleep 0.1; done
+[ "$(glows)" -eq 4 ] || { echo "no glow around the screen with the warning:" >&2; cat "$work/glow.log" >&2; exit 1; }
+grep -q '"event":"warning"' "$work/glow.log" || { echo "a glow without a warning" >&2; exit 1; }
+for _ in $(seq 300); do grep -q '"event":"cleared"' "$work/glow.log" && break; sleep 0.1; done
+sleep 1
+[ "$(glows)" -eq 0 ] || { echo "the glow stayed after the warning cleared" >&2; exit 1; }
+kill -TERM "$glower"; wait "$glower" || true
+echo "glow: four windows around the screen with the warning, none once it cleared"
+
+# The desktop's scale: with Xft.dpi at 144 (150%, as GNOME's text scaling sets it) the window
+# and its text are drawn half as large again.
+xprop -root -f RESOURCE_MANAGER 8s -set RESOURCE_MANAGER "$(printf 'Xft.dpi:\t144\n')"
+LIBGL_ALWAYS_SOFTWARE=1 "$binary" gui --source "$work/frames" --config-dir "$work/config" --data-dir "$work/scaled" \
+  --window-size 600x500 >"$work/scaled.log" 2>&1 &
+scaled=$!
+sleep 6
+geometry=$(xdotool search --onlyvisible --name '^slouchwatch$' getwindowgeometry 2>/dev/null | awk '/Geometry/ { print $2 }' | tail -1)
+kill -INT "$scaled"; wait "$scaled" || true
+xprop -root -remove RESOURCE_MANAGER
+[ "$geometry" = 900x750 ] || { echo "the window did not follow the desktop's scale: $geometry" >&2; exit 1; }
+echo "scale: a 600x500 window is $geometry pixels at Xft.dpi 144"
+
 if $all; then
   # A slouch that warns within seconds: upright, then the same person too close.
   mkdir -p "$work/slouch"
@@ -229,6 +270,8 @@ if $all; then
       # program named zoom opens that node a few seconds in.
       in_call "$out/in-call-$name.png" --data-dir "$work/y-$name" --window-size "$size"
       SOURCE="$work/slouch" CROP=$size WAIT_S=16 screenshot "$out/warning-$name.png" --data-dir "$work/w-$name" --window-size "$size"
+      # The stretch sheet, opened from the warning's primary action (clicked where it is drawn).
+      SOURCE="$work/slouch" CROP=$size WAIT_S=16 CLICK_AT="$(stretch_button "$size")" screenshot "$out/stretch-$name.png" --data-dir "$work/t-$name" --window-size "$size"
       CROP=$size screenshot "$out/settings-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "$size"
       SOURCE="$work/aside" CROP=$size screenshot "$out/no-setup-$name.png" --data-dir "$work/n-$name" --window-size "$size"
       CROP=$size screenshot "$out/report-$name.png" --data-dir "$work/sample" --screen report --window-size "$size"

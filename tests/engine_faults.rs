@@ -646,3 +646,67 @@ fn setups_handed_to_the_engine_are_used_but_never_written_back_or_echoed() {
     assert_eq!(echoed, 0, "the book is not sent back");
     assert_eq!(file.writes.load(std::sync::atomic::Ordering::SeqCst), 0, "nor written again");
 }
+
+/// A nudge that records what the engine asked of it.
+#[derive(Debug, Default)]
+struct RecordedNudge(std::sync::Mutex<Vec<String>>);
+
+impl slouchwatch::engine::sinks::NudgeSink for RecordedNudge {
+    fn warn(&self, severity: slouchwatch::alerts::Severity) {
+        self.0.lock().unwrap().push(format!("warn {severity:?}"));
+    }
+    fn clear(&self) {
+        self.0.lock().unwrap().push("clear".to_owned());
+    }
+}
+
+/// Not a camera fault, but the same real engine: the nudge (glow, dimming, sound) comes with a
+/// shown warning and goes once the person sits up, and never nudges without a warning.
+#[test]
+fn the_nudge_comes_with_a_warning_and_goes_when_it_clears() {
+    let upright = image::open(fixture("astronaut.png")).unwrap().into_rgb8();
+    let mut estimator = PoseEstimator::load(&ModelChoice::Lightning).unwrap();
+    let pose = estimator.estimate(&upright).unwrap();
+    let calibration = calibrate(&[pose], upright.dimensions(), PlacementSetting::Auto).unwrap();
+    // The same person 30% larger: too close to the screen.
+    let (width, height) = upright.dimensions();
+    let crop = (width as f32 / 1.3) as u32;
+    let zoomed = image::imageops::crop_imm(&upright, (width - crop) / 2, (height - crop) / 2, crop, crop).to_image();
+    let too_close = image::imageops::resize(&zoomed, width, height, image::imageops::FilterType::Triangle);
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = 0;
+    for (image, count) in [(&upright, 4), (&too_close, 20), (&upright, 40)] {
+        for _ in 0..count {
+            image.save(dir.path().join(format!("frame_{index:03}.png"))).unwrap();
+            index += 1;
+        }
+    }
+    let nudge = std::sync::Arc::new(RecordedNudge::default());
+    let alerts = AlertSettings { warn_after: TimeDelta::seconds(2), ..AlertSettings::default() };
+    let config = EngineConfig {
+        calibration: Some(calibration),
+        alerts,
+        nudge: Some(nudge.clone() as std::sync::Arc<dyn slouchwatch::engine::sinks::NudgeSink>),
+        ..quiet()
+    };
+    let folder = dir.path().to_owned();
+    let source = move || {
+        slouchwatch::source::replay::ReplaySource::open(&folder, 2.0, Utc::now())
+            .map(|replay| Box::new(replay) as Box<dyn FrameSource>)
+    };
+    let handle = engine::spawn(config, Box::new(source), estimator, None).unwrap();
+    let mut alerts = Vec::new();
+    for message in handle.messages.iter() {
+        if let EngineMessage::Event(event) = message
+            && let EngineEvent::Alert(alert) = event.event
+        {
+            alerts.push(alert);
+        }
+    }
+    assert!(alerts.iter().any(|alert| matches!(alert, AlertEvent::Warning { .. })), "{alerts:?}");
+    assert!(alerts.iter().any(|alert| matches!(alert, AlertEvent::Cleared { .. })), "{alerts:?}");
+    let asked = nudge.0.lock().unwrap().clone();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[0].starts_with("warn "), "{asked:?}");
+    assert_eq!(asked[1], "clear");
+}
