@@ -57,7 +57,7 @@ press() {
 }
 
 # Where the warning's primary action (the suggested stretch) is drawn at a window size, "x,y".
-stretch_button() { case "$1" in 480x*) echo 200,279 ;; *) echo 280,229 ;; esac; }
+stretch_button() { case "$1" in 480x*) echo 200,209 ;; *) echo 280,159 ;; esac; }
 
 # Starts the window with the given arguments, waits, screenshots it to $1, quits it with Ctrl-C.
 screenshot() {

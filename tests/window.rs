@@ -353,6 +353,13 @@ fn settings_changes_persist_and_reload() {
     harness.run_steps(2);
     click_in_view(&mut harness, "Play a sound");
     harness.run_steps(2);
+    // Try it says what it showed, or why it could not (no X display to glow on, no player).
+    click_in_view(&mut harness, "Try it");
+    harness.run_steps(3);
+    let tried = harness.query_by_label_contains("Shown: ").is_some()
+        || harness.query_by_label_contains("could not be shown").is_some()
+        || harness.query_by_label_contains("did not play").is_some();
+    assert!(tried, "Try it says what came of it");
     // Applied as changed, nothing to save.
     assert!(!harness.state().settings().notifications && harness.state().settings().dark_mode);
     assert!(!harness.state().settings_unsaved());
@@ -654,6 +661,19 @@ fn every_control_lies_inside_the_window_at_480_800_and_1280_wide() {
             harness.run_steps(4);
             problems.extend(controls_outside(&harness, width).into_iter().map(|p| format!("{width} {tab}: {p}")));
         }
+        // The first run's welcome and position step, without a calibration.
+        let fresh = dir.path().join(format!("fresh{width}"));
+        std::fs::create_dir_all(&fresh).unwrap();
+        quiet_settings(&fresh, |_| {});
+        let frames = fresh.join("frames");
+        write_frames(&frames, &[(&upright(), 50)]);
+        let mut first = Harness::builder()
+            .with_size([width, 800.0])
+            .build_ui_state(|ui, app: &mut SlouchApp| app.show(ui), app(&fresh, Some(frames)));
+        first.run_steps(3);
+        problems.extend(controls_outside(&first, width).into_iter().map(|p| format!("{width} welcome: {p}")));
+        get_started(&mut first);
+        problems.extend(controls_outside(&first, width).into_iter().map(|p| format!("{width} position: {p}")));
         assert!(problems.is_empty(), "controls outside the window:\n{}", problems.join("\n"));
     }
 }

@@ -111,11 +111,11 @@ pub const STATUS_TEXT_SIZE: f32 = TEXT_DISPLAY;
 /// Size of the warning's title.
 pub const WARNING_TITLE_SIZE: f32 = TEXT_TITLE;
 /// Height of the status card, points: the warning takes the same room, so nothing below moves.
-pub const STATUS_CARD_HEIGHT: f32 = 19.0 * GRID;
+pub const STATUS_CARD_HEIGHT: f32 = 20.0 * GRID;
 /// Diameter of the state's icon on the status card, points.
 pub const STATE_ICON_SIZE: f32 = 6.0 * GRID;
 /// Diameter of today's upright ring, points.
-pub const RING_SIZE: f32 = 11.0 * GRID;
+pub const RING_SIZE: f32 = 10.0 * GRID;
 /// Width of a ring's stroke, points.
 pub const RING_WIDTH: f32 = GRID;
 /// Diameter of the stretch sheet's countdown ring, points.

@@ -28,6 +28,28 @@ pub fn card_with<R>(ui: &mut Ui, fill: Color32, edge: egui::Stroke, add: impl Fn
         .inner
 }
 
+/// The inner height the top card of Live (the status, or the warning in its place) keeps at
+/// this column width: the tallest either has been, at least `least`, so that one replacing the
+/// other never moves what is below. Call [`top_card_seen`] with the height it took.
+pub fn top_card_height(ui: &Ui, least: f32) -> f32 {
+    let id = top_card_id(ui);
+    ui.ctx().data(|data| data.get_temp::<f32>(id)).unwrap_or(0.0).max(least)
+}
+
+/// Remembers the inner height the top card of Live took (see [`top_card_height`]).
+pub fn top_card_seen(ui: &Ui, height: f32) {
+    let id = top_card_id(ui);
+    ui.ctx().data_mut(|data| {
+        let tallest = data.get_temp::<f32>(id).unwrap_or(0.0).max(height);
+        data.insert_temp(id, tallest);
+    });
+}
+
+fn top_card_id(ui: &Ui) -> egui::Id {
+    // Per column width: text wraps differently in another width.
+    egui::Id::unique(("top card height", ui.available_width().round() as i32))
+}
+
 /// A card's title.
 pub fn card_title(ui: &mut Ui, title: &str) {
     ui.label(RichText::new(title).size(theme::TEXT_TITLE).strong());

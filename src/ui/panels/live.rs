@@ -187,7 +187,9 @@ fn status_card(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
     };
     let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
     kit::card(ui, |ui| {
-        ui.set_min_height(theme::STATUS_CARD_HEIGHT - 2.0 * (theme::CARD_PADDING + 1.0));
+        let least = theme::STATUS_CARD_HEIGHT - 2.0 * (theme::CARD_PADDING + 1.0);
+        ui.set_min_height(kit::top_card_height(ui, least));
+        let top = ui.min_rect().top();
         ui.horizontal_top(|ui| {
             kit::state_icon(ui, shape, colour, theme::STATE_ICON_SIZE);
             let ring_room = theme::RING_SIZE + 2.0 * theme::GRID;
@@ -202,6 +204,7 @@ fn status_card(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
             });
             today_ring(ui, &today, view.settings.goal_upright_pct);
         });
+        kit::top_card_seen(ui, ui.min_rect().bottom() - top);
     });
     commands
 }

@@ -232,8 +232,12 @@ pub fn stretch_card(ui: &mut Ui, entry: &Entry, under_way: bool) -> Vec<UiComman
 
 /// The whole catalog, each entry with its timer.
 pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, under_way: Option<&str>) -> Vec<UiCommand> {
+    kit::centred(ui, theme::CONTENT_MAX_WIDTH, |ui| stretches_column(ui, catalog, under_way))
+}
+
+fn stretches_column(ui: &mut Ui, catalog: &Catalog, under_way: Option<&str>) -> Vec<UiCommand> {
     let mut commands = Vec::new();
-    ui.heading("Stretches and exercises");
+    ui.label(RichText::new("Stretches and exercises").size(theme::TEXT_DISPLAY).strong());
     ui.label(
         "Each has steps and a timer. slouchwatch suggests the one that fits what it saw; any can be done at any time.",
     );
@@ -257,13 +261,15 @@ pub fn stretches_panel(ui: &mut Ui, catalog: &Catalog, under_way: Option<&str>) 
             ui.add_space(8.0);
         }
     }
-    ui.heading("Desk changes");
-    for fix in &catalog.ergonomic {
-        ui.label(RichText::new(&fix.title).strong());
-        ui.label(&fix.text);
-    }
-    ui.separator();
-    see_a_professional(ui, catalog);
+    kit::card(ui, |ui| {
+        kit::card_title(ui, "Desk changes");
+        for fix in &catalog.ergonomic {
+            ui.label(RichText::new(&fix.title).strong());
+            ui.label(&fix.text);
+        }
+    });
+    ui.add_space(theme::GRID);
+    kit::card(ui, |ui| see_a_professional(ui, catalog));
     commands
 }
 
