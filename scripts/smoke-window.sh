@@ -273,6 +273,8 @@ if $all; then
       # The stretch sheet, opened from the warning's primary action (clicked where it is drawn).
       SOURCE="$work/slouch" CROP=$size WAIT_S=16 CLICK_AT="$(stretch_button "$size")" screenshot "$out/stretch-$name.png" --data-dir "$work/t-$name" --window-size "$size"
       CROP=$size screenshot "$out/settings-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "$size"
+      # The whole Settings page, down to How to nudge me.
+      CROP="${size%x*}x1950" screenshot "$out/settings-long-$name.png" --data-dir "$work/s-$name" --screen settings --window-size "${size%x*}x1950"
       SOURCE="$work/aside" CROP=$size screenshot "$out/no-setup-$name.png" --data-dir "$work/n-$name" --window-size "$size"
       CROP=$size screenshot "$out/report-$name.png" --data-dir "$work/sample" --screen report --window-size "$size"
       long="${size%x*}x1950"

@@ -340,7 +340,11 @@ impl Worker {
                 return;
             }
             match self.commands.recv_timeout(left) {
-                Ok(command) => self.apply(command, Utc::now()),
+                Ok(command) => {
+                    self.apply(command, Utc::now());
+                    // A snooze, a pause or quiet while waiting ends the nudge now.
+                    self.follow_nudge();
+                }
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
             }
         }
@@ -352,9 +356,14 @@ impl Worker {
         if let Some(status) = &self.status {
             status.camera_lost(&error.to_string());
         }
-        // Time without a camera is not monitored time.
+        // Time without a camera is not monitored time, and nobody is seen to nudge.
         self.history.forget_previous();
         self.step.source_lost();
+        if std::mem::take(&mut self.nudging)
+            && let Some(nudge) = &self.nudge
+        {
+            nudge.clear();
+        }
         let mut wait = RECONNECT_FIRST_S;
         loop {
             self.wait(Duration::from_secs(wait));

@@ -238,6 +238,9 @@ mod x11 {
     pub(super) fn serve(display: Display, commands: Receiver<Command>) {
         let mut shown: Vec<Window> = Vec::new();
         loop {
+            // The server's events and errors (of requests nobody waits on) are read and dropped,
+            // so they never pile up.
+            while let Ok(Some(_)) = display.connection.poll_for_event() {}
             match commands.recv_timeout(Duration::from_secs(RAISE_EVERY_S)) {
                 Ok(Command::Show { severity, glow, dim }) => {
                     display.destroy(&mut shown);

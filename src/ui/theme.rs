@@ -86,6 +86,18 @@ pub fn grid_line(dark: bool) -> Color32 {
     if dark { Color32::from_rgb(0x2c, 0x30, 0x37) } else { Color32::from_rgb(0xe6, 0xe8, 0xec) }
 }
 
+/// The colour of quiet actions (links) in this theme: the accent, lighter on dark, so it reads
+/// at 4.5:1 on the cards and on the warning's tint.
+pub fn link(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(0xb4, 0xbc, 0xff) } else { ACCENT_LIGHT }
+}
+
+/// The edge of a control that is not filled (a check box, a radio button, a field): 3:1 against
+/// the cards, as controls need to be seen.
+fn control_edge(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(0x80, 0x88, 0x95) } else { Color32::from_rgb(0x86, 0x8e, 0x9a) }
+}
+
 /// The accent of primary actions in this theme.
 pub fn accent(dark: bool) -> Color32 {
     if dark { ACCENT_DARK } else { ACCENT_LIGHT }
@@ -106,10 +118,6 @@ pub fn tint(colour: Color32, dark: bool) -> Color32 {
 
 // ---- Sizes of particular things. ----
 
-/// Size of the big status text.
-pub const STATUS_TEXT_SIZE: f32 = TEXT_DISPLAY;
-/// Size of the warning's title.
-pub const WARNING_TITLE_SIZE: f32 = TEXT_TITLE;
 /// Height of the status card, points: the warning takes the same room, so nothing below moves.
 pub const STATUS_CARD_HEIGHT: f32 = 20.0 * GRID;
 /// Diameter of the state's icon on the status card, points.
@@ -158,14 +166,20 @@ pub const REPORT_TIMELINE_HEIGHT: f32 = 90.0;
 pub const REPORT_CHART_HEIGHT: f32 = 170.0;
 /// Height of the report's episodes-per-day chart.
 pub const REPORT_EPISODES_HEIGHT: f32 = 110.0;
-/// Narrowest a report tile is, points (four in a row from about 720 px, two below).
+/// Narrowest a report tile's content is, points (four tiles a row when four fit, else two).
 pub const TILE_MIN_WIDTH: f32 = 150.0;
-/// Width of a text field on a settings row when there is room.
-pub const SAVE_FOLDER_WIDTH: f32 = 320.0;
+/// Width of a settings row's control column (and of a text field on it) when there is room.
+pub const CONTROL_WIDTH: f32 = 320.0;
 /// Widest a dialog's text runs, points (it wraps inside a 480 px window).
 pub const DIALOG_WIDTH: f32 = 400.0;
-/// Room kept beside a field for its label and button.
-pub const SAVE_BUTTON_ROOM: f32 = 170.0;
+/// Room kept on each side of a measure's bar for its name and its words.
+pub const BAR_SIDE_ROOM: f32 = 170.0;
+/// The widest the calibration wizard's column runs, points (the preview is as wide as it).
+pub const WIZARD_COLUMN_WIDTH: f32 = 760.0;
+/// The head-and-shoulders outline over the wizard's preview: white, a little see-through.
+pub const OUTLINE: Color32 = Color32::from_rgba_premultiplied(200, 200, 200, 200);
+/// Width of the outline over the preview, of a ring's goal mark and of a bar's limit mark.
+pub const MARK_WIDTH: f32 = 2.0;
 /// Width of the ring drawn around the widget with keyboard focus (Tab moves it), points.
 pub const FOCUS_RING_WIDTH: f32 = 2.0;
 /// The focus ring's colour on a light background.
@@ -186,7 +200,7 @@ pub fn visuals(dark: bool) -> egui::Visuals {
     visuals.window_stroke = egui::Stroke::new(1.0, edge);
     // Text fields a shade off the cards they sit on, with an edge, so they read as fields.
     visuals.extreme_bg_color = if dark { Color32::from_rgb(0x12, 0x14, 0x17) } else { PANEL_LIGHT };
-    visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, edge);
+    visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, control_edge(dark));
     visuals.faint_bg_color = card;
     visuals.weak_text_color = Some(weak);
     visuals.widgets.noninteractive.fg_stroke.color = text;
@@ -229,6 +243,9 @@ pub fn install(ctx: &egui::Context) {
         style.spacing.button_padding = egui::vec2(1.5 * GRID, 0.5 * GRID);
         style.spacing.interact_size.y = 3.0 * GRID;
         style.spacing.slider_width = 20.0 * GRID;
+        // The scroll bar keeps its own room at the window's edge instead of floating over the
+        // cards.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
         style.spacing.window_margin = egui::Margin::same(CARD_PADDING as i8);
         style.spacing.menu_margin = egui::Margin::same(GRID as i8);
     });
@@ -266,6 +283,12 @@ mod tests {
             }
         }
         assert!(contrast(ON_ACCENT, ACCENT_LIGHT) >= 4.5);
+        for dark in [false, true] {
+            let (card, _) = card_colours(dark);
+            assert!(contrast(control_edge(dark), card) >= 3.0, "dark {dark}: a box's edge");
+            assert!(contrast(link(dark), card) >= 4.5, "dark {dark}: a link on a card");
+            assert!(contrast(link(dark), tint(WARNING, dark)) >= 4.5, "dark {dark}: a link on the warning");
+        }
         assert!(contrast(ON_ACCENT, ACCENT_DARK) >= 3.0, "large, bold button text");
     }
 }

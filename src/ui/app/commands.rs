@@ -114,9 +114,16 @@ impl SlouchApp {
         match command {
             UiCommand::StretchDone(id) => {
                 let name = self.catalog.entry(&id).map(|entry| entry.name.clone()).unwrap_or_default();
+                // The warning that suggested it is answered; a newer one (another stretch) stays.
+                let newer = self
+                    .coaching
+                    .warning
+                    .take()
+                    .filter(|warning| warning.suggestion.as_ref().is_some_and(|entry| entry.id != id));
                 self.send(EngineCommand::StretchDone(id));
                 let said = format!("Well done: {name} is in today's report.");
-                self.coaching = super::Coaching { acknowledgement: Some((said, now_s)), ..Default::default() };
+                self.coaching =
+                    super::Coaching { acknowledgement: Some((said, now_s)), warning: newer, ..Default::default() };
             }
             UiCommand::StretchNotNow(id) => {
                 self.send(EngineCommand::StretchDeclined(id));

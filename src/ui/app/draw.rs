@@ -46,7 +46,8 @@ impl SlouchApp {
             .fill(theme::visuals(self.draft.dark_mode).panel_fill)
             .inner_margin(egui::Margin::same(theme::CARD_PADDING as i8));
         egui::CentralPanel::default().frame(page).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
+            // As wide as the window, so its bar is at the window's edge, not beside the column.
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 if let Some(notice) = &self.notice {
                     notice_card(ui, notice);
                 }
@@ -57,14 +58,14 @@ impl SlouchApp {
             self.coaching.timer.as_ref().and_then(|(id, start)| Some((self.catalog.entry(id)?, now_s - start)))
         {
             // Over any screen, until finished with: the warning may come and go meanwhile.
-            commands.extend(panels::stretch_sheet(&ctx, entry, elapsed));
+            commands.extend(panels::stretch_sheet(&ctx, entry, elapsed, self.draft.dark_mode));
         }
         for command in commands {
             self.apply(command, now_s);
         }
-        if self.screen == Screen::Settings {
-            self.apply_finished_changes(&ctx);
-        }
+        // Wherever the window went from Settings (a setup's Recalibrate, say), a change made
+        // there is applied.
+        self.apply_finished_changes(&ctx);
         if (self.engine.is_some() && !self.watched.finished) || self.report.exporting {
             // New snapshots, or the file chooser's answer, are looked for this often.
             ctx.request_repaint_after(REFRESH);

@@ -102,7 +102,7 @@ impl SlouchApp {
                  The icon in the tray shows how you sit; its menu opens this window again, pauses, or quits.",
             );
             ui.weak("Settings > Background changes what closing the window does.");
-            ui.add_space(6.0);
+            ui.add_space(crate::ui::theme::GRID);
             ui.horizontal_wrapped(|ui| {
                 if ui.button("Close to the tray").clicked() {
                     choice = Some(Closing::Window);

@@ -120,6 +120,10 @@ pub struct SlouchApp {
     draft: Settings,
     /// What applying the last change on the Settings screen said.
     settings_saved: Option<String>,
+    /// A settings change needs monitoring restarted (once changes settle), and since when (UI
+    /// seconds, set at the first frame after the change).
+    restart_asked: Option<()>,
+    restart_asked_at: Option<f64>,
     /// The cameras found, for the Settings screen's choice (`None`: not looked for yet).
     cameras: Option<Vec<crate::source::camera::CameraListing>>,
     /// What this desktop can do of each nudge (`None`: not asked yet), and what "Try it" said.
@@ -170,6 +174,8 @@ impl SlouchApp {
             draft: settings.clone(),
             settings,
             settings_saved: None,
+            restart_asked: None,
+            restart_asked_at: None,
             cameras: None,
             nudges: None,
             nudges_tried: None,

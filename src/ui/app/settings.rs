@@ -3,6 +3,9 @@
 //! entry, and the cameras to choose from.
 
 use super::{SlouchApp, UiCommand};
+
+/// How long settings changes must have stopped before monitoring restarts for them, seconds.
+const RESTART_SETTLE_S: f64 = 0.8;
 use crate::settings;
 
 impl SlouchApp {
@@ -36,6 +39,29 @@ impl SlouchApp {
         if self.settings_unsaved() && !changing {
             self.apply_draft();
         }
+        // Monitoring restarts once the changes have settled (a slider moved with the arrow keys
+        // changes at every key), keeping a pause or snooze in force.
+        if self.restart_asked.is_some() {
+            let now_s = ctx.input(|input| input.time);
+            let asked = *self.restart_asked_at.get_or_insert(now_s);
+            if now_s - asked >= RESTART_SETTLE_S && !ctx.egui_is_using_pointer() {
+                self.restart_asked = None;
+                self.restart_asked_at = None;
+                self.restart_engine_keeping_pause();
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(RESTART_SETTLE_S));
+            }
+        }
+    }
+
+    /// Stops monitoring and starts it again with the settings in force; a pause or a snooze
+    /// goes along, as it does to the tray.
+    fn restart_engine_keeping_pause(&mut self) {
+        let carry = self.engine.take().and_then(|engine| engine.finish()).map(|summary| summary.carry);
+        self.start_engine();
+        if let Some(carry) = carry {
+            self.carry_over(carry);
+        }
     }
 
     /// "Try it": the nudges chosen on the Settings screen, for a few seconds, and a sample
@@ -53,10 +79,13 @@ impl SlouchApp {
             shown.push("a notification");
         }
         let problems = crate::nudge::try_it(choice);
-        if choice.glow && !problems.iter().any(|problem| problem.contains("glow")) {
+        let overlay_shown = !problems.iter().any(|problem| problem.contains("glow"));
+        // Without a compositor, dimming is said by the glow instead.
+        let can_dim = self.nudges.as_ref().is_none_or(|support| support.dim.is_ok());
+        if overlay_shown && (choice.glow || (choice.dim && !can_dim)) {
             shown.push("the glow");
         }
-        if choice.dim && !problems.iter().any(|problem| problem.contains("glow")) {
+        if overlay_shown && choice.dim && can_dim {
             shown.push("the dimming");
         }
         if choice.sound && !problems.iter().any(|problem| problem.contains("sound")) {
@@ -99,16 +128,22 @@ impl SlouchApp {
         };
         let saved = saved.and_then(|()| self.apply_start_at_login());
         self.settings_saved = Some(match saved {
-            Ok(()) if restart => "Saved. Monitoring restarted with the new settings.".to_owned(),
+            Ok(()) if restart => "Saved. Monitoring restarts with the new settings.".to_owned(),
             Ok(()) => "Saved.".to_owned(),
-            Err(error) => error.to_string(),
+            Err(error) => {
+                // Also as the notice: said wherever the change was applied from.
+                self.notice = Some(error.to_string());
+                error.to_string()
+            }
         });
         if restart {
-            self.start_engine();
+            // Each change puts the restart back a little: it happens once they settle.
+            self.restart_asked = Some(());
+            self.restart_asked_at = None;
         }
     }
 
-    /// Saves the settings in force at once (a switch that acts without Save); a failure is
+    /// Saves the settings in force at once (a switch outside the Settings screen); a failure is
     /// shown as the notice.
     pub(super) fn save_settings_now(&mut self) {
         if let Some(path) = &self.paths.settings

@@ -28,26 +28,27 @@ pub fn card_with<R>(ui: &mut Ui, fill: Color32, edge: egui::Stroke, add: impl Fn
         .inner
 }
 
-/// The inner height the top card of Live (the status, or the warning in its place) keeps at
-/// this column width: the tallest either has been, at least `least`, so that one replacing the
-/// other never moves what is below. Call [`top_card_seen`] with the height it took.
-pub fn top_card_height(ui: &Ui, least: f32) -> f32 {
-    let id = top_card_id(ui);
+/// The inner height the top card of Live (the status, or the warning in its place) keeps in a
+/// column `column_width` wide (measured outside the card, so both cards share it whatever their
+/// edges): the tallest either has been, at least `least`, so that one replacing the other never
+/// moves what is below. Call [`top_card_seen`] with the height it took.
+pub fn top_card_height(ui: &Ui, column_width: f32, least: f32) -> f32 {
+    let id = top_card_id(column_width);
     ui.ctx().data(|data| data.get_temp::<f32>(id)).unwrap_or(0.0).max(least)
 }
 
 /// Remembers the inner height the top card of Live took (see [`top_card_height`]).
-pub fn top_card_seen(ui: &Ui, height: f32) {
-    let id = top_card_id(ui);
+pub fn top_card_seen(ui: &Ui, column_width: f32, height: f32) {
+    let id = top_card_id(column_width);
     ui.ctx().data_mut(|data| {
         let tallest = data.get_temp::<f32>(id).unwrap_or(0.0).max(height);
         data.insert_temp(id, tallest);
     });
 }
 
-fn top_card_id(ui: &Ui) -> egui::Id {
+fn top_card_id(column_width: f32) -> egui::Id {
     // Per column width: text wraps differently in another width.
-    egui::Id::unique(("top card height", ui.available_width().round() as i32))
+    egui::Id::unique(("top card height", column_width.round() as i32))
 }
 
 /// A card's title.
@@ -61,6 +62,7 @@ pub fn primary_button(ui: &mut Ui, text: impl Into<String>) -> egui::Response {
     ui.add(
         egui::Button::new(RichText::new(text.into()).color(theme::ON_ACCENT).strong())
             .fill(accent)
+            .stroke(egui::Stroke::NONE)
             .min_size(egui::vec2(0.0, theme::PRIMARY_BUTTON_HEIGHT)),
     )
 }
@@ -68,8 +70,8 @@ pub fn primary_button(ui: &mut Ui, text: impl Into<String>) -> egui::Response {
 /// A quieter action: text in the accent without a button's fill; its frame shows when hovered
 /// or focused (so the keyboard's focus ring is seen on it too).
 pub fn quiet_button(ui: &mut Ui, text: impl Into<String>) -> egui::Response {
-    let accent = theme::accent(ui.visuals().dark_mode);
-    ui.add(egui::Button::new(RichText::new(text.into()).color(accent)).frame_when_inactive(false))
+    let link = theme::link(ui.visuals().dark_mode);
+    ui.add(egui::Button::new(RichText::new(text.into()).color(link)).frame_when_inactive(false))
 }
 
 /// What a state's icon shows, besides its colour.
@@ -185,12 +187,13 @@ pub fn ring(ui: &mut Ui, size: f32, share: Option<f32>, goal: Option<f32>, colou
         painter.add(egui::Shape::line(points, egui::Stroke::new(theme::RING_WIDTH, colour)));
     }
     if let Some(goal) = goal {
-        let (inner, outer) = (radius - theme::RING_WIDTH, radius + theme::RING_WIDTH);
+        // Across the ring's stroke and a little outside it, never into the number inside.
+        let (inner, outer) = (radius - theme::RING_WIDTH / 2.0, radius + theme::RING_WIDTH);
         let angle = -std::f32::consts::FRAC_PI_2 + goal.clamp(0.0, 1.0) * std::f32::consts::TAU;
         let direction = egui::vec2(angle.cos(), angle.sin());
         painter.line_segment(
             [center + inner * direction, center + outer * direction],
-            egui::Stroke::new(2.0, ui.visuals().text_color()),
+            egui::Stroke::new(theme::MARK_WIDTH, ui.visuals().text_color()),
         );
     }
     rect
@@ -215,7 +218,7 @@ pub fn centred<R>(ui: &mut Ui, max_width: f32, add: impl FnOnce(&mut Ui) -> R) -
 /// on the right; in a narrow column, the control goes under the label. The control is given
 /// the label's id, to be `labelled_by` it (what a screen reader reads for a slider or a field).
 pub fn setting_row<R>(ui: &mut Ui, label: &str, help: Option<&str>, control: impl FnOnce(&mut Ui, egui::Id) -> R) -> R {
-    let wide = ui.available_width() >= 2.0 * theme::SAVE_FOLDER_WIDTH;
+    let wide = ui.available_width() >= 2.0 * theme::CONTROL_WIDTH;
     let words = |ui: &mut Ui| {
         let id = ui.label(label).id;
         if let Some(help) = help {
@@ -225,7 +228,7 @@ pub fn setting_row<R>(ui: &mut Ui, label: &str, help: Option<&str>, control: imp
     };
     let inner = if wide {
         ui.horizontal_top(|ui| {
-            let label_width = ui.available_width() - theme::SAVE_FOLDER_WIDTH - theme::GRID;
+            let label_width = ui.available_width() - theme::CONTROL_WIDTH - theme::GRID;
             let id = ui
                 .vertical(|ui| {
                     ui.set_width(label_width);
@@ -233,7 +236,7 @@ pub fn setting_row<R>(ui: &mut Ui, label: &str, help: Option<&str>, control: imp
                 })
                 .inner;
             ui.vertical(|ui| {
-                ui.set_width(theme::SAVE_FOLDER_WIDTH);
+                ui.set_width(theme::CONTROL_WIDTH);
                 control(ui, id)
             })
             .inner

@@ -38,7 +38,7 @@ pub(crate) fn measure_row(ui: &mut Ui, label: &str, reading: Option<&Reading>, w
 /// How wide the measures' bars are drawn in a column `available` points wide: as wide as the
 /// room left beside the names and the words allows, within bounds.
 pub(crate) fn bar_width(available: f32) -> f32 {
-    (available - 2.0 * theme::SAVE_BUTTON_ROOM).clamp(theme::MEASURE_BAR_WIDTH, theme::MEASURE_BAR_MAX_WIDTH)
+    (available - 2.0 * theme::BAR_SIDE_ROOM).clamp(theme::MEASURE_BAR_WIDTH, theme::MEASURE_BAR_MAX_WIDTH)
 }
 
 /// A measure's bar: the track, the filled part, and the limit as a line across the middle.
@@ -55,7 +55,7 @@ fn limit_bar(ui: &mut Ui, width: f32, fill: Option<(f32, egui::Color32)>) {
     let limit_x = rect.center().x;
     painter.line_segment(
         [egui::pos2(limit_x, rect.top() - 2.0), egui::pos2(limit_x, rect.bottom() + 2.0)],
-        egui::Stroke::new(2.0, visuals.text_color()),
+        egui::Stroke::new(theme::MARK_WIDTH, visuals.text_color()),
     );
 }
 
@@ -186,13 +186,14 @@ fn status_card(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
         (status_colour(&state), kit::state_shape(&state), headline_and_why(&state))
     };
     let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
+    let column = ui.available_width();
     kit::card(ui, |ui| {
         let least = theme::STATUS_CARD_HEIGHT - 2.0 * (theme::CARD_PADDING + 1.0);
-        ui.set_min_height(kit::top_card_height(ui, least));
+        ui.set_min_height(kit::top_card_height(ui, column, least));
         let top = ui.min_rect().top();
         ui.horizontal_top(|ui| {
             kit::state_icon(ui, shape, colour, theme::STATE_ICON_SIZE);
-            let ring_room = theme::RING_SIZE + 2.0 * theme::GRID;
+            let ring_room = theme::RING_SIZE + 4.0 * theme::GRID;
             let text_width = (ui.available_width() - ring_room).max(theme::RING_SIZE);
             ui.vertical(|ui| {
                 ui.set_width(text_width);
@@ -204,7 +205,7 @@ fn status_card(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
             });
             today_ring(ui, &today, view.settings.goal_upright_pct);
         });
-        kit::top_card_seen(ui, ui.min_rect().bottom() - top);
+        kit::top_card_seen(ui, column, ui.min_rect().bottom() - top);
     });
     commands
 }

@@ -68,7 +68,7 @@ fn camera_choice(
     };
     let choice = egui::ComboBox::from_id_salt("camera")
         .selected_text(shown)
-        .width(theme::SAVE_FOLDER_WIDTH - theme::GRID)
+        .width(theme::CONTROL_WIDTH - theme::GRID)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut draft.source, default.to_owned(), "The first camera found");
             for camera in cameras.iter().filter(|camera| camera.usable()) {
@@ -94,7 +94,7 @@ fn camera_choice(
 /// The help line of a nudge's row: what it does, or why this desktop cannot do it.
 fn nudge_help(does: &'static str, support: Option<&Result<(), String>>) -> String {
     match support {
-        Some(Err(why)) => why.clone(),
+        Some(Err(why)) => crate::engine::status::capitalised(why),
         _ => does.to_owned(),
     }
 }
@@ -136,7 +136,14 @@ fn nudge_rows(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) -> Vec<UiC
             ui.label(RichText::new(tried).weak());
         }
     });
-    ui.label(RichText::new("None of them nudges during a call, with Do Not Disturb on, or while a window is fullscreen (see Warnings).").small().weak());
+    ui.label(
+        RichText::new(
+            "With \"Video calls\" and \"Presenting\" on (under Warnings), none of them nudges during a call, with Do \
+             Not Disturb on, or while a window is fullscreen.",
+        )
+        .small()
+        .weak(),
+    );
     commands
 }
 
@@ -262,7 +269,7 @@ pub fn settings_panel(ui: &mut Ui, draft: &mut Settings, view: &SettingsView) ->
                     ui.add(
                         egui::TextEdit::singleline(&mut draft.hook_command)
                             .hint_text("e.g. ~/bin/lamp.sh")
-                            .desired_width(ui.available_width().min(theme::SAVE_FOLDER_WIDTH)),
+                            .desired_width(ui.available_width().min(theme::CONTROL_WIDTH)),
                     )
                     .labelled_by(label)
                 },

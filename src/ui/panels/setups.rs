@@ -28,7 +28,7 @@ pub fn setups_section(ui: &mut Ui, book: &SetupBook, in_use: Option<&str>) -> Ve
             ui.label("No setup yet: calibrate once to make the first.");
         }
         for setup in &book.setups {
-            ui.add_space(4.0);
+            ui.add_space(crate::ui::theme::GRID / 2.0);
             let mut title = setup.name.clone();
             if setup.standing {
                 title.push_str(" (standing)");
@@ -63,7 +63,7 @@ pub fn setups_section(ui: &mut Ui, book: &SetupBook, in_use: Option<&str>) -> Ve
                 }
             });
         }
-        ui.add_space(4.0);
+        ui.add_space(crate::ui::theme::GRID / 2.0);
         if ui.button("Add a setup...").clicked() {
             let name = new_name(|name| book.get(name).is_some());
             let standing = name == "Standing";

@@ -108,13 +108,19 @@ pub(super) fn timer_words(entry: &Entry, elapsed_s: f64) -> String {
 /// illustration, a countdown ring and the steps. It stays until finished with, whether or not
 /// the warning that suggested it still stands, and ends with one Done (counted in today's
 /// report); Stop (Close once finished) or Escape end it without counting.
-pub fn stretch_sheet(ctx: &egui::Context, entry: &Entry, elapsed_s: f64) -> Vec<UiCommand> {
+pub fn stretch_sheet(ctx: &egui::Context, entry: &Entry, elapsed_s: f64, dark: bool) -> Vec<UiCommand> {
     let mut commands = Vec::new();
     let timer = HoldTimer::for_entry(entry);
     let state = timer.at(elapsed_s);
     let width = theme::SHEET_WIDTH.min(ctx.content_rect().width() - 6.0 * theme::GRID);
     let max_height = ctx.content_rect().height() - 8.0 * theme::GRID;
-    let modal = egui::Modal::new(egui::Id::unique("stretch-sheet")).show(ctx, |ui| {
+    let (fill, edge) = theme::card_colours(dark);
+    let frame = egui::Frame::new()
+        .fill(fill)
+        .stroke(egui::Stroke::new(1.0, edge))
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(theme::CARD_PADDING);
+    let modal = egui::Modal::new(egui::Id::unique("stretch-sheet")).frame(frame).show(ctx, |ui| {
         ui.set_width(width);
         kit::card_title(ui, &entry.name);
         egui::ScrollArea::vertical().max_height(max_height - 14.0 * theme::GRID).show(ui, |ui| {
@@ -241,7 +247,7 @@ fn stretches_column(ui: &mut Ui, catalog: &Catalog, under_way: Option<&str>) -> 
     ui.label(
         "Each has steps and a timer. slouchwatch suggests the one that fits what it saw; any can be done at any time.",
     );
-    ui.add_space(4.0);
+    ui.add_space(crate::ui::theme::GRID / 2.0);
     // The window's own scroll area scrolls the list: two cards a row when wide, one when narrow.
     let elapsed = |entry: &Entry| under_way == Some(entry.id.as_str());
     if ui.available_width() >= theme::WIDE_LAYOUT_MIN_WIDTH {
@@ -253,12 +259,12 @@ fn stretches_column(ui: &mut Ui, catalog: &Catalog, under_way: Option<&str>) -> 
                     commands.extend(column.with_layout(left, |ui| stretch_card(ui, entry, elapsed(entry))).inner);
                 }
             });
-            ui.add_space(8.0);
+            ui.add_space(crate::ui::theme::GRID);
         }
     } else {
         for entry in &catalog.entries {
             commands.extend(stretch_card(ui, entry, elapsed(entry)));
-            ui.add_space(8.0);
+            ui.add_space(crate::ui::theme::GRID);
         }
     }
     kit::card(ui, |ui| {

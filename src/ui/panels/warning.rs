@@ -78,11 +78,12 @@ pub fn warning_card(ui: &mut Ui, warning: &WarningView, readings: &[Reading], sl
     let mut commands = Vec::new();
     let dark = ui.visuals().dark_mode;
     let edge = egui::Stroke::new(theme::warning_frame_width(warning.severity), theme::WARNING);
+    let column = ui.available_width();
     kit::card_with(ui, theme::tint(theme::WARNING, dark), edge, |ui| {
         // The same outer height as the status card's (whose edge is 1 point wide).
         let least = theme::STATUS_CARD_HEIGHT - 2.0 * (theme::CARD_PADDING + edge.width);
         let extra_edge = 2.0 * (edge.width - 1.0);
-        ui.set_min_height(kit::top_card_height(ui, least + extra_edge) - extra_edge);
+        ui.set_min_height(kit::top_card_height(ui, column, least + extra_edge) - extra_edge);
         let top = ui.min_rect().top();
         ui.horizontal_top(|ui| {
             kit::state_icon(ui, StateShape::Warning, theme::WARNING, theme::STATE_ICON_SIZE);
@@ -131,7 +132,7 @@ pub fn warning_card(ui: &mut Ui, warning: &WarningView, readings: &[Reading], sl
                 });
             });
         });
-        kit::top_card_seen(ui, ui.min_rect().bottom() - top + extra_edge);
+        kit::top_card_seen(ui, column, ui.min_rect().bottom() - top + extra_edge);
     });
     commands
 }

@@ -81,12 +81,9 @@ pub struct WizardView<'a> {
     pub welcomed: bool,
 }
 
-/// The widest the wizard's column runs, points (the preview is as wide as it).
-const WIZARD_COLUMN: f32 = 760.0;
-
 /// The calibration wizard.
 pub fn calibration_panel(ui: &mut Ui, view: &WizardView) -> Vec<UiCommand> {
-    kit::centred(ui, WIZARD_COLUMN, |ui| {
+    kit::centred(ui, theme::WIZARD_COLUMN_WIDTH, |ui| {
         let mut commands = Vec::new();
         if view.first_run && !view.welcomed && matches!(view.step, WizardStep::Intro) {
             welcome(ui, &mut commands);
@@ -352,7 +349,7 @@ fn preview(ui: &mut Ui, view: &WizardView, over: Option<&str>) {
 /// A dashed head-and-shoulders outline over the preview: where a well-framed person sits.
 fn outline(ui: &Ui, rect: egui::Rect) {
     let painter = ui.painter_at(rect);
-    let stroke = egui::Stroke::new(2.0, egui::Color32::from_white_alpha(200));
+    let stroke = egui::Stroke::new(theme::MARK_WIDTH, theme::OUTLINE);
     let (w, h) = (rect.width(), rect.height());
     let head = egui::pos2(rect.center().x, rect.top() + 0.33 * h);
     let (rx, ry) = (0.12 * w, 0.17 * h);

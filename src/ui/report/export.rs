@@ -71,13 +71,7 @@ async fn save_file(bus: Option<&str>, name: &str, folder: Option<&Path>) -> Resu
     let token = format!("slouchwatch_{}", std::process::id());
     let sender = unique.trim_start_matches(':').replace('.', "_");
     let request_path = format!("{PORTAL_PATH}/request/{sender}/{token}");
-    let rule = zbus::MatchRule::builder()
-        .msg_type(zbus::message::Type::Signal)
-        .interface(REQUEST)
-        .member("Response")
-        .path(request_path.as_str())
-        .build()?;
-    let mut responses = zbus::MessageStream::for_match_rule(rule, &connection, None).await?;
+    let mut responses = responses_at(&connection, &request_path).await?;
     let mut options: HashMap<&str, Variant<'_>> = HashMap::new();
     options.insert("handle_token", Variant::from(token.as_str()));
     options.insert("current_name", Variant::from(name));
@@ -88,9 +82,14 @@ async fn save_file(bus: Option<&str>, name: &str, folder: Option<&Path>) -> Resu
         bytes.push(0);
         options.insert("current_folder", Variant::from(bytes));
     }
-    connection
+    let reply = connection
         .call_method(Some(PORTAL), PORTAL_PATH, Some(FILE_CHOOSER), "SaveFile", &("", "Export the report", options))
         .await?;
+    // Portals before version 0.9 answer on a request path of their own making: listen there.
+    let handle: zbus::OwnedObjectPath = reply.body().deserialize()?;
+    if handle.as_str() != request_path {
+        responses = responses_at(&connection, handle.as_str()).await?;
+    }
     let message = std::future::poll_fn(|context| std::pin::Pin::new(&mut responses).poll_next(context)).await;
     let Some(message) = message.transpose()? else {
         return Ok(Chosen::NoChooser("the desktop portal went away".to_owned()));
@@ -105,6 +104,17 @@ async fn save_file(bus: Option<&str>, name: &str, folder: Option<&Path>) -> Resu
         Some(path) => Chosen::File(path),
         None => Chosen::NoChooser("the file chooser gave no file to save to".to_owned()),
     })
+}
+
+/// The Response signals of the portal request at `path`.
+async fn responses_at(connection: &zbus::Connection, path: &str) -> Result<zbus::MessageStream, zbus::Error> {
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface(REQUEST)
+        .member("Response")
+        .path(path)
+        .build()?;
+    zbus::MessageStream::for_match_rule(rule, connection, None).await
 }
 
 /// The path of a `file://` URI (percent-escapes decoded); `None` for any other URI.

@@ -45,8 +45,9 @@ pub struct ReportView {
     pub exporting: bool,
     /// The session bus to ask for the file chooser on (`None`: this session's; tests use their own).
     pub portal_bus: Option<String>,
-    /// The file chooser's answer, when it comes.
-    chooser: Option<std::sync::mpsc::Receiver<Chosen>>,
+    /// The file chooser's answer, when it comes, and the report it is for (the day shown may
+    /// change while the chooser is open).
+    chooser: Option<(std::sync::mpsc::Receiver<Chosen>, Box<DailyReport>)>,
 }
 
 impl ReportView {
@@ -66,7 +67,7 @@ impl ReportView {
     }
 }
 
-/// Why "Save as HTML" (or opening what it saved) did not work.
+/// Why "Export as HTML" (or opening what it saved) did not work.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     /// No report is shown.
@@ -115,7 +116,8 @@ impl ReportView {
         };
         let name = format!("slouchwatch-report-{}.html", daily.day.date);
         let folder = Some(PathBuf::from(self.save_folder.trim())).filter(|folder| folder.is_dir());
-        self.chooser = Some(choose_save_file(self.portal_bus.clone(), name, folder));
+        let asked_for = daily.clone();
+        self.chooser = Some((choose_save_file(self.portal_bus.clone(), name, folder), asked_for));
         self.exporting = true;
         self.saved = None;
         self.export_note = None;
@@ -124,41 +126,35 @@ impl ReportView {
     /// Takes the file chooser's answer, if it has come, and saves there; with no chooser, saves
     /// in [`ReportView::save_folder`] and says why. Returns whether an answer came.
     pub fn take_export(&mut self) -> bool {
-        let Some(answer) = self.chooser.as_ref().and_then(|chooser| chooser.try_recv().ok()) else {
+        let Some(answer) = self.chooser.as_ref().and_then(|(chooser, _)| chooser.try_recv().ok()) else {
             return false;
         };
-        self.chooser = None;
+        let Some((_, daily)) = self.chooser.take() else { return false };
         self.exporting = false;
         match answer {
-            Chosen::File(path) => self.save_to(path),
+            Chosen::File(path) => self.saved = Some(save_report(&daily, path)),
             Chosen::Cancelled => {}
             Chosen::NoChooser(why) => {
                 let folder = PathBuf::from(self.save_folder.trim());
                 if folder.as_os_str().is_empty() {
                     self.saved = Some(Err(SaveError::NoFolder));
-                } else if let Some(Ok(daily)) = &self.loaded {
+                } else {
                     let path = folder.join(format!("slouchwatch-report-{}.html", daily.day.date));
-                    self.save_to(path);
+                    self.saved = Some(save_report(&daily, path));
                     self.export_note = Some(format!("No file chooser answered ({why}), so it went to this folder."));
                 }
             }
         }
         true
     }
+}
 
-    /// Writes the report shown to `path` as a self-contained HTML page (its folder created if
-    /// missing).
-    fn save_to(&mut self, path: PathBuf) {
-        let Some(Ok(daily)) = &self.loaded else {
-            self.saved = Some(Err(SaveError::NothingToSave));
-            return;
-        };
-        let html = crate::report::Report::Day(daily.clone()).render(crate::report::Format::Html);
-        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, html));
-        self.saved = Some(match written {
-            Ok(()) => Ok(path),
-            Err(error) => Err(SaveError::Write { path, error }),
-        });
+/// Writes `daily` to `path` as a self-contained HTML page (its folder created if missing).
+fn save_report(daily: &DailyReport, path: PathBuf) -> Result<PathBuf, SaveError> {
+    let html = crate::report::Report::Day(Box::new(daily.clone())).render(crate::report::Format::Html);
+    match path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, html)) {
+        Ok(()) => Ok(path),
+        Err(error) => Err(SaveError::Write { path, error }),
     }
 }
 
@@ -284,6 +280,11 @@ struct Tile {
 
 impl Tile {
     fn show(&self, ui: &mut Ui) {
+        // Left-aligned: a column justifies what it holds, which spreads the words apart.
+        ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| self.card(ui));
+    }
+
+    fn card(&self, ui: &mut Ui) {
         kit::card(ui, |ui| {
             ui.label(RichText::new(self.label).small().weak());
             ui.horizontal(|ui| {
@@ -322,7 +323,8 @@ fn tiles(ui: &mut Ui, day: &DayReport, goal_pct: f64) {
         Tile { label: "Warnings", value: day.warnings.to_string(), under: warnings_under, sign: None },
         Tile { label: "Longest upright", value: longest, under: longest_under, sign: None },
     ];
-    let per_row = if ui.available_width() >= 4.0 * theme::TILE_MIN_WIDTH + 3.0 * theme::GRID { 4 } else { 2 };
+    let tile_width = theme::TILE_MIN_WIDTH + 2.0 * (theme::CARD_PADDING + 1.0);
+    let per_row = if ui.available_width() >= 4.0 * tile_width + 3.0 * theme::GRID { 4 } else { 2 };
     for row in all.chunks(per_row) {
         ui.columns(per_row, |columns| {
             for (column, tile) in columns.iter_mut().zip(row) {
@@ -357,7 +359,7 @@ fn legend(ui: &mut Ui, entries: &[(Color32, &str)]) {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(LEGEND_SWATCH, LEGEND_SWATCH), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, *fill);
             ui.label(galley);
-            ui.add_space(8.0);
+            ui.add_space(crate::ui::theme::GRID);
         }
     });
 }
