@@ -187,8 +187,9 @@ pub fn ring(ui: &mut Ui, size: f32, share: Option<f32>, goal: Option<f32>, colou
         painter.add(egui::Shape::line(points, egui::Stroke::new(theme::RING_WIDTH, colour)));
     }
     if let Some(goal) = goal {
-        // Across the ring's stroke and a little outside it, never into the number inside.
-        let (inner, outer) = (radius - theme::RING_WIDTH / 2.0, radius + theme::RING_WIDTH);
+        // Across the ring's stroke and out past it, never inside, where it would read as a
+        // minus sign before the number.
+        let (inner, outer) = (radius - theme::RING_WIDTH / 2.0, radius + 1.5 * theme::RING_WIDTH);
         let angle = -std::f32::consts::FRAC_PI_2 + goal.clamp(0.0, 1.0) * std::f32::consts::TAU;
         let direction = egui::vec2(angle.cos(), angle.sin());
         painter.line_segment(

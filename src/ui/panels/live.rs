@@ -261,7 +261,7 @@ fn today_ring(ui: &mut Ui, today: &DayTotals, goal_pct: f64) {
         );
         // The number in the ring is a label: read out, and found by tests, like the today line's.
         let middle = share.map(|share| format!("{share:.0}%")).unwrap_or_else(|| "-".to_owned());
-        ui.put(rect, egui::Label::new(RichText::new(middle).size(theme::TEXT_TITLE)));
+        ui.put(rect, egui::Label::new(RichText::new(middle).size(theme::TEXT_BODY + 2.0).strong()));
         ui.label(RichText::new(format!("upright today, goal {goal_pct:.0}%")).small().weak());
     });
 }
