@@ -4,7 +4,6 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::engine::status::MonitorState;
 use crate::ui::theme;
 
 /// A card: the theme's fill, a thin edge, rounded corners, room inside; as wide as the column.
@@ -91,21 +90,6 @@ pub enum StateShape {
     Cross,
     /// A dash: away, starting.
     Dash,
-}
-
-/// The shape that goes with a state, so no state is told by colour alone.
-pub fn state_shape(state: &MonitorState) -> StateShape {
-    match state {
-        MonitorState::Upright => StateShape::Tick,
-        MonitorState::Slouching { warned: true, .. } => StateShape::Warning,
-        MonitorState::Slouching { warned: false, .. } | MonitorState::NoSetupFits | MonitorState::Recalibrate => {
-            StateShape::Caution
-        }
-        MonitorState::Paused { .. } | MonitorState::Snoozed { .. } | MonitorState::Yielded { .. } => StateShape::Pause,
-        MonitorState::NotCalibrated | MonitorState::NotJudged => StateShape::Question,
-        MonitorState::NoCamera { .. } => StateShape::Cross,
-        _ => StateShape::Dash,
-    }
 }
 
 /// Draws a state icon of `size` points in `colour`.
@@ -249,27 +233,4 @@ pub fn setting_row<R>(ui: &mut Ui, label: &str, help: Option<&str>, control: imp
     };
     ui.add_space(theme::GRID / 2.0);
     inner
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::posture::Problem;
-
-    /// States a person must tell apart have different shapes, not only different colours.
-    #[test]
-    fn states_that_differ_have_different_shapes() {
-        let shapes = [
-            state_shape(&MonitorState::Upright),
-            state_shape(&MonitorState::Slouching { problems: vec![Problem::HeadDown], warned: false }),
-            state_shape(&MonitorState::Slouching { problems: vec![Problem::HeadDown], warned: true }),
-            state_shape(&MonitorState::NotJudged),
-            state_shape(&MonitorState::Snoozed { until: None }),
-        ];
-        for (i, a) in shapes.iter().enumerate() {
-            for b in &shapes[i + 1..] {
-                assert_ne!(a, b);
-            }
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::kit::{self, StateShape};
-use super::status::{status_colour, today_words};
+use super::status::{status_look, today_words};
 use super::warning::{WarningView, warning_card};
 use super::{Screen, UiCommand};
 use crate::engine::status::MonitorState;
@@ -183,7 +183,8 @@ fn status_card(ui: &mut Ui, view: &LiveView) -> Vec<UiCommand> {
         let (headline, why) = REPLAY_ENDED.split_once(": ").unwrap_or((REPLAY_ENDED, ""));
         (theme::NEUTRAL, StateShape::Dash, (headline.to_owned(), crate::engine::status::capitalised(why)))
     } else {
-        (status_colour(&state), kit::state_shape(&state), headline_and_why(&state))
+        let (colour, shape) = status_look(&state);
+        (colour, shape, headline_and_why(&state))
     };
     let today = snapshot.map(|snapshot| snapshot.today.clone()).unwrap_or_default();
     let column = ui.available_width();

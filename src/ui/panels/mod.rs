@@ -17,7 +17,7 @@ pub(crate) use live::measure_row;
 pub use live::{LiveView, REPLAY_ENDED, headline_and_why, judged_readings, live_panel, upright_share};
 pub use settings::{SettingsView, camera_setting, settings_panel};
 pub use setups::setups_section;
-pub use status::{status_colour, status_text, today_words};
+pub use status::{status_colour, status_look, status_text, today_words};
 pub use stretches::{see_a_professional, stretch_card, stretch_sheet, stretches_panel};
 pub use warning::{WarningView, warning_card, warning_message};
 pub use wizard::{SetupChoice, WizardStep, WizardView, calibration_panel};

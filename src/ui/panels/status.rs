@@ -3,6 +3,7 @@
 
 use egui::Color32;
 
+use super::kit::StateShape;
 use crate::engine::Snapshot;
 use crate::engine::status::MonitorState;
 use crate::ui::theme;
@@ -16,13 +17,24 @@ pub fn status_text(snapshot: Option<&Snapshot>, camera_problem: Option<&str>, ca
 
 /// The colour the window draws a state in.
 pub fn status_colour(state: &MonitorState) -> Color32 {
+    status_look(state).0
+}
+
+/// How the window draws a state: its colour and the shape beside it, one rule for both, so no
+/// state is told by colour alone. Only [`MonitorState::Upright`] is green.
+pub fn status_look(state: &MonitorState) -> (Color32, StateShape) {
     match state {
-        MonitorState::Upright => theme::GOOD,
-        MonitorState::Slouching { warned: true, .. } => theme::WARNING,
+        MonitorState::Upright => (theme::GOOD, StateShape::Tick),
+        MonitorState::Slouching { warned: true, .. } => (theme::WARNING, StateShape::Warning),
         MonitorState::Slouching { warned: false, .. } | MonitorState::NoSetupFits | MonitorState::Recalibrate => {
-            theme::SLOUCHING
+            (theme::SLOUCHING, StateShape::Caution)
         }
-        _ => theme::NEUTRAL,
+        MonitorState::Paused { .. } | MonitorState::Snoozed { .. } | MonitorState::Yielded { .. } => {
+            (theme::NEUTRAL, StateShape::Pause)
+        }
+        MonitorState::NotCalibrated | MonitorState::NotJudged => (theme::NEUTRAL, StateShape::Question),
+        MonitorState::NoCamera { .. } => (theme::NEUTRAL, StateShape::Cross),
+        _ => (theme::NEUTRAL, StateShape::Dash),
     }
 }
 
@@ -71,6 +83,24 @@ mod tests {
         assert_eq!(status_colour(&warned), theme::WARNING);
         assert_eq!(status_colour(&MonitorState::NoSetupFits), theme::SLOUCHING);
         assert_eq!(status_text(None, Some("unplugged"), true), ("No camera: unplugged".into(), theme::NEUTRAL));
+    }
+
+    /// States a person must tell apart have different shapes, not only different colours.
+    #[test]
+    fn states_that_differ_have_different_shapes() {
+        let shapes = [
+            MonitorState::Upright,
+            MonitorState::Slouching { problems: vec![Problem::HeadDown], warned: false },
+            MonitorState::Slouching { problems: vec![Problem::HeadDown], warned: true },
+            MonitorState::NotJudged,
+            MonitorState::Snoozed { until: None },
+        ]
+        .map(|state| status_look(&state).1);
+        for (i, a) in shapes.iter().enumerate() {
+            for b in &shapes[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
     }
 
     #[test]
