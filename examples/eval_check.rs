@@ -1,6 +1,6 @@
 //! Development check on the real photos in `../shared/eval/` (not part of the project: their
 //! licences do not allow copying them in). Calibrates on some upright frames, classifies the rest
-//! and prints confusion tables. Skips, successfully, when `../shared/eval` is absent.
+//! and prints confusion tables, with how many frames' faces the face mesh read. Skips, successfully, when `../shared/eval` is absent.
 //!
 //! Run: `cargo run --release --example eval_check [-- --size 160]` (`--size`: run the model at
 //! another input size, a multiple of 32)
@@ -76,12 +76,14 @@ fn calibrate(
 }
 
 fn table(estimator: &mut PoseEstimator, sets: &[(&str, Vec<PathBuf>)], options: &PostureOptions) -> anyhow::Result<()> {
-    println!("{:<12} {:>5} {:>5} {:>8}   problems seen", "label", "good", "bad", "unknown");
+    println!("{:<12} {:>5} {:>5} {:>8} {:>6}   problems seen", "label", "good", "bad", "unknown", "faces");
     for (label, frames) in sets {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut problems: BTreeMap<String, usize> = BTreeMap::new();
+        let mut faces = 0;
         for frame in frames {
             let record = analyze::analyze_file(estimator, frame, options)?;
+            faces += usize::from(record.face_read);
             let verdict = match record.posture {
                 Posture::Good => "good",
                 Posture::Bad => "bad",
@@ -95,11 +97,12 @@ fn table(estimator: &mut PoseEstimator, sets: &[(&str, Vec<PathBuf>)], options: 
         let count = |key| counts.get(key).copied().unwrap_or(0);
         let seen: Vec<String> = problems.iter().map(|(problem, n)| format!("{problem} x{n}")).collect();
         println!(
-            "{:<12} {:>5} {:>5} {:>8}   {}",
+            "{:<12} {:>5} {:>5} {:>8} {:>6}   {}",
             label,
             count("good"),
             count("bad"),
             count("unknown"),
+            format!("{faces}/{}", frames.len()),
             seen.join(", ")
         );
     }

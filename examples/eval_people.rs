@@ -9,10 +9,11 @@
 //! judge every upright frame numbered [`SETTLE_FRAMES`] or more after the last calibration frame,
 //! and every slouched frame; DUPLICATE rows are never judged.
 //!
-//! Run: `cargo run --release --example eval_people [-- --frames OUT.tsv] [--dir DIR] [--model thunder] [--size 128]`
+//! Run: `cargo run --release --example eval_people [-- --frames OUT.tsv] [--dir DIR] [--model thunder] [--size 128] [--no-face]`
 //! (`--frames` writes one row per judged frame with its measures, for looking at the misses;
 //! `--model` takes the names `analyze --model` takes; `--size` runs the model at another input
-//! size, a multiple of 32, for judging a smaller input on the calibrated person's region).
+//! size, a multiple of 32, for judging a smaller input on the calibrated person's region;
+//! `--no-face` runs MoveNet without the face mesh).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use slouchwatch::analyze::{self, AnalysisRecord, PostureOptions};
-use slouchwatch::pose::{LoadOptions, ModelChoice, PoseEstimator};
+use slouchwatch::pose::{KeypointName, LoadOptions, ModelChoice, PoseEstimator};
 use slouchwatch::posture::metrics::METRIC_NAMES;
 use slouchwatch::posture::{PlacementSetting, Posture};
 
@@ -107,7 +108,13 @@ fn main() -> anyhow::Result<()> {
     };
     let run_size = arg_after("--size").map(|size| size.to_string_lossy().parse::<usize>()).transpose()?;
     println!("model: {model}{}", run_size.map(|size| format!(" at {size} px")).unwrap_or_default());
-    let mut estimator = PoseEstimator::load_with(&model, LoadOptions { run_size, ..LoadOptions::default() })?;
+    // `--no-face`: MoveNet alone, without the face mesh (what the mesh buys).
+    let without_face = args.iter().any(|arg| arg == "--no-face");
+    if without_face {
+        println!("face mesh: off");
+    }
+    let mut estimator =
+        PoseEstimator::load_with(&model, LoadOptions { run_size, without_face, ..LoadOptions::default() })?;
     // `--judge-size N`: calibrate at the model's own size on whole frames, judge at N (on the
     // calibrated person's region, as the monitor looks once calibrated).
     let judge_size = arg_after("--judge-size").map(|size| size.to_string_lossy().parse::<usize>()).transpose()?;
@@ -125,7 +132,7 @@ fn main() -> anyhow::Result<()> {
     for name in METRIC_NAMES {
         let _ = write!(rows, "\t{name}");
     }
-    rows.push('\n');
+    rows.push_str("\tface_read\tchin_y\tface_width_px\teye_y\n");
 
     let mut people: Vec<&str> = frames.iter().map(|frame| frame.person.as_str()).collect();
     people.sort_unstable();
@@ -155,6 +162,9 @@ fn main() -> anyhow::Result<()> {
                     quality.frames_total,
                     if quality.notes.is_empty() { String::new() } else { format!(" ({})", quality.notes.join("; ")) }
                 );
+                if let Some(front) = &calibration.front {
+                    println!("  front reference: {front:?}");
+                }
                 let desk = slouchwatch::posture::desk::geometry(&calibration);
                 let items = slouchwatch::posture::desk::desk_check(&calibration, &Default::default());
                 let found: Vec<String> = items.iter().map(|item| item.finding()).collect();
@@ -216,7 +226,15 @@ fn append_row(rows: &mut String, frame: &Frame, record: &AnalysisRecord) {
             None => rows.push('\t'),
         }
     }
-    rows.push('\n');
+    let face = record.face.as_ref();
+    let eyes = (record.keypoints[KeypointName::LeftEye].y + record.keypoints[KeypointName::RightEye].y) / 2.0;
+    let _ = writeln!(
+        rows,
+        "\t{}\t{}\t{}\t{eyes:.1}",
+        record.face_read,
+        face.map(|face| format!("{:.1}", face.chin.y)).unwrap_or_default(),
+        face.map(|face| format!("{:.1}", face.width_px())).unwrap_or_default(),
+    );
 }
 
 fn read_manifest(dir: &Path, manifest: &Path) -> anyhow::Result<Vec<Frame>> {

@@ -7,12 +7,13 @@
 //!
 //! `--stages` also prints where a frame's time goes (CPU ms per frame, medians over the
 //! frames): decoding with libjpeg-turbo (what slouchwatch uses) and with `image`'s pure-Rust
-//! decoder (zune-jpeg, what it used before), and finding the pose on the decoded frame.
+//! decoder (zune-jpeg, what it used before), and finding the pose on the decoded frame, with
+//! MoveNet and the face mesh timed apart.
 
 use std::time::Instant;
 
 use slouchwatch::images;
-use slouchwatch::pose::{ModelChoice, PoseEstimator};
+use slouchwatch::pose::{FaceReader, LoadOptions, ModelChoice, PoseEstimator};
 use slouchwatch::posture::{self, PostureSettings};
 use slouchwatch::source::camera::PixelFormat;
 use slouchwatch::source::camera::decode::RawFrame;
@@ -115,18 +116,24 @@ fn print_stages(frames: &[Vec<u8>], estimator: &mut PoseEstimator) -> anyhow::Re
         let _ = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)?.into_rgb8();
         Ok(())
     };
-    let mut times = [Vec::new(), Vec::new(), Vec::new()];
+    let mut body_only = PoseEstimator::load_with(
+        &ModelChoice::Lightning,
+        LoadOptions { without_face: true, ..LoadOptions::default() },
+    )?;
+    let mut face_reader = FaceReader::load()?;
+    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let mut faces_read = 0;
     for bytes in frames {
         let decoded = images::decode_jpeg(bytes).map_err(|detail| anyhow::anyhow!(detail))?;
-        let mut pose = |_: &[u8]| -> anyhow::Result<()> {
-            estimator.estimate(&decoded)?;
-            Ok(())
-        };
+        let body = body_only.estimate(&decoded)?;
+        faces_read += usize::from(face_reader.read(&decoded, &body)?.is_some());
         times[0].push(time_ms(bytes, &mut turbo)?);
         times[1].push(time_ms(bytes, &mut zune)?);
-        times[2].push(time_ms(bytes, &mut pose)?);
+        times[2].push(time_ms(bytes, &mut |_| Ok(estimator.estimate(&decoded).map(|_| ())?))?);
+        times[3].push(time_ms(bytes, &mut |_| Ok(body_only.estimate(&decoded).map(|_| ())?))?);
+        times[4].push(time_ms(bytes, &mut |_| Ok(face_reader.read(&decoded, &body).map(|_| ())?))?);
     }
-    let [turbo, zune, pose] = times.map(median);
+    let [turbo, zune, pose, body, face] = times.map(median);
     println!(
         "{}",
         serde_json::json!({
@@ -134,7 +141,10 @@ fn print_stages(frames: &[Vec<u8>], estimator: &mut PoseEstimator) -> anyhow::Re
                 "decode (images::decode_jpeg)": turbo,
                 "decode (image / zune-jpeg)": zune,
                 "pose (pre-processing, inference, decoding)": pose,
-            }
+                "of which MoveNet (the pose without the face mesh)": body,
+                "of which the face mesh (crop, inference, decoding)": face,
+            },
+            "faces_read": format!("{faces_read} of {}", frames.len()),
         })
     );
     Ok(())

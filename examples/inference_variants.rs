@@ -8,9 +8,11 @@
 //! A variant is a model (`lightning`, `thunder` or an ONNX file) with optional suffixes:
 //! `+tract-layout` (no channel-last step, as tract alone runs it) and `@SIZE` (another input
 //! size). Example: `lightning lightning+tract-layout lightning@160 old.onnx+tract-layout`.
+//! `face` is the face mesh (with `+tract-layout` too), run on the face Lightning finds; its
+//! "keypoint move" is the chin's, against the first face variant.
 
 use image::{Rgb, RgbImage};
-use slouchwatch::pose::{LoadOptions, ModelChoice, PoseEstimator};
+use slouchwatch::pose::{FaceReader, LoadOptions, ModelChoice, Pose, PoseEstimator};
 
 /// Inferences per variant in one round.
 const PER_ROUND: usize = 20;
@@ -50,43 +52,75 @@ fn main() -> anyhow::Result<()> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/astronaut.png");
     let photo: RgbImage = image::open(path)?.into_rgb8();
     let blank = RgbImage::from_pixel(64, 64, Rgb([0, 0, 0]));
-    let mut estimators = Vec::new();
+    enum Variant {
+        Pose(Box<PoseEstimator>),
+        Face(FaceReader),
+    }
+    let mut finder = PoseEstimator::load_with(
+        &ModelChoice::Lightning,
+        LoadOptions { without_face: true, ..LoadOptions::default() },
+    )?;
+    let body: Pose = finder.estimate(&photo)?;
+    let mut variants = Vec::new();
     for spec in &args {
+        if let Some(rest) = spec.strip_prefix("face") {
+            variants.push(Variant::Face(FaceReader::load_with(rest == "+tract-layout")?));
+            continue;
+        }
         let (model, options) = parse(spec);
-        let mut estimator = PoseEstimator::load_with(&model, options)?;
+        let mut estimator = PoseEstimator::load_with(&model, LoadOptions { without_face: true, ..options })?;
         estimator.prepare(&blank)?;
-        estimators.push(estimator);
+        variants.push(Variant::Pose(Box::new(estimator)));
     }
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); args.len()];
     for _ in 0..rounds {
-        for (estimator, times) in estimators.iter_mut().zip(&mut samples) {
-            estimator.prepare(&photo)?;
-            estimator.infer()?;
+        for (variant, times) in variants.iter_mut().zip(&mut samples) {
+            let mut once: Box<dyn FnMut() -> anyhow::Result<()>> = match variant {
+                Variant::Pose(estimator) => {
+                    estimator.prepare(&photo)?;
+                    Box::new(move || Ok(estimator.infer().map(|_| ())?))
+                }
+                Variant::Face(reader) => Box::new(|| Ok(reader.read(&photo, &body).map(|_| ())?)),
+            };
+            once()?;
             let start = thread_cpu_seconds();
             for _ in 0..PER_ROUND {
-                estimator.infer()?;
+                once()?;
             }
             times.push(1000.0 * (thread_cpu_seconds() - start) / PER_ROUND as f64);
         }
     }
-    let poses: Vec<_> = estimators
+    // Where each variant puts its points: the 17 keypoints, or the face's chin.
+    let points: Vec<Vec<(f32, f32)>> = variants
         .iter_mut()
-        .map(|estimator| estimator.prepare(&photo).map_err(anyhow::Error::from).and_then(|_| Ok(estimator.infer()?)))
+        .map(|variant| -> anyhow::Result<Vec<(f32, f32)>> {
+            Ok(match variant {
+                Variant::Pose(estimator) => {
+                    estimator.prepare(&photo)?;
+                    estimator.infer()?.keypoints.iter().map(|k| (k.x, k.y)).collect()
+                }
+                Variant::Face(reader) => {
+                    reader.read(&photo, &body)?.map(|face| vec![(face.chin.x, face.chin.y)]).unwrap_or_default()
+                }
+            })
+        })
         .collect::<anyhow::Result<_>>()?;
-    let first = &poses[0];
+    let first_of_kind = |index: usize| {
+        let is_face = matches!(variants[index], Variant::Face(_));
+        variants.iter().position(|variant| matches!(variant, Variant::Face(_)) == is_face).unwrap_or(index)
+    };
     let span = photo.width().max(photo.height()) as f32;
     println!(
-        "| variant | CPU ms per inference (median of {rounds} rounds) | vs first | largest keypoint move vs first (share of the photo) |"
+        "| variant | CPU ms per inference (median of {rounds} rounds) | vs first | largest keypoint move vs first of its kind (share of the photo) |"
     );
     println!("|---|---|---|---|");
     let base = median(&mut samples[0].clone());
-    for ((spec, times), pose) in args.iter().zip(&mut samples).zip(&poses) {
+    for (index, (spec, times)) in args.iter().zip(&mut samples).enumerate() {
         let ms = median(times);
-        let moved = pose
-            .keypoints
+        let moved = points[index]
             .iter()
-            .zip(&first.keypoints)
-            .map(|(a, b)| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() / span)
+            .zip(&points[first_of_kind(index)])
+            .map(|(a, b)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt() / span)
             .fold(0.0f32, f32::max);
         println!("| {spec} | {ms:.2} | {:.2}x | {moved:.1e} |", ms / base);
     }

@@ -30,6 +30,12 @@ pub struct AnalysisRecord {
     pub person: bool,
     /// The 17 keypoints by name, in source pixels: `{"nose": {"x", "y", "score"}, ...}`.
     pub keypoints: Pose,
+    /// Whether the face mesh read a face ([`crate::pose::face`]); without one, posture is judged
+    /// on the keypoints alone.
+    pub face_read: bool,
+    /// The face landmarks used, in source pixels with depth: `{"score", "forehead", "chin",
+    /// "right_edge", "left_edge"}` (each `{"x", "y", "z"}`), or `null`.
+    pub face: Option<crate::pose::Face>,
     /// Camera placement used for the posture measures (`null` when no person was read).
     pub placement: Option<CameraPlacement>,
     /// Posture measures; unknown ones are `null`.
@@ -102,6 +108,8 @@ pub fn analyze_file(
         width,
         height,
         person: pose.person_in_view(),
+        face_read: pose.face.is_some(),
+        face: pose.face,
         keypoints: pose,
         placement: assessment.placement,
         metrics: assessment.metrics,
@@ -234,12 +242,14 @@ mod tests {
     fn record(score: f32) -> AnalysisRecord {
         let mut keypoints = [Keypoint { x: 10.4, y: 20.6, score }; KEYPOINT_COUNT];
         keypoints[KeypointName::RightEar.index()].score = 0.0;
-        let pose = Pose { keypoints };
+        let pose = Pose { keypoints, face: None };
         AnalysisRecord {
             source: "a.png".into(),
             width: 64,
             height: 48,
             person: pose.person_in_view(),
+            face_read: false,
+            face: None,
             keypoints: pose,
             placement: Some(CameraPlacement::Front),
             metrics: Metrics::default(),

@@ -147,7 +147,7 @@ fn project(points: &[(KeypointName, Vec3)], camera: &Camera, noise: &mut Noise, 
             score: 0.9,
         };
     }
-    Pose { keypoints }
+    Pose { keypoints, face: None }
 }
 
 fn cameras() -> Vec<Camera> {

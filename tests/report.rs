@@ -262,7 +262,7 @@ fn the_csv_has_one_row_per_minute_or_per_day() {
     let expected = "minute_local,minute_utc,state,monitored_s,upright_s,slouched_s,unclear_s,away_s,paused_s,\
                     forward_head_s,rounded_shoulders_s,shoulders_raised_s,leaning_s,too_close_s,\
                     mean_forward_head_deg,mean_shoulder_rounding_deg,head_down_s,mean_head_change_deg,\
-                    mean_rounding_change_deg,standing_s,setup,in_calls_s";
+                    mean_rounding_change_deg,standing_s,setup,in_calls_s,slumped_s,mean_slump_change_pct";
     assert_eq!(header.join(","), expected);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 24, "one row per stored minute of the day");
@@ -612,8 +612,8 @@ fn sitting_standing_and_disputed_warnings_are_exact_by_day_and_by_week() {
     assert!(text.contains("week of Mon 2026-11-16: 3 warnings, 2 disputed (67%)"), "{text}");
     let csv = Report::Day(daily).render(Format::Csv);
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with(",standing_s,setup,in_calls_s"), "{header}");
-    assert!(csv.lines().nth(13).unwrap().ends_with(",60.0,Standing,0.0"), "{csv}");
+    assert!(header.ends_with(",standing_s,setup,in_calls_s,slumped_s,mean_slump_change_pct"), "{header}");
+    assert!(csv.lines().nth(13).unwrap().ends_with(",60.0,Standing,0.0,0.0,"), "{csv}");
 }
 
 #[test]
@@ -659,14 +659,11 @@ fn time_in_calls_is_its_own_row_exact_by_minute_day_and_week_and_never_upright()
     assert_eq!(json["day"]["in_calls_s"], 1830.0);
     let csv = Report::Day(daily).render(Format::Csv);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let in_calls = reader.headers().unwrap().iter().position(|column| column == "in_calls_s").unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 37);
-    assert_eq!((&rows[5][2], rows[5].iter().next_back().unwrap()), ("in_call", "60.0"));
-    assert_eq!(
-        (&rows[35][2], rows[35].iter().next_back().unwrap()),
-        ("upright", "30.0"),
-        "a tie goes to the judged time"
-    );
+    assert_eq!((&rows[5][2], &rows[5][in_calls]), ("in_call", "60.0"));
+    assert_eq!((&rows[35][2], &rows[35][in_calls]), ("upright", "30.0"), "a tie goes to the judged time");
     let week = report::load(&store, &zone(), Period::Week(d), 75.0, d, &Catalog::built_in().unwrap()).unwrap();
     let week_csv = week.render(Format::Csv);
     assert!(week_csv.lines().next().unwrap().ends_with(",in_calls_s"));

@@ -307,17 +307,14 @@ fn im_sitting_fine_answers_warnings_widens_that_limit_in_settings_and_resets() {
     harness.get_by_label("Settings").click();
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("Too close to the screen limit 25% wider").is_some());
-    // The zoomed frames also read as a lean: both problems of the warning were disputed, each
-    // with its own limit and its own reset (too close is listed last).
+    // Only the warning's problem was disputed, with its own limit and its own reset.
     let widened = desk.calibration.disputes.widened().map(|(problem, _)| problem).collect::<Vec<_>>();
-    assert_eq!(widened, [Problem::Leaning, Problem::TooClose]);
+    assert_eq!(widened, [Problem::TooClose]);
     harness.get_all_by_label("Reset limit").last().unwrap().click();
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("Too close to the screen limit").is_none());
-    assert!(harness.query_by_label_contains("Leaning to one side limit 25% wider").is_some());
     let saved = SetupBook::from_json(&std::fs::read_to_string(dir.path().join("setups.json")).unwrap()).unwrap();
     assert_eq!(saved.setups[0].calibration.disputes.factor(Problem::TooClose), 1.0, "the reset is saved");
-    assert_eq!(saved.setups[0].calibration.disputes.factor(Problem::Leaning), 1.0 + DISPUTE_STEP);
 
     step_until(&mut harness, "the end of the replay", |h| h.state().engine_finished());
     let log = harness.state().events_seen();
@@ -1011,7 +1008,10 @@ fn a_stretch_started_from_a_warning_outlives_it_until_finished_with() {
     step_until(&mut harness, "the warning's end", |h| h.query_by_label("Time to sit up").is_none());
     harness.run_steps(2);
     assert!(harness.query_by_label("Stop").is_some(), "the sheet outlives the warning");
-    assert!(harness.query_by_label_contains("Hold, round 1").is_some(), "{:?}", harness.state().events_seen());
+    // Still counting (the chin tuck's 5 s holds may be in a later round or a rest by now).
+    let counting =
+        harness.query_by_label_contains(", round ").is_some() || harness.query_by_label_contains("Rest: ").is_some();
+    assert!(counting, "{:?}", harness.state().events_seen());
     assert!(harness.query_by_label("Done").is_none(), "Done only once it is done");
 
     // Once the timer has run out, it says so and ends with one Done.

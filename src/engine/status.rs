@@ -194,7 +194,7 @@ mod tests {
     use crate::posture::{Assessment, CameraPlacement};
 
     fn snapshot(posture: Option<Posture>, problems: Vec<Problem>) -> Snapshot {
-        let person = Pose { keypoints: [Keypoint { x: 100.0, y: 100.0, score: 0.9 }; KEYPOINT_COUNT] };
+        let person = Pose { keypoints: [Keypoint { x: 100.0, y: 100.0, score: 0.9 }; KEYPOINT_COUNT], face: None };
         Snapshot {
             time: Utc::now(),
             frame_size: (640, 480),

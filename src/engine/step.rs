@@ -356,7 +356,7 @@ mod tests {
         ] {
             keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
         }
-        Pose { keypoints }
+        Pose { keypoints, face: None }
     }
 
     /// Poses handed out in order; counts how often the "model" ran.

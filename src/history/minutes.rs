@@ -45,6 +45,8 @@ pub struct FromUpright {
     pub forward_head_deg: Option<f32>,
     /// Shoulders rounded, degrees more than when calibrated.
     pub shoulder_rounding_deg: Option<f32>,
+    /// The chin's gap to the shoulders, percent shorter than when calibrated (slumped low).
+    pub chin_gap_shortening_pct: Option<f32>,
 }
 
 impl FromUpright {
@@ -53,6 +55,7 @@ impl FromUpright {
         FromUpright {
             forward_head_deg: change_from_upright(metrics, calibration, |m| m.forward_head_deg),
             shoulder_rounding_deg: change_from_upright(metrics, calibration, |m| m.shoulder_rounding_deg),
+            chin_gap_shortening_pct: change_from_upright(metrics, calibration, |m| m.chin_gap_shortening_pct),
         }
     }
 }
@@ -107,6 +110,12 @@ pub struct MinuteRow {
     /// The setup the minute was last measured in (`None`: a lone calibration, or none).
     #[serde(default)]
     pub setup: Option<String>,
+    /// Time-weighted sum of the chin gap's shortening from upright, percent (slumped low).
+    #[serde(default)]
+    pub slump_change_pct_sum: f64,
+    /// Seconds over which `slump_change_pct_sum` was accumulated.
+    #[serde(default)]
+    pub slump_change_weight_s: f64,
 }
 
 impl MinuteRow {
@@ -153,6 +162,10 @@ impl MinuteRow {
                     self.rounding_change_deg_sum += value as f64 * seconds;
                     self.rounding_change_weight_s += seconds;
                 }
+                if let Some(value) = from_upright.chin_gap_shortening_pct {
+                    self.slump_change_pct_sum += value as f64 * seconds;
+                    self.slump_change_weight_s += seconds;
+                }
             }
         }
     }
@@ -176,6 +189,8 @@ impl MinuteRow {
         self.rounding_change_deg_sum += other.rounding_change_deg_sum;
         self.rounding_change_weight_s += other.rounding_change_weight_s;
         self.standing_s += other.standing_s;
+        self.slump_change_pct_sum += other.slump_change_pct_sum;
+        self.slump_change_weight_s += other.slump_change_weight_s;
         if other.setup.is_some() {
             self.setup.clone_from(&other.setup);
         }
@@ -243,7 +258,7 @@ mod tests {
             posture,
             problems,
             metrics: Metrics { forward_head_deg: Some(forward), ..Metrics::default() },
-            from_upright: FromUpright { forward_head_deg: Some(forward - 5.0), shoulder_rounding_deg: None },
+            from_upright: FromUpright { forward_head_deg: Some(forward - 5.0), ..FromUpright::default() },
             setup: None,
         }
     }

@@ -16,10 +16,12 @@ use super::{HistoryStore, StoreError};
 /// Version 6: minutes record the setup measured in and the seconds standing; warnings record an
 /// "I'm sitting fine" answer. Version 7: minutes record the seconds the camera was given over to
 /// another program or held for a call; warnings record being held back while presenting.
-pub const SCHEMA_VERSION: i64 = 7;
+/// Version 8: minutes record the seconds slumped low and the mean shortening of the chin's gap
+/// to the shoulders (the face mesh's measure).
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Each step takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: [&str; 7] = [
+pub(super) const MIGRATIONS: [&str; 8] = [
     r#"
     CREATE TABLE minutes (
         minute INTEGER PRIMARY KEY,            -- unix seconds, start of the UTC minute
@@ -97,6 +99,11 @@ pub(super) const MIGRATIONS: [&str; 7] = [
     r#"
     ALTER TABLE minutes ADD COLUMN yielded_s REAL NOT NULL DEFAULT 0;    -- camera given to another program
     ALTER TABLE warnings ADD COLUMN held_back INTEGER NOT NULL DEFAULT 0; -- due while presenting
+"#,
+    r#"
+    ALTER TABLE minutes ADD COLUMN slumped_s REAL NOT NULL DEFAULT 0;
+    ALTER TABLE minutes ADD COLUMN slump_change_pct_sum REAL NOT NULL DEFAULT 0;   -- chin gap shortening
+    ALTER TABLE minutes ADD COLUMN slump_change_weight_s REAL NOT NULL DEFAULT 0;
 "#,
 ];
 

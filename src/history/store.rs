@@ -21,7 +21,7 @@ pub(super) fn problem_list(problems: &[Problem]) -> String {
 /// A minute's columns before its problems' seconds.
 const MINUTE_HEAD: [&str; 7] = ["minute", "monitored_s", "good_s", "bad_s", "unknown_s", "away_s", "paused_s"];
 /// A minute's columns after its problems' seconds (`setup` last: it is not summed).
-const MINUTE_TAIL: [&str; 11] = [
+const MINUTE_TAIL: [&str; 13] = [
     "forward_head_deg_sum",
     "forward_head_weight_s",
     "shoulder_rounding_deg_sum",
@@ -32,6 +32,8 @@ const MINUTE_TAIL: [&str; 11] = [
     "rounding_change_weight_s",
     "standing_s",
     "yielded_s",
+    "slump_change_pct_sum",
+    "slump_change_weight_s",
     "setup",
 ];
 
@@ -71,6 +73,8 @@ fn minute_values(row: &MinuteRow) -> Vec<rusqlite::types::Value> {
         row.rounding_change_weight_s,
         row.standing_s,
         row.yielded_s,
+        row.slump_change_pct_sum,
+        row.slump_change_weight_s,
     ];
     std::iter::once(Value::Integer(row.minute.timestamp()))
         .chain(head.into_iter().map(Value::Real))
@@ -106,7 +110,9 @@ pub(super) fn minute_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Minut
     minute.rounding_change_weight_s = row.get(tail + 7)?;
     minute.standing_s = row.get(tail + 8)?;
     minute.yielded_s = row.get(tail + 9)?;
-    minute.setup = row.get(tail + 10)?;
+    minute.slump_change_pct_sum = row.get(tail + 10)?;
+    minute.slump_change_weight_s = row.get(tail + 11)?;
+    minute.setup = row.get(tail + 12)?;
     Ok(minute)
 }
 

@@ -143,11 +143,14 @@ impl Keypoint {
     }
 }
 
-/// The 17 keypoints of one person in one image, in source-image pixels.
+/// The 17 keypoints of one person in one image, in source-image pixels, and their face when the
+/// face mesh read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pose {
     /// Keypoints in [`KeypointName::ALL`] order; index with a [`KeypointName`].
     pub keypoints: [Keypoint; KEYPOINT_COUNT],
+    /// The face landmarks ([`super::face`]); `None` when the mesh did not run or read no face.
+    pub face: Option<super::face::Face>,
 }
 
 impl Pose {
@@ -158,7 +161,7 @@ impl Pose {
         for (name, keypoint) in points {
             keypoints[name.index()] = keypoint;
         }
-        Pose { keypoints }
+        Pose { keypoints, face: None }
     }
 
     /// Looks up one keypoint by name.
@@ -224,7 +227,7 @@ mod tests {
             keypoints[name.index()] =
                 Keypoint { x: name.index() as f32, y: 2.0 * name.index() as f32, score: score_of(name) };
         }
-        Pose { keypoints }
+        Pose { keypoints, face: None }
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! - [`model`]: choose, read and check the model file;
 //! - `layout`: run the depthwise convolutions channel-last (faster in tract on x86);
 //! - [`postprocess`]: decode the output and map it back to source pixels;
-//! - [`keypoints`]: the [`Pose`] type and the "is a person in view" rule.
+//! - [`keypoints`]: the [`Pose`] type and the "is a person in view" rule;
+//! - [`face`]: the face mesh run on the face MoveNet found (chin, face width, head pitch).
 
+pub mod face;
 pub mod keypoints;
 mod layout;
 pub mod model;
@@ -21,6 +23,7 @@ use std::sync::Arc;
 use image::RgbImage;
 use tract_onnx::prelude::*;
 
+pub use face::{Face, FacePoint, FaceReader};
 pub use keypoints::{
     KEYPOINT_COUNT, KEYPOINT_MIN_SCORE, Keypoint, KeypointName, PERSON_MIN_UPPER_BODY_KEYPOINTS, Pose,
 };
@@ -34,6 +37,14 @@ pub use preprocess::{Letterbox, Preprocessor};
 /// shoulder at the edge scored 0.13 on the whole frame and 0.71-0.83 with the frame at half size
 /// in a square twice as wide (docs/ACCURACY.md).
 pub const ZOOM_OUT_FACTOR: f32 = 2.0;
+
+/// Whether `region` covers every pixel of a `width` x `height` frame.
+fn holds_whole_frame(region: Letterbox, (width, height): (u32, u32)) -> bool {
+    region.left <= 0.0
+        && region.top <= 0.0
+        && region.left + region.side >= width as f32
+        && region.top + region.side >= height as f32
+}
 
 /// A frame the model could not turn into a pose.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -60,8 +71,8 @@ pub enum PoseError {
     },
 }
 
-/// Runs MoveNet on images. Load once, then call [`PoseEstimator::estimate`] per frame; it keeps
-/// its input tensor and pre-processing buffers between calls.
+/// Runs MoveNet, then the face mesh, on images. Load once, then call [`PoseEstimator::estimate`]
+/// per frame; it keeps its input tensors and pre-processing buffers between calls.
 pub struct PoseEstimator {
     model: ModelChoice,
     /// The prepared network's running state, kept between frames so its working buffers are
@@ -74,6 +85,8 @@ pub struct PoseEstimator {
     letterbox: Letterbox,
     /// The plan ends at the network's heads, decoded by [`postprocess::decode_heads`].
     heads: bool,
+    /// The face mesh, run after MoveNet when the head is in view (`None`: MoveNet alone).
+    face: Option<FaceReader>,
 }
 
 impl PoseEstimator {
@@ -85,6 +98,7 @@ impl PoseEstimator {
     /// Loads `model` with [`LoadOptions`] (another input size, or the graph's own decoding).
     pub fn load_with(model: &ModelChoice, options: LoadOptions) -> Result<PoseEstimator, ModelError> {
         let loaded = crate::memory::while_loading(|| model::load(model, options))?;
+        let face = if options.without_face { None } else { Some(FaceReader::load()?) };
         let size = loaded.input_size;
         let input = Tensor::zero::<f32>(&[1, size, size, 3])
             .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?;
@@ -98,7 +112,13 @@ impl PoseEstimator {
             input: Arc::new(input),
             letterbox: Letterbox::for_image(size as u32, size as u32),
             heads: loaded.heads,
+            face,
         })
+    }
+
+    /// Whether the face mesh runs after MoveNet.
+    pub fn reads_faces(&self) -> bool {
+        self.face.is_some()
     }
 
     /// Which model this runs.
@@ -111,13 +131,19 @@ impl PoseEstimator {
         self.preprocessor.input_size()
     }
 
-    /// Finds the keypoints of the person in `image`, in `image` pixels.
+    /// Finds the keypoints of the person in `image`, in `image` pixels, and their face.
     /// Always returns 17 keypoints; use [`Pose::person_in_view`] to know whether anyone is there.
     ///
     /// When the person is found without both shoulders (they touch the frame's edge), the frame
     /// is looked at once more, zoomed out by [`ZOOM_OUT_FACTOR`], and the pose with more
     /// confident head-and-shoulder keypoints is kept. An empty scene costs one run, not two.
     pub fn estimate(&mut self, image: &RgbImage) -> Result<Pose, PoseError> {
+        let pose = self.estimate_body(image)?;
+        self.with_face(image, pose)
+    }
+
+    /// [`PoseEstimator::estimate`] without the face.
+    fn estimate_body(&mut self, image: &RgbImage) -> Result<Pose, PoseError> {
         self.prepare(image)?;
         let whole = self.infer()?;
         if !whole.person_in_view() || whole.both_shoulders_confident() {
@@ -128,15 +154,47 @@ impl PoseEstimator {
         let side = frame.side * ZOOM_OUT_FACTOR;
         let zoomed_out =
             Letterbox { left: width as f32 / 2.0 - side / 2.0, top: height as f32 / 2.0 - side / 2.0, side };
-        let wider = self.estimate_in(image, zoomed_out)?;
+        self.prepare_region(image, Some(zoomed_out))?;
+        let wider = self.infer()?;
         Ok(if wider.confident_upper_body_count() > whole.confident_upper_body_count() { wider } else { whole })
     }
 
     /// Finds the keypoints of the person inside `region` (a square of `image` coordinates), in
-    /// `image` pixels. Used to follow one person when others are in view.
+    /// `image` pixels, and their face. Used to follow one person when others are in view.
+    ///
+    /// A region that holds the whole frame shows MoveNet nothing the frame does not, at fewer
+    /// pixels (the rest is padding): with the face mesh on, the whole frame is looked at instead
+    /// (as [`PoseEstimator::estimate`] does), which places the shoulders the face measures rest
+    /// on more steadily. When no face can be read there, MoveNet's own measures decide, so the
+    /// region is looked at as before the face mesh, the view those measures were made for.
     pub fn estimate_in(&mut self, image: &RgbImage, region: Letterbox) -> Result<Pose, PoseError> {
+        if self.face.is_some() && holds_whole_frame(region, image.dimensions()) {
+            let whole = self.estimate(image)?;
+            if whole.face.is_some() || !whole.person_in_view() {
+                return Ok(whole);
+            }
+        }
+        let pose = self.estimate_body_in(image, region)?;
+        if holds_whole_frame(region, image.dimensions()) {
+            return Ok(pose);
+        }
+        self.with_face(image, pose)
+    }
+
+    fn estimate_body_in(&mut self, image: &RgbImage, region: Letterbox) -> Result<Pose, PoseError> {
         self.prepare_region(image, Some(region))?;
         self.infer()
+    }
+
+    /// `pose` with the face the mesh reads around its head, when a person is in view (the mesh
+    /// is not run on an empty scene).
+    fn with_face(&mut self, image: &RgbImage, mut pose: Pose) -> Result<Pose, PoseError> {
+        if let Some(reader) = self.face.as_mut()
+            && pose.person_in_view()
+        {
+            pose.face = reader.read(image, &pose)?;
+        }
+        Ok(pose)
     }
 
     /// Looks for the person inside `region` first and, if nobody is there (or there is no

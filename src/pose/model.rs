@@ -183,6 +183,9 @@ pub struct LoadOptions {
     /// Leave the depthwise convolutions channel-first, as tract alone would run them (for
     /// measuring what [`super::layout`] buys).
     pub tract_layout: bool,
+    /// Run MoveNet alone, without the face mesh after it (for measuring what the mesh costs and
+    /// buys).
+    pub without_face: bool,
 }
 
 pub(crate) fn load(choice: &ModelChoice, options: LoadOptions) -> Result<LoadedModel, ModelError> {

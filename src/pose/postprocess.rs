@@ -26,7 +26,7 @@ pub fn decode(output: &[f32], letterbox: &Letterbox) -> Option<Pose> {
         let (x, y) = letterbox.to_source(raw[1], raw[0]);
         *keypoint = Keypoint { x, y, score: raw[2].clamp(0.0, 1.0) };
     }
-    Some(Pose { keypoints })
+    Some(Pose { keypoints, face: None })
 }
 
 /// Added to distances on MoveNet's heatmap grid before dividing by them (read from the exported

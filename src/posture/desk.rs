@@ -305,7 +305,7 @@ mod tests {
             ] {
                 keypoints[name.index()] = Keypoint { x, y, score: 0.9 };
             }
-            Pose { keypoints }
+            Pose { keypoints, face: None }
         }
 
         fn check(&self) -> Vec<DeskItem> {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
+use super::observation::{EyesToEars, FaceGeometry, FrontObservation, Point, SideObservation};
 
 /// Horizontal field of view assumed for the camera, degrees. Laptop and monitor webcams span
 /// about 55-80 degrees; 65 sits in the middle. Only the front-view forward-head estimate depends
@@ -31,6 +31,20 @@ pub const NOSE_DEPTH_HEAD_WIDTHS: f32 = 0.67;
 /// Beyond this head turn (degrees) the ears' apparent width no longer measures head distance,
 /// so the front-view forward-head and shrug estimates become unknown.
 pub const HEAD_TURN_LIMIT_DEG: f32 = 30.0;
+
+/// The chin-to-shoulder measure is not judged when the shoulder line, in face widths, is shorter
+/// than this share of its calibrated length. When the shoulders drop below the picture MoveNet
+/// puts its shoulder points on the base of the neck instead, and the line collapses (on
+/// `../shared/eval/people`, person D's upright frames 30-36: 1.13 head widths against 2.0 at
+/// calibration, which would read as the chin 22-124% nearer the shoulders). Real rounding seldom
+/// narrows the line by more than 15% (a 30-degree rounding); 25% leaves room for it.
+pub const FACE_SHOULDERS_COLLAPSED_SHARE: f32 = 0.75;
+
+/// How far the chin sits in front of the axis the head nods about (the skull's joint with the
+/// spine, just below and in front of the ear canals), in face widths: about 8-9 cm over a face
+/// about 14 cm wide at the cheekbones. Turns a change of head pitch into the chin's rise or
+/// drop, so the chin-to-shoulder measure does not count a nod.
+pub const CHIN_AHEAD_OF_NOD_AXIS_FACE_WIDTHS: f32 = 0.6;
 
 /// Focal length in pixels for an image `width_px` wide under [`ASSUMED_HORIZONTAL_FOV_DEG`].
 ///
@@ -85,10 +99,17 @@ pub struct Metrics {
     /// Front view, calibrated: current distance to the camera over the calibrated one (0.8 is 20%
     /// closer than when calibrated).
     pub screen_distance: Option<f32>,
+    /// Front view, calibrated, with the face read by the face mesh: how much the gap from the
+    /// chin down to the shoulder line has shortened, percent of the calibrated gap. Both are in
+    /// face widths, so distance does not change it; sinking low in the chair, even with a level
+    /// head, does. 0 when as calibrated or longer; unknown when the shoulders are below the
+    /// picture or collapsed onto the neck ([`FACE_SHOULDERS_COLLAPSED_SHARE`]).
+    #[serde(default)]
+    pub chin_gap_shortening_pct: Option<f32>,
 }
 
 /// Number of fields in [`Metrics`].
-pub const METRIC_COUNT: usize = 11;
+pub const METRIC_COUNT: usize = 12;
 
 /// JSON names of the [`Metrics`] fields, in [`Metrics::to_array`] order.
 pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
@@ -103,6 +124,7 @@ pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
     "head_turn_deg",
     "trunk_lean_deg",
     "screen_distance",
+    "chin_gap_shortening_pct",
 ];
 
 impl Metrics {
@@ -121,6 +143,7 @@ impl Metrics {
             self.head_turn_deg,
             self.trunk_lean_deg,
             self.screen_distance,
+            self.chin_gap_shortening_pct,
         ]
     }
 
@@ -138,6 +161,7 @@ impl Metrics {
             head_turn_deg,
             trunk_lean_deg,
             screen_distance,
+            chin_gap_shortening_pct,
         ] = values;
         Metrics {
             forward_head_deg,
@@ -151,6 +175,7 @@ impl Metrics {
             head_turn_deg,
             trunk_lean_deg,
             screen_distance,
+            chin_gap_shortening_pct,
         }
     }
 }
@@ -186,6 +211,22 @@ pub struct FrontReference {
     /// the eyes, and every later frame is measured from the eyes too, so both are measured alike.
     #[serde(default)]
     pub ears_from_eyes: bool,
+    /// The face mesh's calibrated geometry (medians), when it read the face in calibration.
+    /// `None` in calibrations made before the mesh, or of a face it could not read (a mask):
+    /// the measures then come from MoveNet's points alone.
+    #[serde(default)]
+    pub face: Option<FaceReference>,
+}
+
+/// The calibrated face geometry ([`crate::posture::observation::FaceGeometry`] medians).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FaceReference {
+    /// Chin above the shoulder line, face widths.
+    pub chin_gap: f32,
+    /// Shoulder line, face widths.
+    pub shoulder_width: f32,
+    /// Forehead-to-chin tilt in depth, degrees.
+    pub pitch_deg: f32,
 }
 
 /// The observation with the ears the front measures use. As seen when they are; when they are
@@ -255,6 +296,14 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     let Some(reference) = reference else {
         return metrics;
     };
+    if shoulders_lost(front, reference) {
+        // Only what the head alone shows: its pitch from the face, and its distance from its size.
+        metrics.lean_deg = None;
+        metrics.head_down_deg =
+            front.face.zip(reference.face).map(|(face, neutral)| face.pitch_deg - neutral.pitch_deg);
+        metrics.screen_distance = front.ear_width_px.map(|width| reference.ear_width_px / width);
+        return metrics;
+    }
 
     // Trunk scale: how much nearer (>1) the trunk is than at calibration. The shoulders narrow
     // when they round and the head grows when it comes forward, so each alone is biased; their
@@ -297,6 +346,11 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     metrics.head_down_deg = front.nose_drop.zip(reference.nose_drop).map(|(drop, neutral_drop)| {
         ((drop - neutral_drop) / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin().to_degrees()
     });
+    // With the face read now and at calibration, the mesh measures the pitch in depth, which
+    // the nose's drop only estimates.
+    if let Some((face, neutral)) = front.face.zip(reference.face) {
+        metrics.head_down_deg = Some(face.pitch_deg - neutral.pitch_deg);
+    }
 
     // A shrug lifts the shoulders while the head stays: how far the shoulders rose (in world
     // units, from their depth and image height) beyond any rise of the ears. A forward head drops
@@ -315,7 +369,42 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
         .neck_height_px
         .zip(front.ear_width_px)
         .map(|(neck, ears)| ((tilted_with_trunk - neck / ears / neutral_neck) * 100.0 - shoulders_raised_pct).max(0.0));
+    metrics.chin_gap_shortening_pct = chin_gap_shortening_pct(front, reference);
     metrics
+}
+
+/// Whether MoveNet has lost the shoulders the calibration saw: with the face read now and at
+/// calibration, the shoulder line collapsed onto the neck, under
+/// [`FACE_SHOULDERS_COLLAPSED_SHARE`] of its calibrated length in face widths. The measures
+/// that rest on the shoulders are then not judged.
+pub fn shoulders_lost(front: &FrontObservation, reference: &FrontReference) -> bool {
+    front
+        .face
+        .zip(reference.face)
+        .is_some_and(|(face, neutral)| face.shoulder_width < FACE_SHOULDERS_COLLAPSED_SHARE * neutral.shoulder_width)
+}
+
+/// Whether a shoulder point lies below the picture (placed there by the model, not seen): the
+/// chin's gap to it is then not measured. The other shoulder measures keep their own rules.
+fn shoulder_below_picture(front: &FrontObservation, reference: &FrontReference) -> bool {
+    let (left_end, right_end) = front.shoulder_ends();
+    left_end.y.max(right_end.y) > reference.frame_height_px as f32
+}
+
+/// How much the chin-to-shoulder gap shortened against calibration, percent (0 when longer); see
+/// [`Metrics::chin_gap_shortening_pct`]. Needs the face now and at calibration, and shoulders
+/// that are where the calibration saw them: not below the picture, not collapsed onto the neck.
+fn chin_gap_shortening_pct(front: &FrontObservation, reference: &FrontReference) -> Option<f32> {
+    let (face, neutral): (FaceGeometry, FaceReference) = front.face.zip(reference.face)?;
+    if neutral.chin_gap <= 0.0 || shoulder_below_picture(front, reference) {
+        return None;
+    }
+    // Nodding moves the chin too: pitching the head down by `phi` lowers the chin by about
+    // CHIN_AHEAD_OF_NOD_AXIS * sin(phi) face widths, which is the head-down measure's to name.
+    // Added back, what is left is the head sinking as a whole.
+    let pitch = (face.pitch_deg - neutral.pitch_deg).to_radians();
+    let gap = face.chin_gap + CHIN_AHEAD_OF_NOD_AXIS_FACE_WIDTHS * pitch.sin();
+    Some(((1.0 - gap / neutral.chin_gap) * 100.0).max(0.0))
 }
 
 fn median3(a: f32, b: f32, c: f32) -> f32 {
@@ -342,6 +431,7 @@ mod tests {
             eye_mid: None,
             eye_width_px: None,
             ears_from_eyes: false,
+            face: None,
         }
     }
 
@@ -357,7 +447,88 @@ mod tests {
             frame_height_px: 1000,
             eyes_to_ears: None,
             ears_from_eyes: false,
+            face: None,
         }
+    }
+
+    /// A front observation of the calibrated posture with the face read: chin `chin_gap` face
+    /// widths above the shoulder line, the head pitched `pitch` degrees (neutral 0), shoulders
+    /// `shoulders` face widths wide (neutral 2).
+    fn with_face(chin_gap: f32, pitch: f32, shoulders: f32) -> FrontObservation {
+        let face = FaceGeometry { width_px: 150.0, chin_gap, shoulder_width: shoulders, pitch_deg: pitch };
+        FrontObservation { face: Some(face), ..front(400.0, 160.0, 200.0, 0.05) }
+    }
+
+    fn face_reference() -> FrontReference {
+        FrontReference {
+            face: Some(FaceReference { chin_gap: 0.5, shoulder_width: 2.0, pitch_deg: 0.0 }),
+            ..reference()
+        }
+    }
+
+    #[test]
+    fn the_chin_sinking_toward_the_shoulders_reads_as_its_gap_shortening() {
+        let upright = front_metrics(&with_face(0.5, 0.0, 2.0), Some(&face_reference()));
+        assert_eq!(upright.chin_gap_shortening_pct, Some(0.0));
+        let sunk = front_metrics(&with_face(0.42, 0.0, 2.0), Some(&face_reference()));
+        assert!((sunk.chin_gap_shortening_pct.unwrap() - 16.0).abs() < 1e-3, "{sunk:?}");
+        // Sitting taller never reads as less than upright.
+        let taller = front_metrics(&with_face(0.6, 0.0, 2.0), Some(&face_reference()));
+        assert_eq!(taller.chin_gap_shortening_pct, Some(0.0));
+    }
+
+    #[test]
+    fn a_nod_is_head_down_not_a_slump() {
+        // Pitching down 12 degrees lowers the chin by the nod's share alone.
+        let pitch = 12.0f32;
+        let lowered = 0.5 - CHIN_AHEAD_OF_NOD_AXIS_FACE_WIDTHS * pitch.to_radians().sin();
+        let nod = front_metrics(&with_face(lowered, pitch, 2.0), Some(&face_reference()));
+        assert!(nod.chin_gap_shortening_pct.unwrap() < 0.01, "{nod:?}");
+        // The face mesh's pitch, not the nose's drop, is the head-down reading.
+        assert!((nod.head_down_deg.unwrap() - pitch).abs() < 1e-3, "{nod:?}");
+        // Head tipped back while sinking: the raised chin does not hide the slump.
+        let tipped_back =
+            front_metrics(&with_face(0.45 + 0.6 * 5f32.to_radians().sin(), -5.0, 2.0), Some(&face_reference()));
+        assert!((tipped_back.chin_gap_shortening_pct.unwrap() - 10.0).abs() < 0.01, "{tipped_back:?}");
+    }
+
+    #[test]
+    fn shoulders_collapsed_onto_the_neck_leave_the_head_alone_judged() {
+        let lost = with_face(0.1, 2.0, 1.2);
+        assert!(shoulders_lost(&lost, &face_reference()));
+        let metrics = front_metrics(&lost, Some(&face_reference()));
+        assert_eq!(metrics.chin_gap_shortening_pct, None);
+        assert_eq!(metrics.shoulder_rounding_deg, None);
+        assert_eq!(metrics.forward_head_deg, None);
+        assert_eq!(metrics.neck_shortening_pct, None);
+        assert_eq!(metrics.lean_deg, None);
+        assert_eq!(metrics.head_down_deg, Some(2.0));
+        assert_eq!(metrics.screen_distance, Some(1.0));
+        // A little narrower is rounding, still judged.
+        assert!(!shoulders_lost(&with_face(0.5, 0.0, 1.8), &face_reference()));
+    }
+
+    #[test]
+    fn shoulders_below_the_picture_leave_the_chin_gap_unmeasured() {
+        let mut below = with_face(0.5, 0.0, 2.0);
+        below.shoulder_mid.y = 1010.0;
+        below.ear_mid = Some(Point { x: 640.0, y: 810.0 });
+        let metrics = front_metrics(&below, Some(&face_reference()));
+        assert_eq!(metrics.chin_gap_shortening_pct, None);
+        assert!(metrics.shoulder_rounding_deg.is_some());
+    }
+
+    #[test]
+    fn a_calibration_without_the_face_keeps_the_keypoint_rules() {
+        // Calibrated before the face mesh (or with a face it could not read): the nose gives
+        // the pitch and the chin gap is not measured.
+        let metrics = front_metrics(&with_face(0.3, 20.0, 2.0), Some(&reference()));
+        assert_eq!(metrics.chin_gap_shortening_pct, None);
+        assert!(metrics.head_down_deg.unwrap().abs() < 1e-3);
+        // A face not read now, against a calibration that has it: the same.
+        let metrics = front_metrics(&front(400.0, 160.0, 200.0, 0.05), Some(&face_reference()));
+        assert_eq!(metrics.chin_gap_shortening_pct, None);
+        assert!(metrics.head_down_deg.unwrap().abs() < 1e-3);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pose::{Keypoint, KeypointName, Pose};
+use crate::pose::{Face, Keypoint, KeypointName, Pose};
 
 /// A point in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -68,6 +68,56 @@ pub struct FrontObservation {
     /// True when the ear fields were estimated from the eyes (ears hidden, e.g. by headphones).
     #[serde(default)]
     pub ears_from_eyes: bool,
+    /// What the face mesh adds, when it read the face.
+    #[serde(default)]
+    pub face: Option<FaceGeometry>,
+}
+
+/// The front-view geometry of a face the mesh read ([`crate::pose::face`]), in the face's own
+/// width so that distance to the camera does not change it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FaceGeometry {
+    /// The face's width, edge to edge, pixels (the unit of the other two).
+    pub width_px: f32,
+    /// How far the chin sits above the shoulder line, square to it, in face widths.
+    pub chin_gap: f32,
+    /// The shoulder line's length in face widths: when MoveNet loses the shoulders below the
+    /// picture and puts them on the neck instead, it collapses.
+    pub shoulder_width: f32,
+    /// The forehead-to-chin line's tilt in depth, degrees: larger when the chin is further from
+    /// the camera than the forehead, as when the head pitches down. Its zero depends on the face
+    /// and on where the camera looks from, so only its change from calibration is a pitch.
+    pub pitch_deg: f32,
+}
+
+impl FaceGeometry {
+    /// The face geometry over a front observation's shoulders, or `None` for a face too small to
+    /// measure.
+    pub fn of(
+        face: &Face,
+        shoulder_mid: Point,
+        shoulder_width_px: f32,
+        shoulder_line_deg: f32,
+    ) -> Option<FaceGeometry> {
+        let width_px = face.width_px();
+        if width_px < 1.0 {
+            return None;
+        }
+        let angle = shoulder_line_deg.to_radians();
+        let down = (-angle.sin(), angle.cos());
+        let chin_above = (shoulder_mid.x - face.chin.x) * down.0 + (shoulder_mid.y - face.chin.y) * down.1;
+        // The face's own down: square to its edge line, so a tilted head does not read as pitch.
+        let edge = (face.left_edge.x - face.right_edge.x, face.left_edge.y - face.right_edge.y);
+        let face_down = (-edge.1 / width_px, edge.0 / width_px);
+        let (forehead, chin) = (face.forehead, face.chin);
+        let length = (chin.x - forehead.x) * face_down.0 + (chin.y - forehead.y) * face_down.1;
+        Some(FaceGeometry {
+            width_px,
+            chin_gap: chin_above / width_px,
+            shoulder_width: shoulder_width_px / width_px,
+            pitch_deg: (chin.z - forehead.z).atan2(length).to_degrees(),
+        })
+    }
 }
 
 /// Ear width over eye width for an average adult head (about 15 cm between the ear keypoints,
@@ -154,7 +204,12 @@ impl FrontObservation {
             eye_mid: eyes.map(|(left, right)| Point::midpoint(left, right)),
             eye_width_px: eyes.and_then(width),
             ears_from_eyes: false,
+            face: None,
         };
+        front.face = pose
+            .face
+            .as_ref()
+            .and_then(|face| FaceGeometry::of(face, shoulder_mid, shoulder_width_px, front.shoulder_line_deg));
         if let Some(ears) = ears {
             front.set_ears(Point::midpoint(ears.0, ears.1), width(ears));
         }
@@ -259,6 +314,41 @@ mod tests {
 
     fn pose(points: &[(KeypointName, f32, f32)]) -> Pose {
         Pose::from_named(points.iter().map(|&(name, x, y)| (name, Keypoint { x, y, score: 0.9 })))
+    }
+
+    fn face(points: [(f32, f32, f32); 4]) -> Face {
+        let at = |(x, y, z): (f32, f32, f32)| crate::pose::FacePoint { x, y, z };
+        Face {
+            score: 0.99,
+            forehead: at(points[0]),
+            chin: at(points[1]),
+            right_edge: at(points[2]),
+            left_edge: at(points[3]),
+        }
+    }
+
+    #[test]
+    fn the_face_geometry_is_in_face_widths_and_its_pitch_in_depth() {
+        // A face 100 px wide, chin 60 px above a level shoulder line 220 px wide, chin 20 px
+        // further from the camera than the forehead over 130 px of face.
+        let level = face([(300.0, 120.0, -10.0), (300.0, 250.0, 10.0), (250.0, 180.0, 30.0), (350.0, 180.0, 30.0)]);
+        let geometry = FaceGeometry::of(&level, Point { x: 300.0, y: 310.0 }, 220.0, 0.0).unwrap();
+        assert_eq!(geometry.width_px, 100.0);
+        assert!((geometry.chin_gap - 0.6).abs() < 1e-5);
+        assert!((geometry.shoulder_width - 2.2).abs() < 1e-5);
+        assert!((geometry.pitch_deg - 20f32.atan2(130.0).to_degrees()).abs() < 1e-4);
+        // The chin further back than the forehead is pitched down; the other way, up.
+        let up = face([(300.0, 120.0, 10.0), (300.0, 250.0, -10.0), (250.0, 180.0, 30.0), (350.0, 180.0, 30.0)]);
+        assert!(FaceGeometry::of(&up, Point { x: 300.0, y: 310.0 }, 220.0, 0.0).unwrap().pitch_deg < 0.0);
+        // The same face tilted sideways by 20 degrees about the chin keeps its pitch.
+        let (sin, cos) = 20f32.to_radians().sin_cos();
+        let turn = |(x, y, z): (f32, f32, f32)| {
+            (300.0 + cos * (x - 300.0) - sin * (y - 250.0), 250.0 + sin * (x - 300.0) + cos * (y - 250.0), z)
+        };
+        let tilted =
+            face([(300.0, 120.0, -10.0), (300.0, 250.0, 10.0), (250.0, 180.0, 30.0), (350.0, 180.0, 30.0)].map(turn));
+        let tilted = FaceGeometry::of(&tilted, Point { x: 300.0, y: 310.0 }, 220.0, 0.0).unwrap();
+        assert!((tilted.pitch_deg - geometry.pitch_deg).abs() < 1e-3, "{tilted:?}");
     }
 
     #[test]

@@ -20,17 +20,21 @@ pub enum Problem {
     TooClose,
     /// The head has been pitched down toward the screen or keyboard ("tech neck").
     HeadDown,
+    /// Slumped low in the chair: the chin has sunk toward the shoulders, even with the head
+    /// level (seen from the front with the face read).
+    Slumped,
 }
 
 impl Problem {
     /// Every problem the verdict can report.
-    pub const ALL: [Problem; 6] = [
+    pub const ALL: [Problem; 7] = [
         Problem::ForwardHead,
         Problem::RoundedShoulders,
         Problem::ShouldersRaised,
         Problem::Leaning,
         Problem::TooClose,
         Problem::HeadDown,
+        Problem::Slumped,
     ];
 
     /// The problem in a few plain words ("forward head").
@@ -42,6 +46,7 @@ impl Problem {
             Problem::Leaning => "leaning to one side",
             Problem::TooClose => "too close to the screen",
             Problem::HeadDown => "head down",
+            Problem::Slumped => "slumped low",
         }
     }
 }
@@ -60,6 +65,7 @@ impl Problem {
             Problem::Leaning => "leaning",
             Problem::TooClose => "too_close",
             Problem::HeadDown => "head_down",
+            Problem::Slumped => "slumped",
         }
     }
 

@@ -276,7 +276,7 @@ mod tests {
         ] {
             keypoints[name.index()] = Keypoint { x: x + dx * s, y: y + dy * s, score: 0.9 };
         }
-        Pose { keypoints }
+        Pose { keypoints, face: None }
     }
 
     fn setup(name: &str, camera: Option<&str>, standing: bool, pose: Pose) -> Setup {

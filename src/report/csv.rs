@@ -15,6 +15,8 @@ const FIRST_PROBLEMS: [Problem; 5] =
     [Problem::ForwardHead, Problem::RoundedShoulders, Problem::ShouldersRaised, Problem::Leaning, Problem::TooClose];
 /// A problem added later, in the place its column was appended.
 const HEAD_DOWN: Problem = Problem::HeadDown;
+/// Problems added after `in_calls_s`, whose columns follow it.
+const AFTER_IN_CALLS: [Problem; 1] = [Problem::Slumped];
 
 /// One field of a CSV record.
 #[derive(Debug, Serialize)]
@@ -47,12 +49,17 @@ pub fn minute_columns() -> Vec<String> {
     columns.extend(named(&["mean_head_change_deg", "mean_rounding_change_deg", "standing_s", "setup"]));
     columns.extend(later_problems().map(Problem::seconds_key));
     columns.push("in_calls_s".to_owned());
+    columns.extend(AFTER_IN_CALLS.map(Problem::seconds_key));
+    columns.push("mean_slump_change_pct".to_owned());
     columns
 }
 
-/// Problems whose column comes after every other (added after `setup`).
+/// Problems whose column comes after `setup` (none yet; a new problem goes to
+/// [`AFTER_IN_CALLS`] or after it, so no existing column moves).
 fn later_problems() -> impl Iterator<Item = Problem> {
-    Problem::ALL.into_iter().filter(|problem| !FIRST_PROBLEMS.contains(problem) && *problem != HEAD_DOWN)
+    Problem::ALL.into_iter().filter(|problem| {
+        !FIRST_PROBLEMS.contains(problem) && *problem != HEAD_DOWN && !AFTER_IN_CALLS.contains(problem)
+    })
 }
 
 /// One minute as a record in [`minute_columns`]'s order.
@@ -79,6 +86,8 @@ fn minute_record(row: &MinuteRow, zone: FixedOffset) -> Vec<Field> {
     record.push(Field::Text(row.setup.clone()));
     record.extend(later_problems().map(|problem| Field::Number(row.problem_s[problem])));
     record.push(Field::Number(row.yielded_s));
+    record.extend(AFTER_IN_CALLS.map(|problem| Field::Number(row.problem_s[problem])));
+    record.push(mean(row.slump_change_pct_sum, row.slump_change_weight_s));
     record
 }
 

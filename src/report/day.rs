@@ -119,6 +119,7 @@ impl MinuteState {
                 Problem::Leaning => [0x7b, 0x5c, 0xc4],
                 Problem::TooClose => [0xb8, 0x8a, 0x10],
                 Problem::HeadDown => [0x8c, 0x3b, 0x3b],
+                Problem::Slumped => [0x9a, 0x5a, 0x2c],
             },
             MinuteState::Unclear => [0xa8, 0xae, 0xb5],
             MinuteState::Away => [0x9c, 0xc3, 0xe6],
@@ -302,6 +303,10 @@ pub struct DayReport {
     pub mean_head_change_deg: Option<f64>,
     /// Time-weighted mean of the shoulders' rounding change from upright, degrees.
     pub mean_rounding_change_deg: Option<f64>,
+    /// Time-weighted mean of how much shorter the chin's gap to the shoulders was than upright,
+    /// percent (slumped low; only time the face mesh read the face, from schema 8 on).
+    #[serde(default)]
+    pub mean_slump_change_pct: Option<f64>,
     /// The day as runs of minutes in the same state.
     pub timeline: Vec<Segment>,
     /// The 24 local clock hours.
@@ -354,11 +359,13 @@ impl DayReport {
             strengthening_this_week: 0,
             mean_head_change_deg: None,
             mean_rounding_change_deg: None,
+            mean_slump_change_pct: None,
             timeline: Vec::new(),
             hours: (0..24).map(|hour| HourRow { hour, ..HourRow::default() }).collect(),
             advice: Vec::new(),
         };
         let (mut head_sum, mut head_weight, mut rounding_sum, mut rounding_weight) = (0.0, 0.0, 0.0, 0.0);
+        let (mut slump_sum, mut slump_weight) = (0.0, 0.0);
         for row in minutes {
             report.monitored_s += row.monitored_s;
             report.upright_s += row.good_s;
@@ -373,12 +380,15 @@ impl DayReport {
             head_weight += row.head_change_weight_s;
             rounding_sum += row.rounding_change_deg_sum;
             rounding_weight += row.rounding_change_weight_s;
+            slump_sum += row.slump_change_pct_sum;
+            slump_weight += row.slump_change_weight_s;
             report.hours[row.minute.with_timezone(tz).hour() as usize].add(row);
         }
         report.upright_share = (report.monitored_s > 0.0).then(|| report.upright_s / report.monitored_s);
         report.sitting_s = (report.monitored_s - report.standing_s).max(0.0);
         report.mean_head_change_deg = (head_weight > 0.0).then(|| head_sum / head_weight);
         report.mean_rounding_change_deg = (rounding_weight > 0.0).then(|| rounding_sum / rounding_weight);
+        report.mean_slump_change_pct = (slump_weight > 0.0).then(|| slump_sum / slump_weight);
         report.worst_hour = report
             .hours
             .iter()

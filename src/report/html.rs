@@ -184,6 +184,9 @@ fn day_figures(out: &mut String, day: &DayReport) {
     let degrees = |value: Option<f64>| value.map(|v| format!("{v:.1}\u{b0}")).unwrap_or_else(|| "-".into());
     figure(out, &degrees(day.mean_head_change_deg), "head forward, average change from upright");
     figure(out, &degrees(day.mean_rounding_change_deg), "shoulders rounded, average change from upright");
+    if let Some(slump) = day.mean_slump_change_pct {
+        figure(out, &format!("{slump:.0}%"), "slumped: chin nearer the shoulders, average change from upright");
+    }
     figure(out, &format!("{}", day.warnings_snoozed), "warnings while snoozed");
     figure(out, &format!("{}", day.warnings_held_back), "warnings held back while presenting");
     figure(out, &format!("{}", day.warnings_disputed), "warnings answered \u{201c}I'm sitting fine\u{201d}");

@@ -88,6 +88,9 @@ fn day(daily: &DailyReport) -> String {
             degrees(day.mean_head_change_deg),
             degrees(day.mean_rounding_change_deg)
         );
+        if let Some(slump) = day.mean_slump_change_pct {
+            let _ = writeln!(out, "On average, chin {slump:.0}% nearer the shoulders than when calibrated upright");
+        }
         let _ = writeln!(out, "By hour (# upright, x slouched, . away):");
         for hour in day.hours.iter().filter(|hour| hour.monitored_s + hour.away_s + hour.paused_s > 0.0) {
             let bar = |seconds: f64, mark: char| {

@@ -167,8 +167,10 @@ mod tests {
         assert_eq!(framing_advice(&front_pose(0.0, 0.0, 1.0), size, PlacementSetting::Auto), None);
         let hint = framing_advice(&front_pose(-500.0, 0.0, 0.5), size, PlacementSetting::Auto).unwrap();
         assert_eq!(hint, "Move a little to your left until you are in the middle of the picture.");
-        let nobody =
-            Pose { keypoints: [crate::pose::Keypoint { x: 0.0, y: 0.0, score: 0.0 }; crate::pose::KEYPOINT_COUNT] };
+        let nobody = Pose {
+            keypoints: [crate::pose::Keypoint { x: 0.0, y: 0.0, score: 0.0 }; crate::pose::KEYPOINT_COUNT],
+            face: None,
+        };
         let hint = framing_advice(&nobody, size, PlacementSetting::Auto).unwrap();
         assert!(hint.contains("head and both shoulders"), "{hint}");
     }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::disputes::Disputes;
-use super::metrics::{FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, side_metrics};
+use super::metrics::{FaceReference, FrontReference, METRIC_COUNT, Metrics, body_heights, front_metrics, side_metrics};
 use super::observation::{EyesToEars, FrontObservation, Point, SideObservation};
 use super::placement::{CameraPlacement, PlacementSetting, detect};
 use crate::pose::{Letterbox, Pose};
@@ -34,6 +34,11 @@ pub const MOVEMENT_REJECT_SCALES: f32 = 0.1;
 /// Side view: the body scale is this many ear-to-shoulder lengths, which makes it about a shoulder
 /// width (16 cm of neck against 36 cm of shoulders), so the same movement limits apply to both views.
 pub const SIDE_SCALE_NECK_LENGTHS: f32 = 2.25;
+
+/// The face mesh must read the face in at least this share of the kept calibration frames for
+/// the calibration to record the face's geometry (half: most frames, so the medians are the
+/// person's and not one lucky frame's).
+pub const FACE_READ_MIN_SHARE: f32 = 0.5;
 
 /// Where the person was, for staleness and for following the calibrated person.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -248,6 +253,21 @@ fn learned_eyes_to_ears(kept: &[&Sample]) -> Option<EyesToEars> {
     })
 }
 
+/// The calibrated face geometry (medians), when the face mesh read the face in at least
+/// [`FACE_READ_MIN_SHARE`] of the kept frames: a face it read only now and then (a mask, a hand
+/// at the chin) is no neutral to measure against, and MoveNet's measures go on alone.
+fn face_reference(kept: &[&Sample]) -> Option<FaceReference> {
+    let faces: Vec<_> = kept.iter().filter_map(|s| s.front.and_then(|f| f.face)).collect();
+    if (faces.len() as f32) < FACE_READ_MIN_SHARE * kept.len() as f32 || faces.is_empty() {
+        return None;
+    }
+    Some(FaceReference {
+        chin_gap: median_of(&faces, |face| Some(face.chin_gap))?,
+        shoulder_width: median_of(&faces, |face| Some(face.shoulder_width))?,
+        pitch_deg: median_of(&faces, |face| Some(face.pitch_deg))?,
+    })
+}
+
 /// The anchor of a pose under a placement, if its keypoints allow.
 pub fn anchor_of(pose: &Pose, placement: CameraPlacement) -> Option<Anchor> {
     match placement {
@@ -349,6 +369,7 @@ pub fn calibrate(
             frame_height_px: frame_size.1,
             eyes_to_ears: learned_eyes_to_ears(&kept),
             ears_from_eyes: ears_hidden,
+            face: face_reference(&kept),
         }
     });
     let frame_metrics: Vec<Metrics> = kept
@@ -439,7 +460,7 @@ pub(crate) mod tests {
         ] {
             keypoints[name.index()] = at(x, y);
         }
-        Pose { keypoints }
+        Pose { keypoints, face: None }
     }
 
     #[test]

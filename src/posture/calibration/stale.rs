@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::{Calibration, anchor_of};
-use crate::pose::{Letterbox, Pose};
+use crate::pose::{KeypointName, Letterbox, Pose};
 use crate::posture::placement::detect;
 
 /// The calibration is stale when the person's anchor has moved more than this many calibrated
@@ -73,6 +73,20 @@ impl Calibration {
         ((self.frame_width, self.frame_height) == frame_size).then(|| self.person_region())
     }
 
+    /// Whether the head in `pose` (front view, both ears seen) looks no further than the
+    /// calibration's, within [`STALE_SCALE_FACTOR`]. When it does while the shoulder line looks
+    /// far smaller, the person has not sat back: MoveNet lost their shoulders (below the
+    /// picture, or placed on the neck), which the measures gate ([`crate::posture::metrics`]).
+    fn head_as_near(&self, pose: &Pose) -> bool {
+        let Some(reference) = self.front.as_ref().filter(|reference| !reference.ears_from_eyes) else {
+            return false;
+        };
+        let ears = pose.confident(KeypointName::LeftEar).zip(pose.confident(KeypointName::RightEar));
+        ears.is_some_and(|(left, right)| {
+            (left.x - right.x).hypot(left.y - right.y) * STALE_SCALE_FACTOR >= reference.ear_width_px
+        })
+    }
+
     /// Whether the person in `pose` still sits where they calibrated; the reason if not.
     /// `None` also when the pose is too unclear to tell (the verdict then says unknown anyway).
     pub fn staleness(&self, pose: &Pose, frame_size: (u32, u32)) -> Option<StaleReason> {
@@ -85,7 +99,7 @@ impl Calibration {
             return Some(StaleReason::PlacementChanged);
         }
         let anchor = anchor_of(pose, self.placement)?;
-        if anchor.scale_px * STALE_SCALE_FACTOR < self.anchor.scale_px {
+        if anchor.scale_px * STALE_SCALE_FACTOR < self.anchor.scale_px && !self.head_as_near(pose) {
             return Some(StaleReason::DistanceChanged);
         }
         let sideways = (anchor.position.x - self.anchor.position.x).abs();
@@ -113,6 +127,19 @@ mod tests {
         assert_eq!(calibration.staleness(&front_pose(0.0, 40.0, 1.7), frame), None, "leaning in");
         assert_eq!(calibration.staleness(&front_pose(0.0, 350.0, 1.0), frame), None, "sunk low in the chair");
         assert_eq!(calibration.staleness(&front_pose(0.0, 650.0, 1.0), frame), Some(StaleReason::Moved));
+    }
+
+    #[test]
+    fn far_back_is_stale_but_lost_shoulders_under_a_near_head_are_not() {
+        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
+        let frame = (1280, 720);
+        assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 0.6), frame), Some(StaleReason::DistanceChanged));
+        // The shoulders drawn in onto the neck (as MoveNet does when they are below the picture),
+        // the head as large as at calibration.
+        let mut lost = front_pose(0.0, 0.0, 1.0);
+        lost.keypoints[KeypointName::LeftShoulder.index()].x = 740.0;
+        lost.keypoints[KeypointName::RightShoulder.index()].x = 540.0;
+        assert_eq!(calibration.staleness(&lost, frame), None);
     }
 
     #[test]

@@ -42,8 +42,8 @@ pub fn about_panel(ui: &mut Ui, catalog: &Catalog, paths: &AppPaths) {
             kit::card_title(ui, "Credits and licences");
             ui.label(format!("slouchwatch is free software under the {} licence.", env!("CARGO_PKG_LICENSE")));
             ui.label(
-                "Pose model: MoveNet SinglePose Lightning and Thunder v4 by Google (Apache-2.0), converted to ONNX; \
-                 run by tract (MIT or Apache-2.0).",
+                "Pose models: MoveNet SinglePose Lightning and Thunder v4 and the MediaPipe Face Mesh landmarks, by \
+                 Google (Apache-2.0), converted to ONNX; run by tract (MIT or Apache-2.0).",
             );
             ui.label(
                 "Built with egui and eframe, v4l (the camera on Linux; nokhwa elsewhere), image, libjpeg-turbo \

@@ -327,8 +327,13 @@ pub fn judged_readings(snapshot: &Snapshot) -> Vec<Reading> {
     }
 }
 
-/// The rows of the measures grid: each problem the verdict judges from this camera placement.
-fn measure_rows(placement: CameraPlacement, settings: &Settings) -> Vec<(Problem, &'static str)> {
+/// The rows of the measures grid: each problem the verdict judges from this camera placement
+/// (slumped low only with a calibration that read the face: without one it is never judged).
+fn measure_rows(
+    placement: CameraPlacement,
+    settings: &Settings,
+    face_calibrated: bool,
+) -> Vec<(Problem, &'static str)> {
     let mut rows = vec![(Problem::ForwardHead, "Head forward")];
     if !settings.posture_settings().ignore_head_down {
         rows.push((Problem::HeadDown, "Head down"));
@@ -337,6 +342,9 @@ fn measure_rows(placement: CameraPlacement, settings: &Settings) -> Vec<(Problem
     if placement == CameraPlacement::Front {
         rows.push((Problem::ShouldersRaised, "Shoulders raised"));
         rows.push((Problem::Leaning, "Leaning sideways"));
+        if face_calibrated {
+            rows.push((Problem::Slumped, "Slumped low"));
+        }
     }
     // From the front, how much nearer than at calibration; from the side, the trunk leaning in.
     let closer = if placement == CameraPlacement::Front { "Closer to the screen" } else { "Leaning in" };
@@ -366,7 +374,8 @@ fn measures(
     );
     let width = bar_width(ui.available_width());
     egui::Grid::new("measures").num_columns(3).spacing([theme::GRID, theme::GRID]).show(ui, |ui| {
-        for (problem, label) in measure_rows(placement, settings) {
+        let face_calibrated = calibration.and_then(|c| c.front.as_ref()).is_some_and(|front| front.face.is_some());
+        for (problem, label) in measure_rows(placement, settings, face_calibrated) {
             let reading = readings.iter().find(|reading| reading.problem == problem);
             measure_row(ui, label, reading, warned.contains(&problem), width);
         }

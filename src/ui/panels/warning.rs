@@ -51,6 +51,7 @@ pub fn warning_message(problems: &[Problem], readings: &[Reading]) -> String {
             Problem::Leaning => "You are leaning to one side.".to_owned(),
             Problem::TooClose => "You have moved close to the screen.".to_owned(),
             Problem::HeadDown => "Your head has been tipped down toward the screen for a while.".to_owned(),
+            Problem::Slumped => "You have sunk low in your chair, your chin nearer your shoulders.".to_owned(),
         })
         .collect();
     sentences.join(" ")

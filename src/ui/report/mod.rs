@@ -441,11 +441,19 @@ fn day_averages(ui: &mut Ui, day: &DayReport, limits: &Limits) {
             let average = |problem, value: Option<f64>, limit| {
                 value.map(|value| Reading { problem, value: value as f32, limit, unit: Unit::Degrees })
             };
+            let in_percent =
+                |reading: Option<Reading>| reading.map(|reading| Reading { unit: Unit::Percent, ..reading });
             let head = average(Problem::ForwardHead, day.mean_head_change_deg, limits.forward_head_deg);
             measure_row(ui, "Head forward", head.as_ref(), false, width);
             let rounding =
                 average(Problem::RoundedShoulders, day.mean_rounding_change_deg, limits.shoulder_rounding_deg);
             measure_row(ui, "Shoulders rounded", rounding.as_ref(), false, width);
+            // Only days the face mesh measured have it (from version 0.5).
+            if day.mean_slump_change_pct.is_some() {
+                let slump =
+                    in_percent(average(Problem::Slumped, day.mean_slump_change_pct, limits.chin_gap_shortening_pct));
+                measure_row(ui, "Slumped low", slump.as_ref(), false, width);
+            }
         });
     }
 }
