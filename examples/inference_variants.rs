@@ -8,7 +8,8 @@
 //! A variant is a model (`lightning`, `thunder` or an ONNX file) with optional suffixes:
 //! `+tract-layout` (no channel-last step, as tract alone runs it) and `@SIZE` (another input
 //! size). Example: `lightning lightning+tract-layout lightning@160 old.onnx+tract-layout`.
-//! `face` is the face mesh (with `+tract-layout` too), run on the face Lightning finds; its
+//! `face` is the face mesh (`face+channel-last`: its depthwise convolutions moved channel-last
+//! as MoveNet's), run on the face Lightning finds; its
 //! "keypoint move" is the chin's, against the first face variant.
 
 use image::{Rgb, RgbImage};
@@ -64,7 +65,7 @@ fn main() -> anyhow::Result<()> {
     let mut variants = Vec::new();
     for spec in &args {
         if let Some(rest) = spec.strip_prefix("face") {
-            variants.push(Variant::Face(FaceReader::load_with(rest == "+tract-layout")?));
+            variants.push(Variant::Face(FaceReader::load_with(rest == "+channel-last")?));
             continue;
         }
         let (model, options) = parse(spec);

@@ -56,6 +56,12 @@ pub const FACE_MIN_SCORE: f32 = 0.5;
 /// A face region smaller than this (pixels) holds too few pixels for the mesh to read.
 pub const FACE_MIN_REGION_PX: f32 = 24.0;
 
+/// At most this many samples a side per input pixel when the face region is larger than the
+/// input (a face filling a 1080p frame is about 3 frame pixels per input pixel). MediaPipe's own
+/// crop takes one bilinear sample (what the mesh was made with); two a side soften the aliasing
+/// of a large face for a quarter of a millisecond (3 a side cost 2 ms on 1080p frames).
+const MAX_TAPS: f32 = 2.0;
+
 /// The landmarks slouchwatch uses, by their index in MediaPipe's canonical face mesh.
 pub mod landmark {
     /// The top of the forehead, on the face's midline.
@@ -164,32 +170,55 @@ pub fn face_region(pose: &Pose) -> Option<FaceRegion> {
 pub fn sample_region(image: &RgbImage, region: &FaceRegion, buffer: &mut [f32]) {
     let size = FACE_INPUT_SIZE;
     debug_assert_eq!(buffer.len(), size * size * 3);
-    let (width, height) = image.dimensions();
+    let (width, height) = (image.width() as i64, image.height() as i64);
     let raw = image.as_raw();
-    let taps = region.scale().ceil().clamp(1.0, 4.0) as usize;
+    let row = width as usize * 3;
+    let taps = region.scale().ceil().clamp(1.0, MAX_TAPS) as usize;
     let weight = 1.0 / (taps * taps) as f32 / 255.0;
-    let pixel = |x: i64, y: i64, channel: usize| -> f32 {
-        if x < 0 || y < 0 || x >= width as i64 || y >= height as i64 {
-            return 0.0;
+    // Frame pixels per input pixel along the input's rows and columns (turned with the region).
+    let (sin, cos) = region.angle.sin_cos();
+    let step = region.scale() / taps as f32;
+    let (along_x, along_y) = (cos * step, sin * step);
+    let (down_x, down_y) = (-sin * step, cos * step);
+    // Where the first sample of the first input pixel lands, with pixel centres at half-integers.
+    let first = 0.5 / taps as f32;
+    let (origin_x, origin_y) = region.to_frame(first, first);
+    let (origin_x, origin_y) = (origin_x - 0.5, origin_y - 0.5);
+    let inside = |x: i64, y: i64| x >= 0 && y >= 0 && x + 1 < width && y + 1 < height;
+    let pixel = |x: i64, y: i64| -> [f32; 3] {
+        if x < 0 || y < 0 || x >= width || y >= height {
+            return [0.0; 3];
         }
-        raw[(y as usize * width as usize + x as usize) * 3 + channel] as f32
+        let at = y as usize * row + x as usize * 3;
+        [raw[at] as f32, raw[at + 1] as f32, raw[at + 2] as f32]
     };
     for v in 0..size {
         for u in 0..size {
             let mut sum = [0.0f32; 3];
             for tv in 0..taps {
                 for tu in 0..taps {
-                    let offset = |t: usize| (t as f32 + 0.5) / taps as f32;
-                    let (x, y) = region.to_frame(u as f32 + offset(tu), v as f32 + offset(tv));
-                    // Pixel centres sit at half-integers.
-                    let (x, y) = (x - 0.5, y - 0.5);
+                    let (i, j) = ((u * taps + tu) as f32, (v * taps + tv) as f32);
+                    let x = origin_x + i * along_x + j * down_x;
+                    let y = origin_y + i * along_y + j * down_y;
                     let (x0, y0) = (x.floor(), y.floor());
                     let (fx, fy) = (x - x0, y - y0);
                     let (x0, y0) = (x0 as i64, y0 as i64);
-                    for (channel, total) in sum.iter_mut().enumerate() {
-                        let top = pixel(x0, y0, channel) * (1.0 - fx) + pixel(x0 + 1, y0, channel) * fx;
-                        let bottom = pixel(x0, y0 + 1, channel) * (1.0 - fx) + pixel(x0 + 1, y0 + 1, channel) * fx;
-                        *total += top * (1.0 - fy) + bottom * fy;
+                    let weights = [(1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy];
+                    if inside(x0, y0) {
+                        // The common case: all four neighbours in the frame, read straight.
+                        let at = y0 as usize * row + x0 as usize * 3;
+                        for (channel, total) in sum.iter_mut().enumerate() {
+                            let c = at + channel;
+                            *total += raw[c] as f32 * weights[0]
+                                + raw[c + 3] as f32 * weights[1]
+                                + raw[c + row] as f32 * weights[2]
+                                + raw[c + row + 3] as f32 * weights[3];
+                        }
+                    } else {
+                        let corners = [pixel(x0, y0), pixel(x0 + 1, y0), pixel(x0, y0 + 1), pixel(x0 + 1, y0 + 1)];
+                        for (channel, total) in sum.iter_mut().enumerate() {
+                            *total += corners.iter().zip(weights).map(|(corner, w)| corner[channel] * w).sum::<f32>();
+                        }
                     }
                 }
             }
@@ -238,16 +267,17 @@ pub struct FaceReader {
 }
 
 impl FaceReader {
-    /// Reads and optimises the built-in face mesh, its depthwise convolutions channel-last as
-    /// MoveNet's (`super::layout`).
+    /// Reads and optimises the built-in face mesh, laid out as tract lays it out.
     pub fn load() -> Result<FaceReader, ModelError> {
         Self::load_with(false)
     }
 
-    /// [`FaceReader::load`]; `tract_layout` leaves the layout as tract alone would run it (for
-    /// measuring what the layout step buys).
-    pub fn load_with(tract_layout: bool) -> Result<FaceReader, ModelError> {
-        crate::memory::while_loading(|| load_bytes(FACE_ONNX, tract_layout))
+    /// [`FaceReader::load`]; `channel_last` moves its depthwise convolutions channel-last as
+    /// MoveNet's are (`super::layout`). With the export's PRelu rewrite that buys nothing
+    /// measurable here (6.07 against 6.03 ms, docs/PERFORMANCE.md), so it is off; kept for
+    /// measuring.
+    pub fn load_with(channel_last: bool) -> Result<FaceReader, ModelError> {
+        crate::memory::while_loading(|| load_bytes(FACE_ONNX, channel_last))
     }
 
     /// The face around `pose`'s head in `image`, or `None` when the head's keypoints do not place
@@ -280,7 +310,7 @@ impl FaceReader {
     }
 }
 
-fn load_bytes(bytes: &'static [u8], tract_layout: bool) -> Result<FaceReader, ModelError> {
+fn load_bytes(bytes: &'static [u8], channel_last: bool) -> Result<FaceReader, ModelError> {
     let name = "built-in face mesh";
     let not_onnx = |error: TractError| ModelError::NotOnnx { model: name.to_owned(), reason: format!("{error:#}") };
     let unsupported =
@@ -304,7 +334,7 @@ fn load_bytes(bytes: &'static [u8], tract_layout: bool) -> Result<FaceReader, Mo
         .and_then(|model| model.into_decluttered())
         .map_err(unsupported)?;
     // As for MoveNet, a speed-up only: a graph it cannot handle runs as tract lays it out.
-    let decluttered = if tract_layout {
+    let decluttered = if !channel_last {
         decluttered
     } else {
         match super::layout::depthwise_channel_last(decluttered.clone()) {
