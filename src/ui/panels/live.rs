@@ -432,4 +432,30 @@ fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate:
             painter.circle_filled(point, theme::KEYPOINT_RADIUS, theme::OVERLAY);
         }
     }
+    // The face the mesh read: its chin, with a thin line down to the shoulder line (the gap
+    // "slumped low" is measured on), and its two edges (the unit of that gap).
+    if let Some(face) = &pose.face {
+        let at = |x: f32, y: f32| {
+            ((0.0..=width).contains(&x) && (0.0..=height).contains(&y))
+                .then(|| egui::pos2(rect.min.x + x / width * rect.width(), rect.min.y + y / height * rect.height()))
+        };
+        let chin = at(face.chin.x, face.chin.y);
+        let shoulders = to_screen(KeypointName::LeftShoulder).zip(to_screen(KeypointName::RightShoulder));
+        if let (Some(chin), Some((left, right))) = (chin, shoulders) {
+            // The foot of the chin on the shoulder line.
+            let along = (right - left).normalized();
+            let foot = left + along * (chin - left).dot(along);
+            painter.line_segment([chin, foot], egui::Stroke::new(theme::OVERLAY_LINE_WIDTH / 2.0, theme::OVERLAY));
+        }
+        for point in [chin, at(face.right_edge.x, face.right_edge.y), at(face.left_edge.x, face.left_edge.y)]
+            .into_iter()
+            .flatten()
+        {
+            painter.circle_stroke(
+                point,
+                theme::KEYPOINT_RADIUS,
+                egui::Stroke::new(theme::OVERLAY_LINE_WIDTH / 2.0, theme::OVERLAY),
+            );
+        }
+    }
 }
