@@ -46,7 +46,7 @@ pub struct AnalysisRecord {
     /// Whether a calibration was given to judge against.
     pub calibrated: bool,
     /// What is wrong (`forward_head`, `rounded_shoulders`, `shoulders_raised`, `leaning`,
-    /// `too_close`, `head_down`); empty unless `posture` is `bad`.
+    /// `too_close`, `head_down`, `slumped`); empty unless `posture` is `bad`.
     pub problems: Vec<Problem>,
     /// Whether the person no longer matches the calibration (then `posture` is `unknown`).
     pub calibration_stale: bool,

@@ -1153,3 +1153,29 @@ fn every_control_has_a_name_a_screen_reader_reads_and_the_warning_works_from_the
     }
     assert!(unnamed.is_empty(), "controls without a name:\n{}", unnamed.join("\n"));
 }
+
+/// Live for a calibration with the face in it, and for one made before slouchwatch read faces
+/// (the same calibration with its face taken out): the first has the "Slumped low" bar; the
+/// second has none and says how to get it, and still judges the rest.
+#[test]
+fn a_calibration_without_the_face_says_how_to_get_slumping_measured() {
+    for with_face in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calibration.json");
+        calibrate_on_astronaut(&path);
+        if !with_face {
+            let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            json["front"].as_object_mut().unwrap().remove("face").expect("a face in the new calibration");
+            std::fs::write(&path, json.to_string()).unwrap();
+        }
+        quiet_settings(dir.path(), |_| {});
+        let frames = dir.path().join("frames");
+        write_frames(&frames, &[(&upright(), 40)]);
+        let mut harness = harness(app(dir.path(), Some(frames)));
+        step_until(&mut harness, "a verdict", |h| h.query_all_by_label_contains("(warns past").next().is_some());
+        let hint = harness.query_by_label_contains("Slumping low is not measured").is_some();
+        let row = harness.query_by_label("Slumped low").is_some();
+        assert_eq!((row, hint), (with_face, !with_face), "with the face in the calibration: {with_face}");
+        assert!(harness.query_by_label("Head down").is_some(), "the other measures go on");
+    }
+}

@@ -96,7 +96,7 @@ pub enum Command {
     Control(control::ControlCommand),
     /// The stretch catalog, or the ranked suggestions for one problem.
     Stretches {
-        /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, head_down) or
+        /// A problem (forward_head, rounded_shoulders, shoulders_raised, leaning, too_close, head_down, slumped) or
         /// need (upper_back_tension, stress, sitting_long): list what helps, best first for a
         /// person at the desk.
         #[arg(long, value_parser = parse_target)]

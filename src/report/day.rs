@@ -305,7 +305,6 @@ pub struct DayReport {
     pub mean_rounding_change_deg: Option<f64>,
     /// Time-weighted mean of how much shorter the chin's gap to the shoulders was than upright,
     /// percent (slumped low; only time the face mesh read the face, from schema 8 on).
-    #[serde(default)]
     pub mean_slump_change_pct: Option<f64>,
     /// The day as runs of minutes in the same state.
     pub timeline: Vec<Segment>,

@@ -373,14 +373,23 @@ fn measures(
             .weak(),
     );
     let width = bar_width(ui.available_width());
+    let face_calibrated = calibration.and_then(|c| c.front.as_ref()).is_some_and(|front| front.face.is_some());
     egui::Grid::new("measures").num_columns(3).spacing([theme::GRID, theme::GRID]).show(ui, |ui| {
-        let face_calibrated = calibration.and_then(|c| c.front.as_ref()).is_some_and(|front| front.face.is_some());
         for (problem, label) in measure_rows(placement, settings, face_calibrated) {
             let reading = readings.iter().find(|reading| reading.problem == problem);
             measure_row(ui, label, reading, warned.contains(&problem), width);
         }
     });
+    // A front calibration without the face: made before slouchwatch read faces, or of a face it
+    // could not read. It keeps working; calibrating again adds the slumped measure.
+    if placement == CameraPlacement::Front && calibration.is_some() && !face_calibrated {
+        ui.label(RichText::new(NO_FACE_CALIBRATION).small().weak());
+    }
 }
+
+/// Said under the measures when the calibration in use has no face to measure slumping against.
+pub const NO_FACE_CALIBRATION: &str = "Slumping low is not measured: this calibration has no face in it (made before \
+     version 0.5, or of a face that could not be read). Calibrate again to add it.";
 
 /// The camera picture, at most `max_width` wide, with the keypoints drawn over it; returns where
 /// it is.
