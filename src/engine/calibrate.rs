@@ -53,7 +53,8 @@ pub enum CalibrateError {
 /// Calibrates from frames in memory (all of one size, at least one), in two passes: the whole
 /// frames find where the person sits, then the frames are analysed again within
 /// [`Calibration::person_region`], exactly as monitoring will look at them, so that calibration
-/// and monitoring see the same keypoints.
+/// and monitoring see the same keypoints. When monitoring will look at the whole frame
+/// ([`Calibration::looks_at_whole_frame`]), the first pass is that view and is kept.
 pub fn calibrate_frames(
     estimator: &mut PoseEstimator,
     frames: &[RgbImage],
@@ -62,10 +63,22 @@ pub fn calibrate_frames(
     let size = frames.first().map(|first| first.dimensions()).ok_or(CalibrateError::NoFrames)?;
     let whole: Vec<Pose> = frames.iter().map(|frame| estimator.estimate(frame)).collect::<Result<_, _>>()?;
     let first_pass = posture::calibrate(&whole, size, placement)?;
+    // Monitoring will look at the whole frame too: the first pass is already that view.
+    if first_pass.looks_at_whole_frame(size) {
+        return Ok(first_pass);
+    }
     let region = first_pass.person_region();
     let placement = PlacementSetting::from(first_pass.placement);
-    let in_region: Vec<Pose> =
+    let mut in_region: Vec<Pose> =
         frames.iter().map(|frame| estimator.estimate_in(frame, region)).collect::<Result<_, _>>()?;
+    if region.holds(size) {
+        // The face was not read on the whole frame, so monitoring keeps to the region, and a face
+        // read there would make the calibration ask for the whole frame: without it, its
+        // measures are the body's alone, as before the face mesh.
+        for pose in &mut in_region {
+            pose.face = None;
+        }
+    }
     Ok(match posture::calibrate(&in_region, size, placement) {
         Ok(calibration) => Calibration { region: Some(region), ..calibration },
         Err(_) => first_pass,

@@ -259,7 +259,7 @@ pub fn decode(landmarks: &[f32], flag: f32, region: &FaceRegion) -> Option<Face>
     })
 }
 
-/// Runs the face mesh. Load once, then [`FaceReader::read`] per frame (about a fifth of
+/// Runs the face mesh. Load once, then [`FaceReader::read`] per frame (about a third of
 /// MoveNet Lightning's work; docs/PERFORMANCE.md).
 pub struct FaceReader {
     state: TypedSimpleState,
@@ -299,13 +299,14 @@ impl FaceReader {
         let values = |index: usize| -> Result<Vec<f32>, PoseError> {
             let view = outputs
                 .get(index)
-                .ok_or(PoseError::BadOutput { len: index })?
+                .ok_or(PoseError::BadOutput { len: outputs.len() })?
                 .to_plain_array_view::<f32>()
                 .map_err(inference)?;
             Ok(view.iter().copied().collect())
         };
         let landmarks = values(0)?;
-        let flag = values(1)?.first().copied().ok_or(PoseError::BadOutput { len: 0 })?;
+        let flag = values(1)?;
+        let flag = *flag.first().ok_or(PoseError::BadOutput { len: flag.len() })?;
         Ok(decode(&landmarks, flag, &region))
     }
 }
@@ -317,16 +318,8 @@ fn load_bytes(bytes: &'static [u8], channel_last: bool) -> Result<FaceReader, Mo
         |error: TractError| ModelError::Unsupported { model: name.to_owned(), reason: format!("{error:#}") };
     let proto = tract_onnx::pb::ModelProto::decode(bytes).map_err(|error| not_onnx(error.into()))?;
     crate::memory::release_file_pages(bytes);
-    let mut model = tract_onnx::onnx().model_for_proto_model(&proto).map_err(not_onnx)?;
+    let model = tract_onnx::onnx().model_for_proto_model(&proto).map_err(not_onnx)?;
     drop(proto);
-    let outputs = ["landmarks", "face_flag"]
-        .iter()
-        .map(|name| model.node_by_name(name).map(|node| OutletId::new(node.id, 0)))
-        .collect::<TractResult<Vec<_>>>();
-    // The outputs are named by the export; a graph without those names keeps its own order.
-    if let Ok(outputs) = outputs {
-        model = model.with_output_outlets(&outputs).map_err(unsupported)?;
-    }
     let size = FACE_INPUT_SIZE;
     let decluttered = model
         .with_input_fact(0, InferenceFact::dt_shape(f32::datum_type(), tvec!(1, size, size, 3)))
@@ -348,7 +341,20 @@ fn load_bytes(bytes: &'static [u8], channel_last: bool) -> Result<FaceReader, Mo
             }
         }
     };
-    let plan = decluttered.into_optimized().and_then(|model| model.into_runnable()).map_err(unsupported)?;
+    let optimized = decluttered.into_optimized().map_err(unsupported)?;
+    // The export's outputs, in its order: the landmarks, then the face flag.
+    for (index, len) in [(0, FACE_LANDMARK_COUNT * 3), (1, 1)] {
+        let fact = optimized.output_fact(index).map_err(unsupported)?;
+        let found = fact.shape.as_concrete().map(|dims| dims.iter().product::<usize>());
+        if found != Some(len) {
+            return Err(ModelError::WrongShape {
+                model: name.to_owned(),
+                what: "output size",
+                found: format!("{:?} at output {index}", fact.shape),
+            });
+        }
+    }
+    let plan = optimized.into_runnable().map_err(unsupported)?;
     let input = Tensor::zero::<f32>(&[1, size, size, 3]).map_err(unsupported)?;
     Ok(FaceReader { state: plan.spawn().map_err(unsupported)?, input: Arc::new(input) })
 }

@@ -38,14 +38,6 @@ pub use preprocess::{Letterbox, Preprocessor};
 /// in a square twice as wide (docs/ACCURACY.md).
 pub const ZOOM_OUT_FACTOR: f32 = 2.0;
 
-/// Whether `region` covers every pixel of a `width` x `height` frame.
-fn holds_whole_frame(region: Letterbox, (width, height): (u32, u32)) -> bool {
-    region.left <= 0.0
-        && region.top <= 0.0
-        && region.left + region.side >= width as f32
-        && region.top + region.side >= height as f32
-}
-
 /// A frame the model could not turn into a pose.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PoseError {
@@ -98,7 +90,15 @@ impl PoseEstimator {
     /// Loads `model` with [`LoadOptions`] (another input size, or the graph's own decoding).
     pub fn load_with(model: &ModelChoice, options: LoadOptions) -> Result<PoseEstimator, ModelError> {
         let loaded = crate::memory::while_loading(|| model::load(model, options))?;
-        let face = if options.without_face { None } else { Some(FaceReader::load()?) };
+        // The face mesh is built in; should it fail to load, posture goes on from the body's
+        // keypoints, as with a face that cannot be read.
+        let face = if options.without_face {
+            None
+        } else {
+            FaceReader::load()
+                .map_err(|error| tracing::warn!("face mesh not loaded ({error}); faces are not read"))
+                .ok()
+        };
         let size = loaded.input_size;
         let input = Tensor::zero::<f32>(&[1, size, size, 3])
             .map_err(|error| ModelError::Unsupported { model: model.to_string(), reason: format!("{error:#}") })?;
@@ -161,23 +161,8 @@ impl PoseEstimator {
 
     /// Finds the keypoints of the person inside `region` (a square of `image` coordinates), in
     /// `image` pixels, and their face. Used to follow one person when others are in view.
-    ///
-    /// A region that holds the whole frame shows MoveNet nothing the frame does not, at fewer
-    /// pixels (the rest is padding): with the face mesh on, the whole frame is looked at instead
-    /// (as [`PoseEstimator::estimate`] does), which places the shoulders the face measures rest
-    /// on more steadily. When no face can be read there, MoveNet's own measures decide, so the
-    /// region is looked at as before the face mesh, the view those measures were made for.
     pub fn estimate_in(&mut self, image: &RgbImage, region: Letterbox) -> Result<Pose, PoseError> {
-        if self.face.is_some() && holds_whole_frame(region, image.dimensions()) {
-            let whole = self.estimate(image)?;
-            if whole.face.is_some() || !whole.person_in_view() {
-                return Ok(whole);
-            }
-        }
         let pose = self.estimate_body_in(image, region)?;
-        if holds_whole_frame(region, image.dimensions()) {
-            return Ok(pose);
-        }
         self.with_face(image, pose)
     }
 
@@ -187,12 +172,16 @@ impl PoseEstimator {
     }
 
     /// `pose` with the face the mesh reads around its head, when a person is in view (the mesh
-    /// is not run on an empty scene).
+    /// is not run on an empty scene). A mesh that fails on a frame costs that frame its face,
+    /// not its pose: posture then goes on from the body's keypoints.
     fn with_face(&mut self, image: &RgbImage, mut pose: Pose) -> Result<Pose, PoseError> {
         if let Some(reader) = self.face.as_mut()
             && pose.person_in_view()
         {
-            pose.face = reader.read(image, &pose)?;
+            pose.face = reader.read(image, &pose).unwrap_or_else(|error| {
+                tracing::warn!("face mesh: {error}; this frame is judged on the body's keypoints alone");
+                None
+            });
         }
         Ok(pose)
     }

@@ -53,6 +53,21 @@ impl Letterbox {
     pub fn to_source(&self, normalised_x: f32, normalised_y: f32) -> (f32, f32) {
         (self.left + normalised_x * self.side, self.top + normalised_y * self.side)
     }
+
+    /// Whether this square covers every pixel of a `width` x `height` frame: looking at it shows
+    /// nothing the whole frame does not, at fewer pixels (the rest is padding).
+    ///
+    /// ```
+    /// use slouchwatch::pose::Letterbox;
+    /// assert!(Letterbox { left: -10.0, top: -50.0, side: 300.0 }.holds((224, 224)));
+    /// assert!(!Letterbox { left: 10.0, top: -50.0, side: 300.0 }.holds((224, 224)));
+    /// ```
+    pub fn holds(&self, (width, height): (u32, u32)) -> bool {
+        self.left <= 0.0
+            && self.top <= 0.0
+            && self.left + self.side >= width as f32
+            && self.top + self.side >= height as f32
+    }
 }
 
 /// Precomputed area-averaging weights along one axis: for each output pixel, the source pixels

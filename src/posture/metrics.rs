@@ -35,8 +35,8 @@ pub const HEAD_TURN_LIMIT_DEG: f32 = 30.0;
 /// The chin-to-shoulder measure is not judged when the shoulder line, in face widths, is shorter
 /// than this share of its calibrated length. When the shoulders drop below the picture MoveNet
 /// puts its shoulder points on the base of the neck instead, and the line collapses (on
-/// `../shared/eval/people`, person D's upright frames 30-36: 1.13 head widths against 2.0 at
-/// calibration, which would read as the chin 22-124% nearer the shoulders). Real rounding seldom
+/// `../shared/eval/people`, person D's upright frames 30-36: about 1.2 face widths against 2.1
+/// at calibration, which would read as the chin 22-124% nearer the shoulders). Real rounding seldom
 /// narrows the line by more than 15% (a 30-degree rounding); 25% leaves room for it.
 pub const FACE_SHOULDERS_COLLAPSED_SHARE: f32 = 0.75;
 
@@ -296,11 +296,13 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     let Some(reference) = reference else {
         return metrics;
     };
+    // With the face read now and at calibration, the mesh measures the head's pitch in depth,
+    // which the nose's drop (below) only estimates; it needs no ears and no shoulders.
+    let face_pitch = front.face.zip(reference.face).map(|(face, neutral)| face.pitch_deg - neutral.pitch_deg);
     if shoulders_lost(front, reference) {
         // Only what the head alone shows: its pitch from the face, and its distance from its size.
         metrics.lean_deg = None;
-        metrics.head_down_deg =
-            front.face.zip(reference.face).map(|(face, neutral)| face.pitch_deg - neutral.pitch_deg);
+        metrics.head_down_deg = face_pitch;
         metrics.screen_distance = front.ear_width_px.map(|width| reference.ear_width_px / width);
         return metrics;
     }
@@ -314,6 +316,8 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     let trunk_scale = median3(1.0, shoulder_scale, head_scale.unwrap_or(shoulder_scale));
     metrics.screen_distance = Some(1.0 / trunk_scale);
     metrics.shoulder_rounding_deg = Some((shoulder_scale / trunk_scale).min(1.0).acos().to_degrees());
+    metrics.chin_gap_shortening_pct = chin_gap_shortening_pct(front, reference);
+    metrics.head_down_deg = face_pitch;
 
     let frame_size = (reference.frame_width_px, reference.frame_height_px);
     let (Some(head_scale), Some((shoulder_height, ear_height))) = (head_scale, body_heights(front, frame_size)) else {
@@ -343,14 +347,11 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
     // The trunk's own pitch is not taken off: the front estimate of it comes from the distance
     // change alone, and on the people set it removed most of the head-down slouches, which come
     // with leaning in (docs/ACCURACY.md).
-    metrics.head_down_deg = front.nose_drop.zip(reference.nose_drop).map(|(drop, neutral_drop)| {
-        ((drop - neutral_drop) / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin().to_degrees()
+    metrics.head_down_deg = face_pitch.or_else(|| {
+        front.nose_drop.zip(reference.nose_drop).map(|(drop, neutral_drop)| {
+            ((drop - neutral_drop) / NOSE_DEPTH_HEAD_WIDTHS).clamp(-1.0, 1.0).asin().to_degrees()
+        })
     });
-    // With the face read now and at calibration, the mesh measures the pitch in depth, which
-    // the nose's drop only estimates.
-    if let Some((face, neutral)) = front.face.zip(reference.face) {
-        metrics.head_down_deg = Some(face.pitch_deg - neutral.pitch_deg);
-    }
 
     // A shrug lifts the shoulders while the head stays: how far the shoulders rose (in world
     // units, from their depth and image height) beyond any rise of the ears. A forward head drops
@@ -369,7 +370,6 @@ pub fn front_metrics(front: &FrontObservation, reference: Option<&FrontReference
         .neck_height_px
         .zip(front.ear_width_px)
         .map(|(neck, ears)| ((tilted_with_trunk - neck / ears / neutral_neck) * 100.0 - shoulders_raised_pct).max(0.0));
-    metrics.chin_gap_shortening_pct = chin_gap_shortening_pct(front, reference);
     metrics
 }
 

@@ -120,9 +120,9 @@ impl FaceGeometry {
     }
 }
 
-/// Ear width over eye width for an average adult head (about 15 cm between the ear keypoints,
-/// 6.3 cm between the pupils). Used only when the ears were hidden at calibration too.
-pub const EAR_WIDTH_EYE_WIDTHS: f32 = 2.4;
+/// Ear width over eye width for an average adult head: the pose stage's constant (it sizes the
+/// face mesh's region from the eyes too). Used only when the ears were hidden at calibration.
+pub use crate::pose::face::EAR_WIDTH_EYE_WIDTHS;
 
 /// How far the ear midpoint sits below the eye midpoint, in eye widths, for an average adult
 /// head held level (the ear canal is about 2-3 cm below the pupils). As [`EAR_WIDTH_EYE_WIDTHS`].

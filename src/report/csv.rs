@@ -15,7 +15,7 @@ const FIRST_PROBLEMS: [Problem; 5] =
     [Problem::ForwardHead, Problem::RoundedShoulders, Problem::ShouldersRaised, Problem::Leaning, Problem::TooClose];
 /// A problem added later, in the place its column was appended.
 const HEAD_DOWN: Problem = Problem::HeadDown;
-/// Problems added after `in_calls_s`, whose columns follow it.
+/// Problems added after `in_calls_s`, whose columns follow it (with the slumped mean after them).
 const AFTER_IN_CALLS: [Problem; 1] = [Problem::Slumped];
 
 /// One field of a CSV record.
@@ -47,16 +47,16 @@ pub fn minute_columns() -> Vec<String> {
     columns.extend(named(&["mean_forward_head_deg", "mean_shoulder_rounding_deg"]));
     columns.push(HEAD_DOWN.seconds_key());
     columns.extend(named(&["mean_head_change_deg", "mean_rounding_change_deg", "standing_s", "setup"]));
-    columns.extend(later_problems().map(Problem::seconds_key));
     columns.push("in_calls_s".to_owned());
     columns.extend(AFTER_IN_CALLS.map(Problem::seconds_key));
     columns.push("mean_slump_change_pct".to_owned());
+    columns.extend(unlisted_problems().map(Problem::seconds_key));
     columns
 }
 
-/// Problems whose column comes after `setup` (none yet; a new problem goes to
-/// [`AFTER_IN_CALLS`] or after it, so no existing column moves).
-fn later_problems() -> impl Iterator<Item = Problem> {
+/// Problems no list above places (none yet): a problem added without a place of its own gets its
+/// column at the very end, so no existing column moves.
+fn unlisted_problems() -> impl Iterator<Item = Problem> {
     Problem::ALL.into_iter().filter(|problem| {
         !FIRST_PROBLEMS.contains(problem) && *problem != HEAD_DOWN && !AFTER_IN_CALLS.contains(problem)
     })
@@ -84,10 +84,10 @@ fn minute_record(row: &MinuteRow, zone: FixedOffset) -> Vec<Field> {
     record.push(mean(row.rounding_change_deg_sum, row.rounding_change_weight_s));
     record.push(Field::Number(row.standing_s));
     record.push(Field::Text(row.setup.clone()));
-    record.extend(later_problems().map(|problem| Field::Number(row.problem_s[problem])));
     record.push(Field::Number(row.yielded_s));
     record.extend(AFTER_IN_CALLS.map(|problem| Field::Number(row.problem_s[problem])));
     record.push(mean(row.slump_change_pct_sum, row.slump_change_weight_s));
+    record.extend(unlisted_problems().map(|problem| Field::Number(row.problem_s[problem])));
     record
 }
 

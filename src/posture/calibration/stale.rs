@@ -68,16 +68,39 @@ impl Calibration {
 
     /// [`Calibration::person_region`] for a frame of `frame_size`, or `None` when the frame is
     /// not the size the calibration was taken at (another camera or mode: the region means
-    /// nothing there).
+    /// nothing there), or when [`Calibration::looks_at_whole_frame`].
     pub fn region_for(&self, frame_size: (u32, u32)) -> Option<Letterbox> {
-        ((self.frame_width, self.frame_height) == frame_size).then(|| self.person_region())
+        ((self.frame_width, self.frame_height) == frame_size)
+            .then(|| self.person_region())
+            .filter(|_| !self.looks_at_whole_frame(frame_size))
     }
 
-    /// Whether the head in `pose` (front view, both ears seen) looks no further than the
-    /// calibration's, within [`STALE_SCALE_FACTOR`]. When it does while the shoulder line looks
+    /// Whether this calibration, and monitoring against it, look at the whole frame rather than
+    /// the person's region: when the region holds the whole frame (a webcam picture of someone
+    /// at a desk) and the calibration measured the face. MoveNet then sees the person at three
+    /// times the pixels, which steadies the shoulder points the face's measures rest on (on
+    /// `../shared/eval/people` they moved up to 9 px between the two views: 12-13% of the chin's
+    /// gap). A calibration without the face keeps the region, the view its measures were made
+    /// for. Decided by the calibration, so every frame judged against it is seen alike.
+    pub fn looks_at_whole_frame(&self, frame_size: (u32, u32)) -> bool {
+        self.measured_face() && self.person_region().holds(frame_size)
+    }
+
+    /// Whether the face mesh's geometry was recorded (front view, face read at calibration).
+    pub fn measured_face(&self) -> bool {
+        self.front.as_ref().is_some_and(|front| front.face.is_some())
+    }
+
+    /// Whether the head in `pose` (front view, both ears seen, the face read now and at
+    /// calibration) looks no further than the calibration's, within [`STALE_SCALE_FACTOR`]. When it does while the shoulder line looks
     /// far smaller, the person has not sat back: MoveNet lost their shoulders (below the
     /// picture, or placed on the neck), which the measures gate ([`crate::posture::metrics`]).
     fn head_as_near(&self, pose: &Pose) -> bool {
+        // Only where the face's measures gate the lost shoulders: without them, narrow shoulders
+        // would read as rounded, so the old rule (sat further back: not judged) stands.
+        if pose.face.is_none() || !self.measured_face() {
+            return false;
+        }
         let Some(reference) = self.front.as_ref().filter(|reference| !reference.ears_from_eyes) else {
             return false;
         };
@@ -129,17 +152,58 @@ mod tests {
         assert_eq!(calibration.staleness(&front_pose(0.0, 650.0, 1.0), frame), Some(StaleReason::Moved));
     }
 
+    /// `pose` with a face read on it, as the face mesh gives one.
+    fn with_face(mut pose: Pose) -> Pose {
+        use crate::pose::{Face, FacePoint};
+        let at = |x: f32, y: f32, z: f32| FacePoint { x, y, z };
+        pose.face = Some(Face {
+            score: 0.99,
+            forehead: at(640.0, 220.0, -5.0),
+            chin: at(640.0, 400.0, 5.0),
+            right_edge: at(570.0, 300.0, 30.0),
+            left_edge: at(710.0, 300.0, 30.0),
+        });
+        pose
+    }
+
+    #[test]
+    fn the_whole_frame_is_looked_at_only_for_a_face_calibration_whose_region_holds_it() {
+        // Shoulders 400 px wide, centred at x 580: the region is 1200 px square from x -20.
+        let pose = front_pose(-60.0, 0.0, 1.0);
+        let wide = (1280, 720);
+        let with = calibrate(&[with_face(pose.clone())], wide, PlacementSetting::Auto).unwrap();
+        let without = calibrate(std::slice::from_ref(&pose), wide, PlacementSetting::Auto).unwrap();
+        // It does not hold a 1280 px wide frame: the region is kept either way.
+        assert!(!with.person_region().holds(wide));
+        assert_eq!(with.region_for(wide), Some(with.person_region()));
+        // It holds a 1100x700 frame: only the calibration that measured the face looks at the
+        // whole of it.
+        let small = (1100, 700);
+        let with = calibrate(&[with_face(pose.clone())], small, PlacementSetting::Auto).unwrap();
+        let without_small = calibrate(&[pose], small, PlacementSetting::Auto).unwrap();
+        assert!(with.measured_face() && !without.measured_face());
+        assert!(with.person_region().holds(small));
+        assert!(with.looks_at_whole_frame(small) && with.region_for(small).is_none());
+        assert!(!without_small.looks_at_whole_frame(small));
+        assert_eq!(without_small.region_for(small), Some(without_small.person_region()));
+    }
+
     #[test]
     fn far_back_is_stale_but_lost_shoulders_under_a_near_head_are_not() {
-        let calibration = calibrate(&[front_pose(0.0, 0.0, 1.0)], (1280, 720), PlacementSetting::Auto).unwrap();
         let frame = (1280, 720);
+        let calibration = calibrate(&[with_face(front_pose(0.0, 0.0, 1.0))], frame, PlacementSetting::Auto).unwrap();
+        assert!(calibration.measured_face());
         assert_eq!(calibration.staleness(&front_pose(0.0, 0.0, 0.6), frame), Some(StaleReason::DistanceChanged));
         // The shoulders drawn in onto the neck (as MoveNet does when they are below the picture),
-        // the head as large as at calibration.
+        // the head as large as at calibration, the face read: not a new seat.
         let mut lost = front_pose(0.0, 0.0, 1.0);
         lost.keypoints[KeypointName::LeftShoulder.index()].x = 740.0;
         lost.keypoints[KeypointName::RightShoulder.index()].x = 540.0;
-        assert_eq!(calibration.staleness(&lost, frame), None);
+        assert_eq!(calibration.staleness(&with_face(lost.clone()), frame), None);
+        // Without the face now, or in a calibration made without it, the old rule stands.
+        assert_eq!(calibration.staleness(&lost, frame), Some(StaleReason::DistanceChanged));
+        let without = calibrate(&[front_pose(0.0, 0.0, 1.0)], frame, PlacementSetting::Auto).unwrap();
+        assert_eq!(without.staleness(&with_face(lost), frame), Some(StaleReason::DistanceChanged));
     }
 
     #[test]

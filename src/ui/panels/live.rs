@@ -389,7 +389,7 @@ fn measures(
 
 /// Said under the measures when the calibration in use has no face to measure slumping against.
 pub const NO_FACE_CALIBRATION: &str = "Slumping low is not measured: this calibration has no face in it (made before \
-     version 0.5, or of a face that could not be read). Calibrate again to add it.";
+     version 0.5, or of a face that could not be read). Calibrate again, with your face uncovered and in view, to add it.";
 
 /// The camera picture, at most `max_width` wide, with the keypoints drawn over it; returns where
 /// it is.
