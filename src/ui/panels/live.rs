@@ -416,15 +416,12 @@ pub(super) fn picture_with_pose(
 fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate::pose::Pose) {
     let painter = ui.painter_at(rect);
     let (width, height) = (frame_size.0 as f32, frame_size.1 as f32);
-    // A joint the model placed outside the picture (guessed) is not drawn, nor its lines.
-    let to_screen = |name: KeypointName| {
-        pose.confident(name).filter(|k| (0.0..=width).contains(&k.x) && (0.0..=height).contains(&k.y)).map(|k| {
-            egui::pos2(
-                rect.min.x + k.x / frame_size.0 as f32 * rect.width(),
-                rect.min.y + k.y / frame_size.1 as f32 * rect.height(),
-            )
-        })
+    // A point the model placed outside the picture (guessed) is not drawn, nor its lines.
+    let at = |x: f32, y: f32| {
+        ((0.0..=width).contains(&x) && (0.0..=height).contains(&y))
+            .then(|| egui::pos2(rect.min.x + x / width * rect.width(), rect.min.y + y / height * rect.height()))
     };
+    let to_screen = |name: KeypointName| pose.confident(name).and_then(|k| at(k.x, k.y));
     let stroke = egui::Stroke::new(theme::OVERLAY_LINE_WIDTH, theme::OVERLAY);
     for (a, b) in [
         (KeypointName::LeftShoulder, KeypointName::RightShoulder),
@@ -444,10 +441,6 @@ fn draw_overlay(ui: &Ui, rect: egui::Rect, frame_size: (u32, u32), pose: &crate:
     // The face the mesh read: its chin, with a thin line down to the shoulder line (the gap
     // "slumped low" is measured on), and its two edges (the unit of that gap).
     if let Some(face) = &pose.face {
-        let at = |x: f32, y: f32| {
-            ((0.0..=width).contains(&x) && (0.0..=height).contains(&y))
-                .then(|| egui::pos2(rect.min.x + x / width * rect.width(), rect.min.y + y / height * rect.height()))
-        };
         let chin = at(face.chin.x, face.chin.y);
         let shoulders = to_screen(KeypointName::LeftShoulder).zip(to_screen(KeypointName::RightShoulder));
         if let (Some(chin), Some((left, right))) = (chin, shoulders) {

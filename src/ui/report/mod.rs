@@ -438,20 +438,22 @@ fn day_averages(ui: &mut Ui, day: &DayReport, limits: &Limits) {
     } else {
         let width = crate::ui::panels::bar_width(ui.available_width());
         egui::Grid::new("report measures").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
-            let average = |problem, value: Option<f64>, limit| {
-                value.map(|value| Reading { problem, value: value as f32, limit, unit: Unit::Degrees })
+            let average = |problem, value: Option<f64>, limit, unit| {
+                value.map(|value| Reading { problem, value: value as f32, limit, unit })
             };
-            let in_percent =
-                |reading: Option<Reading>| reading.map(|reading| Reading { unit: Unit::Percent, ..reading });
-            let head = average(Problem::ForwardHead, day.mean_head_change_deg, limits.forward_head_deg);
+            let head = average(Problem::ForwardHead, day.mean_head_change_deg, limits.forward_head_deg, Unit::Degrees);
             measure_row(ui, "Head forward", head.as_ref(), false, width);
-            let rounding =
-                average(Problem::RoundedShoulders, day.mean_rounding_change_deg, limits.shoulder_rounding_deg);
+            let rounding = average(
+                Problem::RoundedShoulders,
+                day.mean_rounding_change_deg,
+                limits.shoulder_rounding_deg,
+                Unit::Degrees,
+            );
             measure_row(ui, "Shoulders rounded", rounding.as_ref(), false, width);
             // Only days the face mesh measured have it (from version 0.5).
             if day.mean_slump_change_pct.is_some() {
                 let slump =
-                    in_percent(average(Problem::Slumped, day.mean_slump_change_pct, limits.chin_gap_shortening_pct));
+                    average(Problem::Slumped, day.mean_slump_change_pct, limits.chin_gap_shortening_pct, Unit::Percent);
                 measure_row(ui, "Slumped low", slump.as_ref(), false, width);
             }
         });
