@@ -42,6 +42,14 @@ const PROBE_LONGER: Duration = Duration::from_secs(PROBE_S + 1);
 /// milliseconds, only while given over).
 const HOLDERS_EVERY: Duration = Duration::from_secs(1);
 
+/// After an open of the node, the holders are looked for again this often, for
+/// [`OPEN_SETTLE`]: the kernel reports the open before the opener's file descriptor shows in
+/// `/proc`, so a look at once can miss it (seen in a CI run: the camera was never given over).
+const OPEN_LOOK_AGAIN: Duration = Duration::from_millis(20);
+
+/// How long after an open the holders are looked for again ([`OPEN_LOOK_AGAIN`]).
+const OPEN_SETTLE: Duration = Duration::from_secs(1);
+
 /// What one kind of use is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Use {
@@ -157,6 +165,8 @@ fn watch(node: &WatchedNode, grace: Duration, commands: &Sender<EngineCommand>, 
     // A node that could not be watched, not tried again (said once).
     let mut unwatchable: Option<PathBuf> = None;
     let mut holders_counted = Instant::now();
+    // Until when the holders are looked for again after an open (see [`OPEN_LOOK_AGAIN`]).
+    let mut settling_until: Option<Instant> = None;
     let mut sound = start_sound_watch();
     // The programs recording, as last asked: asked again only when the sound server says
     // capture streams changed.
@@ -180,15 +190,20 @@ fn watch(node: &WatchedNode, grace: Duration, commands: &Sender<EngineCommand>, 
                 }
             });
         }
+        let settling = settling_until.is_some_and(|until| Instant::now() < until);
+        let wait = if settling { OPEN_LOOK_AGAIN } else { LOOK_EVERY };
         let opened = match &mut opens {
-            Some(watch) => watch.opened_within(LOOK_EVERY),
+            Some(watch) => watch.opened_within(wait),
             None => {
-                std::thread::sleep(LOOK_EVERY);
+                std::thread::sleep(wait);
                 false
             }
         };
+        if opened {
+            settling_until = Some(Instant::now() + OPEN_SETTLE);
+        }
         let due = uses.is_taken(OtherUse::Camera) && holders_counted.elapsed() >= HOLDERS_EVERY;
-        if let (Some(path), true) = (&wanted, opened || due) {
+        if let (Some(path), true) = (&wanted, opened || settling || due) {
             holders_counted = Instant::now();
             let programs: Vec<String> = in_use::holders(path).into_iter().map(|holder| holder.program).collect();
             send(uses.observe(OtherUse::Camera, &programs, Instant::now()), commands);
