@@ -181,7 +181,13 @@ fn watch(node: &WatchedNode, grace: Duration, commands: &Sender<EngineCommand>, 
         if opens.as_ref().is_some_and(OpenWatch::is_gone) || opens.as_ref().map(OpenWatch::node) != wanted.as_deref() {
             opens = wanted.as_deref().filter(|path| unwatchable.as_deref() != Some(*path)).and_then(|path| {
                 match OpenWatch::new(path) {
-                    Ok(watch) => Some(watch),
+                    Ok(watch) => {
+                        // An open made before the watch existed wakes nothing: the holders are
+                        // looked for now, as after an open (seen in a CI run: a program that
+                        // opened the camera as monitoring began was never given it).
+                        settling_until = Some(Instant::now() + OPEN_SETTLE);
+                        Some(watch)
+                    }
                     Err(error) => {
                         tracing::warn!("cannot watch {} for other programs opening it: {error}", path.display());
                         unwatchable = Some(path.to_owned());
