@@ -307,9 +307,15 @@ pub fn judge(
             );
             check(Problem::ForwardHead, worse(forward_travel, neck_shortening));
             check(Problem::HeadDown, degrees(head_down));
+            // Leaning the whole trunk in brings the chin nearer the shoulder line too (the trunk
+            // tips and the perspective grows): that is "too close", as for the neck's shortening.
             check(
                 Problem::Slumped,
-                percent(change(|m| m.chin_gap_shortening_pct).map(|delta| (delta, limits.chin_gap_shortening_pct))),
+                percent(
+                    change(|m| m.chin_gap_shortening_pct)
+                        .filter(|_| !trunk_came_nearer)
+                        .map(|delta| (delta, limits.chin_gap_shortening_pct)),
+                ),
             );
             check(
                 Problem::RoundedShoulders,
@@ -430,6 +436,10 @@ mod tests {
         let judgement = judge(&sunk(14.0), CameraPlacement::Front, Some(&cal), &PostureSettings::default());
         let reading = judgement.reading(Problem::Slumped).unwrap();
         assert_eq!((reading.value, reading.limit, reading.unit), (14.0, CHIN_GAP_SHORTENING_PCT, Unit::Percent));
+        // Leaning in close is "too close", not slumped.
+        let close = Metrics { screen_distance: Some(0.8), ..sunk(14.0) };
+        let (_, problems) = verdict(&close, CameraPlacement::Front, Some(&cal), Sensitivity(1.0));
+        assert_eq!(problems, vec![Problem::TooClose]);
         // A calibration made before the face mesh has no neutral for it: never judged.
         let old = calibration(CameraPlacement::Front, front_neutral(), Metrics::default());
         let judgement = judge(&sunk(40.0), CameraPlacement::Front, Some(&old), &PostureSettings::default());
