@@ -63,4 +63,7 @@ pub fn release_file_pages(bytes: &[u8]) {
             }
         }
     }
+    // Elsewhere the pages stay: Windows has no such advice for a program's own image.
+    #[cfg(not(target_os = "linux"))]
+    let _ = bytes;
 }

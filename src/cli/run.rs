@@ -180,7 +180,8 @@ pub(super) fn run_monitor(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(test)]
+// `cameras` on recorded V4L2 machines (device nodes, by-id links): Linux's.
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use crate::source::camera::recorded::machine;

@@ -127,6 +127,7 @@ fn gnome_banners_off() -> bool {
 }
 
 /// The X server, with the atoms the fullscreen question needs.
+#[cfg(target_os = "linux")]
 struct X11 {
     connection: x11rb::rust_connection::RustConnection,
     root: u32,
@@ -135,6 +136,7 @@ struct X11 {
     fullscreen: u32,
 }
 
+#[cfg(target_os = "linux")]
 impl X11 {
     fn connect() -> Option<X11> {
         use x11rb::connection::Connection as _;
@@ -164,5 +166,20 @@ impl X11 {
             return false;
         };
         active != 0 && property(active, self.state).is_some_and(|states| states.contains(&self.fullscreen))
+    }
+}
+
+/// Elsewhere (Windows) there is no X server: a fullscreen window is not looked for.
+#[cfg(not(target_os = "linux"))]
+struct X11;
+
+#[cfg(not(target_os = "linux"))]
+impl X11 {
+    fn connect() -> Option<X11> {
+        None
+    }
+
+    fn active_window_is_fullscreen(&self) -> bool {
+        false
     }
 }

@@ -1,5 +1,5 @@
 //! The monitoring lock: one slouchwatch at a time writes a history folder. The lock is an
-//! advisory `flock` on a file in the folder that holds the owner's process id; it ends when the
+//! advisory lock (`flock` on Linux, `LockFileEx` on Windows) on a file in the folder that holds the owner's process id; it ends when the
 //! process does, however it ends.
 
 use std::path::{Path, PathBuf};
@@ -24,40 +24,31 @@ pub struct AlreadyMonitoring {
 /// Takes the monitoring lock of `data_dir`. `Ok(None)` when no lock file can be made (the
 /// folder is not writable: there will be no history to protect either).
 pub(super) fn lock_for_monitoring(data_dir: &Path) -> Result<Option<std::fs::File>, AlreadyMonitoring> {
+    use std::io::{Read, Seek, Write};
+    if crate::files::private::create_folder(data_dir).is_err() {
+        return Ok(None);
+    }
+    let path = data_dir.join(LOCK_FILE);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
-    {
-        use std::io::{Read, Seek, Write};
-        use std::os::unix::fs::OpenOptionsExt;
-        use std::os::unix::io::AsRawFd;
-        if crate::files::private::create_folder(data_dir).is_err() {
-            return Ok(None);
-        }
-        let path = data_dir.join(LOCK_FILE);
-        let Ok(mut file) = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(crate::files::private::FILE_MODE)
-            .open(&path)
-        else {
-            return Ok(None);
-        };
-        // SAFETY: flock on a file descriptor we own; the lock ends when the file is closed.
-        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-        if !locked {
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, crate::files::private::FILE_MODE);
+    let Ok(mut file) = options.open(&path) else {
+        return Ok(None);
+    };
+    // `flock` on Linux, `LockFileEx` on Windows: the lock ends when the file is closed.
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            // Windows keeps a locked file from being read: then the process is not named.
             let mut text = String::new();
             let _ = file.read_to_string(&mut text);
             return Err(AlreadyMonitoring { folder: data_dir.to_owned(), pid: text.trim().parse().ok() });
         }
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = writeln!(file, "{}", std::process::id());
-        Ok(Some(file))
+        Err(std::fs::TryLockError::Error(_)) => return Ok(None),
     }
-    #[cfg(not(unix))]
-    {
-        let _ = data_dir;
-        Ok(None)
-    }
+    let _ = file.set_len(0);
+    let _ = file.rewind();
+    let _ = writeln!(file, "{}", std::process::id());
+    Ok(Some(file))
 }

@@ -6,7 +6,6 @@
 pub mod huffman;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -108,65 +107,120 @@ const JPEG_MAGIC: [u8; 2] = [0xFF, 0xD8];
 /// before anything is allocated for it.
 const JPEG_MAX_PIXELS: usize = 100_000_000;
 
-/// From this many pixels (1280x720) a JPEG is decoded by libjpeg-turbo, below it by `image`'s
-/// pure-Rust decoder. The two round a few pixels differently (chroma upsampling, IDCT); at HD
-/// sizes and above that vanishes in the area average down to the model's 192 px (the verdicts on
-/// `../shared/eval/front`'s 1080p photos are the same with either), but on small frames it moves
-/// borderline verdicts (on `../shared/eval/people`'s 224 px frames, 4-6 of one person's 109
-/// slouched frames), and the posture rules were judged on `image`'s decoding. Small frames
-/// decode in about a millisecond either way.
+/// From this many pixels (1280x720) a JPEG is decoded by libjpeg-turbo (on Linux), below it by
+/// `image`'s pure-Rust decoder. The two round a few pixels differently (chroma upsampling, IDCT);
+/// at HD sizes and above that vanishes in the area average down to the model's 192 px (the
+/// verdicts on `../shared/eval/front`'s 1080p photos are the same with either), but on small
+/// frames it moves borderline verdicts (on `../shared/eval/people`'s 224 px frames, 4-6 of one
+/// person's 109 slouched frames), and the posture rules were judged on `image`'s decoding. Small
+/// frames decode in about a millisecond either way.
+#[cfg(target_os = "linux")]
 const LARGE_JPEG_PIXELS: usize = 1280 * 720;
 
-/// Decodes JPEG bytes (a camera's MJPEG frame, a photo) to RGB. Frames of [`LARGE_JPEG_PIXELS`]
-/// or more go to libjpeg-turbo, the decoder OpenCV uses: on detailed 1080p photos it takes 12-28%
-/// less time than the pure-Rust one (docs/PERFORMANCE.md). Anything libjpeg-turbo warns
-/// about (a frame cut short) is an error: a damaged frame is skipped rather than judged. A JPEG
-/// without Huffman tables (an MJPEG camera frame) gets the standard ones first
-/// ([`huffman::with_huffman_tables`]). Each thread keeps one decoder.
+/// Decodes JPEG bytes (a camera's MJPEG frame, a photo) to RGB. On Linux frames of
+/// [`LARGE_JPEG_PIXELS`] or more go to libjpeg-turbo, the decoder OpenCV uses: on detailed 1080p
+/// photos it takes 12-28% less time than the pure-Rust one (docs/PERFORMANCE.md); elsewhere
+/// (Windows) `image` decodes every size. A frame cut short is an error: a damaged frame is skipped
+/// rather than judged. A JPEG without Huffman tables (an MJPEG camera frame) gets the standard ones
+/// first ([`huffman::with_huffman_tables`]).
 pub fn decode_jpeg(bytes: &[u8]) -> Result<RgbImage, String> {
     let bytes = &huffman::with_huffman_tables(bytes)[..];
-    thread_local! {
-        static DECOMPRESSOR: RefCell<Option<turbojpeg::Decompressor>> = const { RefCell::new(None) };
+    #[cfg(target_os = "linux")]
+    {
+        turbo::decode(bytes)
     }
-    DECOMPRESSOR.with_borrow_mut(|slot| {
-        // Taken out for the call and put back only after a clean decode: after an error
-        // libjpeg-turbo's handle keeps the failed stream's state and misreads the next frame.
-        let mut decompressor = match slot.take() {
-            Some(decompressor) => decompressor,
-            None => turbojpeg::Decompressor::new().map_err(|error| error.to_string())?,
-        };
-        let decoded = decode_with(&mut decompressor, bytes)?;
-        *slot = Some(decompressor);
-        Ok(decoded)
-    })
+    #[cfg(not(target_os = "linux"))]
+    {
+        let (width, height) = image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
+            .map(|decoder| decoder.dimensions())
+            .map_err(|error| error.to_string())?;
+        check_jpeg_size(width as usize, height as usize)?;
+        if !ends_whole(bytes) {
+            return Err("the picture is cut short (no end-of-image marker)".to_owned());
+        }
+        decode_with_image(bytes)
+    }
 }
 
-/// [`decode_jpeg`] with the thread's libjpeg-turbo handle (which also reads the size of a small
-/// frame before `image` decodes it).
-fn decode_with(decompressor: &mut turbojpeg::Decompressor, bytes: &[u8]) -> Result<RgbImage, String> {
-    let header = decompressor.read_header(bytes).map_err(|error| error.to_string())?;
-    let (width, height) = (header.width, header.height);
+/// Refuses a JPEG whose header claims no pixels or more than [`JPEG_MAX_PIXELS`], before
+/// anything is allocated for it.
+fn check_jpeg_size(width: usize, height: usize) -> Result<(), String> {
     if width == 0 || height == 0 || width.saturating_mul(height) > JPEG_MAX_PIXELS {
         return Err(format!(
             "the picture claims {width}x{height} pixels; slouchwatch decodes pictures of 1 to \
              {JPEG_MAX_PIXELS} pixels: use a smaller copy of it"
         ));
     }
-    if width * height < LARGE_JPEG_PIXELS {
-        return image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
-            .map(|image| image.into_rgb8())
-            .map_err(|error| error.to_string());
+    Ok(())
+}
+
+/// `image`'s pure-Rust JPEG decoder.
+fn decode_with_image(bytes: &[u8]) -> Result<RgbImage, String> {
+    image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
+        .map(|image| image.into_rgb8())
+        .map_err(|error| error.to_string())
+}
+
+/// Bytes a camera may pad an MJPEG frame with after its end-of-image marker.
+#[cfg(not(target_os = "linux"))]
+const JPEG_TAIL_PADDING: usize = 1024;
+
+/// Whether the JPEG's end-of-image marker (FF D9) is there, near the end: `image`'s decoder
+/// fills a stream cut short with grey rather than failing (libjpeg-turbo warns, and that is an
+/// error there).
+#[cfg(not(target_os = "linux"))]
+fn ends_whole(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(JPEG_TAIL_PADDING)..];
+    tail.windows(2).any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// libjpeg-turbo, one decoder per thread.
+#[cfg(target_os = "linux")]
+mod turbo {
+    use std::cell::RefCell;
+
+    use image::RgbImage;
+
+    use super::{LARGE_JPEG_PIXELS, check_jpeg_size, decode_with_image};
+
+    /// Anything libjpeg-turbo warns about (a frame cut short) is an error.
+    pub fn decode(bytes: &[u8]) -> Result<RgbImage, String> {
+        thread_local! {
+            static DECOMPRESSOR: RefCell<Option<turbojpeg::Decompressor>> = const { RefCell::new(None) };
+        }
+        DECOMPRESSOR.with_borrow_mut(|slot| {
+            // Taken out for the call and put back only after a clean decode: after an error
+            // libjpeg-turbo's handle keeps the failed stream's state and misreads the next frame.
+            let mut decompressor = match slot.take() {
+                Some(decompressor) => decompressor,
+                None => turbojpeg::Decompressor::new().map_err(|error| error.to_string())?,
+            };
+            let decoded = decode_with(&mut decompressor, bytes)?;
+            *slot = Some(decompressor);
+            Ok(decoded)
+        })
     }
-    let mut pixels = vec![0; width * height * 3];
-    let output = turbojpeg::Image {
-        pixels: &mut pixels[..],
-        width,
-        pitch: width * 3,
-        height,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    decompressor.decompress(bytes, output).map_err(|error| error.to_string())?;
-    RgbImage::from_raw(width as u32, height as u32, pixels).ok_or_else(|| "decoded size mismatch".to_owned())
+
+    /// [`decode`] with the thread's libjpeg-turbo handle (which also reads the size of a small
+    /// frame before `image` decodes it).
+    fn decode_with(decompressor: &mut turbojpeg::Decompressor, bytes: &[u8]) -> Result<RgbImage, String> {
+        let header = decompressor.read_header(bytes).map_err(|error| error.to_string())?;
+        let (width, height) = (header.width, header.height);
+        check_jpeg_size(width, height)?;
+        if width * height < LARGE_JPEG_PIXELS {
+            return decode_with_image(bytes);
+        }
+        let mut pixels = vec![0; width * height * 3];
+        let output = turbojpeg::Image {
+            pixels: &mut pixels[..],
+            width,
+            pitch: width * 3,
+            height,
+            format: turbojpeg::PixelFormat::RGB,
+        };
+        decompressor.decompress(bytes, output).map_err(|error| error.to_string())?;
+        RgbImage::from_raw(width as u32, height as u32, pixels).ok_or_else(|| "decoded size mismatch".to_owned())
+    }
 }
 
 /// Decodes an image file to RGB, turned upright by its EXIF orientation (phone photos).
@@ -274,6 +328,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn large_jpegs_decode_with_libjpeg_turbo_like_the_rust_decoder() {
         let (_, bytes) = hd_jpeg();
         let turbo = decode_jpeg(&bytes).unwrap();

@@ -12,13 +12,17 @@ pub const GLOW_NAME: &str = "slouchwatch glow";
 /// The dimming window's name.
 pub const DIM_NAME: &str = "slouchwatch dim";
 /// The glow's colour: the window's warning colour (`ui::theme::WARNING`), 0xRRGGBB.
+#[cfg(target_os = "linux")]
 const GLOW_RGB: u32 = 0x00c8_4b31;
 /// The glow's opacity where a compositor blends it (about 85%): the colour of the screen edge
 /// shows through a little.
+#[cfg(target_os = "linux")]
 const GLOW_OPACITY: u32 = 0xd900_0000;
 /// The dimming's opacity (about 20% black): the screen stays readable, just darker.
+#[cfg(target_os = "linux")]
 const DIM_OPACITY: u32 = 0x3300_0000;
 /// How often the shown windows are raised again above windows opened since, seconds.
+#[cfg(target_os = "linux")]
 const RAISE_EVERY_S: u64 = 2;
 
 /// How wide the glow is at a severity, pixels: it grows as the warning does.
@@ -49,6 +53,7 @@ pub enum OverlayError {
 
 /// A command to the overlay's thread.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // the glow is drawn on X11 only
 enum Command {
     Show { severity: Severity, glow: bool, dim: bool },
     Hide,

@@ -27,10 +27,13 @@ pub const THUNDER_FILE: &str = "movenet-thunder.onnx";
 pub const MODEL_DIR_ENV: &str = "SLOUCHWATCH_MODEL_DIR";
 /// Where the Debian package puts the optional models, relative to the program's folder.
 const INSTALLED_MODELS: &str = "../share/slouchwatch/models";
+/// Where the Windows installer and zip put them, relative to the program's folder.
+const BESIDE_MODELS: &str = "models";
 
 /// Where the Thunder file is looked for, in order: `$SLOUCHWATCH_MODEL_DIR` alone when it is set;
-/// else beside the installed program (`/usr/share/slouchwatch/models`), then the `models/`
-/// folder of the source tree this program was built from (`cargo run`, `cargo install --path .`).
+/// else beside the installed program (`/usr/share/slouchwatch/models` from the Debian package,
+/// `models\` in the program's folder on Windows), then the `models/` folder of the source tree
+/// this program was built from (`cargo run`, `cargo install --path .`).
 pub fn thunder_paths() -> Vec<PathBuf> {
     if let Some(dir) = std::env::var_os(MODEL_DIR_ENV) {
         return vec![PathBuf::from(dir).join(THUNDER_FILE)];
@@ -38,6 +41,7 @@ pub fn thunder_paths() -> Vec<PathBuf> {
     let mut paths = Vec::new();
     if let Some(bin) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(PathBuf::from)) {
         paths.push(bin.join(INSTALLED_MODELS).join(THUNDER_FILE));
+        paths.push(bin.join(BESIDE_MODELS).join(THUNDER_FILE));
     }
     paths.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(THUNDER_FILE));
     paths

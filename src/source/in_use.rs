@@ -127,7 +127,8 @@ impl OpenWatch {
     }
 }
 
-#[cfg(test)]
+// The process table and inotify are Linux's.
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;

@@ -76,9 +76,8 @@ async fn save_file(bus: Option<&str>, name: &str, folder: Option<&Path>) -> Resu
     options.insert("handle_token", Variant::from(token.as_str()));
     options.insert("current_name", Variant::from(name));
     if let Some(folder) = folder {
-        use std::os::unix::ffi::OsStrExt as _;
         // A path as bytes, ending in a NUL, as the portal asks.
-        let mut bytes = folder.as_os_str().as_bytes().to_vec();
+        let mut bytes = folder.as_os_str().as_encoded_bytes().to_vec();
         bytes.push(0);
         options.insert("current_folder", Variant::from(bytes));
     }
@@ -119,7 +118,6 @@ async fn responses_at(connection: &zbus::Connection, path: &str) -> Result<zbus:
 
 /// The path of a `file://` URI (percent-escapes decoded); `None` for any other URI.
 pub fn file_uri_path(uri: &str) -> Option<PathBuf> {
-    use std::os::unix::ffi::OsStringExt as _;
     let rest = uri.strip_prefix("file://")?;
     // A host part ("file://localhost/...") is dropped.
     let path = &rest[rest.find('/')?..];
@@ -134,7 +132,12 @@ pub fn file_uri_path(uri: &str) -> Option<PathBuf> {
             bytes.push(byte);
         }
     }
-    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+    #[cfg(unix)]
+    let name = <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(bytes);
+    // Elsewhere a path is text: a URI that decodes to anything else names no file here.
+    #[cfg(not(unix))]
+    let name = std::ffi::OsString::from(String::from_utf8(bytes).ok()?);
+    Some(PathBuf::from(name))
 }
 
 #[cfg(test)]
