@@ -21,6 +21,9 @@ packages=(build-essential pkg-config libclang-dev libturbojpeg0-dev strace dbus 
 # --report-check: headless Chromium and pdfinfo for scripts/report-screenshot.sh.
 # --package-check: what scripts/package-check.sh needs to build and inspect the .deb (dpkg-dev
 # for cargo-deb's dependency search, lintian, appstream's validator, bc for the sizes).
+# --windows: the Windows cross-build and its checks (scripts/build-windows.sh,
+# scripts/windows-check.sh): mingw-w64's C compiler and linker, Wine to run the .exe and its
+# tests, NSIS for the installer, zip for the portable archive; and Rust's Windows target.
 for option in "$@"; do
   case "$option" in
     --tests)
@@ -31,8 +34,10 @@ for option in "$@"; do
       packages+=(chromium poppler-utils) ;;
     --package-check)
       packages+=(dpkg-dev lintian appstream bc) ;;
+    --windows)
+      packages+=(gcc-mingw-w64-x86-64 wine wine64 nsis zip unzip) ;;
     *)
-      echo "unknown option $option (known: --tests, --window-test, --report-check, --package-check)" >&2
+      echo "unknown option $option (known: --tests, --window-test, --report-check, --package-check, --windows)" >&2
       exit 2 ;;
   esac
 done
@@ -51,4 +56,8 @@ fi
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust 1.95 or newer with rustup (https://rustup.rs), then run this again." >&2
   exit 1
+fi
+
+if [[ " $* " == *" --windows "* ]]; then
+  rustup target add x86_64-pc-windows-gnu
 fi
