@@ -127,7 +127,7 @@ pub fn decode_jpeg(bytes: &[u8]) -> Result<RgbImage, String> {
     let bytes = &huffman::with_huffman_tables(bytes)[..];
     #[cfg(target_os = "linux")]
     {
-        turbo::decode(bytes)
+        decode_with_turbo(bytes)
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -174,53 +174,47 @@ fn ends_whole(bytes: &[u8]) -> bool {
     tail.windows(2).any(|pair| pair == [0xFF, 0xD9])
 }
 
-/// libjpeg-turbo, one decoder per thread.
+/// libjpeg-turbo, one decoder per thread. Anything it warns about (a frame cut short) is an
+/// error.
 #[cfg(target_os = "linux")]
-mod turbo {
-    use std::cell::RefCell;
-
-    use image::RgbImage;
-
-    use super::{LARGE_JPEG_PIXELS, check_jpeg_size, decode_with_image};
-
-    /// Anything libjpeg-turbo warns about (a frame cut short) is an error.
-    pub fn decode(bytes: &[u8]) -> Result<RgbImage, String> {
-        thread_local! {
-            static DECOMPRESSOR: RefCell<Option<turbojpeg::Decompressor>> = const { RefCell::new(None) };
-        }
-        DECOMPRESSOR.with_borrow_mut(|slot| {
-            // Taken out for the call and put back only after a clean decode: after an error
-            // libjpeg-turbo's handle keeps the failed stream's state and misreads the next frame.
-            let mut decompressor = match slot.take() {
-                Some(decompressor) => decompressor,
-                None => turbojpeg::Decompressor::new().map_err(|error| error.to_string())?,
-            };
-            let decoded = decode_with(&mut decompressor, bytes)?;
-            *slot = Some(decompressor);
-            Ok(decoded)
-        })
+fn decode_with_turbo(bytes: &[u8]) -> Result<RgbImage, String> {
+    thread_local! {
+        static DECOMPRESSOR: std::cell::RefCell<Option<turbojpeg::Decompressor>> =
+            const { std::cell::RefCell::new(None) };
     }
-
-    /// [`decode`] with the thread's libjpeg-turbo handle (which also reads the size of a small
-    /// frame before `image` decodes it).
-    fn decode_with(decompressor: &mut turbojpeg::Decompressor, bytes: &[u8]) -> Result<RgbImage, String> {
-        let header = decompressor.read_header(bytes).map_err(|error| error.to_string())?;
-        let (width, height) = (header.width, header.height);
-        check_jpeg_size(width, height)?;
-        if width * height < LARGE_JPEG_PIXELS {
-            return decode_with_image(bytes);
-        }
-        let mut pixels = vec![0; width * height * 3];
-        let output = turbojpeg::Image {
-            pixels: &mut pixels[..],
-            width,
-            pitch: width * 3,
-            height,
-            format: turbojpeg::PixelFormat::RGB,
+    DECOMPRESSOR.with_borrow_mut(|slot| {
+        // Taken out for the call and put back only after a clean decode: after an error
+        // libjpeg-turbo's handle keeps the failed stream's state and misreads the next frame.
+        let mut decompressor = match slot.take() {
+            Some(decompressor) => decompressor,
+            None => turbojpeg::Decompressor::new().map_err(|error| error.to_string())?,
         };
-        decompressor.decompress(bytes, output).map_err(|error| error.to_string())?;
-        RgbImage::from_raw(width as u32, height as u32, pixels).ok_or_else(|| "decoded size mismatch".to_owned())
+        let decoded = decode_with(&mut decompressor, bytes)?;
+        *slot = Some(decompressor);
+        Ok(decoded)
+    })
+}
+
+/// [`decode_with_turbo`] with the thread's libjpeg-turbo handle (which also reads the size of a
+/// small frame before `image` decodes it).
+#[cfg(target_os = "linux")]
+fn decode_with(decompressor: &mut turbojpeg::Decompressor, bytes: &[u8]) -> Result<RgbImage, String> {
+    let header = decompressor.read_header(bytes).map_err(|error| error.to_string())?;
+    let (width, height) = (header.width, header.height);
+    check_jpeg_size(width, height)?;
+    if width * height < LARGE_JPEG_PIXELS {
+        return decode_with_image(bytes);
     }
+    let mut pixels = vec![0; width * height * 3];
+    let output = turbojpeg::Image {
+        pixels: &mut pixels[..],
+        width,
+        pitch: width * 3,
+        height,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    decompressor.decompress(bytes, output).map_err(|error| error.to_string())?;
+    RgbImage::from_raw(width as u32, height as u32, pixels).ok_or_else(|| "decoded size mismatch".to_owned())
 }
 
 /// Decodes an image file to RGB, turned upright by its EXIF orientation (phone photos).
