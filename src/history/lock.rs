@@ -1,6 +1,6 @@
 //! The monitoring lock: one slouchwatch at a time writes a history folder. The lock is an
-//! advisory lock (`flock` on Linux, `LockFileEx` on Windows) on a file in the folder that holds the owner's process id; it ends when the
-//! process does, however it ends.
+//! advisory lock (`flock` on Linux, `LockFileEx` on Windows) on a file in the folder that holds
+//! the owner's process id; it ends when the process does, however it ends.
 
 use std::path::{Path, PathBuf};
 
