@@ -29,6 +29,8 @@
 //! - [`analyze`]: `slouchwatch analyze` and calibration from image files (the CLI's only).
 //! - [`ui`]: the desktop window (eframe/egui), drawing what the engine publishes.
 //! - [`cli`]: command-line arguments and dispatch; `main.rs` only calls [`cli::main`].
+//! - `win32` (Windows only): hidden windows, named pipes and the registry, for the tray, control
+//!   and start at login there.
 
 #![warn(missing_docs)]
 
@@ -51,3 +53,5 @@ pub mod settings;
 pub mod source;
 pub mod tray;
 pub mod ui;
+#[cfg(windows)]
+pub mod win32;

@@ -1,7 +1,12 @@
 //! The command line's side: `slouchwatch status / pause / resume / snooze` call the running
-//! monitor over the session bus.
+//! monitor over the session bus (Linux) or its named pipe (Windows), the same [`Call`]s.
 
-use super::{BUS_NAME, INTERFACE, MonitorStatus, OBJECT_PATH};
+use super::MonitorStatus;
+use super::calls::Call;
+#[cfg(windows)]
+use super::calls::{RefusalKind, Reply};
+#[cfg(not(windows))]
+use super::{BUS_NAME, INTERFACE, OBJECT_PATH};
 
 /// Why a call did not reach the monitor.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +25,7 @@ pub enum ClientError {
     Refused(String),
 }
 
+#[cfg(not(windows))]
 fn classify(error: zbus::Error) -> ClientError {
     let text = error.to_string();
     if text.contains("NotSupported") {
@@ -31,8 +37,10 @@ fn classify(error: zbus::Error) -> ClientError {
     }
 }
 
-/// Calls `method` on the running monitor with `args`, returning its reply's body.
-fn call<B>(method: &str, args: &B) -> Result<zbus::Message, ClientError>
+/// Calls `method` on the running monitor over the session bus with `args`, returning its
+/// reply's body.
+#[cfg(not(windows))]
+fn bus_call<B>(method: &str, args: &B) -> Result<zbus::Message, ClientError>
 where
     B: serde::Serialize + zbus::wire::DynamicType,
 {
@@ -42,34 +50,72 @@ where
     })
 }
 
+/// Makes `call` to the running monitor over the session bus.
+#[cfg(not(windows))]
+fn ask(call: Call) -> Result<Option<MonitorStatus>, ClientError> {
+    let done = |reply: zbus::Message| {
+        drop(reply);
+        None
+    };
+    match call {
+        Call::Status => {
+            let reply = bus_call("Status", &())?;
+            let json: String = reply.body().deserialize().map_err(|error| ClientError::Refused(error.to_string()))?;
+            serde_json::from_str(&json).map(Some).map_err(|error| ClientError::Refused(error.to_string()))
+        }
+        Call::Pause { seconds } => bus_call("Pause", &(seconds,)).map(done),
+        Call::Resume => bus_call("Resume", &()).map(done),
+        Call::Snooze { seconds } => bus_call("Snooze", &(seconds,)).map(done),
+        Call::Unsnooze => bus_call("Unsnooze", &()).map(done),
+        Call::Dispute => bus_call("Dispute", &()).map(done),
+        Call::Open { screen } => bus_call("Open", &(screen.as_str(),)).map(done),
+    }
+}
+
+/// Makes `call` to the running monitor over its named pipe (Windows).
+#[cfg(windows)]
+fn ask(call: Call) -> Result<Option<MonitorStatus>, ClientError> {
+    use crate::win32::pipe::{PipeError, ask};
+    let line = serde_json::to_string(&call).map_err(|error| ClientError::Refused(error.to_string()))?;
+    let reply = match ask(&super::pipe_name(), &line) {
+        Ok(reply) => reply,
+        Err(PipeError::NotServed(_)) => return Err(ClientError::NotRunning),
+        Err(error) => return Err(ClientError::Refused(error.to_string())),
+    };
+    let reply: Reply = serde_json::from_str(&reply)
+        .map_err(|error| ClientError::Refused(format!("an answer that is not a reply ({error})")))?;
+    reply.into_answer().map_err(|refusal| match refusal.kind {
+        RefusalKind::NotSupported => ClientError::NoWindow,
+        _ => ClientError::Refused(refusal.message),
+    })
+}
+
 /// The monitor's status.
 pub fn status() -> Result<MonitorStatus, ClientError> {
-    let reply = call("Status", &())?;
-    let json: String = reply.body().deserialize().map_err(|error| ClientError::Refused(error.to_string()))?;
-    serde_json::from_str(&json).map_err(|error| ClientError::Refused(error.to_string()))
+    ask(Call::Status)?.ok_or_else(|| ClientError::Refused("no status in the answer".into()))
 }
 
 /// Pauses for `seconds` (0: until resumed).
 pub fn pause(seconds: u32) -> Result<(), ClientError> {
-    call("Pause", &(seconds,)).map(drop)
+    ask(Call::Pause { seconds }).map(drop)
 }
 
 /// Resumes.
 pub fn resume() -> Result<(), ClientError> {
-    call("Resume", &()).map(drop)
+    ask(Call::Resume).map(drop)
 }
 
 /// No posture warnings for `seconds`.
 pub fn snooze(seconds: u32) -> Result<(), ClientError> {
-    call("Snooze", &(seconds,)).map(drop)
+    ask(Call::Snooze { seconds }).map(drop)
 }
 
 /// "I'm sitting fine" to the running monitor's warning.
 pub fn dispute() -> Result<(), ClientError> {
-    call("Dispute", &()).map(drop)
+    ask(Call::Dispute).map(drop)
 }
 
 /// Shows the running monitor's window at `screen`.
 pub fn open(screen: super::WindowRequest) -> Result<(), ClientError> {
-    call("Open", &(screen.name(),)).map(drop)
+    ask(Call::Open { screen: screen.name().to_owned() }).map(drop)
 }

@@ -1,12 +1,15 @@
 //! Control from outside: the running monitor (`run` or the window) offers a session-bus
 //! interface, `io.github.slouchwatch.Monitor1`, that scripts, panel applets and the
-//! `slouchwatch status / pause / resume / snooze` commands use.
+//! `slouchwatch status / pause / resume / snooze` commands use. On Windows the same calls go
+//! over a named pipe ([`pipe_name`]), one line of JSON each way ([`calls`]).
 //!
 //! - this file: the names, what the monitor says about itself ([`MonitorStatus`], built from the
 //!   engine's snapshots by a pure function) and the durations people type;
+//! - [`calls`]: what each call does, whatever carries it, and the pipe's lines;
 //! - [`service`]: the interface, served on its own thread;
 //! - [`client`]: the calls the command line makes;
-//! - [`lock`]: pausing while the screen is locked or the machine sleeps.
+//! - [`lock`]: pausing while the screen is locked or the machine sleeps (`lock_windows.rs` on
+//!   Windows).
 //!
 //! Bus interface (object `/io/github/slouchwatch/Monitor1`):
 //! - `Pause(u seconds)`: pause monitoring (the camera is closed); 0 pauses until `Resume`.
@@ -18,7 +21,12 @@
 //! - property `State` (`s`, one of [`STATES`]) with `PropertiesChanged`, and the signal
 //!   `StateChanged(s state, s words)` when it changes.
 
+pub mod calls;
 pub mod client;
+#[cfg(not(windows))]
+pub mod lock;
+#[cfg(windows)]
+#[path = "lock_windows.rs"]
 pub mod lock;
 pub mod quiet;
 pub mod service;
@@ -38,6 +46,14 @@ pub const BUS_NAME: &str = "io.github.slouchwatch.Monitor1";
 pub const OBJECT_PATH: &str = "/io/github/slouchwatch/Monitor1";
 /// The interface's name.
 pub const INTERFACE: &str = "io.github.slouchwatch.Monitor1";
+
+/// The named pipe the monitor answers on where there is no session bus (Windows): the bus
+/// name and the user's, so each person at a shared computer reaches their own monitor.
+pub fn pipe_name() -> String {
+    let user = std::env::var("USERNAME").unwrap_or_default();
+    let user: String = user.chars().filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    format!(r"\\.\pipe\{BUS_NAME}-{user}")
+}
 
 pub use crate::engine::WindowRequest;
 
@@ -185,6 +201,7 @@ impl ControlState {
         self.window.load(std::sync::atomic::Ordering::Acquire)
     }
 
+    #[cfg(not(windows))]
     pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(std::sync::atomic::Ordering::Acquire)
     }

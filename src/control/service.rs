@@ -5,10 +5,13 @@
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use zbus::object_server::SignalEmitter;
 
-use super::{BUS_NAME, ControlState, OBJECT_PATH};
+use super::ControlState;
+use super::calls::{self, Call, RefusalKind};
+#[cfg(not(windows))]
+use super::{BUS_NAME, OBJECT_PATH};
 use crate::engine::EngineCommand;
 
 /// The served object.
@@ -18,8 +21,13 @@ struct Monitor {
 }
 
 impl Monitor {
-    fn send(&self, command: EngineCommand) -> zbus::fdo::Result<()> {
-        self.commands.send(command).map_err(|_| zbus::fdo::Error::Failed("slouchwatch is stopping".into()))
+    /// Answers `call` as every carrier does ([`calls::answer`]), its refusal as a bus error.
+    fn answer(&self, call: Call) -> zbus::fdo::Result<Option<super::MonitorStatus>> {
+        calls::answer(&call, &self.state, &self.commands, Utc::now()).map_err(|refusal| match refusal.kind {
+            RefusalKind::InvalidArgs => zbus::fdo::Error::InvalidArgs(refusal.message),
+            RefusalKind::NotSupported => zbus::fdo::Error::NotSupported(refusal.message),
+            RefusalKind::Failed => zbus::fdo::Error::Failed(refusal.message),
+        })
     }
 }
 
@@ -27,48 +35,32 @@ impl Monitor {
 impl Monitor {
     /// Pauses monitoring (the camera is closed) for `seconds`, or until Resume when 0.
     fn pause(&self, seconds: u32) -> zbus::fdo::Result<()> {
-        match seconds {
-            0 => self.send(EngineCommand::Pause),
-            seconds => self.send(EngineCommand::PauseUntil(Utc::now() + TimeDelta::seconds(seconds.into()))),
-        }
+        self.answer(Call::Pause { seconds }).map(drop)
     }
 
     /// Resumes monitoring.
     fn resume(&self) -> zbus::fdo::Result<()> {
-        self.send(EngineCommand::Resume)
+        self.answer(Call::Resume).map(drop)
     }
 
     /// No posture warnings for `seconds`.
     fn snooze(&self, seconds: u32) -> zbus::fdo::Result<()> {
-        if seconds == 0 {
-            return Err(zbus::fdo::Error::InvalidArgs("snooze for how long? (seconds > 0)".into()));
-        }
-        self.send(EngineCommand::SnoozeUntil(Utc::now() + TimeDelta::seconds(seconds.into())))
+        self.answer(Call::Snooze { seconds }).map(drop)
     }
 
     /// Ends a snooze.
     fn unsnooze(&self) -> zbus::fdo::Result<()> {
-        self.send(EngineCommand::Unsnooze)
+        self.answer(Call::Unsnooze).map(drop)
     }
 
     /// "I'm sitting fine": answers the warning standing (or shown in the last minutes).
     fn dispute(&self) -> zbus::fdo::Result<()> {
-        self.send(EngineCommand::Dispute)
+        self.answer(Call::Dispute).map(drop)
     }
 
     /// Shows the window at `screen` (`live`, `calibration` or `report`).
     fn open(&self, screen: &str) -> zbus::fdo::Result<()> {
-        let Some(request) = super::WindowRequest::from_name(screen) else {
-            return Err(zbus::fdo::Error::InvalidArgs(format!(
-                "no screen '{screen}': use live, calibration or report"
-            )));
-        };
-        if !self.state.has_window() {
-            return Err(zbus::fdo::Error::NotSupported(
-                "this monitor (slouchwatch run) has no window; stop it to use the window".into(),
-            ));
-        }
-        self.send(EngineCommand::ShowWindow(request))
+        self.answer(Call::Open { screen: screen.to_owned() }).map(drop)
     }
 
     /// The status as JSON.
@@ -102,17 +94,37 @@ pub enum ControlError {
     /// Its thread ended before saying whether it worked.
     #[error("control from outside is off (the control thread ended at once)")]
     ThreadEnded,
+    /// The named pipe could not be served (Windows).
+    #[cfg(windows)]
+    #[error("control from outside is off ({0})")]
+    Pipe(#[source] crate::win32::pipe::PipeError),
 }
 
 /// The running service; dropping it releases the name and ends the thread.
 pub struct ControlService {
     state: Arc<ControlState>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Windows: the named pipe, served on its own thread.
+    #[cfg(windows)]
+    _pipe: Option<crate::win32::pipe::PipeServer>,
 }
 
 impl ControlService {
+    /// Windows: serves the calls on the user's named pipe ([`super::pipe_name`]). Fails (with a
+    /// reason to show once) when another monitor serves it.
+    #[cfg(windows)]
+    pub fn start(state: Arc<ControlState>, commands: Sender<EngineCommand>) -> Result<ControlService, ControlError> {
+        let answered = state.clone();
+        let pipe = crate::win32::pipe::PipeServer::serve(&super::pipe_name(), "slouchwatch-control", move |line| {
+            calls::answer_line(line, &answered, &commands, Utc::now())
+        })
+        .map_err(ControlError::Pipe)?;
+        Ok(ControlService { state, thread: None, _pipe: Some(pipe) })
+    }
+
     /// Takes the name on the session bus and serves the interface. Fails (with a reason to show
     /// once) when there is no session bus or another monitor holds the name.
+    #[cfg(not(windows))]
     pub fn start(state: Arc<ControlState>, commands: Sender<EngineCommand>) -> Result<ControlService, ControlError> {
         let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), ControlError>>();
         let served = state.clone();
@@ -140,6 +152,7 @@ impl Drop for ControlService {
     }
 }
 
+#[cfg(not(windows))]
 /// The thread: builds the connection, says whether it worked, then tells listeners of each new
 /// state until asked to stop. The connection is served while this thread waits in `block_on`.
 fn serve(state: Arc<ControlState>, commands: Sender<EngineCommand>, ready: Sender<Result<(), ControlError>>) {
