@@ -49,24 +49,24 @@ fn figure_coverage(size: f32, x: f32, y: f32, inset: f32) -> f32 {
 
 /// The icon for `state` in each of [`SIZES`]: (width, height, ARGB32 bytes, big-endian).
 pub fn pixmaps(state: &str) -> Vec<(i32, i32, Vec<u8>)> {
+    SIZES.iter().map(|&size| pixmap(state, size)).collect()
+}
+
+/// The icon for `state`, `size` pixels square: (width, height, ARGB32 bytes, big-endian).
+pub fn pixmap(state: &str, size: i32) -> (i32, i32, Vec<u8>) {
     let ([r, g, b], outline) = look(state);
-    SIZES
-        .iter()
-        .map(|&size| {
-            let side = size as f32;
-            let width = (side * OUTLINE_SHARE).max(1.5);
-            let mut bytes = Vec::with_capacity((size * size * 4) as usize);
-            for y in 0..size {
-                for x in 0..size {
-                    let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-                    let filled = figure_coverage(side, px, py, 0.0);
-                    let coverage = if outline { filled * (1.0 - figure_coverage(side, px, py, width)) } else { filled };
-                    bytes.extend([(coverage * 255.0).round() as u8, r, g, b]);
-                }
-            }
-            (size, size, bytes)
-        })
-        .collect()
+    let side = size as f32;
+    let width = (side * OUTLINE_SHARE).max(1.5);
+    let mut bytes = Vec::with_capacity((size * size * 4) as usize);
+    for y in 0..size {
+        for x in 0..size {
+            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+            let filled = figure_coverage(side, px, py, 0.0);
+            let coverage = if outline { filled * (1.0 - figure_coverage(side, px, py, width)) } else { filled };
+            bytes.extend([(coverage * 255.0).round() as u8, r, g, b]);
+        }
+    }
+    (size, size, bytes)
 }
 
 #[cfg(test)]

@@ -1,41 +1,36 @@
-//! The tray icon: a StatusNotifierItem on the session bus (the freedesktop / KDE protocol that
-//! GNOME with AppIndicator, KDE, XFCE, Cinnamon and most Wayland panels show), its colour the
-//! state at a glance, with a `com.canonical.dbusmenu` menu. Pure Rust over zbus, no GTK. Where no
-//! tray host is running, [`Tray::start`] says so and the window goes on as before (closing it
-//! quits). Other platforms (macOS, Windows) have no tray yet: `start` says so there, as if no
-//! host were running; a crate such as `tray-icon` would go behind the same `cfg`.
+//! The tray icon, its colour the state at a glance, with the same menu everywhere
+//! ([`menu::entries`]):
+//! - Linux and the other free desktops (`sni.rs`): a StatusNotifierItem on the session bus (the
+//!   freedesktop / KDE protocol that GNOME with AppIndicator, KDE, XFCE, Cinnamon and most
+//!   Wayland panels show), with a `com.canonical.dbusmenu` menu. Pure Rust over zbus, no GTK.
+//!   Where no tray host is running, [`Tray::start`] says so and the window goes on as before
+//!   (closing it quits).
+//! - Windows (`notify_area.rs`): an icon in the notification area (`Shell_NotifyIcon`), its menu
+//!   a popup menu, owned by a hidden window on the tray's thread.
+//! - macOS has no tray yet: `start` says so there, as if no host were running.
 //!
 //! The tray never acts on the engine itself: each menu choice is a [`TrayRequest`] for the
 //! window, which applies it the same way as its own buttons, or, with the window closed, for
 //! [`background`], which sends the same engine commands ([`TrayRequest::engine_command`]).
 
 pub mod background;
+// The pictures and the menu's words serve both icons; the bus-only parts are unused on Windows.
+#[cfg_attr(windows, allow(dead_code))]
 mod icon;
+#[cfg_attr(windows, allow(dead_code))]
 mod menu;
+#[cfg(windows)]
+mod notify_area;
+#[cfg(not(windows))]
+mod sni;
 
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
-
-use zbus::OwnedObjectPath;
-use zbus::object_server::SignalEmitter;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
 
 use crate::control::{ControlState, MonitorStatus, WindowRequest};
 use crate::engine::EngineCommand;
-
-/// The item's object path, as the protocol expects.
-const ITEM_PATH: &str = "/StatusNotifierItem";
-/// The menu's object path.
-const MENU_PATH: &str = "/MenuBar";
-/// The tray host's registry.
-const WATCHER_NAME: &str = "org.kde.StatusNotifierWatcher";
-const WATCHER_PATH: &str = "/StatusNotifierWatcher";
-
-/// One icon picture: width, height and ARGB32 bytes (big-endian), as the protocol sends it.
-type Pixmap = (i32, i32, Vec<u8>);
-/// A tool tip as the protocol sends it: icon name, icon pictures, title, text.
-type ToolTip = (String, Vec<Pixmap>, String, String);
 
 /// What the tray menu (or a click on the icon) asks of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,93 +117,6 @@ impl RequestSink {
     }
 }
 
-/// The served item.
-struct Item {
-    state: Arc<ControlState>,
-    sink: RequestSink,
-}
-
-#[zbus::interface(name = "org.kde.StatusNotifierItem")]
-impl Item {
-    /// A click on the icon opens the window.
-    fn activate(&self, _x: i32, _y: i32) {
-        self.sink.send(TrayRequest::Open);
-    }
-
-    fn secondary_activate(&self, _x: i32, _y: i32) {}
-
-    fn context_menu(&self, _x: i32, _y: i32) {}
-
-    fn scroll(&self, _delta: i32, _orientation: &str) {}
-
-    #[zbus(property)]
-    fn category(&self) -> String {
-        "ApplicationStatus".into()
-    }
-
-    #[zbus(property)]
-    fn id(&self) -> String {
-        "slouchwatch".into()
-    }
-
-    #[zbus(property)]
-    fn title(&self) -> String {
-        "slouchwatch".into()
-    }
-
-    /// `NeedsAttention` while a warning stands, else `Active`.
-    #[zbus(property)]
-    fn status(&self) -> String {
-        if self.state.status().state == "warning" { "NeedsAttention".into() } else { "Active".into() }
-    }
-
-    #[zbus(property)]
-    fn window_id(&self) -> i32 {
-        0
-    }
-
-    #[zbus(property)]
-    fn icon_name(&self) -> String {
-        String::new()
-    }
-
-    /// The icon, drawn in the state's colour.
-    #[zbus(property)]
-    fn icon_pixmap(&self) -> Vec<Pixmap> {
-        icon::pixmaps(&self.state.status().state)
-    }
-
-    #[zbus(property)]
-    fn attention_icon_pixmap(&self) -> Vec<Pixmap> {
-        icon::pixmaps("warning")
-    }
-
-    /// Hovering the icon says the state in words.
-    #[zbus(property)]
-    fn tool_tip(&self) -> ToolTip {
-        (String::new(), Vec::new(), "slouchwatch".into(), self.state.status().words)
-    }
-
-    #[zbus(property)]
-    fn item_is_menu(&self) -> bool {
-        false
-    }
-
-    #[zbus(property)]
-    fn menu(&self) -> OwnedObjectPath {
-        OwnedObjectPath::try_from(MENU_PATH).expect("a valid object path")
-    }
-
-    #[zbus(signal)]
-    async fn new_icon(emitter: &SignalEmitter<'_>) -> zbus::Result<()>;
-
-    #[zbus(signal)]
-    async fn new_tool_tip(emitter: &SignalEmitter<'_>) -> zbus::Result<()>;
-
-    #[zbus(signal)]
-    async fn new_status(emitter: &SignalEmitter<'_>, status: &str) -> zbus::Result<()>;
-}
-
 /// Why there is no tray icon (said once; the window or monitoring goes on without it).
 #[derive(Debug, thiserror::Error)]
 pub enum TrayError {
@@ -230,42 +138,62 @@ pub enum TrayError {
     /// Its thread ended before saying whether it worked.
     #[error("no tray icon: the tray thread ended at once")]
     ThreadEnded,
+    /// Windows would not show the icon in the notification area.
+    #[error("no tray icon: {0}")]
+    NotificationArea(String),
 }
 
 /// The tray icon, while it is shown; dropping it takes the icon away.
 pub struct Tray {
     state: Arc<ControlState>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Windows: the notification-area icon (its own thread and window).
+    #[cfg(windows)]
+    icon: Option<notify_area::NotifyIcon>,
 }
 
 impl Tray {
     /// Shows the icon on the session bus at `address` (`None`: the usual session bus).
     /// Fails, with a reason to say once, when there is no bus or no tray host.
     pub fn start(address: Option<&str>, sink: RequestSink) -> Result<Tray, TrayError> {
-        if !cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
-            return Err(TrayError::Unsupported);
+        #[cfg(windows)]
+        {
+            let _ = address;
+            let state = ControlState::new();
+            let icon = notify_area::NotifyIcon::show(state.clone(), sink)?;
+            Ok(Tray { state, thread: None, icon: Some(icon) })
         }
-        let state = ControlState::new();
-        let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), TrayError>>();
-        let served = state.clone();
-        let address = address.map(str::to_owned);
-        let thread = std::thread::Builder::new()
-            .name("slouchwatch-tray".into())
-            .spawn(move || zbus::block_on(serve(address, served, sink, ready_tx)))
-            .map_err(TrayError::NoThread)?;
-        match ready.recv() {
-            Ok(Ok(())) => Ok(Tray { state, thread: Some(thread) }),
-            Ok(Err(reason)) => {
-                let _ = thread.join();
-                Err(reason)
+        #[cfg(not(windows))]
+        {
+            if !cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
+                return Err(TrayError::Unsupported);
             }
-            Err(_) => Err(TrayError::ThreadEnded),
+            let state = ControlState::new();
+            let (ready_tx, ready) = std::sync::mpsc::channel::<Result<(), TrayError>>();
+            let served = state.clone();
+            let address = address.map(str::to_owned);
+            let thread = std::thread::Builder::new()
+                .name("slouchwatch-tray".into())
+                .spawn(move || zbus::block_on(sni::serve(address, served, sink, ready_tx)))
+                .map_err(TrayError::NoThread)?;
+            match ready.recv() {
+                Ok(Ok(())) => Ok(Tray { state, thread: Some(thread) }),
+                Ok(Err(reason)) => {
+                    let _ = thread.join();
+                    Err(reason)
+                }
+                Err(_) => Err(TrayError::ThreadEnded),
+            }
         }
     }
 
     /// Shows `status` (the icon changes only when the state or its words do).
     pub fn show(&self, status: MonitorStatus) {
         self.state.set(status);
+        #[cfg(windows)]
+        if let Some(icon) = &self.icon {
+            icon.refresh();
+        }
     }
 }
 
@@ -275,72 +203,5 @@ impl Drop for Tray {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-async fn serve(
-    address: Option<String>,
-    state: Arc<ControlState>,
-    sink: RequestSink,
-    ready: std::sync::mpsc::Sender<Result<(), TrayError>>,
-) {
-    let name = format!("org.kde.StatusNotifierItem-{}-1", std::process::id());
-    let builder = match &address {
-        Some(address) => zbus::connection::Builder::address(address.as_str()),
-        None => zbus::connection::Builder::session(),
-    };
-    let item = Item { state: state.clone(), sink: sink.clone() };
-    let menu = menu::Menu::new(state.clone(), sink);
-    let built = builder.name(name.as_str()).serve_at(ITEM_PATH, item).serve_at(MENU_PATH, menu).build().await;
-    let connection = match built {
-        Ok(connection) => connection,
-        Err(error) => {
-            let _ = ready.send(Err(TrayError::NoBus(error)));
-            return;
-        }
-    };
-    let registered = connection
-        .call_method(
-            Some(WATCHER_NAME),
-            WATCHER_PATH,
-            Some(WATCHER_NAME),
-            "RegisterStatusNotifierItem",
-            &(name.as_str(),),
-        )
-        .await;
-    if let Err(error) = registered {
-        let _ = ready.send(Err(TrayError::NoHost(error)));
-        return;
-    }
-    let (Ok(item), Ok(menu)) = (
-        connection.object_server().interface::<_, Item>(ITEM_PATH).await,
-        connection.object_server().interface::<_, menu::Menu>(MENU_PATH).await,
-    ) else {
-        let _ = ready.send(Err(TrayError::NotServed));
-        return;
-    };
-    let _ = ready.send(Ok(()));
-    let mut shown = state.status();
-    loop {
-        let listener = state.changed.listen();
-        if state.is_stopping() {
-            break;
-        }
-        let now = state.status();
-        if now.state != shown.state || now.words != shown.words {
-            let emitter = item.signal_emitter();
-            let status = if now.state == "warning" { "NeedsAttention" } else { "Active" };
-            let sent = async {
-                emitter.new_icon().await?;
-                emitter.new_tool_tip().await?;
-                emitter.new_status(status).await?;
-                menu.get().await.changed(menu.signal_emitter()).await
-            };
-            if let Err(error) = sent.await {
-                tracing::debug!("could not update the tray icon: {error}");
-            }
-            shown = now;
-        }
-        listener.await;
     }
 }
