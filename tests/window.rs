@@ -11,6 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use image::{RgbImage, imageops};
 use slouchwatch::coach::Catalog;
+use slouchwatch::files::autostart::LoginEntry;
 use slouchwatch::settings::{self, SETTINGS_FILE, Settings};
 use slouchwatch::ui::panels::Screen;
 use slouchwatch::ui::{AppPaths, EngineOverrides, SlouchApp, engine_starter};
@@ -51,7 +52,7 @@ fn app(config: &Path, source: Option<PathBuf>) -> SlouchApp {
         settings: Some(config.join(SETTINGS_FILE)),
         calibration: config.join("calibration.json"),
         data_dir: Some(config.join("data")),
-        autostart: Some(config.join("autostart")),
+        autostart: Some(LoginEntry::Folder(config.join("autostart"))),
     };
     let catalog = Catalog::built_in().unwrap();
     let source = source.map(|path| path.display().to_string());
@@ -517,7 +518,7 @@ fn without_a_camera_the_wizard_says_so_within_seconds_and_offers_retry() {
         settings: Some(dir.path().join(SETTINGS_FILE)),
         calibration: dir.path().join("calibration.json"),
         data_dir: Some(dir.path().join("data")),
-        autostart: Some(dir.path().join("autostart")),
+        autostart: Some(LoginEntry::Folder(dir.path().join("autostart"))),
     };
     let catalog = Catalog::built_in().unwrap();
     let overrides = EngineOverrides { data_dir: Some(dir.path().join("data")), ..EngineOverrides::default() };

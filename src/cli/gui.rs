@@ -43,7 +43,7 @@ pub(super) fn run_gui(args: GuiArgs, verbose: u8) -> anyhow::Result<ExitCode> {
         settings: Some(config_dir.join(crate::settings::SETTINGS_FILE)),
         calibration: args.calibration.clone().unwrap_or_else(|| config_dir.join(crate::files::CALIBRATION_FILE)),
         data_dir: args.data_dir.clone().or_else(crate::files::data_dir),
-        autostart: crate::files::autostart::autostart_dir(),
+        autostart: crate::files::autostart::LoginEntry::for_this_platform(),
     };
     let catalog = Catalog::built_in()?;
     let overrides = crate::ui::EngineOverrides {

@@ -57,8 +57,8 @@ pub struct AppPaths {
     pub calibration: PathBuf,
     /// The history folder the report reads (`None`: no report).
     pub data_dir: Option<PathBuf>,
-    /// The autostart folder for "start at login" (`None`: the setting is not offered).
-    pub autostart: Option<PathBuf>,
+    /// Where "start at login" is kept (`None`: the setting is not offered).
+    pub autostart: Option<crate::files::autostart::LoginEntry>,
 }
 
 /// How the window ended: quit, or closed to the tray with the pause and snooze to carry to the
@@ -162,10 +162,15 @@ impl SlouchApp {
     /// Builds the app and starts monitoring. Opens the calibration wizard when there is no
     /// calibration yet.
     pub fn new(paths: AppPaths, starter: EngineStarter, catalog: Catalog) -> SlouchApp {
-        let (settings, settings_notice) = match &paths.settings {
+        let (mut settings, settings_notice) = match &paths.settings {
             Some(path) => crate::settings::load(path),
             None => (Settings::default(), None),
         };
+        // The login entry itself says whether slouchwatch starts at login (the installer may
+        // have made it, or the person removed it): the setting shows what is true.
+        if let Some(entry) = &paths.autostart {
+            settings.start_at_login = entry.is_on();
+        }
         let (setups_file, loaded) = crate::files::setups::load_beside(&paths.calibration);
         let (setups, calibration_notice) = (loaded.book, loaded.notice);
         let calibration = setups.starting(Some(&settings.source)).map(|setup| setup.calibration.clone());

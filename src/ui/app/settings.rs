@@ -156,10 +156,11 @@ impl SlouchApp {
 
     /// Adds or removes the login entry as the settings say.
     fn apply_start_at_login(&self) -> Result<(), SettingsSaveError> {
-        let Some(dir) = &self.paths.autostart else { return Ok(()) };
+        let Some(entry) = &self.paths.autostart else { return Ok(()) };
         let program = std::env::current_exe().map_err(SettingsSaveError::OwnProgram)?;
-        crate::files::autostart::set_start_at_login(dir, self.settings.start_at_login, &program)
-            .map_err(|error| SettingsSaveError::LoginEntry { dir: dir.clone(), error })
+        entry
+            .set(self.settings.start_at_login, &program)
+            .map_err(|error| SettingsSaveError::LoginEntry { entry: entry.clone(), error })
     }
 }
 
@@ -179,10 +180,10 @@ pub enum SettingsSaveError {
     #[error("Could not find slouchwatch itself: {0}")]
     OwnProgram(std::io::Error),
     /// The login entry could not be written or removed.
-    #[error("Could not change the login entry in {}: {error}", dir.display())]
+    #[error("Could not change the login entry in {entry}: {error}")]
     LoginEntry {
-        /// The autostart folder.
-        dir: std::path::PathBuf,
+        /// Where the entry is kept.
+        entry: crate::files::autostart::LoginEntry,
         /// Why.
         #[source]
         error: std::io::Error,
