@@ -1,6 +1,8 @@
 //! Files that hold measurements of a person (the history, the calibration, the settings) are
-//! created readable and writable by their owner only (0600, folders 0700, on Unix). Existing
-//! folders keep their permissions: a folder passed with `--data-dir` may be shared on purpose.
+//! created readable and writable by their owner only (0600, folders 0700, on Unix; on Windows a
+//! new folder's access list lets in its owner and the system only, and its files inherit it).
+//! Existing folders keep their permissions: a folder passed with `--data-dir` may be shared on
+//! purpose.
 
 use std::io;
 use std::path::Path;
@@ -18,7 +20,20 @@ pub fn create_folder(path: &Path) -> io::Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, FOLDER_MODE);
-    builder.create(path)
+    #[cfg(windows)]
+    let new = !path.exists();
+    builder.create(path)?;
+    // Windows: the new folder's access list lets in its owner only, and what is made inside
+    // inherits it (the parents slouchwatch made first are inside the profile, private already).
+    // A drive without permissions (FAT, some network shares) refuses: the folder is still used.
+    #[cfg(windows)]
+    if new && let Err(error) = crate::win32::acl::make_private(path) {
+        tracing::warn!(
+            "{} could not be made private to you ({error}); it keeps its drive's permissions",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Creates an empty private file at `path` if nothing is there (SQLite then opens it; its
