@@ -170,8 +170,9 @@ pub struct RunArgs {
     /// instead of as fast as it can be read.
     #[arg(long, value_parser = parse_speed)]
     pub replay_speed: Option<f64>,
-    /// Run this command (through `sh -c`) on warning, cleared, away, back and break_reminder,
-    /// with the event's JSON line on its standard input (a smart lamp, a desk controller).
+    /// Run this command (through `sh -c`; `cmd /C` on Windows) on warning, cleared, away, back
+    /// and break_reminder, with the event's JSON line on its standard input (a smart lamp, a
+    /// desk controller).
     #[arg(long, value_name = "CMD")]
     pub on_event: Option<String>,
 }

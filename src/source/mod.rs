@@ -37,14 +37,26 @@ impl Frame {
     }
 }
 
+/// What to check when the system keeps the camera from us, in this platform's words.
+#[cfg(windows)]
+const CAMERA_ACCESS: &str =
+    "that camera access is on for desktop apps (Windows Settings > Privacy & security > Camera)";
+#[cfg(not(windows))]
+const CAMERA_ACCESS: &str = "that your user may use it (e.g. is in the 'video' group)";
+/// How to be let in when the system refuses the camera, in this platform's words.
+#[cfg(windows)]
+const CAMERA_PERMISSION: &str = "turn on camera access for desktop apps in Windows Settings > Privacy & security > \
+                                 Camera, then slouchwatch will retry";
+#[cfg(not(windows))]
+const CAMERA_PERMISSION: &str = "add your user to the 'video' group (then log out and in), or, if you are logged \
+                                 in over SSH or your session is not the active one on this computer's seat, run \
+                                 slouchwatch from the desktop session in front of the camera";
+
 /// Why a source gave no frame.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SourceError {
     /// No camera is connected (or none the system lets us see).
-    #[error(
-        "no camera found: connect a webcam, and check that your user may use it (e.g. is in the \
-         'video' group)"
-    )]
+    #[error("no camera found: connect a webcam, and check {}", CAMERA_ACCESS)]
     NoCamera,
     /// The wanted camera is not among those present.
     #[error("camera '{wanted}' not found; cameras present: {available}")]
@@ -72,8 +84,8 @@ pub enum SourceError {
     },
     /// The camera could not be opened for another reason.
     #[error(
-        "cannot open camera '{device}': {detail}. Check that it is connected and that your user may use it \
-         (the 'video' group), or choose another camera"
+        "cannot open camera '{device}': {detail}. Check that it is connected and {}, or choose another camera",
+        CAMERA_ACCESS
     )]
     CameraOpen {
         /// The camera.
@@ -90,11 +102,7 @@ pub enum SourceError {
         detail: String,
     },
     /// The system does not let this user open the camera.
-    #[error(
-        "not allowed to use camera '{device}': add your user to the 'video' group (then log out and in), \
-         or, if you are logged in over SSH or your session is not the active one on this computer's seat, \
-         run slouchwatch from the desktop session in front of the camera"
-    )]
+    #[error("not allowed to use camera '{device}': {}", CAMERA_PERMISSION)]
     CameraPermission {
         /// The camera.
         device: String,

@@ -20,7 +20,8 @@ const HOOK_POLL: Duration = Duration::from_millis(50);
 /// The events a hook hears of, by their names in the JSON.
 pub const HOOK_EVENTS: [&str; 5] = ["warning", "cleared", "away", "back", "break_reminder"];
 
-/// Runs the hook command (through `sh -c`) on each event in [`HOOK_EVENTS`].
+/// Runs the hook command (through `sh -c`, or `cmd /C` on Windows) on each event in
+/// [`HOOK_EVENTS`].
 pub struct HookSink {
     command: String,
     /// Whether a failure was logged already.
@@ -64,15 +65,27 @@ fn complain(complained: &AtomicBool, what: &str) {
     }
 }
 
+/// `command` run by the platform's shell: `sh -c` (Unix), `cmd /C` (Windows, the line passed
+/// as typed, so its own quotes hold).
+fn shell(command: &str) -> Command {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        let mut shell = Command::new("cmd");
+        shell.arg("/C").raw_arg(command);
+        shell
+    }
+    #[cfg(not(windows))]
+    {
+        let mut shell = Command::new("sh");
+        shell.arg("-c").arg(command);
+        shell
+    }
+}
+
 /// Runs one hook to its end (or its timeout), feeding it `json` on its standard input.
 fn run_hook(command: &str, json: &str, complained: &AtomicBool) {
-    let spawned = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    let spawned = shell(command).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
     let mut child = match spawned {
         Ok(child) => child,
         Err(error) => return complain(complained, &format!("`{command}` could not be started: {error}")),

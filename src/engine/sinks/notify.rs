@@ -47,6 +47,25 @@ pub struct DesktopNotifier {
     actions: Option<bool>,
 }
 
+/// Whether the desktop's notification service shows buttons (asked once).
+#[cfg(all(unix, not(target_os = "macos")))]
+fn service_shows_buttons() -> bool {
+    notify_rust::get_capabilities().is_ok_and(|caps| caps.iter().any(|cap| cap == "actions"))
+}
+
+/// Windows' toasts show buttons (notify-rust makes them with WinRT).
+#[cfg(windows)]
+fn service_shows_buttons() -> bool {
+    true
+}
+
+/// On macOS notify-rust sends no buttons: the window and the tray's menu carry "I'm sitting
+/// fine" there.
+#[cfg(not(any(windows, all(unix, not(target_os = "macos")))))]
+fn service_shows_buttons() -> bool {
+    false
+}
+
 impl DesktopNotifier {
     /// A notifier that will try the system service, sending button presses to `answers`.
     pub fn new(answers: Option<Sender<EngineCommand>>) -> DesktopNotifier {
@@ -55,16 +74,7 @@ impl DesktopNotifier {
 
     /// Whether the notification service shows buttons ("actions" in its capabilities).
     fn supports_actions(&mut self) -> bool {
-        *self.actions.get_or_insert_with(|| {
-            #[cfg(all(unix, not(target_os = "macos")))]
-            {
-                notify_rust::get_capabilities().is_ok_and(|caps| caps.iter().any(|cap| cap == "actions"))
-            }
-            #[cfg(not(all(unix, not(target_os = "macos"))))]
-            {
-                false
-            }
-        })
+        *self.actions.get_or_insert_with(service_shows_buttons)
     }
 
     /// Shows the notification for `event`, if it has one.
@@ -101,7 +111,7 @@ impl DesktopNotifier {
 }
 
 /// Waits (on its own thread: the service answers when the notification closes) for the button.
-#[cfg(all(unix, not(target_os = "macos")))]
+#[cfg(any(windows, all(unix, not(target_os = "macos"))))]
 fn wait_for_answer(handle: notify_rust::NotificationHandle, answers: Sender<EngineCommand>) {
     let spawned = std::thread::Builder::new().name("slouchwatch-notification".into()).spawn(move || {
         handle.wait_for_action(|action| {
@@ -116,7 +126,7 @@ fn wait_for_answer(handle: notify_rust::NotificationHandle, answers: Sender<Engi
     }
 }
 
-#[cfg(not(all(unix, not(target_os = "macos"))))]
+#[cfg(not(any(windows, all(unix, not(target_os = "macos")))))]
 fn wait_for_answer(_handle: notify_rust::NotificationHandle, _answers: Sender<EngineCommand>) {}
 
 #[cfg(test)]

@@ -371,7 +371,11 @@ mod tests {
         let other = os_error("0: cam", Some(libc::EINVAL), "device or resource busy?".into());
         assert!(matches!(other, SourceError::CameraOpen { .. }), "{other}");
         let denied = SourceError::CameraPermission { device: "0: cam".into() }.to_string();
-        assert!(denied.contains("'video' group") && denied.contains("SSH"), "{denied}");
+        if cfg!(windows) {
+            assert!(denied.contains("Privacy & security > Camera"), "{denied}");
+        } else {
+            assert!(denied.contains("'video' group") && denied.contains("SSH"), "{denied}");
+        }
     }
 
     #[test]

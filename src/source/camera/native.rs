@@ -1,7 +1,8 @@
 //! The camera on Windows and macOS, through nokhwa (Media Foundation, AVFoundation): capture
 //! only; frames are decoded by [`super::decode`]. nokhwa chooses the mode closest to the one
-//! asked for among the formats given. Not built on Linux, where [`super::v4l2`] is the backend;
-//! issue 34 (the Windows build) is where this gets built and tested.
+//! asked for among the formats given. Not built on Linux, where [`super::v4l2`] is the backend.
+//! Built for Windows and run there under Wine, which has no camera: what a camera says is read
+//! by [`open_error`], tested on the words Media Foundation uses.
 
 use std::path::PathBuf;
 
@@ -51,11 +52,21 @@ fn pixel_format(format: FrameFormat) -> Option<PixelFormat> {
     })
 }
 
-/// nokhwa reports errors as text only.
+/// What Media Foundation says when another program holds the camera: "in use" words, or the
+/// codes `ERROR_BUSY` (0x800700AA) and `MF_E_HW_MFT_FAILED_START_STREAMING` (0xC00D3704), as hex
+/// or as the signed numbers nokhwa sometimes prints.
+const BUSY_MARKS: [&str; 6] = ["busy", "in use", "0x800700aa", "-2147024726", "0xc00d3704", "-1072875772"];
+/// What it says when the user's privacy settings keep desktop apps from the camera:
+/// `E_ACCESSDENIED` (0x80070005).
+const DENIED_MARKS: [&str; 3] = ["access is denied", "0x80070005", "-2147024891"];
+
+/// nokhwa reports errors as text only: read as busy, refused or another failure (pure).
 fn open_error(device: &str, detail: String) -> SourceError {
     let lower = detail.to_lowercase();
-    if lower.contains("busy") || lower.contains("in use") {
+    if BUSY_MARKS.iter().any(|mark| lower.contains(mark)) {
         SourceError::CameraBusy { device: device.to_owned() }
+    } else if DENIED_MARKS.iter().any(|mark| lower.contains(mark)) {
+        SourceError::CameraPermission { device: device.to_owned() }
     } else {
         SourceError::CameraOpen { device: device.to_owned(), detail }
     }
@@ -122,5 +133,25 @@ impl Drop for OpenCamera {
     fn drop(&mut self) {
         // Stopping the stream first is the polite way; a camera that has gone away fails it.
         let _ = self.camera.stop_stream();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_foundations_words_become_busy_refused_or_a_plain_failure() {
+        let busy = "Could not open device: Error: 0xC00D3704, The hardware MFT failed to start streaming";
+        assert_eq!(open_error("0: Cam", busy.into()), SourceError::CameraBusy { device: "0: Cam".into() });
+        assert_eq!(
+            open_error("0: Cam", "HRESULT(-2147024726) The requested resource is in use.".into()),
+            SourceError::CameraBusy { device: "0: Cam".into() }
+        );
+        let denied = open_error("0: Cam", "Failed to open: 0x80070005 Access is denied.".into());
+        assert_eq!(denied, SourceError::CameraPermission { device: "0: Cam".into() });
+        assert!(denied.to_string().contains("Privacy & security > Camera"), "{denied}");
+        let other = open_error("0: Cam", "no such format".into());
+        assert!(matches!(other, SourceError::CameraOpen { detail, .. } if detail == "no such format"));
     }
 }
