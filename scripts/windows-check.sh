@@ -3,7 +3,10 @@
 #  - slouchwatch.exe --version runs;
 #  - analyze on tests/fixtures/astronaut.png finds the same body points and chin as the Linux
 #    build (within 1 px): the same models and the same arithmetic, compiled for Windows;
-#  - the library's unit tests, built for Windows and run under Wine.
+#  - control from outside over the named pipe, and one monitor at a time;
+#  - the library's unit tests and the CLI, replay and report integration tests, built for
+#    Windows and run under Wine (with the X server, so the tray icon's and lock watch's windows
+#    are real).
 # Wine 8 (Debian 12) lacks ProcessPrng, which Rust's standard library asks bcryptprimitives.dll
 # for; the stand-in from scripts/wine/ is put beside each .exe under test (never shipped).
 #   bash scripts/windows-check.sh        (needs: bash scripts/setup-debian.sh --windows)
@@ -18,10 +21,20 @@ linux="$root/target/release/slouchwatch"
 command -v wine >/dev/null || { echo "THE WINDOWS CHECK CANNOT RUN: no wine: bash scripts/setup-debian.sh --windows" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
+xvfb=
+trap 'wineserver -k 2>/dev/null || true; [ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null || true; rm -rf "$work"' EXIT
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all
 # The stand-in DLL beside the .exe before Wine's own; no Mono or Gecko installer prompts.
 export WINEDLLOVERRIDES="bcryptprimitives=n,b;mscoree=;mshtml="
+# A virtual X server for everything with a window: the app's window, and the tray icon's and
+# lock watch's hidden windows in the library's tests (Wine's X11 driver gives them a real
+# notification area).
+if command -v Xvfb >/dev/null; then
+  Xvfb :97 -screen 0 1000x800x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb=$!
+  export DISPLAY=:97
+  sleep 2
+fi
 started=$(date +%s)
 wineboot --init >/dev/null 2>&1 || true
 echo "wine prefix ready in $(( $(date +%s) - started )) s ($(wine --version))"
@@ -57,25 +70,53 @@ PY
 
 # The real window under Wine on a virtual X server, replaying the picture; a screenshot in
 # target/windows/window-wine.png.
-if command -v Xvfb >/dev/null; then
+if [ -n "$xvfb" ]; then
   mkdir -p "$work/frames" "$work/config"
-  for i in $(seq -w 1 40); do cp "$root/tests/fixtures/astronaut.png" "$work/frames/f_$i.png"; done
+  # 120 frames at 1 a second: still replaying (not finished) while control is tried.
+  for i in $(seq -w 1 120); do cp "$root/tests/fixtures/astronaut.png" "$work/frames/f_$i.png"; done
   "$linux" calibrate --source "$root/tests/fixtures/astronaut.png" --out "$work/config/calibration.json" >/dev/null
   printf '{"notifications": false}\n' >"$work/config/settings.json"
-  Xvfb :97 -screen 0 1000x800x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb=$!
-  sleep 2
-  DISPLAY=:97 LIBGL_ALWAYS_SOFTWARE=1 wine "$exe" gui --source "$(winepath -w "$work/frames")" \
-    --config-dir "$(winepath -w "$work/config")" --data-dir "$(winepath -w "$work/data")" --window-size 900x700 \
+  LIBGL_ALWAYS_SOFTWARE=1 wine "$exe" gui --source "$(winepath -w "$work/frames")" \
+    --config-dir "$(winepath -w "$work/config")" --data-dir "$(winepath -w "$work/data")" --window-size 900x700 --fps 1 \
     >"$work/window.log" 2>&1 &
   window=$!
   sleep 25
   kill -0 "$window" 2>/dev/null || { echo "the window under Wine exited early:" >&2; cat "$work/window.log" >&2; exit 1; }
   mkdir -p "$root/target/windows"
-  DISPLAY=:97 import -window root -crop 910x720+0+0 +repage "$root/target/windows/window-wine.png"
+  import -window root -crop 910x720+0+0 +repage "$root/target/windows/window-wine.png"
+  # Control from outside over the named pipe, from other processes, as on Linux over the bus.
+  status=$(wine "$exe" status --json | tr -d '\r')
+  python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["state"] and s["pid"] > 0, s' "$status" \
+    || { echo "status over the pipe said: $status" >&2; exit 1; }
+  wine "$exe" pause --for 10m | tr -d '\r' | grep -q "Paused for 10 min" || { echo "pause over the pipe failed" >&2; exit 1; }
+  sleep 2
+  paused=$(wine "$exe" status --json | tr -d '\r')
+  python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["state"] == "paused" and s["paused_until"], s' "$paused" \
+    || { echo "after pause, status said: $paused" >&2; exit 1; }
+  wine "$exe" resume >/dev/null
+  # One monitor at a time: a second start shows the running one's window and ends.
+  second=$(timeout 60 wine "$exe" gui | tr -d '\r')
+  [[ "$second" == *"already running; its window is open"* ]] || { echo "a second slouchwatch said: $second" >&2; exit 1; }
   kill "$window" 2>/dev/null || true
   wineserver -k 2>/dev/null || true
-  kill "$xvfb" 2>/dev/null || true
+  wait "$window" 2>/dev/null || true
+  if wine "$exe" status >/dev/null 2>&1; then echo "status answered with no monitor running" >&2; exit 1; fi
+  echo "control under Wine: status, pause (state paused), resume over the named pipe; a second start handed to the first"
+
+  # Monitoring in the notification-area icon alone, then handed to the window without exec: a
+  # second start asks for the window, the icon's process starts the window's and ends.
+  LIBGL_ALWAYS_SOFTWARE=1 wine "$exe" gui --background --fps 1 --source "$(winepath -w "$work/frames")" \
+    --config-dir "$(winepath -w "$work/config")" --data-dir "$(winepath -w "$work/data")" >"$work/tray.log" 2>&1 &
+  sleep 15
+  pid_of() { wine "$exe" status --json | tr -d '\r' | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
+  tray_pid=$(pid_of) || { echo "the icon's monitor did not answer:" >&2; cat "$work/tray.log" >&2; exit 1; }
+  second=$(timeout 60 wine "$exe" gui | tr -d '\r')
+  [[ "$second" == *"already running; its window is open"* ]] || { echo "asking the icon for the window said: $second" >&2; exit 1; }
+  sleep 15
+  window_pid=$(pid_of) || { echo "the window did not take over:" >&2; cat "$work/tray.log" >&2; exit 1; }
+  [ "$window_pid" != "$tray_pid" ] || { echo "the icon's process ($tray_pid) still monitors; no window took over" >&2; exit 1; }
+  wineserver -k 2>/dev/null || true
+  echo "tray under Wine: monitoring in the icon (process $tray_pid), handed to the window (process $window_pid) when asked"
   spread=$(identify -format '%[fx:standard_deviation]' "$root/target/windows/window-wine.png")
   awk -v spread="$spread" 'BEGIN { exit !(spread > 0.02) }' || { echo "the window under Wine drew nothing" >&2; exit 1; }
   [ -s "$work/data/history.sqlite3" ] || { echo "the window under Wine wrote no history" >&2; cat "$work/window.log" >&2; exit 1; }
@@ -120,11 +161,18 @@ for _ in $(seq 100); do [ -d "$installed" ] || break; sleep 0.2; done
 [ -f "$app_data/slouchwatch/data/history-stand-in" ] || { echo "the uninstaller removed the history" >&2; exit 1; }
 echo "uninstaller: the program and its entry gone, the history kept"
 
-# The library's unit tests, for Windows, under Wine.
+# The library's unit tests and the command line's, replay's and report's integration tests, for
+# Windows, under Wine (tests of Linux-only means are cfg'd or ignored there, each saying why).
 tests_log="$work/tests.log"
 started=$(date +%s)
+status=0
 CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$root/scripts/wine/run-with-shim.sh" \
-  cargo test --release --locked --target "$target" --lib 2>&1 | tee "$tests_log" | grep -E "^test result|FAILED|panicked" || true
-grep -q "^test result: ok" "$tests_log" || { echo "the library's tests failed under Wine:" >&2; tail -40 "$tests_log" >&2; exit 1; }
-echo "library tests under Wine: $(grep '^test result' "$tests_log" | head -1) (build and run $(( $(date +%s) - started )) s)"
+  cargo test --release --locked --target "$target" --no-fail-fast --lib \
+  --test cli --test posture_cli --test report --test run_replay >"$tests_log" 2>&1 || status=$?
+grep -E "^test result|FAILED|panicked" "$tests_log" || true
+if [ "$status" -ne 0 ] || grep -q "^test result: FAILED" "$tests_log"; then
+  echo "tests failed under Wine:" >&2; tail -60 "$tests_log" >&2; exit 1
+fi
+passed=$(awk '/^test result/ { sum += $4 } END { print sum }' "$tests_log")
+echo "tests under Wine: $passed passed in $(grep -c '^test result' "$tests_log") test binaries (build and run $(( $(date +%s) - started )) s)"
 echo "windows check passed"

@@ -2,7 +2,8 @@
 //! file. The full disk is real as far as SQLite can tell: the process's file-size limit
 //! (RLIMIT_FSIZE) makes every write that would grow a file fail with EFBIG, the same failed
 //! write a full file system gives, without needing a small partition. The limit is per process,
-//! so this file holds this one test.
+//! so this file holds this one test. The limit is Unix's: Windows has no such thing.
+#![cfg(unix)]
 
 mod common;
 

@@ -361,6 +361,7 @@ fn json(output: &Output) -> Value {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "Windows takes the time zone from the system, not from TZ")]
 fn the_command_line_report_reads_local_days_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     drop(seeded_store(dir.path()));
@@ -419,6 +420,7 @@ fn bad_arguments_and_a_missing_history_get_clear_messages() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "Windows takes the time zone from the system, not from TZ")]
 fn a_day_with_a_clock_change_has_23_hours() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = HistoryStore::open(dir.path()).unwrap();
@@ -502,6 +504,7 @@ fn a_database_from_schema_version_1_reports_and_is_migrated() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "Windows takes the time zone from the system, not from TZ")]
 fn a_replayed_session_over_midnight_falls_into_two_local_days() {
     let dir = tempfile::tempdir().unwrap();
     let calibration = dir.path().join("calibration.json");

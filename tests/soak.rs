@@ -4,7 +4,9 @@
 //! `bash scripts/soak.sh` or `cargo test --release --test soak -- --ignored --nocapture`.
 //!
 //! Checks: resident memory stays flat once warmed up, no file handles or threads leak, the run
-//! ends normally, and the day's report adds up to exactly the replayed time.
+//! ends normally, and the day's report adds up to exactly the replayed time. Linux: the process
+//! is watched through /proc.
+#![cfg(target_os = "linux")]
 
 mod common;
 
