@@ -59,7 +59,12 @@ pub fn watch(commands: Sender<EngineCommand>) -> (LockWatch, Vec<String>) {
         Ok(())
     };
     let handler = move || -> crate::win32::Handler {
-        Box::new(move |_, message, wparam, _| {
+        Box::new(move |window, message, wparam, _| {
+            if message == windows_sys::Win32::UI::WindowsAndMessaging::WM_DESTROY {
+                // SAFETY: the window registered in set-up, before it is gone.
+                unsafe { windows_sys::Win32::System::RemoteDesktop::WTSUnRegisterSessionNotification(window) };
+                return None;
+            }
             let (hold, on) = meaning(message, wparam)?;
             tracing::info!(?hold, on, "the desk session changed");
             let _ = commands.send(if on { EngineCommand::Hold(hold) } else { EngineCommand::Release(hold) });

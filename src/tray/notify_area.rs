@@ -28,6 +28,10 @@ const ICON_ID: u32 = 1;
 const ICON_MESSAGE: u32 = WM_APP + 1;
 /// The message asking the icon to show the state now.
 const REFRESH: u32 = WM_APP + 2;
+/// The message asking for the menu. A right click posts it rather than opening the menu at once:
+/// the notification area may be waiting for the click's message to return, and a menu open
+/// inside it would hold the notification area (and, in Wine's desktop, all input) until closed.
+const SHOW_MENU: u32 = WM_APP + 3;
 /// The hidden window's class.
 const WINDOW_CLASS: &str = "slouchwatch-tray";
 /// Smallest and largest icon drawn, pixels (the notification area's small-icon size, 16 at
@@ -56,11 +60,16 @@ impl NotifyIcon {
                     match mouse_message(lparam) {
                         WM_LBUTTONUP => sink.send(TrayRequest::Open),
                         WM_RBUTTONUP | WM_CONTEXTMENU => {
-                            if let Some(request) = pop_up_menu(window, &state.status().state) {
-                                sink.send(request);
-                            }
+                            // SAFETY: posting to this thread's own window.
+                            unsafe { PostMessageW(window, SHOW_MENU, 0, 0) };
                         }
                         _ => {}
+                    }
+                    Some(0)
+                }
+                SHOW_MENU => {
+                    if let Some(request) = pop_up_menu(window, &state.status().state) {
+                        sink.send(request);
                     }
                     Some(0)
                 }
@@ -91,6 +100,14 @@ impl NotifyIcon {
     /// Shows the state now (after [`ControlState::set`]); only a change redraws.
     pub fn refresh(&self) {
         self.window.post(REFRESH);
+    }
+}
+
+impl Drop for NotifyIcon {
+    fn drop(&mut self) {
+        // Taken away here too, not only when the window closes: a menu open at that moment
+        // keeps the window's handler busy, and the icon would stay behind.
+        remove(self.window.handle() as HWND);
     }
 }
 

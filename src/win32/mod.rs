@@ -22,6 +22,19 @@ use windows_sys::Win32::UI::WindowsAndMessaging::{
     RegisterClassW, TranslateMessage, WM_APP, WM_CLOSE, WM_DESTROY, WNDCLASSW, WS_OVERLAPPED,
 };
 
+/// Closes the console window Windows opened for this program when it was started from the Start
+/// menu, Explorer or at login (the only process on its console): the window and the tray need
+/// none. A console shared with a terminal (started from cmd or PowerShell) is kept.
+pub fn leave_own_console() {
+    use windows_sys::Win32::System::Console::{FreeConsole, GetConsoleProcessList};
+    let mut processes = [0u32; 2];
+    // SAFETY: the buffer holds the two entries asked for at most.
+    if unsafe { GetConsoleProcessList(processes.as_mut_ptr(), processes.len() as u32) } == 1 {
+        // SAFETY: detaches from the console; files the output goes to stay open.
+        unsafe { FreeConsole() };
+    }
+}
+
 /// `text` as a NUL-terminated UTF-16 string, as the `W` functions take it.
 pub fn wide(text: &str) -> Vec<u16> {
     text.encode_utf16().chain(std::iter::once(0)).collect()
@@ -48,6 +61,9 @@ thread_local! {
     /// The handler of this thread's hidden window (one per thread). Taken out while it runs, so
     /// a message that arrives inside it (a menu's own loop) gets the default handling.
     static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
+    /// The program's own messages that came while the handler was busy, each once, to be posted
+    /// again when it is back (posting them at once would make them circle through a menu's loop).
+    static DEFERRED: RefCell<Vec<(u32, WPARAM, LPARAM)>> = const { RefCell::new(Vec::new()) };
 }
 
 unsafe extern "system" fn window_procedure(window: HWND, message: u32, wparam: WPARAM, lparam: LPARAM) -> LRESULT {
@@ -56,13 +72,21 @@ unsafe extern "system" fn window_procedure(window: HWND, message: u32, wparam: W
         Some(mut handler) => {
             let handled = handler(window, message, wparam, lparam);
             HANDLER.with(|cell| *cell.borrow_mut() = Some(handler));
+            for (message, wparam, lparam) in DEFERRED.with(|cell| std::mem::take(&mut *cell.borrow_mut())) {
+                // SAFETY: posting to this thread's own window.
+                unsafe { PostMessageW(window, message, wparam, lparam) };
+            }
             handled
         }
         // The handler is busy (a call it made, such as Shell_NotifyIcon or a menu, waits and lets
-        // other messages in): the program's own messages are posted again, to be handled after.
+        // other messages in): the program's own messages wait for it, each kept once.
         None if message >= WM_APP => {
-            // SAFETY: posting to this thread's own window.
-            unsafe { PostMessageW(window, message, wparam, lparam) };
+            DEFERRED.with(|cell| {
+                let mut deferred = cell.borrow_mut();
+                if !deferred.contains(&(message, wparam, lparam)) {
+                    deferred.push((message, wparam, lparam));
+                }
+            });
             Some(0)
         }
         None => None,
