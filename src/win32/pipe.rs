@@ -30,6 +30,11 @@ const BUFFER_BYTES: u32 = 4096;
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 /// How often a caller tries again after a busy wait.
 const BUSY_TRIES: usize = 3;
+/// How long a caller waits for the answer before saying the monitor does not answer.
+const ANSWER_WAIT: Duration = Duration::from_secs(10);
+/// Stopping: how often the server's waiting thread is woken, and the pause between tries.
+const STOP_TRIES: usize = 200;
+const STOP_PAUSE: Duration = Duration::from_millis(10);
 
 /// Why the pipe does not work.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +117,7 @@ impl PipeServer {
     pub fn serve(
         name: &str,
         thread_name: &str,
-        answer: impl Fn(&str) -> String + Send + 'static,
+        answer: impl Fn(&str) -> String + Send + Sync + 'static,
     ) -> Result<PipeServer, PipeError> {
         let claim = claim(name)?;
         let wide_name = wide(name);
@@ -121,19 +126,20 @@ impl PipeServer {
         let (stop, shown) = (stopping.clone(), name.to_owned());
         let thread = std::thread::Builder::new()
             .name(thread_name.into())
-            .spawn(move || answer_callers(first, &wide_name, &shown, &stop, answer))?;
+            .spawn(move || answer_callers(first, &wide_name, &shown, &stop, Arc::new(answer)))?;
         Ok(PipeServer { name: name.to_owned(), _claim: claim, stopping, thread: Some(thread) })
     }
 }
 
 /// The server's thread: waits for a caller on `current`, makes the next instance (so the name
-/// is never free), answers, and goes on until asked to stop.
+/// is never free), hands the caller to a thread of its own (a caller that never writes or never
+/// reads holds up nobody else), and goes on until asked to stop.
 fn answer_callers(
     mut current: OwnedHandle,
     name: &[u16],
     shown: &str,
     stopping: &AtomicBool,
-    answer: impl Fn(&str) -> String,
+    answer: Arc<dyn Fn(&str) -> String + Send + Sync>,
 ) {
     use std::os::windows::io::AsRawHandle;
     loop {
@@ -151,35 +157,70 @@ fn answer_callers(
             }
         };
         if connected {
-            let mut pipe = std::fs::File::from(current);
-            let reply = read_line(&mut pipe).map(|line| answer(&line));
-            if let Ok(mut reply) = reply {
-                reply.push('\n');
-                let _ = pipe.write_all(reply.as_bytes());
-                // SAFETY: the caller reads the whole answer before the instance is cut off.
-                unsafe {
-                    FlushFileBuffers(pipe.as_raw_handle());
-                    DisconnectNamedPipe(pipe.as_raw_handle());
-                }
+            let (pipe, answer) = (std::fs::File::from(current), answer.clone());
+            let spawned = std::thread::Builder::new().name("slouchwatch-control-caller".into()).spawn(move || {
+                answer_one(pipe, answer.as_ref());
+            });
+            if let Err(error) = spawned {
+                tracing::debug!("a control caller was not answered: {error}");
             }
         }
         current = next;
     }
 }
 
+/// Answers the one caller connected to `pipe`, then cuts it off.
+fn answer_one(mut pipe: std::fs::File, answer: &(dyn Fn(&str) -> String + Send + Sync)) {
+    use std::os::windows::io::AsRawHandle;
+    let Ok(mut reply) = read_line(&mut pipe).map(|line| answer(&line)) else { return };
+    reply.push('\n');
+    let _ = pipe.write_all(reply.as_bytes());
+    // SAFETY: the caller reads the whole answer before the instance is cut off.
+    unsafe {
+        FlushFileBuffers(pipe.as_raw_handle());
+        DisconnectNamedPipe(pipe.as_raw_handle());
+    }
+}
+
 impl Drop for PipeServer {
     fn drop(&mut self) {
         self.stopping.store(true, Ordering::Release);
-        // The thread waits for a caller: be one, so it sees the stop.
-        let _ = std::fs::OpenOptions::new().read(true).write(true).open(&self.name);
-        if let Some(thread) = self.thread.take() {
+        let Some(thread) = self.thread.take() else { return };
+        // The thread waits for a caller: be one, so it sees the stop; again while the instance it
+        // waits on is not made yet (then the name answers "busy"), for a while at most.
+        for _ in 0..STOP_TRIES {
+            if thread.is_finished() {
+                break;
+            }
+            let _ = std::fs::OpenOptions::new().read(true).write(true).open(&self.name);
+            std::thread::sleep(STOP_PAUSE);
+        }
+        if thread.is_finished() {
             let _ = thread.join();
+        } else {
+            tracing::warn!("control from outside did not stop in time; its thread is left to end with the program");
         }
     }
 }
 
-/// Sends `line` to the server of `name` and returns its one-line answer.
+/// Sends `line` to the server of `name` and returns its one-line answer, waiting for it
+/// [`ANSWER_WAIT`] at most (a stuck monitor never hangs the command line).
 pub fn ask(name: &str, line: &str) -> Result<String, PipeError> {
+    let (name, line) = (name.to_owned(), line.to_owned());
+    let (answer_tx, answer) = std::sync::mpsc::channel();
+    std::thread::Builder::new().name("slouchwatch-control-ask".into()).spawn(move || {
+        let _ = answer_tx.send(exchange(&name, &line));
+    })?;
+    answer.recv_timeout(ANSWER_WAIT).unwrap_or_else(|_| {
+        Err(PipeError::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer within {} s", ANSWER_WAIT.as_secs()),
+        )))
+    })
+}
+
+/// The exchange itself: connects (waiting while the server is busy), writes, reads.
+fn exchange(name: &str, line: &str) -> Result<String, PipeError> {
     let mut tries = 0;
     let mut pipe = loop {
         match std::fs::OpenOptions::new().read(true).write(true).open(name) {
