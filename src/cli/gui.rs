@@ -34,6 +34,8 @@ pub(super) fn run_gui(args: GuiArgs, verbose: u8) -> anyhow::Result<ExitCode> {
             Err(_) => {}
         }
     }
+    #[cfg(windows)]
+    crate::win32::leave_own_console();
     let config_dir = args
         .config_dir
         .clone()

@@ -9,6 +9,10 @@ use super::GuiArgs;
 use crate::engine::Carry;
 use crate::ui::panels::Screen;
 
+/// Windows' `CREATE_NO_WINDOW`: the next process gets no console window.
+#[cfg(windows)]
+const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+
 /// What Linux appends to `/proc/self/exe` when the running binary's file was replaced.
 const DELETED: &str = " (deleted)";
 
@@ -90,6 +94,9 @@ pub fn replace_process(arguments: &[OsString]) -> anyhow::Result<()> {
     }
     #[cfg(not(unix))]
     {
+        // Windows: no console window for the window's or the icon's process.
+        #[cfg(windows)]
+        std::os::windows::process::CommandExt::creation_flags(&mut command, CREATE_NO_WINDOW);
         command.spawn()?;
         Ok(())
     }
