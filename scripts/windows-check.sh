@@ -22,7 +22,8 @@ command -v wine >/dev/null || { echo "THE WINDOWS CHECK CANNOT RUN: no wine: bas
 
 work=$(mktemp -d)
 xvfb=
-trap 'wineserver -k 2>/dev/null || true; [ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null || true; rm -rf "$work"' EXIT
+menu_x=
+trap 'wineserver -k 2>/dev/null || true; for x in $xvfb $menu_x; do kill "$x" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all
 # The stand-in DLL beside the .exe before Wine's own; no Mono or Gecko installer prompts.
 export WINEDLLOVERRIDES="bcryptprimitives=n,b;mscoree=;mshtml="
@@ -85,22 +86,22 @@ if [ -n "$xvfb" ]; then
   mkdir -p "$root/target/windows"
   import -window root -crop 910x720+0+0 +repage "$root/target/windows/window-wine.png"
   # Control from outside over the named pipe, from other processes, as on Linux over the bus.
-  status=$(wine "$exe" status --json | tr -d '\r')
+  status=$(timeout 30 wine "$exe" status --json | tr -d '\r')
   python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["state"] and s["pid"] > 0, s' "$status" \
     || { echo "status over the pipe said: $status" >&2; exit 1; }
-  wine "$exe" pause --for 10m | tr -d '\r' | grep -q "Paused for 10 min" || { echo "pause over the pipe failed" >&2; exit 1; }
+  timeout 30 wine "$exe" pause --for 10m | tr -d '\r' | grep -q "Paused for 10 min" || { echo "pause over the pipe failed" >&2; exit 1; }
   sleep 2
-  paused=$(wine "$exe" status --json | tr -d '\r')
+  paused=$(timeout 30 wine "$exe" status --json | tr -d '\r')
   python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["state"] == "paused" and s["paused_until"], s' "$paused" \
     || { echo "after pause, status said: $paused" >&2; exit 1; }
-  wine "$exe" resume >/dev/null
+  timeout 30 wine "$exe" resume >/dev/null
   # One monitor at a time: a second start shows the running one's window and ends.
   second=$(timeout 60 wine "$exe" gui | tr -d '\r')
   [[ "$second" == *"already running; its window is open"* ]] || { echo "a second slouchwatch said: $second" >&2; exit 1; }
   kill "$window" 2>/dev/null || true
   wineserver -k 2>/dev/null || true
   wait "$window" 2>/dev/null || true
-  if wine "$exe" status >/dev/null 2>&1; then echo "status answered with no monitor running" >&2; exit 1; fi
+  if timeout 30 wine "$exe" status >/dev/null 2>&1; then echo "status answered with no monitor running" >&2; exit 1; fi
   echo "control under Wine: status, pause (state paused), resume over the named pipe; a second start handed to the first"
 
   # Monitoring in the notification-area icon alone, then handed to the window without exec: a
@@ -108,7 +109,7 @@ if [ -n "$xvfb" ]; then
   LIBGL_ALWAYS_SOFTWARE=1 wine "$exe" gui --background --fps 1 --source "$(winepath -w "$work/frames")" \
     --config-dir "$(winepath -w "$work/config")" --data-dir "$(winepath -w "$work/data")" >"$work/tray.log" 2>&1 &
   sleep 15
-  pid_of() { wine "$exe" status --json | tr -d '\r' | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
+  pid_of() { timeout 30 wine "$exe" status --json | tr -d '\r' | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
   tray_pid=$(pid_of) || { echo "the icon's monitor did not answer:" >&2; cat "$work/tray.log" >&2; exit 1; }
   second=$(timeout 60 wine "$exe" gui | tr -d '\r')
   [[ "$second" == *"already running; its window is open"* ]] || { echo "asking the icon for the window said: $second" >&2; exit 1; }
@@ -117,6 +118,33 @@ if [ -n "$xvfb" ]; then
   [ "$window_pid" != "$tray_pid" ] || { echo "the icon's process ($tray_pid) still monitors; no window took over" >&2; exit 1; }
   wineserver -k 2>/dev/null || true
   echo "tray under Wine: monitoring in the icon (process $tray_pid), handed to the window (process $window_pid) when asked"
+
+  # The icon's menu, clicked as a person would, in Wine's desktop (which has a taskbar with a
+  # notification area) on a screen of its own: Pause pauses, Quit ends the process. The menu
+  # opens up and left of the pointer; its rows are 16 px apart below a 24 px header row.
+  if command -v xdotool >/dev/null; then
+    Xvfb :98 -screen 0 1000x700x24 -nolisten tcp >/dev/null 2>&1 &
+    menu_x=$!
+    sleep 2
+    DISPLAY=:98 LIBGL_ALWAYS_SOFTWARE=1 wine explorer /desktop=slouchwatch,1000x700 "$exe" gui --background --fps 1 \
+      --source "$(winepath -w "$work/frames")" --config-dir "$(winepath -w "$work/config")" \
+      --data-dir "$(winepath -w "$work/data")" >"$work/menu.log" 2>&1 &
+    sleep 15
+    state_now() { timeout 30 wine "$exe" status --json | tr -d '\r' | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
+    DISPLAY=:98 xdotool mousemove 990 690 click 3 sleep 2 mousemove 900 541 click 1
+    sleep 4
+    after_pause=$(state_now || true)
+    DISPLAY=:98 import -window root "$root/target/windows/tray-wine.png" 2>/dev/null || true
+    [ "$after_pause" = paused ] || { echo "the icon's menu Pause left the state $after_pause (target/windows/tray-wine.png)" >&2; exit 1; }
+    DISPLAY=:98 xdotool mousemove 990 690 click 3 sleep 2 mousemove 880 669 click 1
+    sleep 6
+    if timeout 30 wine "$exe" status >/dev/null 2>&1; then echo "the icon's menu Quit left slouchwatch running" >&2; exit 1; fi
+    wineserver -k 2>/dev/null || true
+    kill "$menu_x" 2>/dev/null || true
+    echo "tray menu under Wine: Pause paused monitoring, Quit ended it"
+  else
+    echo "tray menu under Wine: not tried (no xdotool: bash scripts/setup-debian.sh --window-test)"
+  fi
   spread=$(identify -format '%[fx:standard_deviation]' "$root/target/windows/window-wine.png")
   awk -v spread="$spread" 'BEGIN { exit !(spread > 0.02) }' || { echo "the window under Wine drew nothing" >&2; exit 1; }
   [ -s "$work/data/history.sqlite3" ] || { echo "the window under Wine wrote no history" >&2; cat "$work/window.log" >&2; exit 1; }
